@@ -1,0 +1,123 @@
+import { PostgresAdapter, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely'
+
+// Frozen: this file describes the schema as it was when written; later changes get new files.
+
+function withId(db: Kysely<any>, table: CreateTableBuilder<string, never>): CreateTableBuilder<string, 'id'> {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+}
+
+const notNull = (c: ColumnDefinitionBuilder) => c.notNull()
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await withId(db, db.schema.createTable('cases'))
+    .addColumn('reference', 'varchar(32)', (c) => c.notNull().unique())
+    .addColumn('type', 'varchar(32)', notNull)
+    .addColumn('status', 'varchar(32)', notNull)
+    .addColumn('email', 'varchar(320)', notNull)
+    .addColumn('email_key', 'varchar(320)', notNull)
+    .addColumn('name', 'varchar(400)')
+    .addColumn('relationship', 'varchar(32)')
+    .addColumn('consent_kind', 'varchar(32)')
+    .addColumn('details', 'text')
+    .addColumn('incorrect_value', 'text')
+    .addColumn('correct_value', 'text')
+    .addColumn('lang', 'varchar(8)', notNull)
+    .addColumn('channel', 'varchar(16)', notNull)
+    .addColumn('received_at', 'varchar(32)', notNull)
+    .addColumn('verified_at', 'varchar(32)')
+    .addColumn('due_date', 'varchar(10)', notNull)
+    .addColumn('assignee_id', 'integer')
+    .addColumn('extended', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('extension_reason', 'text')
+    .addColumn('status_token_hash', 'varchar(64)', (c) => c.unique())
+    .addColumn('closed_at', 'varchar(32)')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .addColumn('updated_at', 'varchar(32)', notNull)
+    .execute()
+  await db.schema.createIndex('cases_due_idx').on('cases').columns(['due_date', 'id']).execute()
+  await db.schema.createIndex('cases_received_idx').on('cases').columns(['received_at', 'id']).execute()
+  await db.schema.createIndex('cases_status_due_idx').on('cases').columns(['status', 'due_date', 'id']).execute()
+  await db.schema.createIndex('cases_email_key_idx').on('cases').column('email_key').execute()
+
+  await withId(db, db.schema.createTable('submissions'))
+    .addColumn('type', 'varchar(32)', notNull)
+    .addColumn('email', 'varchar(320)', notNull)
+    .addColumn('email_key', 'varchar(320)', notNull)
+    .addColumn('name', 'varchar(400)')
+    .addColumn('relationship', 'varchar(32)')
+    .addColumn('consent_kind', 'varchar(32)')
+    .addColumn('details', 'text')
+    .addColumn('incorrect_value', 'text')
+    .addColumn('correct_value', 'text')
+    .addColumn('lang', 'varchar(8)', notNull)
+    .addColumn('channel', 'varchar(16)', notNull)
+    .addColumn('status', 'varchar(16)', notNull)
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .addColumn('updated_at', 'varchar(32)', notNull)
+    .addColumn('verified_at', 'varchar(32)')
+    .addColumn('case_id', 'integer', (c) => c.references('cases.id').onDelete('set null'))
+    .execute()
+  await db.schema.createIndex('submissions_pending_idx').on('submissions').columns(['email_key', 'type', 'status']).execute()
+  await db.schema.createIndex('submissions_created_idx').on('submissions').columns(['status', 'created_at']).execute()
+
+  await withId(db, db.schema.createTable('verification_tokens'))
+    .addColumn('submission_id', 'integer', (c) => c.notNull().references('submissions.id').onDelete('cascade'))
+    .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('expires_at', 'varchar(32)', notNull)
+    .addColumn('used_at', 'varchar(32)')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .execute()
+  await db.schema.createIndex('verification_tokens_submission_idx').on('verification_tokens').column('submission_id').execute()
+
+  await withId(db, db.schema.createTable('case_events'))
+    .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('cascade'))
+    .addColumn('kind', 'varchar(48)', notNull)
+    .addColumn('actor_type', 'varchar(16)', notNull)
+    .addColumn('actor_id', 'integer')
+    .addColumn('data', 'text')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .execute()
+  await db.schema.createIndex('case_events_case_idx').on('case_events').columns(['case_id', 'id']).execute()
+
+  await withId(db, db.schema.createTable('outbox'))
+    .addColumn('message_id', 'varchar(255)', (c) => c.notNull().unique())
+    .addColumn('kind', 'varchar(48)', notNull)
+    .addColumn('to_address', 'varchar(320)', notNull)
+    .addColumn('to_name', 'varchar(400)')
+    .addColumn('subject', 'varchar(998)', notNull)
+    .addColumn('text_body', 'text', notNull)
+    .addColumn('html_body', 'text')
+    .addColumn('headers', 'text')
+    .addColumn('case_id', 'integer', (c) => c.references('cases.id').onDelete('set null'))
+    .addColumn('status', 'varchar(16)', notNull)
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'varchar(32)', notNull)
+    .addColumn('locked_until', 'varchar(32)')
+    .addColumn('last_error', 'varchar(500)')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .addColumn('sent_at', 'varchar(32)')
+    .execute()
+  await db.schema.createIndex('outbox_due_idx').on('outbox').columns(['status', 'next_attempt_at']).execute()
+
+  await withId(db, db.schema.createTable('rate_events'))
+    .addColumn('bucket', 'varchar(32)', notNull)
+    .addColumn('key_hash', 'varchar(64)', notNull)
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .execute()
+  await db.schema.createIndex('rate_events_key_idx').on('rate_events').columns(['bucket', 'key_hash', 'created_at']).execute()
+  await db.schema.createIndex('rate_events_created_idx').on('rate_events').column('created_at').execute()
+
+  await db.schema
+    .createTable('counters')
+    .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+    .addColumn('value', 'integer', notNull)
+    .execute()
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['counters', 'rate_events', 'outbox', 'case_events', 'verification_tokens', 'submissions', 'cases']) {
+    await db.schema.dropTable(table).execute()
+  }
+}

@@ -1,0 +1,122 @@
+import { PostgresAdapter, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely'
+
+// Frozen: staff accounts, sessions, API tokens, the audit chain, case messages, pauses and job runs.
+
+function withId(db: Kysely<any>, table: CreateTableBuilder<string, never>): CreateTableBuilder<string, 'id'> {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? table.addColumn('id', 'serial', (c) => c.primaryKey())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+}
+
+const notNull = (c: ColumnDefinitionBuilder) => c.notNull()
+const flag = (c: ColumnDefinitionBuilder) => c.notNull().defaultTo(0)
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await withId(db, db.schema.createTable('staff'))
+    .addColumn('email', 'varchar(320)', notNull)
+    .addColumn('email_key', 'varchar(320)', (c) => c.notNull().unique())
+    .addColumn('name', 'varchar(400)', notNull)
+    .addColumn('role', 'varchar(16)', notNull)
+    .addColumn('password_hash', 'varchar(255)', notNull)
+    .addColumn('totp_secret', 'varchar(255)')
+    .addColumn('totp_enabled', 'integer', flag)
+    .addColumn('totp_last_step', 'integer')
+    .addColumn('disabled', 'integer', flag)
+    .addColumn('lang', 'varchar(8)', (c) => c.notNull().defaultTo('sv'))
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .addColumn('updated_at', 'varchar(32)', notNull)
+    .addColumn('last_login_at', 'varchar(32)')
+    .execute()
+
+  await db.schema
+    .createTable('staff_sessions')
+    .addColumn('id_hash', 'varchar(64)', (c) => c.primaryKey())
+    .addColumn('staff_id', 'integer', (c) => c.notNull().references('staff.id').onDelete('cascade'))
+    .addColumn('mfa_passed', 'integer', flag)
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .addColumn('last_seen_at', 'varchar(32)', notNull)
+    .addColumn('expires_at', 'varchar(32)', notNull)
+    .execute()
+  await db.schema.createIndex('staff_sessions_staff_idx').on('staff_sessions').column('staff_id').execute()
+
+  await withId(db, db.schema.createTable('api_tokens'))
+    .addColumn('staff_id', 'integer', (c) => c.notNull().references('staff.id').onDelete('cascade'))
+    .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('name', 'varchar(200)')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .addColumn('last_used_at', 'varchar(32)')
+    .addColumn('revoked_at', 'varchar(32)')
+    .execute()
+
+  await withId(db, db.schema.createTable('setup_tokens'))
+    .addColumn('purpose', 'varchar(32)', notNull)
+    .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('expires_at', 'varchar(32)', notNull)
+    .addColumn('used_at', 'varchar(32)')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .execute()
+
+  // Append-only: each row carries the hash of the one before, so an edit anywhere breaks the chain.
+  await withId(db, db.schema.createTable('audit_log'))
+    .addColumn('at', 'varchar(32)', notNull)
+    .addColumn('actor_type', 'varchar(16)', notNull)
+    .addColumn('actor_id', 'integer')
+    .addColumn('action', 'varchar(64)', notNull)
+    .addColumn('case_id', 'integer')
+    .addColumn('target', 'varchar(200)')
+    .addColumn('data', 'text')
+    .addColumn('prev_hash', 'varchar(64)', notNull)
+    .addColumn('hash', 'varchar(64)', (c) => c.notNull().unique())
+    .execute()
+  await db.schema.createIndex('audit_log_case_idx').on('audit_log').columns(['case_id', 'id']).execute()
+
+  await withId(db, db.schema.createTable('case_messages'))
+    .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('cascade'))
+    .addColumn('direction', 'varchar(8)', notNull)
+    .addColumn('body', 'text', notNull)
+    .addColumn('staff_id', 'integer', (c) => c.references('staff.id').onDelete('set null'))
+    .addColumn('template', 'varchar(64)')
+    .addColumn('lang', 'varchar(8)')
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .execute()
+  await db.schema.createIndex('case_messages_case_idx').on('case_messages').columns(['case_id', 'id']).execute()
+
+  await withId(db, db.schema.createTable('case_pauses'))
+    .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('cascade'))
+    .addColumn('reason', 'varchar(32)', notNull)
+    .addColumn('started_at', 'varchar(32)', notNull)
+    .addColumn('ended_at', 'varchar(32)')
+    .execute()
+  await db.schema.createIndex('case_pauses_case_idx').on('case_pauses').column('case_id').execute()
+
+  await withId(db, db.schema.createTable('message_templates'))
+    .addColumn('key', 'varchar(64)', notNull)
+    .addColumn('lang', 'varchar(8)', notNull)
+    .addColumn('title', 'varchar(200)', notNull)
+    .addColumn('subject', 'varchar(300)', notNull)
+    .addColumn('body', 'text', notNull)
+    .addColumn('updated_at', 'varchar(32)', notNull)
+    .addColumn('updated_by', 'integer')
+    .addUniqueConstraint('message_templates_key_lang', ['key', 'lang'])
+    .execute()
+
+  // One row per job and period: whichever process inserts it first runs the job, nobody runs it twice.
+  await db.schema
+    .createTable('job_runs')
+    .addColumn('job', 'varchar(64)', notNull)
+    .addColumn('period', 'varchar(32)', notNull)
+    .addColumn('started_at', 'varchar(32)', notNull)
+    .addColumn('finished_at', 'varchar(32)')
+    .addColumn('result', 'text')
+    .addPrimaryKeyConstraint('job_runs_pk', ['job', 'period'])
+    .execute()
+
+  await db.schema.createIndex('cases_assignee_idx').on('cases').columns(['assignee_id', 'due_date', 'id']).execute()
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('cases_assignee_idx').execute()
+  for (const table of ['job_runs', 'message_templates', 'case_pauses', 'case_messages', 'audit_log', 'setup_tokens', 'api_tokens', 'staff_sessions', 'staff']) {
+    await db.schema.dropTable(table).execute()
+  }
+}

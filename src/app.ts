@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import fastifyStatic from '@fastify/static'
+import view from '@fastify/view'
+import type { Config } from './config.js'
+import { statusRoutes } from './cases/status-routes.js'
+import dbPlugin from './db/plugin.js'
+import { healthRoutes } from './health/routes.js'
+import errorPlugin from './http/errors.js'
+import renderPlugin from './http/render.js'
+import securityHeaders from './http/security.js'
+import { apiRoutes } from './intake/api-routes.js'
+import { publicRoutes } from './intake/public-routes.js'
+import { IntakeService } from './intake/service.js'
+import mailPlugin from './mail/plugin.js'
+import type { MailTransport } from './mail/transport.js'
+import { publicDir, viewsDir } from './paths.js'
+import { Scheduler } from './scheduler/scheduler.js'
+import { Csrf } from './security/csrf.js'
+import { createEngine } from './views/engine.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    clock: () => Date
+    intake: IntakeService
+  }
+}
+
+export interface AppOptions {
+  config: Config
+  /** The time source; tests move it. */
+  now?: () => Date
+  /** Background work (outbox sending, scheduled jobs); tests may drive it by hand instead. */
+  background?: boolean
+  mailTransport?: MailTransport
+  print?: (line: string) => void
+}
+
+async function app(fastify: FastifyInstance, opts: AppOptions) {
+  const { config } = opts
+  const now = opts.now ?? (() => new Date())
+  const https = config.publicUrl.startsWith('https:')
+  const engine = createEngine()
+
+  fastify.decorate('config', config)
+  fastify.decorate('clock', now)
+
+  await fastify.register(dbPlugin, { databaseUrl: config.databaseUrl })
+  await fastify.register(securityHeaders, { https })
+  await fastify.register(cookie, { secret: config.sessionSecret })
+  await fastify.register(formbody, { bodyLimit: config.bodyLimitBytes })
+  await fastify.register(view, { engine: { handlebars: engine }, root: viewsDir, layout: 'layouts/main.hbs', production: true })
+  await fastify.register(renderPlugin, { secureCookies: https })
+  await fastify.register(errorPlugin)
+  await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', decorateReply: false })
+  await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport })
+
+  const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake() })
+  fastify.decorate('intake', intake)
+  const csrf = new Csrf(config.sessionSecret, https)
+
+  await fastify.register(healthRoutes)
+  await fastify.register(publicRoutes({ intake, csrf, verifyTtlHours: config.verifyTokenTtlHours }))
+  await fastify.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
+  await fastify.register(statusRoutes)
+
+  const scheduler = new Scheduler(fastify, config, now)
+  if (opts.background !== false) fastify.addHook('onReady', async () => scheduler.start())
+  fastify.addHook('preClose', async () => scheduler.stop())
+}
+
+export default fp(app, { name: 'dsr-portal' })

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  publicUrl: string
+  /** A SQLite file path or ':memory:'. */
+  databaseUrl: string
+  dataDir: string
+  /** Unset: the dev mailbox (files under mailDir, links printed to the console). */
+  smtpUrl: string | null
+  mailDir: string
+  mailFrom: string
+  staffEmail: string | null
+  sessionSecret: string
+  logLevel: string
+  trustProxy: string | false
+  verifyTokenTtlHours: number
+  unverifiedRetentionDays: number
+  limitAddressPerHour: number
+  limitIpPerHour: number
+  bodyLimitBytes: number
+  outboxPollMs: number
+  /** Treat Midsummer Eve, Christmas Eve and New Year's Eve as holidays. */
+  holidayEves: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name]
+  return v === undefined || v.trim() === '' ? undefined : v.trim()
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = str(env, name)
+  if (raw === undefined) return def
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`)
+  const n = Number(raw)
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = str(env, name)
+  if (raw === undefined) return def
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(name, `must be true or false, got "${raw}"`)
+}
+
+function url(name: string, raw: string, protocols: string[]): string {
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL')
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`)
+  }
+  return raw
+}
+
+const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/
+
+function email(env: Env, name: string): string | undefined {
+  const raw = str(env, name)
+  if (raw === undefined) return undefined
+  const bare = /<([^>]+)>\s*$/.exec(raw)?.[1] ?? raw
+  if (!EMAIL.test(bare) || /[\r\n]/.test(raw)) throw new ConfigError(name, 'is not a valid email address')
+  return raw
+}
+
+/** Development keeps one generated secret under the data folder so sessions survive restarts. */
+function devSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret')
+  try {
+    const existing = readFileSync(file, 'utf8').trim()
+    if (existing.length >= 32) return existing
+  } catch {
+    // first start: generated below
+  }
+  const secret = randomBytes(32).toString('base64url')
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  return secret
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const rawEnv = str(env, 'NODE_ENV') ?? 'development'
+  if (!['development', 'production', 'test'].includes(rawEnv)) {
+    throw new ConfigError('NODE_ENV', `must be development, production or test, got "${rawEnv}"`)
+  }
+  const nodeEnv = rawEnv as Config['env']
+  const port = int(env, 'PORT', 3000, 0, 65535)
+  const host = str(env, 'HOST') ?? '127.0.0.1'
+  const publicUrl = url('PUBLIC_URL', str(env, 'PUBLIC_URL') ?? `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '')
+  const dataDir = resolve(str(env, 'DATA_DIR') ?? 'data')
+
+  const rawDb = str(env, 'DATABASE_URL') ?? join(dataDir, 'portal.db')
+  let databaseUrl: string
+  if (rawDb === ':memory:') databaseUrl = rawDb
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rawDb)) {
+    throw new ConfigError('DATABASE_URL', 'must be a SQLite file path or :memory: (PostgreSQL support comes later)')
+  } else databaseUrl = resolve(rawDb.replace(/^sqlite:/, ''))
+
+  const rawSmtp = str(env, 'SMTP_URL')
+  const smtpUrl = rawSmtp === undefined ? null : url('SMTP_URL', rawSmtp, ['smtp:', 'smtps:'])
+
+  let sessionSecret = str(env, 'SESSION_SECRET')
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new ConfigError('SESSION_SECRET', 'must be at least 32 characters long')
+  }
+  if (sessionSecret === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('SESSION_SECRET', 'is required when NODE_ENV=production')
+    sessionSecret = nodeEnv === 'test' ? randomBytes(32).toString('base64url') : devSecret(dataDir)
+  }
+
+  const mailFrom = email(env, 'MAIL_FROM') ?? `Xtractor Interactive AB <no-reply@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'localhost.localdomain'}>`
+  if (nodeEnv === 'production' && str(env, 'MAIL_FROM') === undefined) {
+    throw new ConfigError('MAIL_FROM', 'is required when NODE_ENV=production')
+  }
+
+  const trustProxy = str(env, 'TRUST_PROXY')
+  if (trustProxy !== undefined && /^(true|\*)$/i.test(trustProxy)) {
+    throw new ConfigError('TRUST_PROXY', 'must name the proxy addresses (e.g. 127.0.0.1 or 10.0.0.0/8), never true')
+  }
+
+  return {
+    env: nodeEnv,
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir,
+    smtpUrl,
+    mailDir: resolve(str(env, 'MAIL_DIR') ?? join(dataDir, 'mail')),
+    mailFrom,
+    staffEmail: email(env, 'STAFF_EMAIL') ?? null,
+    sessionSecret,
+    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    trustProxy: trustProxy ?? false,
+    verifyTokenTtlHours: int(env, 'VERIFY_TOKEN_TTL_HOURS', 24, 1, 24 * 30),
+    unverifiedRetentionDays: int(env, 'UNVERIFIED_RETENTION_DAYS', 7, 1, 365),
+    limitAddressPerHour: int(env, 'LIMIT_ADDRESS_PER_HOUR', 3, 0, 1_000_000),
+    limitIpPerHour: int(env, 'LIMIT_IP_PER_HOUR', 20, 0, 1_000_000),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 128 * 1024, 1024, 50 * 1024 * 1024),
+    outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 10, 3_600_000),
+    holidayEves: bool(env, 'HOLIDAY_EVES', false),
+  }
+}

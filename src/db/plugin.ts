@@ -1,0 +1,32 @@
+import fp from 'fastify-plugin'
+import { sql } from 'kysely'
+import { createDb, type Db } from './connection.js'
+import { migrateToLatest } from './migrate.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+    dbHealthy(): Promise<boolean>
+  }
+}
+
+export default fp(
+  async function dbPlugin(app, opts: { databaseUrl: string; migrate?: boolean }) {
+    const db = createDb(opts.databaseUrl)
+    if (opts.migrate !== false) await migrateToLatest(db)
+    app.decorate('db', db)
+    app.decorate('dbHealthy', async () => {
+      try {
+        await sql`select 1`.execute(db)
+        return true
+      } catch {
+        return false
+      }
+    })
+    // Closed last: onClose hooks run in reverse order of registration, and this plugin is registered first.
+    app.addHook('onClose', async () => {
+      await db.destroy()
+    })
+  },
+  { name: 'db' },
+)

@@ -1,0 +1,248 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/**
+ * Timestamps are ISO-8601 UTC strings (Date#toISOString) and dates are 'YYYY-MM-DD',
+ * so they sort as text and read the same from SQLite and PostgreSQL.
+ * Booleans are 0/1 integers for the same reason.
+ */
+type Timestamp = string
+type Flag = ColumnType<number, number | undefined, number>
+
+export interface SubmissionTable {
+  id: Generated<number>
+  type: string
+  email: string
+  email_key: string
+  name: string | null
+  relationship: string | null
+  consent_kind: string | null
+  details: string | null
+  incorrect_value: string | null
+  correct_value: string | null
+  lang: string
+  channel: string
+  status: string // pending | verified
+  created_at: Timestamp
+  updated_at: Timestamp
+  verified_at: Timestamp | null
+  case_id: number | null
+}
+
+export interface VerificationTokenTable {
+  id: Generated<number>
+  submission_id: number
+  token_hash: string
+  expires_at: Timestamp
+  used_at: Timestamp | null
+  created_at: Timestamp
+}
+
+export interface CaseTable {
+  id: Generated<number>
+  reference: string
+  type: string
+  status: string
+  email: string
+  email_key: string
+  name: string | null
+  relationship: string | null
+  consent_kind: string | null
+  details: string | null
+  incorrect_value: string | null
+  correct_value: string | null
+  lang: string
+  channel: string
+  received_at: Timestamp
+  verified_at: Timestamp | null
+  due_date: string
+  assignee_id: number | null
+  extended: Flag
+  extension_reason: string | null
+  status_token_hash: string | null
+  closed_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface CaseEventTable {
+  id: Generated<number>
+  case_id: number
+  kind: string
+  actor_type: string // requester | staff | system
+  actor_id: number | null
+  /** JSON object with the event's particulars. */
+  data: string | null
+  created_at: Timestamp
+}
+
+export interface OutboxTable {
+  id: Generated<number>
+  message_id: string
+  kind: string
+  to_address: string
+  to_name: string | null
+  subject: string
+  text_body: string
+  html_body: string | null
+  /** JSON object of extra headers. */
+  headers: string | null
+  case_id: number | null
+  status: string // pending | sending | sent | failed
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  locked_until: Timestamp | null
+  last_error: string | null
+  created_at: Timestamp
+  sent_at: Timestamp | null
+}
+
+export interface RateEventTable {
+  id: Generated<number>
+  bucket: string
+  key_hash: string
+  created_at: Timestamp
+}
+
+export interface CounterTable {
+  name: string
+  value: number
+}
+
+export interface StaffTable {
+  id: Generated<number>
+  email: string
+  email_key: string
+  name: string
+  role: string // admin | handler | viewer
+  password_hash: string
+  totp_secret: string | null
+  totp_enabled: Flag
+  /** The last TOTP time step accepted, so a code cannot be replayed. */
+  totp_last_step: number | null
+  disabled: Flag
+  lang: ColumnType<string, string | undefined, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+  last_login_at: Timestamp | null
+}
+
+export interface StaffSessionTable {
+  /** SHA-256 of the cookie's session id; the id itself is never stored. */
+  id_hash: string
+  staff_id: number
+  mfa_passed: Flag
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>
+  staff_id: number
+  token_hash: string
+  name: string | null
+  created_at: Timestamp
+  last_used_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface SetupTokenTable {
+  id: Generated<number>
+  purpose: string
+  token_hash: string
+  expires_at: Timestamp
+  used_at: Timestamp | null
+  created_at: Timestamp
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: Timestamp
+  actor_type: string // staff | system | requester | cli
+  actor_id: number | null
+  action: string
+  case_id: number | null
+  target: string | null
+  /** JSON object; never holds the requester's free text. */
+  data: string | null
+  prev_hash: string
+  hash: string
+}
+
+export interface CaseMessageTable {
+  id: Generated<number>
+  case_id: number
+  direction: string // out | in
+  body: string
+  staff_id: number | null
+  template: string | null
+  lang: string | null
+  created_at: Timestamp
+}
+
+export interface CasePauseTable {
+  id: Generated<number>
+  case_id: number
+  reason: string // awaiting_requester | verification
+  started_at: Timestamp
+  ended_at: Timestamp | null
+}
+
+export interface MessageTemplateTable {
+  id: Generated<number>
+  key: string
+  lang: string
+  title: string
+  subject: string
+  body: string
+  updated_at: Timestamp
+  updated_by: number | null
+}
+
+export interface JobRunTable {
+  job: string
+  period: string
+  started_at: Timestamp
+  finished_at: Timestamp | null
+  result: string | null
+}
+
+export interface Database {
+  submissions: SubmissionTable
+  verification_tokens: VerificationTokenTable
+  cases: CaseTable
+  case_events: CaseEventTable
+  outbox: OutboxTable
+  rate_events: RateEventTable
+  counters: CounterTable
+  staff: StaffTable
+  staff_sessions: StaffSessionTable
+  api_tokens: ApiTokenTable
+  setup_tokens: SetupTokenTable
+  audit_log: AuditLogTable
+  case_messages: CaseMessageTable
+  case_pauses: CasePauseTable
+  message_templates: MessageTemplateTable
+  job_runs: JobRunTable
+}
+
+export type Submission = Selectable<SubmissionTable>
+export type NewSubmission = Insertable<SubmissionTable>
+export type SubmissionUpdate = Updateable<SubmissionTable>
+export type VerificationToken = Selectable<VerificationTokenTable>
+export type Case = Selectable<CaseTable>
+export type NewCase = Insertable<CaseTable>
+export type CaseUpdate = Updateable<CaseTable>
+export type CaseEvent = Selectable<CaseEventTable>
+export type NewCaseEvent = Insertable<CaseEventTable>
+export type OutboxRow = Selectable<OutboxTable>
+export type NewOutboxRow = Insertable<OutboxTable>
+export type Staff = Selectable<StaffTable>
+export type NewStaff = Insertable<StaffTable>
+export type StaffUpdate = Updateable<StaffTable>
+export type StaffSession = Selectable<StaffSessionTable>
+export type ApiToken = Selectable<ApiTokenTable>
+export type AuditLogRow = Selectable<AuditLogTable>
+export type CaseMessage = Selectable<CaseMessageTable>
+export type CasePause = Selectable<CasePauseTable>
+export type MessageTemplate = Selectable<MessageTemplateTable>

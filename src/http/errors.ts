@@ -1,0 +1,100 @@
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { detectLang, t, type Lang } from '../i18n/index.js'
+
+export function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/')
+}
+
+export interface ApiErrorBody {
+  error: string
+  message: string
+  fields?: Record<string, string>
+}
+
+export function sendApiError(reply: FastifyReply, status: number, body: ApiErrorBody): FastifyReply {
+  reply.header('Cache-Control', 'no-store')
+  return reply.code(status).type('application/json; charset=utf-8').send(body)
+}
+
+export function sendMessagePage(reply: FastifyReply, status: number, titleKey: string, textKey: string, params?: Record<string, unknown>): FastifyReply {
+  const lang: Lang = reply.request.lang ?? safeLang(reply.request)
+  const title = t(lang, titleKey, params)
+  return reply.page('message', { title, paragraphs: [t(lang, textKey, params)], link: { href: '/', text: t(lang, 'site.home') } }, { status, title })
+}
+
+function safeLang(request: FastifyRequest): Lang {
+  try {
+    return detectLang(request)
+  } catch {
+    return 'sv'
+  }
+}
+
+/** Turns Ajv's errors into {field: message} without echoing the submitted values. */
+function fieldsOf(error: FastifyError): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const v of error.validation ?? []) {
+    const params = v.params as Record<string, unknown>
+    const name =
+      typeof params?.additionalProperty === 'string'
+        ? params.additionalProperty
+        : typeof params?.missingProperty === 'string'
+          ? params.missingProperty
+          : v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(body)'
+    fields[name.slice(0, 100)] = typeof params?.additionalProperty === 'string' ? 'is not an accepted field' : (v.message ?? 'is invalid')
+  }
+  return fields
+}
+
+const PAGES: Record<number, [string, string]> = {
+  400: ['errors.badRequestTitle', 'errors.badRequest'],
+  404: ['errors.notFoundTitle', 'errors.notFound'],
+  413: ['errors.tooLargeTitle', 'errors.tooLarge'],
+  415: ['errors.badRequestTitle', 'errors.badRequest'],
+  503: ['errors.unavailableTitle', 'errors.unavailable'],
+}
+
+const API_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  410: 'gone',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'unavailable',
+}
+
+export default fp(
+  async function errorPlugin(app) {
+    app.setNotFoundHandler((request, reply) => {
+      if (wantsJson(request)) return sendApiError(reply, 404, { error: 'not_found', message: 'No such resource.' })
+      return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+    })
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const raw = typeof error.statusCode === 'number' ? error.statusCode : 500
+      const status = raw >= 400 && raw < 600 ? raw : 500
+      if (status >= 500) {
+        // The error object, not the request: messages from lower layers never quote request data here.
+        request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'request failed')
+      }
+      const shown = status >= 500 ? (status === 503 ? 503 : 500) : status
+      if (wantsJson(request)) {
+        if (error.validation) {
+          return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields: fieldsOf(error) })
+        }
+        const message = shown >= 500 ? 'Something went wrong. Please try again.' : shown === 413 ? 'The request body is too large.' : shown === 415 ? 'Unsupported content type.' : 'The request could not be processed.'
+        return sendApiError(reply, shown, { error: API_CODES[shown] ?? (shown >= 500 ? 'internal_error' : 'bad_request'), message })
+      }
+      const [titleKey, textKey] = PAGES[shown] ?? (shown >= 500 ? ['errors.serverTitle', 'errors.server'] : PAGES[400])
+      return sendMessagePage(reply, shown, titleKey, textKey)
+    })
+  },
+  { name: 'errors', dependencies: ['render'] },
+)

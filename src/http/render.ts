@@ -1,0 +1,65 @@
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { detectLang, LANG_COOKIE, isLang, t, type Lang } from '../i18n/index.js'
+import type { FieldErrors } from '../intake/validate.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang
+  }
+  interface FastifyReply {
+    /** Renders views/pages/<view>.hbs in the layout, in the request's language, never cached. */
+    page(view: string, data?: Record<string, unknown>, opts?: { status?: number; title?: string }): FastifyReply
+  }
+}
+
+/** The same page in the other language: the current path and query, with lang swapped. */
+function switchUrl(request: FastifyRequest, other: Lang): string {
+  const url = new URL(request.url, 'http://x')
+  const path = request.method === 'GET' ? url.pathname : url.pathname
+  const params = request.method === 'GET' ? url.searchParams : new URLSearchParams()
+  params.set('lang', other)
+  return `${path}?${params.toString()}`
+}
+
+export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<string, string>; list: Array<{ id: string; message: string }> } {
+  const map: Record<string, string> = {}
+  const list: Array<{ id: string; message: string }> = []
+  for (const [field, error] of Object.entries(errors)) {
+    if (!error) continue
+    const params: Record<string, unknown> = { ...error.params }
+    if (typeof params.field === 'string' && params.field.includes('.')) {
+      const label = t(lang, params.field)
+      const template = t(lang, error.key)
+      params.field = template.startsWith('{field}') ? label : label.charAt(0).toLowerCase() + label.slice(1)
+    }
+    const message = t(lang, error.key, params)
+    map[field] = message
+    list.push({ id: field, message })
+  }
+  return { map, list }
+}
+
+export default fp(
+  async function renderPlugin(app, opts: { secureCookies: boolean }) {
+    app.decorateRequest('lang', 'sv')
+    app.addHook('preHandler', async (request, reply) => {
+      request.lang = detectLang(request)
+      const query = request.query as Record<string, unknown> | undefined
+      // The switch remembers the choice so every later page keeps it.
+      if (query && isLang(query.lang) && request.cookies[LANG_COOKIE] !== query.lang) {
+        reply.setCookie(LANG_COOKIE, query.lang, { path: '/', sameSite: 'lax', httpOnly: true, secure: opts.secureCookies, maxAge: 365 * 24 * 3600 })
+      }
+    })
+    app.decorateReply('page', function (this: FastifyReply, view: string, data: Record<string, unknown> = {}, o: { status?: number; title?: string } = {}) {
+      const request = this.request
+      const lang: Lang = request.lang ?? detectLang(request)
+      const other: Lang = lang === 'sv' ? 'en' : 'sv'
+      this.code(o.status ?? 200)
+      this.header('Cache-Control', 'no-store')
+      this.header('Content-Language', lang)
+      return this.view(`pages/${view}.hbs`, { ...data, lang, otherLang: other, switchUrl: switchUrl(request, other), title: o.title })
+    })
+  },
+  { name: 'render', dependencies: ['@fastify/view', '@fastify/cookie'] },
+)

@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify'
+import { en } from './en.js'
+import { sv, type Messages } from './sv.js'
+
+export type Lang = 'sv' | 'en'
+export const LANGS: readonly Lang[] = ['sv', 'en']
+export const DEFAULT_LANG: Lang = 'sv'
+export const LANG_COOKIE = 'lang'
+
+const catalogs: Record<Lang, Messages> = { sv, en }
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'sv' || value === 'en'
+}
+
+export function messages(lang: Lang): Messages {
+  return catalogs[lang]
+}
+
+/** Looks up a dotted key; a missing key shows itself rather than an empty string so it gets noticed. */
+export function t(lang: Lang, key: string, params?: Record<string, unknown>): string {
+  let node: unknown = catalogs[lang]
+  for (const part of key.split('.')) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
+  }
+  if (typeof node !== 'string') return key
+  if (!params) return node
+  return node.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])))
+}
+
+/** Picks the best language from an Accept-Language header by q-value. */
+export function fromAcceptLanguage(header: string | undefined): Lang | null {
+  if (!header) return null
+  let best: { lang: Lang; q: number } | null = null
+  for (const part of header.split(',').slice(0, 20)) {
+    const [tag, ...params] = part.trim().split(';')
+    const primary = tag.trim().toLowerCase().split('-')[0]
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    const q = qParam ? Number(qParam.slice(2)) : 1
+    if (!Number.isFinite(q) || q <= 0) continue
+    const lang: Lang | null = primary === 'sv' ? 'sv' : primary === 'en' ? 'en' : null
+    if (lang && (!best || q > best.q)) best = { lang, q }
+  }
+  return best?.lang ?? null
+}
+
+/** Query (?lang=) first, then the cookie set by the switch, then Accept-Language, then Swedish. */
+export function detectLang(request: FastifyRequest): Lang {
+  const query = request.query as Record<string, unknown> | undefined
+  if (query && isLang(query.lang)) return query.lang
+  const body = request.body as Record<string, unknown> | undefined
+  if (body && typeof body === 'object' && isLang(body.lang)) return body.lang
+  const cookie = request.cookies?.[LANG_COOKIE]
+  if (isLang(cookie)) return cookie
+  return fromAcceptLanguage(request.headers['accept-language']) ?? DEFAULT_LANG
+}

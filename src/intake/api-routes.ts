@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify'
+import { sendApiError } from '../http/errors.js'
+import { isLang, t } from '../i18n/index.js'
+import { looksLikeToken } from '../security/tokens.js'
+import { CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, MAX_VALUE, RELATIONSHIPS, REQUEST_TYPES } from './request-types.js'
+import type { IntakeService } from './service.js'
+import { validateRequest } from './validate.js'
+
+const requestBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'email'],
+  properties: {
+    type: { type: 'string', enum: [...REQUEST_TYPES] },
+    email: { type: 'string', maxLength: MAX_EMAIL + 50 },
+    name: { type: ['string', 'null'], maxLength: MAX_NAME * 2 },
+    relationship: { type: ['string', 'null'], enum: [...RELATIONSHIPS, null] },
+    consent: { type: ['string', 'null'], enum: [...CONSENT_KINDS, null] },
+    details: { type: ['string', 'null'], maxLength: MAX_DETAILS * 2 },
+    incorrect: { type: ['string', 'null'], maxLength: MAX_VALUE * 2 },
+    correct: { type: ['string', 'null'], maxLength: MAX_VALUE * 2 },
+    lang: { type: 'string', enum: ['sv', 'en'] },
+  },
+} as const
+
+const verifyBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token'],
+  properties: { token: { type: 'string', maxLength: 200 } },
+} as const
+
+export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
+  const { intake } = deps
+  return async function routes(app: FastifyInstance) {
+    app.post<{ Body: Record<string, unknown> }>('/api/v1/requests', { schema: { body: requestBody } }, async (request, reply) => {
+      const lang = isLang(request.body.lang) ? request.body.lang : request.lang
+      const result = validateRequest(request.body, { strictConsent: false })
+      if (!result.ok) {
+        const fields: Record<string, string> = {}
+        for (const [field, error] of Object.entries(result.errors)) {
+          if (!error) continue
+          const params = { ...error.params }
+          if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field)
+          fields[field] = t(lang, error.key, params)
+        }
+        return sendApiError(reply, 400, { error: 'invalid_body', message: lang === 'sv' ? 'Begäran innehåller fel.' : 'The request has errors.', fields })
+      }
+      await intake.submit(result.value, { ip: request.ip, lang, channel: 'api' })
+      return reply.code(202).header('Cache-Control', 'no-store').send({ status: 'pending_verification' })
+    })
+
+    app.post<{ Body: { token: string } }>('/api/v1/verify', { schema: { body: verifyBody } }, async (request, reply) => {
+      const { token } = request.body
+      const outcome = looksLikeToken(token) ? await intake.confirm(token) : { state: 'unknown' as const }
+      if (outcome.state === 'confirmed') {
+        return reply
+          .header('Cache-Control', 'no-store')
+          .send({ reference: outcome.case.reference, statusUrl: `${deps.publicUrl}/status/${outcome.statusToken}` })
+      }
+      if (outcome.state === 'unknown') return sendApiError(reply, 404, { error: 'token_unknown', message: 'The token is unknown.' })
+      if (outcome.state === 'used') return sendApiError(reply, 410, { error: 'token_used', message: 'The token has already been used.' })
+      return sendApiError(reply, 410, { error: 'token_expired', message: 'The token has expired.' })
+    })
+  }
+}

@@ -1,0 +1,180 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { t, type Lang } from '../i18n/index.js'
+import { translateErrors } from '../http/render.js'
+import { sendMessagePage } from '../http/errors.js'
+import { controller, localise, purposes, recipients, rightsSummary, recipientsFor } from '../registers/processing-register.js'
+import type { Csrf } from '../security/csrf.js'
+import { looksLikeToken } from '../security/tokens.js'
+import { CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType, type RequestType } from './request-types.js'
+import { typeTitle, type IntakeService } from './service.js'
+import { validateRequest, type FieldErrors } from './validate.js'
+
+const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct'] as const
+
+/** The links on the home page, one group per situation named in the privacy policy. */
+const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
+  { key: 'candidate', links: [['withdraw', '/request/withdraw_consent?consent=recruitment&relationship=candidate'], ['update', '/request/rectification?relationship=candidate']] },
+  { key: 'newsletter', links: [['unsubscribe', '/request/unsubscribe?relationship=newsletter'], ['object', '/request/objection?relationship=newsletter']] },
+  { key: 'customer', links: [['access', '/request/access?relationship=customer_contact'], ['rectify', '/request/rectification?relationship=customer_contact']] },
+  { key: 'support', links: [['access', '/request/access?relationship=customer_contact'], ['erase', '/request/erasure?relationship=customer_contact']] },
+  { key: 'events', links: [['erase', '/request/erasure?relationship=event_participant'], ['access', '/request/access?relationship=event_participant']] },
+  { key: 'other', links: [['access', '/request/access?relationship=other'], ['all', '/request']] },
+]
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : ''
+}
+
+export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number }) {
+  const { intake, csrf } = deps
+
+  function renderForm(request: FastifyRequest, reply: FastifyReply, type: RequestType, values: Record<string, string>, errors: FieldErrors | null, status = 200, extraError?: string) {
+    const lang = request.lang
+    const translated = errors ? translateErrors(lang, errors) : { map: {}, list: [] as Array<{ id: string; message: string }> }
+    if (extraError) translated.list.unshift({ id: 'email', message: extraError })
+    const title = typeTitle(lang, type)
+    return reply.page(
+      'request-form',
+      {
+        type,
+        typeTitle: title,
+        typeText: t(lang, `types.${type}.text`),
+        values,
+        errors: translated.map,
+        errorList: translated.list,
+        csrf: csrf.token(request, reply),
+        relationshipOptions: RELATIONSHIPS.map((value) => ({ value, label: t(lang, `relationships.${value}`) })),
+        consentOptions: CONSENT_KINDS.map((value) => ({ value, label: t(lang, `consents.${value}`) })),
+      },
+      { status, title: errors || extraError ? `${t(lang, 'form.errorSummary')}: ${title}` : title },
+    )
+  }
+
+  return async function routes(app: FastifyInstance) {
+    app.get('/', async (request, reply) => {
+      const lang = request.lang
+      const situations = SITUATIONS.map((s) => ({
+        title: t(lang, `situations.${s.key}.title`),
+        text: t(lang, `situations.${s.key}.text`),
+        links: s.links.map(([k, href]) => ({ text: t(lang, `situations.${s.key}.links.${k}`), href })),
+      }))
+      const rights = rightsSummary.map((r) => ({
+        title: localise(r.title, lang),
+        description: localise(r.description, lang),
+        articles: r.articles.join(', '),
+        href: isRequestType(r.id) ? `/request/${r.id}` : null,
+      }))
+      return reply.page('home', { situations, rights, controller }, { title: t(lang, 'home.title') })
+    })
+
+    app.get('/register', async (request, reply) => {
+      const lang: Lang = request.lang
+      const sv = lang === 'sv'
+      return reply.page(
+        'register',
+        {
+          heading: t(lang, 'site.register'),
+          intro: sv
+            ? 'Förteckningen bygger på Xtractors personuppgiftspolicy, som också är organisationens register över personuppgiftsbehandlingar.'
+            : "This register is based on Xtractor's privacy policy, which is also the organisation's record of processing activities.",
+          storage: localise(controller.storage, lang),
+          storageShort: sv ? 'Inom EU/EES' : 'Within the EU/EEA',
+          tocTitle: sv ? 'Ändamål' : 'Purposes',
+          labels: sv
+            ? { legalBasis: 'Rättslig grund', data: 'Personuppgifter', subjects: 'Vems uppgifter', retention: 'Hur länge', recipients: 'Mottagare', noRecipients: 'Inga utöver våra tjänsteleverantörer.', source: 'Källa', role: 'Vår roll', storage: 'Lagring', allRecipients: 'Mottagare av personuppgifter' }
+            : { legalBasis: 'Legal basis', data: 'Personal data', subjects: 'Whose data', retention: 'How long', recipients: 'Recipients', noRecipients: 'None beyond our service providers.', source: 'Source', role: 'Our role', storage: 'Storage', allRecipients: 'Recipients of personal data' },
+          purposes: purposes.map((p) => ({
+            id: p.id,
+            title: localise(p.title, lang),
+            description: localise(p.description, lang),
+            article: p.legalBasis.article,
+            legalBasis: localise(p.legalBasis.text, lang),
+            dataCategories: p.dataCategories.map((c) => localise(c, lang)),
+            dataSubjects: localise(p.dataSubjects, lang),
+            retention: localise(p.retention, lang),
+            recipients: recipientsFor([p.id], { includeGeneral: false }).map((r) => localise(r.name, lang)),
+            source: localise(p.source, lang),
+            role: p.role === 'controller' ? (sv ? 'Personuppgiftsansvarig' : 'Controller') : sv ? 'Personuppgiftsbiträde åt en kund' : "Processor on a client's behalf",
+            note: p.note ? localise(p.note, lang) : null,
+          })),
+          recipients: recipients.map((r) => ({ name: localise(r.name, lang), description: localise(r.description, lang) })),
+        },
+        { title: t(lang, 'site.register') },
+      )
+    })
+
+    app.get('/request', async (request, reply) => {
+      const lang = request.lang
+      const types = REQUEST_TYPES.map((id) => ({ id, title: typeTitle(lang, id), text: t(lang, `types.${id}.text`) }))
+      return reply.page('request-index', { types }, { title: t(lang, 'home.allRequests') })
+    })
+
+    app.get<{ Params: { type: string }; Querystring: Record<string, unknown> }>('/request/:type', async (request, reply) => {
+      const { type } = request.params
+      if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+      const q = request.query ?? {}
+      const values: Record<string, string> = {}
+      if ((RELATIONSHIPS as readonly string[]).includes(str(q.relationship))) values.relationship = str(q.relationship)
+      if ((CONSENT_KINDS as readonly string[]).includes(str(q.consent))) values.consent = str(q.consent)
+      return renderForm(request, reply, type, values, null)
+    })
+
+    app.post<{ Params: { type: string }; Body: Record<string, unknown> }>('/request/:type', async (request, reply) => {
+      const { type } = request.params
+      if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const values: Record<string, string> = {}
+      for (const f of FORM_FIELDS) values[f] = str(body[f])
+
+      if (!csrf.verify(request, body._csrf)) {
+        return renderForm(request, reply, type, values, null, 403, t(request.lang, 'errors.csrf'))
+      }
+      const result = validateRequest({ ...values, type }, { strictConsent: true })
+      if (!result.ok) return renderForm(request, reply, type, values, result.errors, 400)
+
+      // A filled honeypot is a bot: it gets the same page, and nothing is stored or sent.
+      if (str(body.website) === '') {
+        await intake.submit(result.value, { ip: request.ip, lang: request.lang, channel: 'web' })
+      }
+      const lang = request.lang
+      return reply.page(
+        'message',
+        { title: t(lang, 'inbox.title'), paragraphs: [t(lang, 'inbox.text', { hours: deps.verifyTtlHours }), t(lang, 'inbox.noMail')] },
+        { title: t(lang, 'inbox.title') },
+      )
+    })
+
+    app.get<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
+      const { token } = request.params
+      const state = looksLikeToken(token) ? await intake.inspectToken(token) : { state: 'unknown' as const }
+      if (state.state !== 'valid') return sendTokenProblem(reply, state.state, deps.verifyTtlHours)
+      // The link itself changes nothing: mail scanners open links, only the button confirms.
+      return reply.page('verify-confirm', { token, typeTitle: typeTitle(request.lang, state.type), csrf: csrf.token(request, reply) }, { title: t(request.lang, 'verify.title') })
+    })
+
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/verify/:token', async (request, reply) => {
+      const { token } = request.params
+      if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
+      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      if (!csrf.verify(request, body._csrf)) {
+        const state = await intake.inspectToken(token)
+        if (state.state !== 'valid') return sendTokenProblem(reply, state.state, deps.verifyTtlHours)
+        return reply.page('verify-confirm', { token, typeTitle: typeTitle(request.lang, state.type), csrf: csrf.token(request, reply), csrfError: t(request.lang, 'errors.csrf') }, { status: 403, title: t(request.lang, 'verify.title') })
+      }
+      const outcome = await intake.confirm(token)
+      if (outcome.state !== 'confirmed') return sendTokenProblem(reply, outcome.state, deps.verifyTtlHours)
+      return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${outcome.statusToken}`, 303)
+    })
+  }
+}
+
+export function sendTokenProblem(reply: FastifyReply, state: 'unknown' | 'used' | 'expired', hours: number): FastifyReply {
+  const lang = reply.request.lang
+  const [titleKey, textKey, status] =
+    state === 'used' ? ['verify.usedTitle', 'verify.used', 410] : state === 'expired' ? ['verify.expiredTitle', 'verify.expired', 410] : ['verify.invalidTitle', 'verify.invalid', 404]
+  return reply.page(
+    'message',
+    { title: t(lang, titleKey), paragraphs: [t(lang, textKey, { hours })], link: { href: '/request', text: t(lang, 'verify.newRequest') } },
+    { status: status as number, title: t(lang, titleKey) },
+  )
+}

@@ -1,0 +1,212 @@
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { isImmediate } from '../deadlines/case-rules.js'
+import { computeCaseDeadline } from '../deadlines/due-date.js'
+import { stockholmDate } from '../deadlines/stockholm.js'
+import { t, type Lang } from '../i18n/index.js'
+import { addCaseEvent, insertCase } from '../cases/repository.js'
+import { enqueueEmail } from '../mail/outbox-repository.js'
+import type { RenderEmail } from '../mail/render.js'
+import { countRecent, recordEvent } from '../security/rate-limit.js'
+import { hashToken, keyedHash, newToken } from '../security/tokens.js'
+import {
+  consumeTokens,
+  findPendingSubmission,
+  findSubmission,
+  findVerificationToken,
+  insertSubmission,
+  insertVerificationToken,
+  updateSubmission,
+} from './repository.js'
+import type { Channel } from './request-types.js'
+import { emailKey, type RequestInput } from './validate.js'
+
+const HOUR = 3_600_000
+
+export interface IntakeDeps {
+  db: Db
+  config: Config
+  now: () => Date
+  renderEmail: RenderEmail
+  /** Called after a commit that queued email. */
+  mailQueued: () => void
+}
+
+export type SubmitOutcome = 'queued' | 'limited_ip' | 'limited_address'
+
+export type TokenState =
+  | { state: 'unknown' }
+  | { state: 'used' }
+  | { state: 'expired' }
+  | { state: 'valid'; type: string; lang: Lang }
+
+export type ConfirmOutcome =
+  | { state: 'unknown' | 'used' | 'expired' }
+  | { state: 'confirmed'; case: Case; statusToken: string }
+
+export function typeTitle(lang: Lang, type: string): string {
+  return t(lang, `types.${type}.title`)
+}
+
+export class IntakeService {
+  constructor(private readonly deps: IntakeDeps) {}
+
+  /**
+   * Stores a request pending confirmation and queues the link. Every path takes about the same
+   * time and gives the caller no hint of which one was taken (no enumeration).
+   */
+  async submit(input: RequestInput, meta: { ip: string; lang: Lang; channel: Extract<Channel, 'web' | 'api'> }): Promise<SubmitOutcome> {
+    const { db, config, now } = this.deps
+    const at = now()
+    const atIso = at.toISOString()
+    const hourAgo = new Date(at.getTime() - HOUR).toISOString()
+    const key = emailKey(input.email)
+    const ipKey = keyedHash(config.sessionSecret, 'ip:' + meta.ip)
+    const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
+
+    const outcome = await db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
+      const fromIp = await countRecent(trx, 'submit_ip', ipKey, hourAgo)
+      await recordEvent(trx, 'submit_ip', ipKey, atIso)
+      if (fromIp >= config.limitIpPerHour) return 'limited_ip'
+      const toAddress = await countRecent(trx, 'verify_email', addressKey, hourAgo)
+      if (toAddress >= config.limitAddressPerHour) return 'limited_address'
+
+      const fields = {
+        email: input.email,
+        name: input.name,
+        relationship: input.relationship,
+        consent_kind: input.consentKind,
+        details: input.details,
+        incorrect_value: input.incorrect,
+        correct_value: input.correct,
+        lang: meta.lang,
+        updated_at: atIso,
+      }
+      // The same request asked again gets a new link, not a second request; the newest wording wins.
+      const pending = await findPendingSubmission(trx, key, input.type)
+      let submissionId: number
+      if (pending) {
+        submissionId = pending.id
+        await updateSubmission(trx, pending.id, fields)
+      } else {
+        submissionId = await insertSubmission(trx, {
+          ...fields,
+          type: input.type,
+          email_key: key,
+          channel: meta.channel,
+          status: 'pending',
+          created_at: atIso,
+        })
+      }
+      const token = newToken()
+      await insertVerificationToken(trx, {
+        submissionId,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(at.getTime() + config.verifyTokenTtlHours * HOUR).toISOString(),
+        createdAt: atIso,
+      })
+      await recordEvent(trx, 'verify_email', addressKey, atIso)
+      const mail = this.deps.renderEmail('verify', meta.lang, 'email.verifySubject', {
+        name: input.name,
+        typeTitle: typeTitle(meta.lang, input.type),
+        link: `${config.publicUrl}/verify/${token}`,
+        hours: config.verifyTokenTtlHours,
+      })
+      await enqueueEmail(trx, { kind: 'verify', to: input.email, toName: input.name, ...mail }, { from: config.mailFrom, now: at })
+      return 'queued'
+    })
+    if (outcome === 'queued') this.deps.mailQueued()
+    return outcome
+  }
+
+  async inspectToken(token: string): Promise<TokenState> {
+    const row = await findVerificationToken(this.deps.db, hashToken(token))
+    if (!row) return { state: 'unknown' }
+    const submission = await findSubmission(this.deps.db, row.submission_id)
+    if (!submission) return { state: 'unknown' }
+    if (row.used_at || submission.status !== 'pending') return { state: 'used' }
+    if (row.expires_at <= this.deps.now().toISOString()) return { state: 'expired' }
+    return { state: 'valid', type: submission.type, lang: submission.lang as Lang }
+  }
+
+  /** Confirms the address and opens the case, exactly once however many times the link is posted. */
+  async confirm(token: string): Promise<ConfirmOutcome> {
+    const { db, config, now } = this.deps
+    const result = await db.transaction().execute(async (trx): Promise<ConfirmOutcome> => {
+      const at = now()
+      const atIso = at.toISOString()
+      const row = await findVerificationToken(trx, hashToken(token))
+      if (!row) return { state: 'unknown' }
+      if (row.used_at) return { state: 'used' }
+      if (row.expires_at <= atIso) return { state: 'expired' }
+      const submission = await findSubmission(trx, row.submission_id)
+      if (!submission) return { state: 'unknown' }
+      if (submission.status !== 'pending') return { state: 'used' }
+      if (!(await consumeTokens(trx, submission.id, atIso))) return { state: 'used' }
+
+      const deadline = computeCaseDeadline({
+        receivedAt: submission.created_at,
+        verifiedAt: atIso,
+        pauses: [],
+        extended: false,
+        today: stockholmDate(at),
+        eves: config.holidayEves,
+        immediate: isImmediate(submission.type, submission.relationship),
+      })
+      const statusToken = newToken()
+      const created = await insertCase(
+        trx,
+        {
+          type: submission.type,
+          status: 'new',
+          email: submission.email,
+          email_key: submission.email_key,
+          name: submission.name,
+          relationship: submission.relationship,
+          consent_kind: submission.consent_kind,
+          details: submission.details,
+          incorrect_value: submission.incorrect_value,
+          correct_value: submission.correct_value,
+          lang: submission.lang,
+          channel: submission.channel,
+          received_at: submission.created_at,
+          verified_at: atIso,
+          due_date: deadline.dueDate,
+          status_token_hash: hashToken(statusToken),
+          created_at: atIso,
+          updated_at: atIso,
+        },
+        Number(stockholmDate(at).slice(0, 4)),
+      )
+      await updateSubmission(trx, submission.id, { status: 'verified', verified_at: atIso, case_id: created.id, updated_at: atIso })
+      await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'requester' }, data: { channel: submission.channel }, at: submission.created_at })
+      await addCaseEvent(trx, { caseId: created.id, kind: 'verified', actor: { type: 'requester' }, data: { pausedDays: deadline.pausedDays }, at: atIso })
+
+      const lang = submission.lang as Lang
+      const receipt = this.deps.renderEmail('receipt', lang, 'email.receiptSubject', {
+        name: submission.name,
+        reference: created.reference,
+        typeTitle: typeTitle(lang, submission.type),
+        dueDate: deadline.dueDate,
+        statusUrl: `${config.publicUrl}/status/${statusToken}`,
+      })
+      await enqueueEmail(trx, { kind: 'receipt', to: submission.email, toName: submission.name, caseId: created.id, ...receipt }, { from: config.mailFrom, now: at })
+      await addCaseEvent(trx, { caseId: created.id, kind: 'email_out', actor: { type: 'system' }, data: { template: 'receipt' }, at: atIso })
+      if (config.staffEmail) {
+        const staffLang: Lang = 'sv'
+        const notice = this.deps.renderEmail(
+          'staff-new-case',
+          staffLang,
+          'email.staffSubject',
+          { reference: created.reference, typeTitle: typeTitle(staffLang, submission.type), dueDate: deadline.dueDate, caseUrl: `${config.publicUrl}/staff/cases/${created.id}` },
+          { html: false },
+        )
+        await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice }, { from: config.mailFrom, now: at })
+      }
+      return { state: 'confirmed', case: created, statusToken }
+    })
+    if (result.state === 'confirmed') this.deps.mailQueued()
+    return result
+  }
+}

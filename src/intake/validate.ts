@@ -1,0 +1,121 @@
+import {
+  CONSENT_KINDS,
+  MAX_DETAILS,
+  MAX_EMAIL,
+  MAX_NAME,
+  MAX_VALUE,
+  RELATIONSHIPS,
+  isRequestType,
+  type ConsentKind,
+  type Relationship,
+  type RequestType,
+} from './request-types.js'
+
+export interface RequestInput {
+  type: RequestType
+  email: string
+  name: string | null
+  relationship: Relationship | null
+  consentKind: ConsentKind | null
+  details: string | null
+  incorrect: string | null
+  correct: string | null
+}
+
+/** A field's error as a message key and its parameters, translated where it is shown. */
+export interface FieldError {
+  key: string
+  params?: Record<string, unknown>
+}
+export type FieldErrors = Partial<Record<'type' | 'email' | 'name' | 'relationship' | 'consent' | 'details' | 'incorrect' | 'correct', FieldError>>
+
+// Deliberately plain: one @, no spaces or control characters, a dot in the domain.
+const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[^\s@"(),:;<>[\\\]_]+\.[^\s@"(),:;<>[\\\]_]{2,}$/u
+
+export function normaliseEmail(raw: string): string {
+  const trimmed = raw.trim()
+  const at = trimmed.lastIndexOf('@')
+  return at < 0 ? trimmed : trimmed.slice(0, at) + '@' + trimmed.slice(at + 1).toLowerCase()
+}
+
+/** The key used to recognise the same address however it was typed. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= MAX_EMAIL && EMAIL.test(email) && !email.includes('..')
+}
+
+/** Names go into email headers: control characters (CR/LF among them) become spaces. */
+export function cleanLine(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null
+  // eslint-disable-next-line no-control-regex
+  const v = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return v === '' ? null : v
+}
+
+/** Free text keeps its line breaks but loses other control characters. */
+export function cleanText(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null
+  // eslint-disable-next-line no-control-regex
+  const v = raw.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim()
+  return v === '' ? null : v
+}
+
+function pick<T extends string>(value: unknown, allowed: readonly T[]): T | null | undefined {
+  if (value === undefined || value === null || value === '') return null
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined
+}
+
+/**
+ * One set of rules for forms and API. `strictConsent` makes the consent choice required,
+ * as the form asks it; integrations may leave it for staff to find out.
+ */
+export function validateRequest(
+  raw: Record<string, unknown>,
+  opts: { strictConsent: boolean },
+): { ok: true; value: RequestInput } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  const type = raw.type
+  if (!isRequestType(type)) errors.type = { key: 'errors.choice', params: { field: 'type' } }
+
+  const email = typeof raw.email === 'string' ? normaliseEmail(raw.email) : ''
+  if (email === '') errors.email = { key: 'errors.required', params: { field: 'form.email' } }
+  else if (!isValidEmail(email)) errors.email = { key: 'errors.email' }
+
+  const name = cleanLine(raw.name)
+  if (name && name.length > MAX_NAME) errors.name = { key: 'errors.tooLong', params: { field: 'form.name', max: MAX_NAME } }
+
+  const relationship = pick(raw.relationship, RELATIONSHIPS)
+  if (relationship === undefined) errors.relationship = { key: 'errors.choice', params: { field: 'form.relationship' } }
+
+  const consentKind = pick(raw.consent, CONSENT_KINDS)
+  if (consentKind === undefined || (consentKind === null && type === 'withdraw_consent' && opts.strictConsent)) {
+    errors.consent = { key: 'errors.choice', params: { field: 'form.consent' } }
+  }
+
+  const details = cleanText(raw.details)
+  if (details && details.length > MAX_DETAILS) errors.details = { key: 'errors.tooLong', params: { field: 'form.details', max: MAX_DETAILS } }
+
+  const incorrect = cleanText(raw.incorrect)
+  const correct = cleanText(raw.correct)
+  if (incorrect && incorrect.length > MAX_VALUE) errors.incorrect = { key: 'errors.tooLong', params: { field: 'form.incorrect', max: MAX_VALUE } }
+  if (correct && correct.length > MAX_VALUE) errors.correct = { key: 'errors.tooLong', params: { field: 'form.correct', max: MAX_VALUE } }
+  if (type === 'rectification' && !correct && !details && !errors.correct) errors.correct = { key: 'errors.rectification' }
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors }
+  return {
+    ok: true,
+    value: {
+      type: type as RequestType,
+      email,
+      name,
+      relationship: relationship ?? null,
+      consentKind: type === 'withdraw_consent' ? (consentKind ?? null) : null,
+      details,
+      incorrect: type === 'rectification' ? incorrect : null,
+      correct: type === 'rectification' ? correct : null,
+    },
+  }
+}

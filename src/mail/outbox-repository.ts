@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto'
+import type { Executor } from '../db/connection.js'
+import type { OutboxRow } from '../db/schema.js'
+
+export interface OutgoingEmail {
+  kind: string
+  to: string
+  toName?: string | null
+  subject: string
+  text: string
+  html?: string | null
+  headers?: Record<string, string>
+  caseId?: number | null
+}
+
+export function messageIdFor(from: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost'
+  return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}>`
+}
+
+/** Called inside the transaction that causes the email, so both commit or neither does. */
+export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { from: string; now: Date }): Promise<number> {
+  const now = opts.now.toISOString()
+  const row = await db
+    .insertInto('outbox')
+    .values({
+      message_id: messageIdFor(opts.from),
+      kind: email.kind,
+      to_address: email.to,
+      to_name: email.toName ?? null,
+      subject: email.subject,
+      text_body: email.text,
+      html_body: email.html ?? null,
+      headers: email.headers ? JSON.stringify(email.headers) : null,
+      case_id: email.caseId ?? null,
+      status: 'pending',
+      next_attempt_at: now,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/**
+ * Takes up to `limit` due rows and leases them; a row whose lease ran out (a crash mid-send)
+ * is due again and goes out with the same Message-ID, so receivers can tell it is the same email.
+ */
+export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const nowIso = now.toISOString()
+  const until = new Date(now.getTime() + leaseMs).toISOString()
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('outbox')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', nowIso)]),
+          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', nowIso)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    if (due.length === 0) return []
+    const ids = due.map((r) => r.id)
+    await trx.updateTable('outbox').set({ status: 'sending', locked_until: until }).where('id', 'in', ids).execute()
+    return trx.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute()
+  })
+}
+
+export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sent', sent_at: now.toISOString(), locked_until: null, last_error: null, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function markRetry(db: Executor, id: number, nextAttempt: Date, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'pending',
+      next_attempt_at: nextAttempt.toISOString(),
+      locked_until: null,
+      last_error: error.slice(0, 500),
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function markFailed(db: Executor, id: number, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'failed', locked_until: null, last_error: error.slice(0, 500), attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function pendingCount(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -1,0 +1,39 @@
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { Engine } from '../views/engine.js'
+import { emailRenderer, type RenderEmail } from './render.js'
+import { devMailboxTransport, smtpTransport, type MailTransport } from './transport.js'
+import { OutboxWorker } from './worker.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    renderEmail: RenderEmail
+    outbox: OutboxWorker
+  }
+}
+
+export interface MailPluginOptions {
+  config: Config
+  engine: Engine
+  now: () => Date
+  startWorker: boolean
+  /** Where the dev mailbox prints its links. */
+  print?: (line: string) => void
+  transport?: MailTransport
+}
+
+export default fp(
+  async function mailPlugin(app, opts: MailPluginOptions) {
+    const { config } = opts
+    const transport =
+      opts.transport ??
+      (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport(config.mailDir, opts.print ?? ((line) => console.log(line))))
+    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }) })
+    app.decorate('renderEmail', emailRenderer(opts.engine))
+    app.decorate('outbox', worker)
+    if (opts.startWorker) app.addHook('onReady', async () => worker.start())
+    // Lets a send that is under way finish before the database closes.
+    app.addHook('preClose', async () => worker.stop())
+  },
+  { name: 'mail', dependencies: ['db'] },
+)

@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import nodemailer, { type SendMailOptions } from 'nodemailer'
+import type { OutboxRow } from '../db/schema.js'
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'dev-mailbox'
+  send(row: OutboxRow, from: string): Promise<void>
+  close(): void
+}
+
+function toMessage(row: OutboxRow, from: string): SendMailOptions {
+  return {
+    from,
+    to: row.to_name ? { name: row.to_name, address: row.to_address } : row.to_address,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body ?? undefined,
+    messageId: row.message_id,
+    headers: row.headers ? (JSON.parse(row.headers) as Record<string, string>) : undefined,
+    // Nodemailer would otherwise let a header value start a new line.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  }
+}
+
+export function smtpTransport(smtpUrl: string): MailTransport {
+  const transporter = nodemailer.createTransport(smtpUrl, { disableFileAccess: true, disableUrlAccess: true })
+  return {
+    kind: 'smtp',
+    async send(row, from) {
+      await transporter.sendMail(toMessage(row, from))
+    },
+    close: () => transporter.close(),
+  }
+}
+
+/** Development: each email is an .eml file, and its links go to the console so a newcomer can click them. */
+export function devMailboxTransport(dir: string, print: (line: string) => void): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  return {
+    kind: 'dev-mailbox',
+    async send(row, from) {
+      const info = await transporter.sendMail(toMessage(row, from))
+      mkdirSync(dir, { recursive: true })
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+      const file = join(dir, `${stamp}-${row.id}-${row.kind}.eml`)
+      writeFileSync(file, info.message as Buffer, { mode: 0o600 })
+      const links = [...new Set(row.text_body.match(/https?:\/\/[^\s<>"]+/g) ?? [])]
+      print(`[dev mailbox] ${row.kind} email saved to ${file}`)
+      for (const link of links) print(`[dev mailbox]   ${link}`)
+    },
+    close: () => transporter.close(),
+  }
+}

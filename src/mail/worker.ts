@@ -1,0 +1,119 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Db } from '../db/connection.js'
+import { claimDue, markFailed, markRetry, markSent } from './outbox-repository.js'
+import type { MailTransport } from './transport.js'
+
+const LEASE_MS = 60_000
+const BATCH = 20
+const BASE_DELAY_MS = 5_000
+const MAX_DELAY_MS = 10 * 60_000
+/** With 10-minute retries, about a day of an unreachable server before a row is given up. */
+const MAX_ATTEMPTS = 150
+
+/** An SMTP 5xx reply is final; everything else (4xx, network, timeouts) is worth another try. */
+export function isPermanent(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown })?.responseCode
+  return typeof code === 'number' && code >= 500 && code < 600
+}
+
+/** Only the error's code and SMTP status go to the log and the row: the text may quote an address. */
+export function describeError(error: unknown): string {
+  const e = error as { code?: unknown; responseCode?: unknown; name?: unknown }
+  const parts = [typeof e?.name === 'string' ? e.name : 'Error']
+  if (typeof e?.code === 'string') parts.push(e.code)
+  if (typeof e?.responseCode === 'number') parts.push(String(e.responseCode))
+  return parts.join(' ')
+}
+
+export function retryDelay(attempts: number): number {
+  return Math.min(BASE_DELAY_MS * 2 ** Math.max(0, attempts), MAX_DELAY_MS)
+}
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null
+  private running: Promise<void> | null = null
+  private again = false
+  private stopped = true
+
+  constructor(
+    private readonly db: Db,
+    private readonly transport: MailTransport,
+    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger },
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.schedule(0)
+  }
+
+  /** Called after a commit that queued an email, so it leaves at once rather than at the next poll. */
+  wake(): void {
+    if (this.stopped) return
+    if (this.running) this.again = true
+    else this.schedule(0)
+  }
+
+  /** Sends everything due now; resolves when nothing due is left. Used by tests and the CLI. */
+  async drain(): Promise<void> {
+    if (this.running) await this.running
+    for (;;) {
+      const sent = await this.runOnce()
+      if (sent === 0) return
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.running) await this.running
+    this.transport.close()
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.running = this.loop().finally(() => {
+        this.running = null
+      })
+    }, ms)
+    this.timer.unref()
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false
+        while (!this.stopped && (await this.runOnce()) === BATCH);
+      } while (this.again && !this.stopped)
+    } catch (error) {
+      this.opts.log.error({ err: describeError(error) }, 'outbox run failed')
+    }
+    this.schedule(this.opts.pollMs)
+  }
+
+  /** One batch; returns how many rows it handled. */
+  async runOnce(): Promise<number> {
+    const rows = await claimDue(this.db, this.opts.now(), LEASE_MS, BATCH)
+    for (const row of rows) {
+      try {
+        await this.transport.send(row, this.opts.from)
+        await markSent(this.db, row.id, this.opts.now())
+        this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
+      } catch (error) {
+        const reason = describeError(error)
+        if (isPermanent(error) || row.attempts + 1 >= MAX_ATTEMPTS) {
+          await markFailed(this.db, row.id, reason)
+          this.opts.log.error({ outboxId: row.id, kind: row.kind, reason }, 'email failed permanently')
+        } else {
+          const next = new Date(this.opts.now().getTime() + retryDelay(row.attempts))
+          await markRetry(this.db, row.id, next, reason)
+          this.opts.log.warn({ outboxId: row.id, kind: row.kind, reason, attempts: row.attempts + 1 }, 'email send failed, will retry')
+        }
+      }
+    }
+    return rows.length
+  }
+}

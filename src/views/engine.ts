@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Handlebars from 'handlebars'
+import { t, type Lang } from '../i18n/index.js'
+import { viewsDir } from '../paths.js'
+
+export type Engine = typeof Handlebars
+
+/** One Handlebars instance, shared by pages and emails, with the partials under views/partials. */
+export function createEngine(): Engine {
+  const hbs = Handlebars.create()
+
+  hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    const lang = (options.data?.root?.lang ?? 'sv') as Lang
+    return t(lang, key, options.hash)
+  })
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
+  hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean))
+  hbs.registerHelper('not', (a: unknown) => !a)
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''))
+  /** Looks a field's value up in a map by a computed name (values.email etc.). */
+  hbs.registerHelper('get', (obj: unknown, key: unknown) =>
+    obj !== null && typeof obj === 'object' && typeof key === 'string' ? (obj as Record<string, unknown>)[key] : undefined,
+  )
+
+  const partialsDir = join(viewsDir, 'partials')
+  for (const file of readdirSync(partialsDir)) {
+    if (file.endsWith('.hbs')) hbs.registerPartial(file.slice(0, -4), readFileSync(join(partialsDir, file), 'utf8'))
+  }
+  return hbs
+}
+
+/** Compiles a template file once and keeps it. */
+export function templateCache(hbs: Engine) {
+  const cache = new Map<string, Handlebars.TemplateDelegate>()
+  return (name: string): Handlebars.TemplateDelegate => {
+    let tpl = cache.get(name)
+    if (!tpl) {
+      // Plain-text emails are not HTML: escaping would turn & into &amp; in a name.
+      tpl = hbs.compile(readFileSync(join(viewsDir, name), 'utf8'), { noEscape: name.endsWith('.text.hbs') })
+      cache.set(name, tpl)
+    }
+    return tpl
+  }
+}

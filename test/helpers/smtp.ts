@@ -1,0 +1,91 @@
+import { simpleParser, type ParsedMail } from 'mailparser'
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
+
+export interface ReceivedMail {
+  raw: string
+  parsed: ParsedMail
+  envelopeTo: string[]
+}
+
+/** A real SMTP server on a random loopback port that keeps what it receives. */
+export class TestSmtp {
+  readonly received: ReceivedMail[] = []
+  private server: SMTPServer
+  private waiters: Array<() => void> = []
+  /** Set to a code (e.g. 451 or 550) to refuse messages with it. */
+  refuseWith: number | null = null
+  port = 0
+
+  constructor(opts: Partial<SMTPServerOptions> = {}) {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = []
+        stream.on('data', (c: Buffer) => chunks.push(c))
+        stream.on('end', () => {
+          if (this.refuseWith) {
+            const err = new Error('refused by test') as Error & { responseCode: number }
+            err.responseCode = this.refuseWith
+            return callback(err)
+          }
+          const raw = Buffer.concat(chunks).toString('utf8')
+          simpleParser(raw)
+            .then((parsed) => {
+              this.received.push({ raw, parsed, envelopeTo: session.envelope.rcptTo.map((r) => r.address) })
+              for (const w of this.waiters.splice(0)) w()
+              callback()
+            })
+            .catch(callback)
+        })
+      },
+      ...opts,
+    })
+  }
+
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, '127.0.0.1', () => resolve())
+    })
+    this.port = (this.server.server.address() as { port: number }).port
+    return this
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.received.filter((m) => m.envelopeTo.includes(address))
+  }
+
+  /** Resolves when at least `count` messages match, or rejects after `ms`. */
+  async waitFor(pred: (m: ReceivedMail) => boolean, count = 1, ms = 5000): Promise<ReceivedMail[]> {
+    const deadline = Date.now() + ms
+    for (;;) {
+      const found = this.received.filter(pred)
+      if (found.length >= count) return found
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} email(s); have ${found.length}`)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 50)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+}
+
+/** The first link in a text body that starts with `prefix`. */
+export function linkIn(text: string | undefined, prefix: string): string {
+  const match = (text ?? '').match(new RegExp(prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '[^\\s<>"]+'))
+  if (!match) throw new Error(`no link starting with ${prefix} in: ${text}`)
+  return match[0]
+}

@@ -1,26 +1,51 @@
 import { ConfigError, loadConfig } from './config.js'
 import { createDb } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
-import { runMaintenance } from './scheduler/maintenance.js'
+import { parseFlags, type CliCommand } from './cli/context.js'
+import { coreCommands } from './cli/core-commands.js'
 
-const USAGE = `Usage: dsr-portal <command>
+/** Every feature adds its verbs here. */
+const COMMANDS: CliCommand[] = [...coreCommands]
 
-Commands:
-  migrate            Bring the database schema up to date
-  maintenance run    Purge unconfirmed submissions and old rate-limit counts now
-  help               Show this help
+function usage(): string {
+  return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see README.md).'].join('\n')
+}
 
-Settings are read from the environment, as for the server (see README.md).`
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  if ((stream as NodeJS.ReadStream).isTTY) return ''
+  const chunks: Buffer[] = []
+  for await (const c of stream) chunks.push(Buffer.from(c as Buffer))
+  return Buffer.concat(chunks).toString('utf8')
+}
 
-export async function main(argv: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
-  const [command, sub] = argv
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    out(USAGE)
-    return command ? 0 : 1
+export interface CliIo {
+  out?: (s: string) => void
+  err?: (s: string) => void
+  stdin?: () => Promise<string>
+  env?: Record<string, string | undefined>
+  now?: () => Date
+}
+
+export async function main(argv: string[], io: CliIo = {}): Promise<number> {
+  const out = io.out ?? ((s: string) => console.log(s))
+  const err = io.err ?? ((s: string) => console.error(s))
+  const { positional, flags } = parseFlags(argv)
+  if (positional.length === 0 || positional[0] === 'help' || flags.help) {
+    out(usage())
+    return positional.length === 0 && !flags.help ? 1 : 0
+  }
+  // The longest command name that prefixes the words given wins ('staff add' over 'staff').
+  const command = COMMANDS.filter((c) => {
+    const words = c.name.split(' ')
+    return words.every((w, i) => positional[i] === w)
+  }).sort((a, b) => b.name.length - a.name.length)[0]
+  if (!command) {
+    err(`Unknown command: ${positional.join(' ')}\n\n${usage()}`)
+    return 2
   }
   let config
   try {
-    config = loadConfig()
+    config = loadConfig(io.env ?? process.env)
   } catch (error) {
     if (error instanceof ConfigError) {
       err(error.message)
@@ -30,19 +55,17 @@ export async function main(argv: string[], out: (s: string) => void = (s) => con
   }
   const db = createDb(config.databaseUrl)
   try {
-    if (command === 'migrate') {
-      const result = await migrateToLatest(db)
-      const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
-      out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
-      return 0
-    }
-    if (command === 'maintenance' && sub === 'run') {
-      await migrateToLatest(db)
-      out(JSON.stringify(await runMaintenance(db, config, new Date())))
-      return 0
-    }
-    err(`Unknown command: ${argv.join(' ')}\n\n${USAGE}`)
-    return 2
+    if (command.name !== 'migrate') await migrateToLatest(db)
+    return await command.run({
+      config,
+      db,
+      args: positional.slice(command.name.split(' ').length),
+      flags,
+      out,
+      err,
+      readStdin: io.stdin ?? (() => readAll(process.stdin)),
+      now: io.now ?? (() => new Date()),
+    })
   } finally {
     await db.destroy()
   }

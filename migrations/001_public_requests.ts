@@ -31,7 +31,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('assignee_id', 'integer')
     .addColumn('extended', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('extension_reason', 'text')
-    .addColumn('status_token_hash', 'varchar(64)', (c) => c.unique())
     .addColumn('closed_at', 'varchar(32)')
     .addColumn('created_at', 'varchar(32)', notNull)
     .addColumn('updated_at', 'varchar(32)', notNull)

@@ -81,6 +81,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('case_messages_case_idx').on('case_messages').columns(['case_id', 'id']).execute()
 
+  // Each email to a requester carries its own status link; all stay valid, all are stored hashed.
+  await withId(db, db.schema.createTable('case_access_tokens'))
+    .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('cascade'))
+    .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('created_at', 'varchar(32)', notNull)
+    .execute()
+
   await withId(db, db.schema.createTable('case_pauses'))
     .addColumn('case_id', 'integer', (c) => c.notNull().references('cases.id').onDelete('cascade'))
     .addColumn('reason', 'varchar(32)', notNull)
@@ -116,7 +123,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('cases_assignee_idx').execute()
-  for (const table of ['job_runs', 'message_templates', 'case_pauses', 'case_messages', 'audit_log', 'setup_tokens', 'api_tokens', 'staff_sessions', 'staff']) {
+  for (const table of ['job_runs', 'message_templates', 'case_pauses', 'case_access_tokens', 'case_messages', 'audit_log', 'setup_tokens', 'api_tokens', 'staff_sessions', 'staff']) {
     await db.schema.dropTable(table).execute()
   }
 }

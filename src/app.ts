@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { Config } from './config.js'
+import { CaseService } from './cases/service.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
@@ -19,6 +20,9 @@ import type { MailTransport } from './mail/transport.js'
 import { publicDir, viewsDir } from './paths.js'
 import { Scheduler } from './scheduler/scheduler.js'
 import { Csrf } from './security/csrf.js'
+import staffAuth from './staff/auth-plugin.js'
+import { staffHomeRoute } from './staff/home-route.js'
+import { staffRoutes } from './staff/routes.js'
 import { createEngine } from './views/engine.js'
 
 declare module 'fastify' {
@@ -26,6 +30,8 @@ declare module 'fastify' {
     config: Config
     clock: () => Date
     intake: IntakeService
+    cases: CaseService
+    csrf: Csrf
   }
 }
 
@@ -57,15 +63,24 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(errorPlugin)
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', decorateReply: false })
   await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport })
+  // request.staff, app.requireStaff(), app.staffCsrf, reply.staffPage(): see src/staff/auth-plugin.ts.
+  await fastify.register(staffAuth, { config, now, announce: opts.print ?? (config.env === 'test' ? null : (line: string) => console.log(line)) })
 
   const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake() })
   fastify.decorate('intake', intake)
   const csrf = new Csrf(config.sessionSecret, https)
+  fastify.decorate('csrf', csrf)
+  const cases = new CaseService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake() })
+  fastify.decorate('cases', cases)
 
   await fastify.register(healthRoutes)
   await fastify.register(publicRoutes({ intake, csrf, verifyTtlHours: config.verifyTokenTtlHours }))
   await fastify.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
-  await fastify.register(statusRoutes)
+  await fastify.register(statusRoutes({ cases, csrf }))
+
+  await fastify.register(staffRoutes)
+  // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
+  await fastify.register(staffHomeRoute)
 
   const scheduler = new Scheduler(fastify, config, now)
   if (opts.background !== false) fastify.addHook('onReady', async () => scheduler.start())

@@ -3,9 +3,12 @@ import { createDb } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
 import { parseFlags, type CliCommand } from './cli/context.js'
 import { coreCommands } from './cli/core-commands.js'
+import { deadlineCommands } from './deadlines/cli-commands.js'
+import { auditCommands } from './audit/cli-commands.js'
+import { staffCommands } from './staff/cli-commands.js'
 
 /** Every feature adds its verbs here. */
-const COMMANDS: CliCommand[] = [...coreCommands]
+const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands]
 
 function usage(): string {
   return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see README.md).'].join('\n')

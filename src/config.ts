@@ -26,6 +26,12 @@ export interface Config {
   outboxPollMs: number
   /** Treat Midsummer Eve, Christmas Eve and New Year's Eve as holidays. */
   holidayEves: boolean
+  /** Reminders list cases overdue or due within this many days. */
+  reminderDays: number
+  /** Stockholm hour after which the day's reminders go out. */
+  reminderHour: number
+  /** STAFF_REQUIRE_MFA: administrators without TOTP are sent to enrolment before anything else. */
+  staffRequireMfa: boolean
 }
 
 export class ConfigError extends Error {
@@ -158,5 +164,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 128 * 1024, 1024, 50 * 1024 * 1024),
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 10, 3_600_000),
     holidayEves: bool(env, 'HOLIDAY_EVES', false),
+    reminderDays: int(env, 'REMINDER_DAYS', 7, 0, 90),
+    reminderHour: int(env, 'REMINDER_HOUR', 7, 0, 23),
+    staffRequireMfa: bool(env, 'STAFF_REQUIRE_MFA', false),
   }
 }

@@ -7,6 +7,28 @@ export function redactUrl(url: string): string {
   return url.includes('?') ? path + '?[redacted]' : path
 }
 
+const MAX_PATH = 8000
+
+/**
+ * A path the router cannot decode (a broken %-escape) or an absurdly long one would otherwise get
+ * Fastify's bare JSON error, which echoes the path and skips every hook (no CSP, no page).
+ * Such requests are routed to a path that does not exist, so they get the usual 404 page or JSON.
+ */
+export function rewriteUnroutable(url: string): string {
+  const q = url.indexOf('?')
+  const path = q < 0 ? url : url.slice(0, q)
+  let ok = path.length <= MAX_PATH
+  if (ok && path.includes('%')) {
+    try {
+      decodeURIComponent(path)
+    } catch {
+      ok = false
+    }
+  }
+  if (ok) return url
+  return path.startsWith('/api/') ? '/api/not-found' : '/not-found'
+}
+
 export function fastifyOptions(config: Config): FastifyServerOptions {
   return {
     logger: {
@@ -19,8 +41,9 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
     },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
-    // Tokens are 43 characters; long enough for every path we serve.
-    routerOptions: { maxParamLength: 200 },
+    // Longer than any path that reaches the router (rewriteUnroutable), so the router never answers by itself.
+    routerOptions: { maxParamLength: MAX_PATH + 1 },
+    rewriteUrl: (req) => rewriteUnroutable(req.url ?? '/'),
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }

@@ -26,7 +26,16 @@ export async function findCaseById(db: Executor, id: number): Promise<Case | und
 }
 
 export async function findCaseByStatusTokenHash(db: Executor, hash: string): Promise<Case | undefined> {
-  return db.selectFrom('cases').selectAll().where('status_token_hash', '=', hash).executeTakeFirst()
+  return db
+    .selectFrom('case_access_tokens')
+    .innerJoin('cases', 'cases.id', 'case_access_tokens.case_id')
+    .selectAll('cases')
+    .where('case_access_tokens.token_hash', '=', hash)
+    .executeTakeFirst()
+}
+
+export async function insertAccessToken(db: Executor, caseId: number, tokenHash: string, at: string): Promise<void> {
+  await db.insertInto('case_access_tokens').values({ case_id: caseId, token_hash: tokenHash, created_at: at }).execute()
 }
 
 export interface EventInput {

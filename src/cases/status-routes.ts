@@ -1,27 +1,77 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendMessagePage } from '../http/errors.js'
 import { t } from '../i18n/index.js'
 import { typeTitle } from '../intake/service.js'
+import { cleanText } from '../intake/validate.js'
+import type { Csrf } from '../security/csrf.js'
 import { hashToken, looksLikeToken } from '../security/tokens.js'
+import type { Case } from '../db/schema.js'
 import { findCaseByStatusTokenHash } from './repository.js'
+import type { CaseService } from './service.js'
+import { isClosed } from './state-machine.js'
 
-export async function statusRoutes(app: FastifyInstance) {
-  app.get<{ Params: { token: string } }>('/status/:token', async (request, reply) => {
-    const { token } = request.params
-    const found = looksLikeToken(token) ? await findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
-    if (!found) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-    const lang = request.lang
-    return reply.page(
-      'status',
-      {
-        case: found,
-        typeTitle: typeTitle(lang, found.type),
-        statusText: t(lang, `status.values.${found.status}`),
-        receivedDate: stockholmDate(found.received_at),
-        messages: [],
-      },
-      { title: t(lang, 'status.title', { reference: found.reference }) },
-    )
-  })
+const MAX_REPLY = 5000
+
+/** 'YYYY-MM-DD HH:MM' in Stockholm time, for people rather than machines. */
+export function stockholmDateTime(iso: string): string {
+  const parts = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date(iso))
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`
+}
+
+export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
+  return async function routes(app: FastifyInstance) {
+    async function caseFor(token: string): Promise<Case | undefined> {
+      return looksLikeToken(token) ? findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
+    }
+
+    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, token: string, form: { value?: string; error?: string; sent?: boolean; status?: number } = {}) {
+      const lang = request.lang
+      const messages = await app.db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', c.id).orderBy('id').execute()
+      const deadline = await deps.cases.deadline(c)
+      return reply.page(
+        'status',
+        {
+          case: c,
+          token,
+          typeTitle: typeTitle(lang, c.type),
+          statusText: t(lang, `status.values.${c.status}`),
+          receivedDate: stockholmDate(c.received_at),
+          dueDate: deadline.dueDate,
+          closed: isClosed(c.status),
+          awaiting: c.status === 'awaiting_requester',
+          messages: messages.map((m) => ({ direction: m.direction, text: m.body, when: stockholmDateTime(m.created_at), from: t(lang, m.direction === 'in' ? 'status.fromYou' : 'status.fromUs') })),
+          csrf: deps.csrf.token(request, reply),
+          replyValue: form.value ?? '',
+          replyError: form.error ?? null,
+          errorList: form.error ? [{ id: 'reply', message: form.error }] : [],
+          sent: form.sent ?? false,
+        },
+        { status: form.status ?? 200, title: t(lang, 'status.title', { reference: c.reference }) },
+      )
+    }
+
+    app.get<{ Params: { token: string }; Querystring: { sent?: string } }>('/status/:token', async (request, reply) => {
+      const c = await caseFor(request.params.token)
+      if (!c) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+      return render(request, reply, c, request.params.token, { sent: request.query?.sent === '1' })
+    })
+
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/status/:token/reply', async (request, reply) => {
+      const { token } = request.params
+      const c = await caseFor(token)
+      if (!c) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const raw = typeof body.reply === 'string' ? body.reply : ''
+      const lang = request.lang
+      if (!deps.csrf.verify(request, body._csrf)) return render(request, reply, c, token, { value: raw, error: t(lang, 'errors.csrf'), status: 403 })
+      if (isClosed(c.status)) return render(request, reply, c, token, { value: raw, error: t(lang, 'status.closedReply'), status: 409 })
+      const text = cleanText(raw)
+      if (!text) return render(request, reply, c, token, { value: raw, error: t(lang, 'status.replyRequired'), status: 400 })
+      if (text.length > MAX_REPLY) return render(request, reply, c, token, { value: raw, error: t(lang, 'errors.tooLong', { field: t(lang, 'status.reply'), max: MAX_REPLY }), status: 400 })
+      await deps.cases.requesterReply(c.id, text)
+      return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${token}?sent=1`, 303)
+    })
+  }
 }

@@ -58,7 +58,6 @@ export interface CaseTable {
   assignee_id: number | null
   extended: Flag
   extension_reason: string | null
-  status_token_hash: string | null
   closed_at: Timestamp | null
   created_at: Timestamp
   updated_at: Timestamp
@@ -180,6 +179,13 @@ export interface CaseMessageTable {
   created_at: Timestamp
 }
 
+export interface CaseAccessTokenTable {
+  id: Generated<number>
+  case_id: number
+  token_hash: string
+  created_at: Timestamp
+}
+
 export interface CasePauseTable {
   id: Generated<number>
   case_id: number
@@ -222,6 +228,7 @@ export interface Database {
   audit_log: AuditLogTable
   case_messages: CaseMessageTable
   case_pauses: CasePauseTable
+  case_access_tokens: CaseAccessTokenTable
   message_templates: MessageTemplateTable
   job_runs: JobRunTable
 }

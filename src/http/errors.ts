@@ -31,20 +31,39 @@ function safeLang(request: FastifyRequest): Lang {
   }
 }
 
-/** Turns Ajv's errors into {field: message} without echoing the submitted values. */
-function fieldsOf(error: FastifyError): Record<string, string> {
+/** Turns Ajv's errors into {field: message}, in the caller's language, without echoing the submitted values. */
+function fieldsOf(error: FastifyError, lang: Lang): Record<string, string> {
   const fields: Record<string, string> = {}
   for (const v of error.validation ?? []) {
-    const params = v.params as Record<string, unknown>
-    const name =
-      typeof params?.additionalProperty === 'string'
-        ? params.additionalProperty
-        : typeof params?.missingProperty === 'string'
-          ? params.missingProperty
-          : v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(body)'
-    fields[name.slice(0, 100)] = typeof params?.additionalProperty === 'string' ? 'is not an accepted field' : (v.message ?? 'is invalid')
+    const params = (v.params ?? {}) as Record<string, unknown>
+    const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.')
+    let name = path || '(body)'
+    let message: string
+    if (typeof params.additionalProperty === 'string') {
+      name = path ? `${path}.${params.additionalProperty}` : params.additionalProperty
+      message = t(lang, 'api.unknownField')
+    } else if (typeof params.missingProperty === 'string') {
+      name = path ? `${path}.${params.missingProperty}` : params.missingProperty
+      message = t(lang, 'api.required')
+    } else if (v.keyword === 'type') {
+      message = path ? t(lang, 'api.wrongType', { type: String(params.type).replace(',', ' | ') }) : t(lang, 'api.mustBeObject')
+    } else if (v.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+      message = t(lang, 'api.choice', { values: params.allowedValues.filter((x) => x !== null).join(', ') })
+    } else if (v.keyword === 'maxLength') {
+      message = t(lang, 'api.tooLong', { max: params.limit })
+    } else {
+      message = t(lang, 'api.invalid')
+    }
+    // Names come from our schema or are keys the client sent: shortened, never a value.
+    name = name.slice(0, 100)
+    if (!(name in fields)) fields[name] = message
   }
   return fields
+}
+
+/** The language for an error: the request's own choice where it got that far, else what the headers say. */
+function errorLang(request: FastifyRequest): Lang {
+  return safeLang(request)
 }
 
 const PAGES: Record<number, [string, string]> = {
@@ -73,7 +92,7 @@ const API_CODES: Record<number, string> = {
 export default fp(
   async function errorPlugin(app) {
     app.setNotFoundHandler((request, reply) => {
-      if (wantsJson(request)) return sendApiError(reply, 404, { error: 'not_found', message: 'No such resource.' })
+      if (wantsJson(request)) return sendApiError(reply, 404, { error: 'not_found', message: t(request.lang, 'api.notFound') })
       return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
     })
 
@@ -86,11 +105,17 @@ export default fp(
       }
       const shown = status >= 500 ? (status === 503 ? 503 : 500) : status
       if (wantsJson(request)) {
+        const lang = errorLang(request)
         if (error.validation) {
-          return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields: fieldsOf(error) })
+          return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields: fieldsOf(error, lang) })
         }
-        const message = shown >= 500 ? 'Something went wrong. Please try again.' : shown === 413 ? 'The request body is too large.' : shown === 415 ? 'Unsupported content type.' : 'The request could not be processed.'
-        return sendApiError(reply, shown, { error: API_CODES[shown] ?? (shown >= 500 ? 'internal_error' : 'bad_request'), message })
+        if (shown === 400) {
+          // Body parser errors: not JSON, empty, or a forbidden key such as __proto__.
+          const problem = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? t(lang, 'api.emptyBody') : t(lang, 'api.notJson')
+          return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
+        }
+        const key = shown >= 500 ? (shown === 503 ? 'api.unavailable' : 'api.server') : shown === 413 ? 'api.tooLarge' : shown === 415 ? 'api.unsupported' : shown === 404 ? 'api.notFound' : 'api.badRequest'
+        return sendApiError(reply, shown, { error: API_CODES[shown] ?? (shown >= 500 ? 'internal_error' : 'bad_request'), message: t(lang, key) })
       }
       const [titleKey, textKey] = PAGES[shown] ?? (shown >= 500 ? ['errors.serverTitle', 'errors.server'] : PAGES[400])
       return sendMessagePage(reply, shown, titleKey, textKey)

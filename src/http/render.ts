@@ -43,6 +43,11 @@ export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<
 export default fp(
   async function renderPlugin(app, opts: { secureCookies: boolean }) {
     app.decorateRequest('lang', 'sv')
+    // Set as soon as the request arrives, so pages for errors met before the handler (413, 415, bad
+    // JSON) are in the person's language too; refined once the body (a form's lang field) is read.
+    app.addHook('onRequest', async (request) => {
+      request.lang = detectLang(request)
+    })
     app.addHook('preHandler', async (request, reply) => {
       request.lang = detectLang(request)
       const query = request.query as Record<string, unknown> | undefined

@@ -1,6 +1,10 @@
+import { casesEn } from './cases.en.js'
 import type { Messages } from './sv.js'
+import { staffEn } from './staff.en.js'
 
 export const en: Messages = {
+  staff: staffEn,
+  cases: casesEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',
@@ -91,6 +95,27 @@ export const en: Messages = {
     unavailableTitle: 'Service unavailable',
     unavailable: 'The service is temporarily unavailable. Please try again in a moment.',
   },
+  api: {
+    invalidBody: 'The request has errors.',
+    notJson: 'The body is not valid JSON.',
+    emptyBody: 'The body is empty; send a JSON object.',
+    mustBeObject: 'must be a JSON object',
+    unknownField: 'is not an accepted field',
+    required: 'is missing',
+    wrongType: 'has the wrong type (must be {type})',
+    choice: 'must be one of: {values}',
+    tooLong: 'is too long (at most {max} characters)',
+    invalid: 'is not valid',
+    tooLarge: 'The request body is too large.',
+    unsupported: 'Unsupported content type; send application/json.',
+    notFound: 'No such resource.',
+    badRequest: 'The request could not be processed.',
+    server: 'Something went wrong. Please try again in a moment.',
+    unavailable: 'The service is temporarily unavailable. Please try again in a moment.',
+    tokenUnknown: 'The token is unknown.',
+    tokenUsed: 'The token has already been used.',
+    tokenExpired: 'The token has expired.',
+  },
   inbox: {
     title: 'Check your inbox',
     text: 'If the address can receive email, we have sent a link to it. Open the link within {hours} hours and confirm to send your request.',
@@ -118,6 +143,15 @@ export const en: Messages = {
     messages: 'Messages',
     noMessages: 'No messages yet.',
     keepLink: 'Keep this link: it is personal and shows your case. Do not share it.',
+    fromYou: 'You',
+    fromUs: 'Xtractor',
+    awaiting: 'We are waiting for your answer. The time limit is paused until you answer.',
+    replyTitle: 'Answer or send more information',
+    reply: 'Your message',
+    replyButton: 'Send',
+    replySent: 'Thank you, your message has been sent.',
+    replyRequired: 'Write a message.',
+    closedReply: 'The case is closed. Send a new request if you want anything more.',
     values: {
       new: 'Received',
       in_progress: 'In progress',
@@ -139,6 +173,12 @@ export const en: Messages = {
     receiptIntro: 'Thank you! Your request for "{type}" has been received with reference {reference}.',
     receiptDue: 'We will answer by {due}. If we need more time we will tell you within one month, with the reasons.',
     receiptStatus: 'Follow your case here (the link is personal, do not share it):',
+    messageSubject: 'A message in your case {reference}',
+    messageLink: 'Read and answer in your case here (the link is personal):',
+    reminderSubject: 'Reminder: {count} cases with close deadlines',
+    reminderIntro: 'These {count} cases are overdue or due within {days} days:',
+    reminderDays: 'days left',
+    reminderUnassigned: 'unassigned',
     staffSubject: 'New case {reference}',
     staffIntro: 'A new case has been confirmed: {reference} ({type}). Answer by {due}.',
   },

@@ -33,6 +33,16 @@ const verifyBody = {
 export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
   const { intake } = deps
   return async function routes(app: FastifyInstance) {
+    // JSON only: a form-encoded or text body (which a cross-site HTML form can send) is refused before it is read.
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'POST') return
+      const type = request.headers['content-type']
+      const hasBody = type !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0') || request.headers['transfer-encoding'] !== undefined
+      if (hasBody && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
+        return sendApiError(reply, 415, { error: 'unsupported_media_type', message: t(request.lang, 'api.unsupported') })
+      }
+    })
+
     app.post<{ Body: Record<string, unknown> }>('/api/v1/requests', { schema: { body: requestBody } }, async (request, reply) => {
       const lang = isLang(request.body.lang) ? request.body.lang : request.lang
       const result = validateRequest(request.body, { strictConsent: false })
@@ -44,7 +54,7 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
           if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field)
           fields[field] = t(lang, error.key, params)
         }
-        return sendApiError(reply, 400, { error: 'invalid_body', message: lang === 'sv' ? 'Begäran innehåller fel.' : 'The request has errors.', fields })
+        return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields })
       }
       await intake.submit(result.value, { ip: request.ip, lang, channel: 'api' })
       return reply.code(202).header('Cache-Control', 'no-store').send({ status: 'pending_verification' })
@@ -58,9 +68,10 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
           .header('Cache-Control', 'no-store')
           .send({ reference: outcome.case.reference, statusUrl: `${deps.publicUrl}/status/${outcome.statusToken}` })
       }
-      if (outcome.state === 'unknown') return sendApiError(reply, 404, { error: 'token_unknown', message: 'The token is unknown.' })
-      if (outcome.state === 'used') return sendApiError(reply, 410, { error: 'token_used', message: 'The token has already been used.' })
-      return sendApiError(reply, 410, { error: 'token_expired', message: 'The token has expired.' })
+      const lang = request.lang
+      if (outcome.state === 'unknown') return sendApiError(reply, 404, { error: 'token_unknown', message: t(lang, 'api.tokenUnknown') })
+      if (outcome.state === 'used') return sendApiError(reply, 410, { error: 'token_used', message: t(lang, 'api.tokenUsed') })
+      return sendApiError(reply, 410, { error: 'token_expired', message: t(lang, 'api.tokenExpired') })
     })
   }
 }

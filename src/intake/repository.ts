@@ -53,8 +53,13 @@ export async function consumeTokens(db: Executor, submissionId: number, at: stri
   return Number(result.numUpdatedRows) > 0
 }
 
-/** Unverified submissions older than the cutoff go, with their tokens (cascade). */
+/**
+ * Unverified submissions older than the cutoff go, with their tokens (cascade), and so do the
+ * confirmation emails of that age already sent or given up: they hold the address and name of
+ * someone who may never have confirmed. Returns how many submissions went.
+ */
 export async function purgeUnverified(db: Executor, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('submissions').where('status', '=', 'pending').where('created_at', '<', cutoff).executeTakeFirst()
+  await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
   return Number(result.numDeletedRows)
 }

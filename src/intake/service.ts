@@ -5,9 +5,10 @@ import { isImmediate } from '../deadlines/case-rules.js'
 import { computeCaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
-import { addCaseEvent, insertCase } from '../cases/repository.js'
+import { addCaseEvent, insertAccessToken, insertCase } from '../cases/repository.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { RenderEmail } from '../mail/render.js'
+import { sealKey, type SealKey } from '../mail/seal.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import {
@@ -45,12 +46,22 @@ export type ConfirmOutcome =
   | { state: 'unknown' | 'used' | 'expired' }
   | { state: 'confirmed'; case: Case; statusToken: string }
 
+/** Every email says its language, and that it is automatic (so out-of-office replies stay away). */
+function mailHeaders(lang: Lang): Record<string, string> {
+  return { 'Content-Language': lang, 'Auto-Submitted': 'auto-generated' }
+}
+
 export function typeTitle(lang: Lang, type: string): string {
   return t(lang, `types.${type}.title`)
 }
 
 export class IntakeService {
-  constructor(private readonly deps: IntakeDeps) {}
+  /** Emails carry raw tokens in their links: their bodies are stored sealed (src/mail/seal.ts). */
+  private readonly seal: SealKey
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.seal = sealKey(deps.config.sessionSecret)
+  }
 
   /**
    * Stores a request pending confirmation and queues the link. Every path takes about the same
@@ -113,7 +124,7 @@ export class IntakeService {
         link: `${config.publicUrl}/verify/${token}`,
         hours: config.verifyTokenTtlHours,
       })
-      await enqueueEmail(trx, { kind: 'verify', to: input.email, toName: input.name, ...mail }, { from: config.mailFrom, now: at })
+      await enqueueEmail(trx, { kind: 'verify', to: input.email, toName: input.name, ...mail, headers: mailHeaders(meta.lang) }, { from: config.mailFrom, now: at, seal: this.seal })
       return 'queued'
     })
     if (outcome === 'queued') this.deps.mailQueued()
@@ -173,12 +184,12 @@ export class IntakeService {
           received_at: submission.created_at,
           verified_at: atIso,
           due_date: deadline.dueDate,
-          status_token_hash: hashToken(statusToken),
           created_at: atIso,
           updated_at: atIso,
         },
         Number(stockholmDate(at).slice(0, 4)),
       )
+      await insertAccessToken(trx, created.id, hashToken(statusToken), atIso)
       await updateSubmission(trx, submission.id, { status: 'verified', verified_at: atIso, case_id: created.id, updated_at: atIso })
       await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'requester' }, data: { channel: submission.channel }, at: submission.created_at })
       await addCaseEvent(trx, { caseId: created.id, kind: 'verified', actor: { type: 'requester' }, data: { pausedDays: deadline.pausedDays }, at: atIso })
@@ -191,7 +202,7 @@ export class IntakeService {
         dueDate: deadline.dueDate,
         statusUrl: `${config.publicUrl}/status/${statusToken}`,
       })
-      await enqueueEmail(trx, { kind: 'receipt', to: submission.email, toName: submission.name, caseId: created.id, ...receipt }, { from: config.mailFrom, now: at })
+      await enqueueEmail(trx, { kind: 'receipt', to: submission.email, toName: submission.name, caseId: created.id, ...receipt, headers: mailHeaders(lang) }, { from: config.mailFrom, now: at, seal: this.seal })
       await addCaseEvent(trx, { caseId: created.id, kind: 'email_out', actor: { type: 'system' }, data: { template: 'receipt' }, at: atIso })
       if (config.staffEmail) {
         const staffLang: Lang = 'sv'
@@ -202,7 +213,7 @@ export class IntakeService {
           { reference: created.reference, typeTitle: typeTitle(staffLang, submission.type), dueDate: deadline.dueDate, caseUrl: `${config.publicUrl}/staff/cases/${created.id}` },
           { html: false },
         )
-        await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice }, { from: config.mailFrom, now: at })
+        await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice, headers: mailHeaders(staffLang) }, { from: config.mailFrom, now: at, seal: this.seal })
       }
       return { state: 'confirmed', case: created, statusToken }
     })

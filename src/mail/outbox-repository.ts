@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Executor } from '../db/connection.js'
 import type { OutboxRow } from '../db/schema.js'
+import { seal, type SealKey } from './seal.js'
 
 export interface OutgoingEmail {
   kind: string
@@ -18,9 +19,13 @@ export function messageIdFor(from: string): string {
   return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}>`
 }
 
-/** Called inside the transaction that causes the email, so both commit or neither does. */
-export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { from: string; now: Date }): Promise<number> {
+/**
+ * Called inside the transaction that causes the email, so both commit or neither does.
+ * With `seal`, the bodies are stored encrypted (they carry raw tokens in links); the worker opens them.
+ */
+export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { from: string; now: Date; seal?: SealKey }): Promise<number> {
   const now = opts.now.toISOString()
+  const key = opts.seal
   const row = await db
     .insertInto('outbox')
     .values({
@@ -29,8 +34,8 @@ export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { f
       to_address: email.to,
       to_name: email.toName ?? null,
       subject: email.subject,
-      text_body: email.text,
-      html_body: email.html ?? null,
+      text_body: key ? seal(key, email.text) : email.text,
+      html_body: email.html ? (key ? seal(key, email.html) : email.html) : null,
       headers: email.headers ? JSON.stringify(email.headers) : null,
       case_id: email.caseId ?? null,
       status: 'pending',

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Engine } from '../views/engine.js'
 import { emailRenderer, type RenderEmail } from './render.js'
+import { sealKey } from './seal.js'
 import { devMailboxTransport, smtpTransport, type MailTransport } from './transport.js'
 import { OutboxWorker } from './worker.js'
 
@@ -28,7 +29,7 @@ export default fp(
     const transport =
       opts.transport ??
       (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport(config.mailDir, opts.print ?? ((line) => console.log(line))))
-    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }) })
+    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret) })
     app.decorate('renderEmail', emailRenderer(opts.engine))
     app.decorate('outbox', worker)
     if (opts.startWorker) app.addHook('onReady', async () => worker.start())

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/connection.js'
 import { claimDue, markFailed, markRetry, markSent } from './outbox-repository.js'
+import type { OutboxRow } from '../db/schema.js'
+import { unseal, type SealKey } from './seal.js'
 import type { MailTransport } from './transport.js'
 
 const LEASE_MS = 60_000
@@ -12,15 +14,18 @@ const MAX_ATTEMPTS = 150
 
 /** An SMTP 5xx reply is final; everything else (4xx, network, timeouts) is worth another try. */
 export function isPermanent(error: unknown): boolean {
+  if ((error as { name?: unknown })?.name === 'SealError') return true
   const code = (error as { responseCode?: unknown })?.responseCode
   return typeof code === 'number' && code >= 500 && code < 600
 }
 
 /** Only the error's code and SMTP status go to the log and the row: the text may quote an address. */
 export function describeError(error: unknown): string {
-  const e = error as { code?: unknown; responseCode?: unknown; name?: unknown }
+  const e = error as { code?: unknown; originalCode?: unknown; responseCode?: unknown; name?: unknown }
   const parts = [typeof e?.name === 'string' ? e.name : 'Error']
   if (typeof e?.code === 'string') parts.push(e.code)
+  // Nodemailer wraps a network failure as ESOCKET and keeps the system's code (ECONNREFUSED...) here.
+  if (typeof e?.originalCode === 'string' && /^[A-Z_]+$/.test(e.originalCode) && e.originalCode !== e.code) parts.push(e.originalCode)
   if (typeof e?.responseCode === 'number') parts.push(String(e.responseCode))
   return parts.join(' ')
 }
@@ -38,7 +43,7 @@ export class OutboxWorker {
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
-    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger },
+    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey },
   ) {}
 
   start(): void {
@@ -94,12 +99,18 @@ export class OutboxWorker {
     this.schedule(this.opts.pollMs)
   }
 
+  /** The row as it is sent: sealed bodies opened (a body that cannot be opened fails the row for good). */
+  private open(row: OutboxRow): OutboxRow {
+    const { seal } = this.opts
+    return { ...row, text_body: unseal(seal, row.text_body), html_body: row.html_body === null ? null : unseal(seal, row.html_body) }
+  }
+
   /** One batch; returns how many rows it handled. */
   async runOnce(): Promise<number> {
     const rows = await claimDue(this.db, this.opts.now(), LEASE_MS, BATCH)
     for (const row of rows) {
       try {
-        await this.transport.send(row, this.opts.from)
+        await this.transport.send(this.open(row), this.opts.from)
         await markSent(this.db, row.id, this.opts.now())
         this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
       } catch (error) {

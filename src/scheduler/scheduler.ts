@@ -1,11 +1,20 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
+import { runReminders } from '../deadlines/reminders.js'
 import { runMaintenance } from './maintenance.js'
 
 interface Job {
   name: string
   everyMs: number
   run: () => Promise<unknown>
+}
+
+export async function remindersIfDue(app: FastifyInstance, config: Config, now: Date) {
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', hour12: false }).format(now))
+  if (hour < config.reminderHour) return { skipped: 'before reminder hour' }
+  const result = await runReminders({ db: app.db, config, renderEmail: app.renderEmail, now })
+  if (result.emails > 0) app.outbox.wake()
+  return result
 }
 
 /** Runs periodic jobs inside the server; each run is awaited on shutdown so none stops half-way. */
@@ -15,7 +24,11 @@ export class Scheduler {
   private readonly jobs: Job[]
 
   constructor(app: FastifyInstance, config: Config, now: () => Date) {
-    this.jobs = [{ name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) }]
+    this.jobs = [
+      { name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) },
+      // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
+      { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
+    ]
     this.log = app.log.child({ component: 'scheduler' })
   }
 

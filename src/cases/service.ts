@@ -1,0 +1,278 @@
+import { appendAudit } from '../audit/log.js'
+import type { Config } from '../config.js'
+import type { Db, Executor } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { stockholmDate } from '../deadlines/stockholm.js'
+import { t, type Lang } from '../i18n/index.js'
+import type { Channel, ConsentKind, Relationship, RequestType } from '../intake/request-types.js'
+import { emailKey } from '../intake/validate.js'
+import { enqueueEmail } from '../mail/outbox-repository.js'
+import type { RenderEmail } from '../mail/render.js'
+import { hashToken, newToken } from '../security/tokens.js'
+import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
+import { CaseError, notFound } from './errors.js'
+import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
+import { isClosed, isPausing, transition } from './state-machine.js'
+import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
+
+export interface Actor {
+  id: number
+  role: string
+}
+
+export interface CaseServiceDeps {
+  db: Db
+  config: Config
+  now: () => Date
+  renderEmail: RenderEmail
+  mailQueued: () => void
+}
+
+export interface ManualCaseInput {
+  type: RequestType
+  email: string
+  name: string | null
+  relationship: Relationship | null
+  consentKind: ConsentKind | null
+  details: string | null
+  channel: Exclude<Channel, 'web' | 'api'>
+  receivedAt: string
+  lang: Lang
+}
+
+const MAX_TEXT = 20_000
+
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  private get eves() {
+    return this.deps.config.holidayEves
+  }
+
+  async get(id: number, db: Executor = this.deps.db): Promise<Case> {
+    const c = await findCaseById(db, id)
+    if (!c) throw notFound()
+    return c
+  }
+
+  async deadline(c: Case, db: Executor = this.deps.db) {
+    return deadlineOf(c, await loadPauses(db, c.id), this.deps.now(), this.eves)
+  }
+
+  /** Keeps the stored due date (used to sort the queue) equal to the computed one. */
+  private async refreshDue(trx: Executor, c: Case, at: string): Promise<Case> {
+    const d = deadlineOf(c, await loadPauses(trx, c.id), this.deps.now(), this.eves)
+    if (d.dueDate === c.due_date) return c
+    await trx.updateTable('cases').set({ due_date: d.dueDate, updated_at: at }).where('id', '=', c.id).execute()
+    return { ...c, due_date: d.dueDate, updated_at: at }
+  }
+
+  /** Runs one staff action: the change, its timeline event and its audit entry commit together. */
+  private async act<T>(fn: (trx: Executor, at: Date) => Promise<T>, queuesMail = false): Promise<T> {
+    const result = await this.deps.db.transaction().execute((trx) => fn(trx, this.deps.now()))
+    if (queuesMail) this.deps.mailQueued()
+    return result
+  }
+
+  async recordView(actor: Actor, caseId: number): Promise<void> {
+    await appendAudit(this.deps.db, { actorType: 'staff', actorId: actor.id, action: 'case.view', caseId, at: this.deps.now() })
+  }
+
+  async assign(actor: Actor, caseId: number, assigneeId: number | null): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      if (assigneeId !== null) {
+        const staff = await trx.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', assigneeId).executeTakeFirst()
+        if (!staff || staff.disabled || staff.role === 'viewer') {
+          throw new CaseError('invalid_assignee', 400, { sv: 'Ärendet kan bara tilldelas en aktiv handläggare eller administratör.', en: 'A case can only be assigned to an active handler or admin.' })
+        }
+      }
+      const iso = at.toISOString()
+      await trx.updateTable('cases').set({ assignee_id: assigneeId, updated_at: iso }).where('id', '=', caseId).execute()
+      await addCaseEvent(trx, { caseId, kind: 'assigned', actor: { type: 'staff', id: actor.id }, data: { from: c.assignee_id, to: assigneeId }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.assign', caseId, data: { from: c.assignee_id, to: assigneeId }, at })
+      return { ...c, assignee_id: assigneeId, updated_at: iso }
+    })
+  }
+
+  async addNote(actor: Actor, caseId: number, text: string): Promise<void> {
+    const body = text.trim()
+    if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv en anteckning.', en: 'Write a note.' })
+    if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Anteckningen får vara högst ${MAX_TEXT} tecken.`, en: `The note may be at most ${MAX_TEXT} characters.` })
+    await this.act(async (trx, at) => {
+      await this.get(caseId, trx)
+      await addCaseEvent(trx, { caseId, kind: 'note', actor: { type: 'staff', id: actor.id }, data: { text: body }, at })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.note', caseId, at })
+    })
+  }
+
+  /**
+   * Moves the case through the state machine. Waiting for the requester pauses the deadline
+   * clock, leaving that state ends the pause, and a rejection tells the requester why and
+   * where to complain (Art. 12(4)).
+   */
+  async changeStatus(actor: Actor, caseId: number, to: string, reason?: string | null): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      const cleanReason = reason?.trim() || null
+      const check = transition(c.status, to, { reason: cleanReason, role: actor.role })
+      if (!check.ok) throw new CaseError(check.code, check.code === 'reason_required' ? 400 : 409, check.message)
+      const iso = at.toISOString()
+      const updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, cleanReason)
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to }, at })
+      if (to === 'rejected') {
+        await this.queueTemplateMessage(trx, updated, actor.id, 'rejection', c.lang as Lang, { reason: cleanReason ?? '' }, at)
+      }
+      return updated
+    }, to === 'rejected')
+  }
+
+  private async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
+    if (isPausing(to) && !isPausing(c.status)) {
+      await trx.insertInto('case_pauses').values({ case_id: c.id, reason: 'awaiting_requester', started_at: iso }).execute()
+      await addCaseEvent(trx, { caseId: c.id, kind: 'pause_started', actor: { type: 'system' }, at: iso })
+    } else if (!isPausing(to) && isPausing(c.status)) {
+      await trx.updateTable('case_pauses').set({ ended_at: iso }).where('case_id', '=', c.id).where('ended_at', 'is', null).execute()
+      await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
+    }
+    const closedAt = isClosed(to) ? iso : null
+    await trx.updateTable('cases').set({ status: to, closed_at: closedAt, updated_at: iso }).where('id', '=', c.id).execute()
+    await addCaseEvent(trx, { caseId: c.id, kind: 'status_changed', actor, data: { from: c.status, to, ...(reason ? { reason } : {}) }, at: iso })
+    return this.refreshDue(trx, { ...c, status: to, closed_at: closedAt, updated_at: iso }, iso)
+  }
+
+  /** Sends free text or a template to the requester through the outbox; it shows on their status page. */
+  async sendMessage(actor: Actor, caseId: number, input: { text?: string | null; template?: TemplateKey | null; lang?: Lang | null; awaitReply?: boolean }): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      const lang = input.lang ?? (c.lang as Lang)
+      let subject: string | null = null
+      let body = input.text?.trim() ?? ''
+      if (input.template) {
+        const tpl = await loadTemplate(trx, input.template, lang)
+        subject = tpl.subject
+        if (!body) body = tpl.body
+      }
+      if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv ett meddelande eller välj en mall.', en: 'Write a message or choose a template.' })
+      if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Meddelandet får vara högst ${MAX_TEXT} tecken.`, en: `The message may be at most ${MAX_TEXT} characters.` })
+      let current = c
+      if (input.awaitReply && current.status !== 'awaiting_requester') {
+        const check = transition(current.status, 'awaiting_requester', {})
+        if (!check.ok) throw new CaseError(check.code, 409, check.message)
+        current = await this.applyStatus(trx, current, 'awaiting_requester', at.toISOString(), { type: 'staff', id: actor.id }, null)
+      }
+      await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang }, at)
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.message', caseId, data: { template: input.template ?? null }, at })
+      return current
+    }, true)
+  }
+
+  private async queueTemplateMessage(trx: Executor, c: Case, staffId: number | null, key: TemplateKey, lang: Lang, extra: Record<string, string>, at: Date): Promise<void> {
+    const tpl = await loadTemplate(trx, key, lang)
+    await this.queueMessage(trx, c, staffId, { subject: tpl.subject, body: tpl.body, template: key, lang, extra }, at)
+  }
+
+  private async queueMessage(
+    trx: Executor,
+    c: Case,
+    staffId: number | null,
+    m: { subject: string | null; body: string; template: string | null; lang: Lang; extra?: Record<string, string> },
+    at: Date,
+  ): Promise<void> {
+    const iso = at.toISOString()
+    const values = { name: c.name ?? '', reference: c.reference, dueDate: c.due_date, type: t(m.lang, `types.${c.type}.title`), ...m.extra }
+    const body = fillPlaceholders(m.body, values)
+    const subject = fillPlaceholders(m.subject ?? t(m.lang, 'email.messageSubject', { reference: c.reference }), values)
+    const inserted = await trx
+      .insertInto('case_messages')
+      .values({ case_id: c.id, direction: 'out', body, staff_id: staffId, template: m.template, lang: m.lang, created_at: iso })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    // A fresh link for this email: the requester can answer from it, and tokens stay hashed at rest.
+    const token = newToken()
+    await insertAccessToken(trx, c.id, hashToken(token), iso)
+    const mail = this.deps.renderEmail('case-message', m.lang, 'email.messageSubject', { body, statusUrl: `${this.deps.config.publicUrl}/status/${token}`, reference: c.reference })
+    await enqueueEmail(trx, { kind: 'case_message', to: c.email, toName: c.name, caseId: c.id, ...mail, subject }, { from: this.deps.config.mailFrom, now: at })
+    await addCaseEvent(trx, { caseId: c.id, kind: 'message_out', actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' }, data: { messageId: inserted.id, template: m.template }, at: iso })
+  }
+
+  /** The requester answers from their status page: the clock restarts if it was waiting on them. */
+  async requesterReply(caseId: number, text: string): Promise<Case> {
+    const body = text.trim()
+    return this.act(async (trx, at) => {
+      let c = await this.get(caseId, trx)
+      const iso = at.toISOString()
+      const inserted = await trx
+        .insertInto('case_messages')
+        .values({ case_id: c.id, direction: 'in', body, staff_id: null, template: null, lang: c.lang, created_at: iso })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await addCaseEvent(trx, { caseId: c.id, kind: 'message_in', actor: { type: 'requester' }, data: { messageId: inserted.id }, at: iso })
+      if (c.status === 'awaiting_requester') c = await this.applyStatus(trx, c, 'in_progress', iso, { type: 'requester' }, null)
+      await appendAudit(trx, { actorType: 'requester', actorId: null, action: 'case.reply', caseId, at })
+      return c
+    })
+  }
+
+  /** A request that came by email, phone, letter or in person, registered by staff. */
+  async registerManual(actor: Actor, input: ManualCaseInput): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const iso = at.toISOString()
+      const draft = {
+        type: input.type,
+        status: 'new',
+        email: input.email,
+        email_key: emailKey(input.email),
+        name: input.name,
+        relationship: input.relationship,
+        consent_kind: input.consentKind,
+        details: input.details,
+        incorrect_value: null,
+        correct_value: null,
+        lang: input.lang,
+        channel: input.channel,
+        received_at: input.receivedAt,
+        verified_at: null,
+        due_date: '',
+        assignee_id: null,
+        extended: 0,
+        extension_reason: null,
+        closed_at: null,
+        created_at: iso,
+        updated_at: iso,
+      }
+      const due = deadlineOf({ ...draft, id: 0, reference: '' }, [], at, this.eves).dueDate
+      const created = await insertCase(trx, { ...draft, due_date: due }, Number(stockholmDate(at).slice(0, 4)))
+      await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: input.receivedAt })
+      await addCaseEvent(trx, { caseId: created.id, kind: 'registered', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.register', caseId: created.id, data: { channel: input.channel }, at })
+      return created
+    })
+  }
+
+  /** Art. 12(3): once, with a reason, within the first month; the requester is told why and the new date. */
+  async extend(actor: Actor, caseId: number, reason: string): Promise<Case> {
+    const why = reason.trim()
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      if (!why) throw new CaseError('reason_required', 400, { sv: 'Ange skälet till förlängningen; det skickas till den registrerade.', en: 'Give the reason for the extension; it is sent to the requester.' })
+      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat och kan inte förlängas.', en: 'The case is closed and cannot be extended.' })
+      const check = extensionCheck(c, await loadPauses(trx, c.id), at, this.eves)
+      if (!check.ok) {
+        const messages = {
+          already_extended: { sv: 'Tidsfristen har redan förlängts en gång; den kan bara förlängas en gång.', en: 'The time limit has already been extended once; it can only be extended once.' },
+          one_month_passed: { sv: 'Förlängning måste meddelas inom en månad från mottagandet, och den fristen har passerat.', en: 'An extension must be notified within one month of receipt, and that month has passed.' },
+          immediate: { sv: 'Avregistrering och invändning mot direktmarknadsföring ska verkställas genast och kan inte förlängas.', en: 'Unsubscribes and objections to direct marketing must take effect at once and cannot be extended.' },
+        }[check.reason]
+        throw new CaseError('extension_refused', 409, messages)
+      }
+      const iso = at.toISOString()
+      await trx.updateTable('cases').set({ extended: 1, extension_reason: why, updated_at: iso }).where('id', '=', c.id).execute()
+      const updated = await this.refreshDue(trx, { ...c, extended: 1, extension_reason: why, updated_at: iso }, iso)
+      await addCaseEvent(trx, { caseId: c.id, kind: 'extended', actor: { type: 'staff', id: actor.id }, data: { reason: why, dueDate: updated.due_date }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.extend', caseId, at })
+      await this.queueTemplateMessage(trx, updated, actor.id, 'extension', c.lang as Lang, { reason: why }, at)
+      return updated
+    }, true)
+  }
+}

@@ -1,0 +1,210 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { computeDueDate } from '../deadlines/due-date.js'
+import { isValidDate } from '../deadlines/calendar-date.js'
+import { stockholmDate } from '../deadlines/stockholm.js'
+import { sendApiError } from '../http/errors.js'
+import { isLang, type Lang } from '../i18n/index.js'
+import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
+import { cleanLine, cleanText, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { staffByIds, toCaseJson } from './case-json.js'
+import { CaseError } from './errors.js'
+import { InvalidCursorError, listQueue, type QueueFilters } from './queue-repository.js'
+import { parseReceivedAt } from './received-at.js'
+import type { CaseService } from './service.js'
+import { CASE_STATUSES } from './state-machine.js'
+import { TEMPLATE_KEYS } from './templates.js'
+import { parseQueueQuery } from './queue-query.js'
+
+const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
+
+const str = (max: number) => ({ type: 'string', maxLength: max }) as const
+const nullableStr = (max: number) => ({ type: ['string', 'null'], maxLength: max }) as const
+
+function apiLang(request: FastifyRequest): Lang {
+  const staffLang = request.staff?.lang
+  return isLang(staffLang) ? staffLang : request.lang
+}
+
+function caseError(reply: FastifyReply, request: FastifyRequest, error: unknown) {
+  if (error instanceof CaseError) return sendApiError(reply, error.status, { error: error.code, message: error.messages[apiLang(request)] })
+  throw error
+}
+
+function parseId(raw: string): number | null {
+  return /^\d{1,12}$/.test(raw) ? Number(raw) : null
+}
+
+export function staffApiRoutes(deps: { cases: CaseService }) {
+  const { cases } = deps
+  return async function routes(app: FastifyInstance) {
+    const viewer = { preHandler: app.requireStaff('viewer') }
+    const handler = { preHandler: app.requireStaff('handler') }
+
+    async function json(id: number) {
+      const c = await cases.get(id)
+      const people = await staffByIds(app.db, [c.assignee_id])
+      return toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null)
+    }
+
+    app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
+      const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id)
+      if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
+      const today = stockholmDate(app.clock())
+      let page
+      try {
+        page = await listQueue(app.db, { ...parsed.filters, today } as QueueFilters, parsed.page)
+      } catch (error) {
+        if (error instanceof InvalidCursorError) return sendApiError(reply, 400, { error: 'invalid_cursor', message: 'The cursor is not valid.', fields: { cursor: 'is not valid' } })
+        throw error
+      }
+      const people = await staffByIds(app.db, page.items.map((c) => c.assignee_id))
+      const items = []
+      for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null))
+      reply.header('Cache-Control', 'no-store')
+      return { items, nextCursor: page.nextCursor }
+    })
+
+    app.get<{ Params: { id: string } }>('/api/v1/cases/:id', viewer, async (request, reply) => {
+      const id = parseId(request.params.id)
+      if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
+      try {
+        const body = await json(id)
+        await cases.recordView(request.staff!, id)
+        return reply.header('Cache-Control', 'no-store').send(body)
+      } catch (error) {
+        return caseError(reply, request, error)
+      }
+    })
+
+    app.post<{ Body: Record<string, unknown> }>(
+      '/api/v1/cases',
+      {
+        ...handler,
+        schema: {
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type', 'email', 'channel', 'receivedAt'],
+            properties: {
+              type: { type: 'string', enum: [...REQUEST_TYPES] },
+              email: str(MAX_EMAIL + 50),
+              name: nullableStr(MAX_NAME * 2),
+              relationship: { type: ['string', 'null'], enum: [...RELATIONSHIPS, null] },
+              consent: { type: ['string', 'null'], enum: [...CONSENT_KINDS, null] },
+              details: nullableStr(MAX_DETAILS * 2),
+              channel: { type: 'string', enum: MANUAL_CHANNELS },
+              receivedAt: str(40),
+              lang: { type: 'string', enum: ['sv', 'en'] },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body
+        const fields: Record<string, string> = {}
+        const email = normaliseEmail(String(b.email))
+        if (!isValidEmail(email)) fields.email = 'is not a valid email address'
+        const name = cleanLine(b.name)
+        if (name && name.length > MAX_NAME) fields.name = `must be at most ${MAX_NAME} characters`
+        const details = cleanText(b.details)
+        if (details && details.length > MAX_DETAILS) fields.details = `must be at most ${MAX_DETAILS} characters`
+        const received = parseReceivedAt(b.receivedAt, app.clock())
+        if (!received.ok) fields.receivedAt = received.problem === 'future' ? 'must not be in the future' : 'must be a date (YYYY-MM-DD) or an ISO timestamp'
+        if (Object.keys(fields).length > 0 || !received.ok) return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields })
+        const created = await cases.registerManual(request.staff!, {
+          type: b.type as (typeof REQUEST_TYPES)[number],
+          email,
+          name,
+          relationship: (b.relationship as (typeof RELATIONSHIPS)[number] | null | undefined) ?? null,
+          consentKind: b.type === 'withdraw_consent' ? ((b.consent as (typeof CONSENT_KINDS)[number] | null | undefined) ?? null) : null,
+          details,
+          channel: b.channel as (typeof MANUAL_CHANNELS)[number],
+          receivedAt: received.iso,
+          lang: isLang(b.lang) ? b.lang : 'sv',
+        })
+        return reply.code(201).header('Cache-Control', 'no-store').send(await json(created.id))
+      },
+    )
+
+    function action<B>(path: string, schema: object, run: (request: FastifyRequest<{ Params: { id: string }; Body: B }>, id: number) => Promise<unknown>) {
+      app.post<{ Params: { id: string }; Body: B }>(`/api/v1/cases/:id/${path}`, { ...handler, schema: { body: schema } }, async (request, reply) => {
+        const id = parseId(request.params.id)
+        if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
+        try {
+          await run(request, id)
+          return reply.header('Cache-Control', 'no-store').send(await json(id))
+        } catch (error) {
+          return caseError(reply, request, error)
+        }
+      })
+    }
+
+    action<{ assignee: string | null }>(
+      'assign',
+      { type: 'object', additionalProperties: false, required: ['assignee'], properties: { assignee: { type: ['string', 'null'], maxLength: 320 } } },
+      async (request, id) => {
+        let assigneeId: number | null = null
+        if (request.body.assignee !== null) {
+          const staff = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(request.body.assignee)).executeTakeFirst()
+          if (!staff) throw new CaseError('invalid_assignee', 400, { sv: 'Det finns ingen personal med den e-postadressen.', en: 'No staff member has that email address.' })
+          assigneeId = staff.id
+        }
+        await cases.assign(request.staff!, id, assigneeId)
+      },
+    )
+
+    action<{ status: string; reason?: string | null }>(
+      'status',
+      { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', enum: [...CASE_STATUSES] }, reason: nullableStr(5000) } },
+      async (request, id) => {
+        await cases.changeStatus(request.staff!, id, request.body.status, request.body.reason ?? null)
+      },
+    )
+
+    action<{ text: string }>('notes', { type: 'object', additionalProperties: false, required: ['text'], properties: { text: str(20000) } }, async (request, id) => {
+      await cases.addNote(request.staff!, id, request.body.text)
+    })
+
+    action<{ text?: string | null; template?: string | null; lang?: string; awaitReply?: boolean }>(
+      'messages',
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          text: nullableStr(20000),
+          template: { type: ['string', 'null'], enum: [...TEMPLATE_KEYS, null] },
+          lang: { type: 'string', enum: ['sv', 'en'] },
+          awaitReply: { type: 'boolean' },
+        },
+      },
+      async (request, id) => {
+        const b = request.body
+        await cases.sendMessage(request.staff!, id, {
+          text: b.text ?? null,
+          template: (b.template as (typeof TEMPLATE_KEYS)[number] | null | undefined) ?? null,
+          lang: isLang(b.lang) ? b.lang : null,
+          awaitReply: b.awaitReply === true,
+        })
+      },
+    )
+
+    action<{ reason: string }>('extend', { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: str(5000) } }, async (request, id) => {
+      await cases.extend(request.staff!, id, request.body.reason)
+    })
+
+    app.get<{ Querystring: { receivedAt?: string; months?: string } }>('/api/v1/deadlines', viewer, async (request, reply) => {
+      const { receivedAt, months } = request.query ?? {}
+      const fields: Record<string, string> = {}
+      if (typeof receivedAt !== 'string' || !isValidDate(receivedAt)) fields.receivedAt = 'must be a date (YYYY-MM-DD)'
+      if (months !== undefined && months !== '1' && months !== '3') fields.months = 'must be 1 or 3'
+      if (Object.keys(fields).length) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields })
+      const result = computeDueDate({ receivedDate: receivedAt!, months: months === '3' ? 3 : 1, eves: app.config.holidayEves })
+      return {
+        receivedAt: result.receivedDate,
+        months: result.months,
+        dueDate: result.dueDate,
+        skipped: result.skipped.map((s) => ({ date: s.date, reason: s.reason, ...(s.holiday ? { holiday: s.holiday } : {}) })),
+      }
+    })
+  }
+}

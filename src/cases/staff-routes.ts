@@ -1,0 +1,198 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Case } from '../db/schema.js'
+import { stockholmDate } from '../deadlines/stockholm.js'
+import { sendMessagePage } from '../http/errors.js'
+import { isLang, t, type Lang } from '../i18n/index.js'
+import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType } from '../intake/request-types.js'
+import { cleanLine, cleanText, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { CaseError } from './errors.js'
+import { parseReceivedAt } from './received-at.js'
+import type { CaseService } from './service.js'
+import { isClosed, nextStatuses } from './state-machine.js'
+import { TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templates.js'
+import { caseTimeline } from './timeline.js'
+
+const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
+
+type Body = Record<string, unknown>
+const s = (v: unknown) => (typeof v === 'string' ? v : '')
+
+interface Problem {
+  section: 'assign' | 'status' | 'note' | 'message' | 'extend' | 'csrf'
+  message: string
+  values: Record<string, string>
+}
+
+export function staffCaseRoutes(deps: { cases: CaseService }) {
+  const { cases } = deps
+  return async function routes(app: FastifyInstance) {
+    const viewer = { preHandler: app.requireStaff('viewer') }
+    const handler = { preHandler: app.requireStaff('handler') }
+
+    async function renderCase(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200) {
+      const lang = request.lang
+      const me = request.staff!
+      const deadline = await cases.deadline(c)
+      const handlers = await app.db.selectFrom('staff').select(['id', 'name', 'email']).where('disabled', '=', 0).where('role', 'in', ['handler', 'admin']).orderBy('name').execute()
+      const timeline = await caseTimeline(app.db, c.id, lang)
+      const canWork = me.role === 'handler' || me.role === 'admin'
+      const transitions = nextStatuses(c.status, { role: me.role }).map((value) => ({ value, label: t(lang, `cases.statuses.${value}`) }))
+      const values = problem?.values ?? {}
+      return reply.page(
+        'staff-case',
+        {
+          staffArea: true,
+          c,
+          typeTitle: t(lang, `types.${c.type}.title`),
+          statusLabel: t(lang, `cases.statuses.${c.status}`),
+          channelLabel: t(lang, `cases.channels.${c.channel}`),
+          relationshipLabel: c.relationship ? t(lang, `relationships.${c.relationship}`) : null,
+          consentLabel: c.consent_kind ? t(lang, `consents.${c.consent_kind}`) : null,
+          verified: c.verified_at !== null,
+          receivedDate: stockholmDate(c.received_at),
+          deadline,
+          stateLabel: t(lang, `cases.state.${deadline.state}`),
+          closed: isClosed(c.status),
+          canWork,
+          assignedToMe: c.assignee_id === me.id,
+          handlers: handlers.map((h) => ({ value: String(h.id), label: `${h.name} (${h.email})`, selected: h.id === c.assignee_id })),
+          transitions,
+          templates: TEMPLATE_KEYS.map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
+          langs: [
+            { value: 'sv', label: 'Svenska', selected: (values.lang || c.lang) === 'sv' },
+            { value: 'en', label: 'English', selected: (values.lang || c.lang) === 'en' },
+          ],
+          timeline,
+          problem,
+          errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
+          values,
+          done: (request.query as Record<string, unknown> | undefined)?.done === '1',
+          csrf: app.csrf.token(request, reply),
+        },
+        { status, title: `${c.reference} – ${t(lang, `types.${c.type}.title`)}` },
+      )
+    }
+
+    async function load(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Case | null> {
+      const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
+      const c = id === null ? undefined : await app.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!c) {
+        sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+        return null
+      }
+      return c
+    }
+
+    app.get<{ Params: { id: string } }>('/staff/cases/:id', viewer, async (request, reply) => {
+      const c = await load(request, reply)
+      if (!c) return reply
+      await cases.recordView(request.staff!, c.id)
+      return renderCase(request, reply, c)
+    })
+
+    /** Every case action: CSRF, then the service call; a refusal shows the page again with the typed values. */
+    function action(path: string, section: Problem['section'], fields: string[], run: (request: FastifyRequest<{ Params: { id: string }; Body: Body }>, c: Case, body: Body) => Promise<unknown>) {
+      app.post<{ Params: { id: string }; Body: Body }>(`/staff/cases/:id/${path}`, handler, async (request, reply) => {
+        const c = await load(request, reply)
+        if (!c) return reply
+        const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+        const values: Record<string, string> = { section }
+        for (const f of fields) values[f] = s(body[f])
+        if (!app.csrf.verify(request, body._csrf)) return renderCase(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf'), values }, 403)
+        try {
+          await run(request, c, body)
+        } catch (error) {
+          if (!(error instanceof CaseError)) throw error
+          return renderCase(request, reply, await cases.get(c.id), { section, message: error.messages[request.lang], values }, error.status)
+        }
+        return reply.code(303).redirect(`/staff/cases/${c.id}?done=1`, 303)
+      })
+    }
+
+    action('assign', 'assign', ['assignee'], async (request, c, body) => {
+      const raw = s(body.assignee)
+      const target = raw === 'me' ? request.staff!.id : raw === '' ? null : /^\d+$/.test(raw) ? Number(raw) : -1
+      await cases.assign(request.staff!, c.id, target)
+    })
+    action('status', 'status', ['status', 'reason'], async (request, c, body) => {
+      await cases.changeStatus(request.staff!, c.id, s(body.status), cleanText(body.reason))
+    })
+    action('notes', 'note', ['text'], async (request, c, body) => {
+      await cases.addNote(request.staff!, c.id, s(body.text))
+    })
+    action('messages', 'message', ['text', 'template', 'lang', 'awaitReply'], async (request, c, body) => {
+      await cases.sendMessage(request.staff!, c.id, {
+        text: cleanText(body.text),
+        template: isTemplateKey(body.template) ? body.template : null,
+        lang: isLang(body.lang) ? body.lang : null,
+        awaitReply: body.awaitReply === 'on' || body.awaitReply === 'true',
+      })
+    })
+    action('extend', 'extend', ['reason'], async (request, c, body) => {
+      await cases.extend(request.staff!, c.id, s(body.reason))
+    })
+
+    function manualForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+      const lang: Lang = request.lang
+      const errorList = Object.entries(errors).map(([id, message]) => ({ id, message }))
+      return reply.page(
+        'staff-case-new',
+        {
+          staffArea: true,
+          values,
+          errors,
+          errorList,
+          csrf: app.csrf.token(request, reply),
+          typeOptions: REQUEST_TYPES.map((value) => ({ value, label: t(lang, `types.${value}.title`) })),
+          channelOptions: MANUAL_CHANNELS.map((value) => ({ value, label: t(lang, `cases.channels.${value}`) })),
+          relationshipOptions: RELATIONSHIPS.map((value) => ({ value, label: t(lang, `relationships.${value}`) })),
+          consentOptions: CONSENT_KINDS.map((value) => ({ value, label: t(lang, `consents.${value}`) })),
+          langOptions: [
+            { value: 'sv', label: 'Svenska' },
+            { value: 'en', label: 'English' },
+          ],
+        },
+        { status, title: t(lang, 'cases.manual.title') },
+      )
+    }
+
+    app.get('/staff/cases/new', handler, async (request, reply) =>
+      manualForm(request, reply, { receivedAt: stockholmDate(app.clock()), lang: 'sv', channel: 'email' }, {}),
+    )
+
+    app.post<{ Body: Body }>('/staff/cases/new', handler, async (request, reply) => {
+      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const lang = request.lang
+      const values: Record<string, string> = {}
+      for (const f of ['type', 'email', 'name', 'relationship', 'consent', 'details', 'channel', 'receivedAt', 'lang']) values[f] = s(body[f])
+      if (!app.csrf.verify(request, body._csrf)) return manualForm(request, reply, values, { type: t(lang, 'errors.csrf') }, 403)
+      const errors: Record<string, string> = {}
+      if (!isRequestType(values.type)) errors.type = t(lang, 'errors.choice', { field: t(lang, 'cases.type').toLowerCase() })
+      const email = normaliseEmail(values.email)
+      if (!email) errors.email = t(lang, 'errors.required', { field: t(lang, 'form.email').toLowerCase() })
+      else if (!isValidEmail(email)) errors.email = t(lang, 'errors.email')
+      if (!(MANUAL_CHANNELS as readonly string[]).includes(values.channel)) errors.channel = t(lang, 'errors.choice', { field: t(lang, 'cases.manual.channel').toLowerCase() })
+      if (values.relationship && !(RELATIONSHIPS as readonly string[]).includes(values.relationship)) errors.relationship = t(lang, 'errors.choice', { field: t(lang, 'form.relationship').toLowerCase() })
+      if (values.consent && !(CONSENT_KINDS as readonly string[]).includes(values.consent)) errors.consent = t(lang, 'errors.choice', { field: t(lang, 'form.consent').toLowerCase() })
+      const name = cleanLine(values.name)
+      if (name && name.length > 200) errors.name = t(lang, 'errors.tooLong', { field: t(lang, 'form.name'), max: 200 })
+      const details = cleanText(values.details)
+      if (details && details.length > 5000) errors.details = t(lang, 'errors.tooLong', { field: t(lang, 'form.details'), max: 5000 })
+      const received = parseReceivedAt(values.receivedAt, app.clock())
+      if (!received.ok) errors.receivedAt = t(lang, received.problem === 'future' ? 'cases.manual.future' : 'cases.manual.invalidDate')
+      if (Object.keys(errors).length > 0 || !received.ok) return manualForm(request, reply, values, errors, 400)
+      const created = await cases.registerManual(request.staff!, {
+        type: values.type as (typeof REQUEST_TYPES)[number],
+        email,
+        name,
+        relationship: (values.relationship || null) as (typeof RELATIONSHIPS)[number] | null,
+        consentKind: values.type === 'withdraw_consent' ? ((values.consent || null) as (typeof CONSENT_KINDS)[number] | null) : null,
+        details,
+        channel: values.channel as (typeof MANUAL_CHANNELS)[number],
+        receivedAt: received.iso,
+        lang: isLang(values.lang) ? values.lang : 'sv',
+      })
+      return reply.code(303).redirect(`/staff/cases/${created.id}`, 303)
+    })
+  }
+}

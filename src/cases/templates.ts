@@ -1,0 +1,67 @@
+import type { Executor } from '../db/connection.js'
+import type { Lang } from '../i18n/index.js'
+
+export interface TemplateText {
+  title: string
+  subject: string
+  body: string
+}
+
+export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension'] as const
+export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
+
+export const PLACEHOLDERS = ['name', 'reference', 'dueDate', 'type'] as const
+
+/** Used until an admin edits a template; placeholders are {{name}}, {{reference}}, {{dueDate}}, {{type}}. */
+export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Lang, TemplateText>> = {
+  request_info: {
+    sv: { title: 'Be om förtydligande', subject: 'Fråga om ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att kunna hantera din begäran ({{type}}) behöver vi veta mer: \n\n[Skriv frågan här]\n\nSvara via länken nedan. Medan vi väntar på ditt svar står tidsfristen still.' },
+    en: { title: 'Ask for clarification', subject: 'A question about your case {{reference}}', body: 'Hello {{name}},\n\nTo handle your request ({{type}}) we need to know more:\n\n[Write the question here]\n\nPlease answer through the link below. While we wait for your answer, the time limit is paused.' },
+  },
+  confirm_identity: {
+    sv: { title: 'Be om identitetsbekräftelse', subject: 'Bekräfta din identitet – ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att skydda dina uppgifter behöver vi försäkra oss om att det verkligen är du som begär dem. Svara via länken nedan med [uppgift som behövs].\n\nVi frågar bara efter det som behövs, och medan vi väntar står tidsfristen still.' },
+    en: { title: 'Ask to confirm identity', subject: 'Please confirm your identity – case {{reference}}', body: 'Hello {{name}},\n\nTo protect your data we need to make sure it is really you asking for it. Please answer through the link below with [the information needed].\n\nWe only ask for what is needed, and while we wait the time limit is paused.' },
+  },
+  answer: {
+    sv: { title: 'Svar', subject: 'Svar i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\n[Skriv svaret här]\n\nDen första kopian av dina uppgifter är kostnadsfri.' },
+    en: { title: 'Answer', subject: 'An answer in your case {{reference}}', body: 'Hello {{name}},\n\n[Write the answer here]\n\nThe first copy of your data is free of charge.' },
+  },
+  completed: {
+    sv: { title: 'Ärendet är klart', subject: 'Ditt ärende {{reference}} är klart', body: 'Hej {{name}}!\n\nVi har nu genomfört din begäran ({{type}}).\n\n[Beskriv vad som gjorts]' },
+    en: { title: 'Case completed', subject: 'Your case {{reference}} is completed', body: 'Hello {{name}},\n\nWe have now carried out your request ({{type}}).\n\n[Describe what was done]' },
+  },
+  rejection: {
+    sv: { title: 'Avslag', subject: 'Beslut i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi kan inte tillmötesgå din begäran ({{type}}).\n\nSkäl: {{reason}}\n\nOm du inte är nöjd med beslutet har du rätt att klaga hos Integritetsskyddsmyndigheten (IMY), www.imy.se, och att begära prövning i domstol (artikel 12.4, 77 och 79 i dataskyddsförordningen).' },
+    en: { title: 'Rejection', subject: 'Decision in your case {{reference}}', body: 'Hello {{name}},\n\nWe cannot comply with your request ({{type}}).\n\nReason: {{reason}}\n\nIf you are not satisfied with this decision, you have the right to lodge a complaint with the Swedish Authority for Privacy Protection (IMY), www.imy.se, and to seek a judicial remedy in court (GDPR Articles 12(4), 77 and 79).' },
+  },
+  extension: {
+    sv: { title: 'Förlängd svarstid', subject: 'Vi behöver mer tid för ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi behöver förlänga tiden för att svara på din begäran ({{type}}), enligt artikel 12.3 i dataskyddsförordningen.\n\nSkäl: {{reason}}\n\nVi svarar senast {{dueDate}}.' },
+    en: { title: 'Extended time limit', subject: 'We need more time for your case {{reference}}', body: 'Hello {{name}},\n\nWe need to extend the time to answer your request ({{type}}), as Article 12(3) of the GDPR allows.\n\nReason: {{reason}}\n\nWe will answer by {{dueDate}}.' },
+  },
+}
+
+export function isTemplateKey(value: unknown): value is TemplateKey {
+  return typeof value === 'string' && (TEMPLATE_KEYS as readonly string[]).includes(value)
+}
+
+/** A stored edit wins over the default. */
+export async function loadTemplate(db: Executor, key: TemplateKey, lang: Lang): Promise<TemplateText> {
+  const row = await db.selectFrom('message_templates').select(['title', 'subject', 'body']).where('key', '=', key).where('lang', '=', lang).executeTakeFirst()
+  return row ?? DEFAULT_TEMPLATES[key][lang]
+}
+
+export async function saveTemplate(db: Executor, key: TemplateKey, lang: Lang, text: TemplateText, staffId: number, at: string): Promise<void> {
+  await db
+    .insertInto('message_templates')
+    .values({ key, lang, ...text, updated_at: at, updated_by: staffId })
+    .onConflict((oc) => oc.columns(['key', 'lang']).doUpdateSet({ ...text, updated_at: at, updated_by: staffId }))
+    .execute()
+}
+
+/** Plain replacement, not a template language: an admin's template cannot run code. */
+export function fillPlaceholders(text: string, values: Record<string, string | null | undefined>): string {
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => {
+    const v = values[key]
+    return v === undefined ? whole : (v ?? '')
+  })
+}

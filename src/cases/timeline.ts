@@ -1,0 +1,62 @@
+import type { Executor } from '../db/connection.js'
+import { t, type Lang } from '../i18n/index.js'
+import { listCaseEvents } from './repository.js'
+import { stockholmDateTime } from './status-routes.js'
+
+export interface TimelineEntry {
+  kind: string
+  title: string
+  who: string
+  when: string
+  text: string | null
+  detail: string | null
+}
+
+/** Everything that happened to a case, oldest first, with who did it, ready to show. */
+export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Promise<TimelineEntry[]> {
+  const events = await listCaseEvents(db, caseId)
+  const staffIds = [...new Set(events.map((e) => e.actor_id).filter((id): id is number => id !== null))]
+  const assigneeIds = events.filter((e) => e.kind === 'assigned').map((e) => (JSON.parse(e.data ?? '{}') as { to?: number | null }).to).filter((id): id is number => typeof id === 'number')
+  const ids = [...new Set([...staffIds, ...assigneeIds])]
+  const staff = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
+  const names = new Map(staff.map((s) => [s.id, s.name]))
+  const messages = await db.selectFrom('case_messages').select(['id', 'body']).where('case_id', '=', caseId).execute()
+  const bodies = new Map(messages.map((m) => [m.id, m.body]))
+  return events.map((e) => {
+    const data = (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>
+    const who = e.actor_type === 'staff' ? (names.get(e.actor_id ?? -1) ?? '?') : t(lang, `cases.actors.${e.actor_type}`)
+    let text: string | null = null
+    let detail: string | null = null
+    switch (e.kind) {
+      case 'note':
+        text = String(data.text ?? '')
+        break
+      case 'message_out':
+      case 'message_in':
+        text = bodies.get(Number(data.messageId)) ?? null
+        break
+      case 'status_changed':
+        detail = `${t(lang, `cases.statuses.${String(data.from)}`)} → ${t(lang, `cases.statuses.${String(data.to)}`)}`
+        text = typeof data.reason === 'string' ? data.reason : null
+        break
+      case 'assigned':
+        detail = data.to === null || data.to === undefined ? t(lang, 'cases.casePage.nobody') : (names.get(Number(data.to)) ?? '?')
+        break
+      case 'extended':
+        detail = String(data.dueDate ?? '')
+        text = typeof data.reason === 'string' ? data.reason : null
+        break
+      case 'submitted':
+      case 'registered':
+        detail = t(lang, `cases.channels.${String(data.channel ?? 'web')}`)
+        break
+      case 'email_out':
+        detail = typeof data.template === 'string' ? data.template : null
+        break
+      default:
+        if (typeof data.summary === 'string') detail = data.summary
+    }
+    const title = t(lang, `cases.events.${e.kind}`)
+    return { kind: e.kind, title: title.startsWith('cases.') ? e.kind : title, who, when: stockholmDateTime(e.created_at), text, detail }
+  })
+}

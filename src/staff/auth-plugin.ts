@@ -1,0 +1,195 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
+import type { Config } from '../config.js'
+import { sendApiError } from '../http/errors.js'
+import { isLang, LANG_COOKIE, t } from '../i18n/index.js'
+import { Csrf } from '../security/csrf.js'
+import { safeNextPath } from './next-path.js'
+import { roleAtLeast, type Role } from './roles.js'
+import { createStaffServices, type StaffServices } from './service.js'
+import { SESSION_COOKIE, type ResolvedSession, type SignedInStaff } from './sessions.js'
+import { StaffCsrf } from './staff-csrf.js'
+
+/**
+ * The staff-auth plugin: who is signed in, and the guards staff routes use.
+ *
+ *   request.staff          { id, email, name, role, lang } | null. From the `dsr_staff` session
+ *                          cookie on /staff pages (only once the TOTP step, if any, is done), or
+ *                          from `Authorization: Bearer dsr_…` on /api/ routes (never the cookie there,
+ *                          so the JSON API cannot be driven cross-site).
+ *   request.staffSession   the cookie's session, also while its TOTP code is still owed (then
+ *                          request.staff is null); null for API tokens.
+ *   app.requireStaff(min)  a preHandler: anonymous → 303 to /staff/login?next=… (HTML) or
+ *                          401 {error:'unauthorized'} (API); lower role → 403 page / 403 {error:'forbidden'};
+ *                          with STAFF_REQUIRE_MFA an admin without TOTP → 303 to /staff/account/mfa.
+ *   app.staffCsrf          .token(request, reply) for a form's hidden `_csrf` field, .verify(request, body._csrf);
+ *                          app.staffCsrfCheck is a preHandler that answers 403 when the field is wrong.
+ *   reply.staffPage(v, d)  reply.page() in the staff layout (staffArea: true → views/partials/staff-nav.hbs).
+ *   app.staffService       accounts, sessions, mfa (src/staff/service.ts).
+ *
+ * Every /staff response, and every API response to a token, is sent with Cache-Control: no-store.
+ */
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    staffService: StaffServices
+    staffCsrf: StaffCsrf
+    requireStaff(minRole: Role, opts?: { allowPendingEnrolment?: boolean }): preHandlerAsyncHookHandler
+    staffCsrfCheck: preHandlerAsyncHookHandler
+  }
+  interface FastifyRequest {
+    staff: SignedInStaff | null
+    staffSession: ResolvedSession | null
+  }
+  interface FastifyReply {
+    /** reply.page() with the staff header: the signed-in member's name, role, links and logout button. */
+    staffPage(view: string, data?: Record<string, unknown>, opts?: { status?: number; title?: string }): FastifyReply
+  }
+}
+
+export interface StaffAuthOptions {
+  config: Config
+  now: () => Date
+  /** Where the first-admin setup link is printed at start; null: not printed (tests read it otherwise). */
+  announce: ((line: string) => void) | null
+}
+
+function isStaffPath(url: string): boolean {
+  return url === '/staff' || url.startsWith('/staff/') || url.startsWith('/staff?')
+}
+
+export function isApiPath(url: string): boolean {
+  return url.startsWith('/api/')
+}
+
+/** Admins must have TOTP when STAFF_REQUIRE_MFA is on (browser sessions only; API tokens are made on the server's command line). */
+export function mustEnrol(config: Config, request: FastifyRequest): boolean {
+  const s = request.staffSession
+  return config.staffRequireMfa && s !== null && s.mfaPassed && s.staff.role === 'admin' && !s.totpEnabled
+}
+
+export function sessionCookieOptions(secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure }
+}
+
+async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
+  const { config } = opts
+  const secure = config.publicUrl.startsWith('https:')
+  const services = createStaffServices({ db: app.db, config, now: opts.now })
+  const csrf = new StaffCsrf(config.sessionSecret, new Csrf(config.sessionSecret, secure))
+
+  app.decorate('staffService', services)
+  app.decorate('staffCsrf', csrf)
+  app.decorateRequest('staff', null)
+  app.decorateRequest('staffSession', null)
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (isApiPath(request.url)) {
+      const header = request.headers.authorization
+      const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+      if (m) request.staff = await services.sessions.resolveApiToken(m[1])
+      return
+    }
+    if (!isStaffPath(request.url)) return
+    const cookie = request.cookies[SESSION_COOKIE]
+    if (!cookie) return
+    const session = await services.sessions.resolve(cookie)
+    if (!session) {
+      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(secure))
+      return
+    }
+    request.staffSession = session
+    if (session.mfaPassed) request.staff = session.staff
+  })
+
+  // After the render plugin's hook has picked request.lang: a signed-in member's pages follow
+  // their stored language unless the switch (?lang=, or its cookie) says otherwise, and using the
+  // switch stores the new choice.
+  app.addHook('preHandler', async (request) => {
+    const staff = request.staff
+    if (!staff || !request.staffSession) return
+    const query = request.query as Record<string, unknown> | undefined
+    if (query && isLang(query.lang)) {
+      if (query.lang !== staff.lang) {
+        await services.sessions.setLang(staff.id, query.lang)
+        staff.lang = query.lang
+      }
+    } else if (!isLang(request.cookies[LANG_COOKIE]) && !isLang((request.body as Record<string, unknown> | undefined)?.lang)) {
+      request.lang = staff.lang
+    }
+  })
+
+  app.addHook('onSend', async (request, reply) => {
+    if (isStaffPath(request.url) || (isApiPath(request.url) && request.headers.authorization !== undefined)) {
+      reply.header('Cache-Control', 'no-store')
+    }
+  })
+
+  app.decorateReply('staffPage', function (this: FastifyReply, view: string, data: Record<string, unknown> = {}, o: { status?: number; title?: string } = {}) {
+    const request = this.request
+    const staff = request.staff
+    const lang = request.lang
+    const staffNav = staff
+      ? {
+          name: staff.name,
+          roleLabel: t(lang, `staff.roles.${staff.role}`),
+          isAdmin: staff.role === 'admin',
+          csrf: csrf.token(request, this),
+        }
+      : null
+    return this.page(view, { ...data, staffArea: true, staffNav }, o)
+  })
+
+  function forbidden(request: FastifyRequest, reply: FastifyReply) {
+    if (isApiPath(request.url)) return sendApiError(reply, 403, { error: 'forbidden', message: 'Your role does not allow this.' })
+    const lang = request.lang
+    return reply.staffPage('message', { title: t(lang, 'staff.forbiddenTitle'), paragraphs: [t(lang, 'staff.forbidden')], link: { href: '/staff', text: t(lang, 'staff.nav.queue') } }, { status: 403, title: t(lang, 'staff.forbiddenTitle') })
+  }
+
+  app.decorate('requireStaff', function requireStaff(minRole: Role, ro: { allowPendingEnrolment?: boolean } = {}): preHandlerAsyncHookHandler {
+    return async function (request, reply) {
+      const staff = request.staff
+      if (!staff) {
+        if (isApiPath(request.url)) {
+          await sendApiError(reply, 401, { error: 'unauthorized', message: 'A valid API token is required (Authorization: Bearer …).' })
+          return reply
+        }
+        const next = request.method === 'GET' ? safeNextPath(request.url) : '/staff'
+        const target = next === '/staff' ? '/staff/login' : `/staff/login?next=${encodeURIComponent(next)}`
+        await reply.header('Cache-Control', 'no-store').redirect(target, 303)
+        return reply
+      }
+      if (!ro.allowPendingEnrolment && !isApiPath(request.url) && mustEnrol(config, request)) {
+        await reply.header('Cache-Control', 'no-store').redirect('/staff/account/mfa', 303)
+        return reply
+      }
+      if (!roleAtLeast(staff.role, minRole)) {
+        await forbidden(request, reply)
+        return reply
+      }
+    }
+  })
+
+  app.decorate('staffCsrfCheck', async function (request: FastifyRequest, reply: FastifyReply) {
+    const body = request.body as Record<string, unknown> | undefined
+    if (csrf.verify(request, body?._csrf)) return
+    if (isApiPath(request.url)) {
+      await sendApiError(reply, 403, { error: 'csrf', message: 'The form token is missing or wrong.' })
+      return reply
+    }
+    const lang = request.lang
+    await reply.staffPage('message', { title: t(lang, 'staff.csrfTitle'), paragraphs: [t(lang, 'errors.csrf')], link: { href: '/staff', text: t(lang, 'staff.nav.queue') } }, { status: 403, title: t(lang, 'staff.csrfTitle') })
+    return reply
+  })
+
+  if (opts.announce) {
+    const announce = opts.announce
+    app.addHook('onReady', async () => {
+      const token = await services.accounts.issueSetupToken()
+      // console, not the log: the link is a credential and log lines are shipped elsewhere.
+      if (token) announce(`No staff accounts yet. Create the first administrator within one hour at: ${config.publicUrl}/staff/setup/${token}`)
+    })
+  }
+}
+
+export default fp(staffAuth, { name: 'staff-auth', dependencies: ['db', 'render', '@fastify/cookie'] })

@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { t } from '../i18n/index.js'
+import { looksLikeToken } from '../security/tokens.js'
+import type { SetupTokenState } from './accounts.js'
+import { StaffError } from './errors.js'
+import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
+
+/** /staff/setup/<token>: the one-time page that creates the first administrator. */
+export async function setupRoutes(app: FastifyInstance) {
+  const { accounts } = app.staffService
+
+  function problemPage(request: FastifyRequest, reply: FastifyReply, state: Exclude<SetupTokenState, 'valid'>) {
+    const lang = request.lang
+    const [key, status] = state === 'done' ? ['done', 410] : state === 'used' ? ['used', 410] : state === 'expired' ? ['expired', 410] : ['invalid', 404]
+    const title = t(lang, `staff.setup.${key}Title`)
+    return reply.staffPage('message', { title, paragraphs: [t(lang, `staff.setup.${key}`)], link: { href: '/staff/login', text: t(lang, 'staff.login.title') } }, { status: status as number, title })
+  }
+
+  function form(request: FastifyRequest, reply: FastifyReply, token: string, values: Record<string, string>, errors?: FormErrors, status?: number) {
+    const lang = request.lang
+    const e = errors ?? { map: {}, list: [] }
+    return reply.staffPage(
+      'staff/setup',
+      { token, values, errors: e.map, errorList: e.list, csrf: app.staffCsrf.token(request, reply) },
+      { status, title: t(lang, 'staff.setup.title') },
+    )
+  }
+
+  app.get<{ Params: { token: string } }>('/staff/setup/:token', async (request, reply) => {
+    const { token } = request.params
+    const { state } = looksLikeToken(token) ? await accounts.setupTokenState(token) : { state: 'unknown' as const }
+    if (state !== 'valid') return problemPage(request, reply, state)
+    return form(request, reply, token, { email: '', name: '' })
+  })
+
+  app.post<{ Params: { token: string } }>('/staff/setup/:token', async (request, reply) => {
+    const { token } = request.params
+    if (!looksLikeToken(token)) return problemPage(request, reply, 'unknown')
+    const { state } = await accounts.setupTokenState(token)
+    if (state !== 'valid') return problemPage(request, reply, state)
+    const body = bodyOf(request)
+    const values = { email: str(body.email).trim().slice(0, 320), name: str(body.name).slice(0, 400) }
+    const lang = request.lang
+    if (!app.staffCsrf.verify(request, body._csrf)) return form(request, reply, token, values, formErrors(lang, [{ field: 'email', key: 'errors.csrf' }]), 403)
+    const input = { ...values, password: str(body.password).slice(0, 1024), lang }
+    const problems = accounts.problems({ ...input, role: 'admin' }, str(body.password2))
+    if (problems.length) return form(request, reply, token, values, formErrors(lang, staffErrorKeys(problems)), 400)
+    try {
+      const result = await accounts.completeSetup(token, input)
+      if (!result.ok) return problemPage(request, reply, result.state)
+    } catch (error) {
+      if (error instanceof StaffError) return form(request, reply, token, values, formErrors(lang, staffErrorKeys([error])), 400)
+      throw error
+    }
+    return reply.redirect('/staff/login?done=setup', 303)
+  })
+}

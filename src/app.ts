@@ -5,7 +5,12 @@ import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { Config } from './config.js'
+import { queueRoutes } from './cases/queue-routes.js'
 import { CaseService } from './cases/service.js'
+import { staffApiRoutes } from './cases/staff-api-routes.js'
+import { staffCaseRoutes } from './cases/staff-routes.js'
+import { templateRoutes } from './cases/template-routes.js'
+import { reportRoutes } from './reports/routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
@@ -79,6 +84,11 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(statusRoutes({ cases, csrf }))
 
   await fastify.register(staffRoutes)
+  await fastify.register(queueRoutes)
+  await fastify.register(staffCaseRoutes({ cases }))
+  await fastify.register(staffApiRoutes({ cases }))
+  await fastify.register(templateRoutes)
+  await fastify.register(reportRoutes)
   // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
   await fastify.register(staffHomeRoute)
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
@@ -112,6 +113,12 @@ export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535)
   const host = str(env, 'HOST') ?? '127.0.0.1'
   const publicUrl = url('PUBLIC_URL', str(env, 'PUBLIC_URL') ?? `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '')
+  {
+    const u = new URL(publicUrl)
+    if (u.search || u.hash || u.username || u.password) {
+      throw new ConfigError('PUBLIC_URL', 'must be a plain base address such as https://portal.example.se, without query, fragment or credentials')
+    }
+  }
   const dataDir = resolve(str(env, 'DATA_DIR') ?? 'data')
 
   const rawDb = str(env, 'DATABASE_URL') ?? join(dataDir, 'portal.db')
@@ -142,6 +149,22 @@ export function loadConfig(env: Env = process.env): Config {
   if (trustProxy !== undefined && /^(true|\*)$/i.test(trustProxy)) {
     throw new ConfigError('TRUST_PROXY', 'must name the proxy addresses (e.g. 127.0.0.1 or 10.0.0.0/8), never true')
   }
+  if (trustProxy !== undefined) {
+    for (const part of trustProxy.split(',').map((p) => p.trim())) {
+      const [addr, bits, extra] = part.split('/')
+      const version = isIP(addr)
+      const namedRange = ['loopback', 'linklocal', 'uniquelocal'].includes(part)
+      const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32))
+      if (!namedRange && (version === 0 || !okBits || extra !== undefined)) {
+        throw new ConfigError('TRUST_PROXY', `must be IP addresses or ranges separated by commas (e.g. 127.0.0.1 or 10.0.0.0/8), got "${part}"`)
+      }
+    }
+  }
+
+  const logLevel = str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`)
+  }
 
   return {
     env: nodeEnv,
@@ -155,7 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     staffEmail: email(env, 'STAFF_EMAIL') ?? null,
     sessionSecret,
-    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel,
     trustProxy: trustProxy ?? false,
     verifyTokenTtlHours: int(env, 'VERIFY_TOKEN_TTL_HOURS', 24, 1, 24 * 30),
     unverifiedRetentionDays: int(env, 'UNVERIFIED_RETENTION_DAYS', 7, 1, 365),

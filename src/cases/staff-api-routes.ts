@@ -8,7 +8,7 @@ import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIP
 import { cleanLine, cleanText, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
 import { staffByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
-import { InvalidCursorError, listQueue, type QueueFilters } from './queue-repository.js'
+import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
@@ -49,12 +49,17 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
     app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
       const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id)
       if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
-      const today = stockholmDate(app.clock())
+      const filters: QueueFilters = { ...parsed.filters, today: stockholmDate(app.clock()) }
+      if (parsed.assigneeEmail) {
+        const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
+        if (!who) return { items: [], nextCursor: null }
+        filters.assignee = who.id
+      }
       let page
       try {
-        page = await listQueue(app.db, { ...parsed.filters, today } as QueueFilters, parsed.page)
+        page = await listQueue(app.db, filters, parsed.page)
       } catch (error) {
-        if (error instanceof InvalidCursorError) return sendApiError(reply, 400, { error: 'invalid_cursor', message: 'The cursor is not valid.', fields: { cursor: 'is not valid' } })
+        if (error instanceof QueueQueryError) return sendApiError(reply, 400, { error: error.code, message: 'The query has errors.', fields: { [error.field]: error.message } })
         throw error
       }
       const people = await staffByIds(app.db, page.items.map((c) => c.assignee_id))

@@ -38,7 +38,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const canWork = me.role === 'handler' || me.role === 'admin'
       const transitions = nextStatuses(c.status, { role: me.role }).map((value) => ({ value, label: t(lang, `cases.statuses.${value}`) }))
       const values = problem?.values ?? {}
-      return reply.page(
+      return reply.staffPage(
         'staff-case',
         {
           staffArea: true,
@@ -67,7 +67,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
           values,
           done: (request.query as Record<string, unknown> | undefined)?.done === '1',
-          csrf: app.csrf.token(request, reply),
+          csrf: app.staffCsrf.token(request, reply),
         },
         { status, title: `${c.reference} – ${t(lang, `types.${c.type}.title`)}` },
       )
@@ -98,7 +98,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
         const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
         const values: Record<string, string> = { section }
         for (const f of fields) values[f] = s(body[f])
-        if (!app.csrf.verify(request, body._csrf)) return renderCase(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf'), values }, 403)
+        if (!app.staffCsrf.verify(request, body._csrf)) return renderCase(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf'), values }, 403)
         try {
           await run(request, c, body)
         } catch (error) {
@@ -135,14 +135,14 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     function manualForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {
       const lang: Lang = request.lang
       const errorList = Object.entries(errors).map(([id, message]) => ({ id, message }))
-      return reply.page(
+      return reply.staffPage(
         'staff-case-new',
         {
           staffArea: true,
           values,
           errors,
           errorList,
-          csrf: app.csrf.token(request, reply),
+          csrf: app.staffCsrf.token(request, reply),
           typeOptions: REQUEST_TYPES.map((value) => ({ value, label: t(lang, `types.${value}.title`) })),
           channelOptions: MANUAL_CHANNELS.map((value) => ({ value, label: t(lang, `cases.channels.${value}`) })),
           relationshipOptions: RELATIONSHIPS.map((value) => ({ value, label: t(lang, `relationships.${value}`) })),
@@ -165,7 +165,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const lang = request.lang
       const values: Record<string, string> = {}
       for (const f of ['type', 'email', 'name', 'relationship', 'consent', 'details', 'channel', 'receivedAt', 'lang']) values[f] = s(body[f])
-      if (!app.csrf.verify(request, body._csrf)) return manualForm(request, reply, values, { type: t(lang, 'errors.csrf') }, 403)
+      if (!app.staffCsrf.verify(request, body._csrf)) return manualForm(request, reply, values, { type: t(lang, 'errors.csrf') }, 403)
       const errors: Record<string, string> = {}
       if (!isRequestType(values.type)) errors.type = t(lang, 'errors.choice', { field: t(lang, 'cases.type').toLowerCase() })
       const email = normaliseEmail(values.email)

@@ -13,11 +13,16 @@ declare module 'fastify' {
   }
 }
 
-/** The same page in the other language: the current path and query, with lang swapped. */
-function switchUrl(request: FastifyRequest, other: Lang): string {
-  const url = new URL(request.url, 'http://x')
-  const path = request.method === 'GET' ? url.pathname : url.pathname
-  const params = request.method === 'GET' ? url.searchParams : new URLSearchParams()
+/**
+ * The same page in the other language: the current path and (for GET) query, with lang swapped.
+ * Built by hand: `new URL()` throws on a path like '//' and reads '//host' as another site.
+ */
+export function switchUrl(request: { url: string; method: string }, other: Lang): string {
+  const raw = request.url
+  const q = raw.indexOf('?')
+  // Browsers read a leading '//' or '/\\' as another host: one slash only.
+  const path = '/' + (q < 0 ? raw : raw.slice(0, q)).replace(/^[/\\]+/, '')
+  const params = new URLSearchParams(request.method === 'GET' && q >= 0 ? raw.slice(q + 1) : '')
   params.set('lang', other)
   return `${path}?${params.toString()}`
 }

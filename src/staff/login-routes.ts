@@ -23,7 +23,7 @@ export async function loginRoutes(app: FastifyInstance) {
     const errors = o.errors ?? { map: {}, list: [] }
     return reply.staffPage(
       'staff/login',
-      { values: { email: o.email ?? '' }, next: o.next, errors: errors.map, errorList: errors.list, notice: o.notice, csrf: app.staffCsrf.token(request, reply) },
+      { values: { email: o.email ?? '' }, next: o.next, errors: errors.map, errorList: errors.list, notice: o.notice, csrf: app.staffCsrf.anonymousToken(request, reply) },
       { status: o.status, title: errors.list.length ? `${t(lang, 'form.errorSummary')}: ${t(lang, 'staff.login.title')}` : t(lang, 'staff.login.title') },
     )
   }
@@ -54,7 +54,7 @@ export async function loginRoutes(app: FastifyInstance) {
     const password = str(body.password).slice(0, 1024)
     const next = safeNextPath(body.next)
     const lang = request.lang
-    if (!app.staffCsrf.verify(request, body._csrf)) {
+    if (!app.staffCsrf.verifyAnonymous(request, body._csrf)) {
       return loginPage(request, reply, { email, next, status: 403, errors: formErrors(lang, [{ field: 'email', key: 'errors.csrf' }]) })
     }
     if (email === '' || password === '') {

@@ -39,9 +39,13 @@ export function checkPassword(password: string, person: { email?: string | null;
   if (length > PASSWORD_MAX) return 'tooLong'
   const lower = normal.toLowerCase()
   if (commonPasswords().has(lower)) return 'common'
-  const personal = [person.email, person.email?.split('@')[0], person.name, person.name?.replace(/\s+/g, '')]
-    .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
-    .map((v) => v.trim().normalize('NFKC').toLowerCase())
-  if (personal.includes(lower.trim())) return 'personal'
+  // The person's own address, its local part and name, compared without case or spacing.
+  const squash = (v: string) => v.normalize('NFKC').toLowerCase().replace(/\s+/g, '')
+  const personal = new Set(
+    [person.email, person.email?.split('@')[0], person.name]
+      .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+      .map(squash),
+  )
+  if (personal.has(squash(normal))) return 'personal'
   return null
 }

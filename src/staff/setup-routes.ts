@@ -21,7 +21,7 @@ export async function setupRoutes(app: FastifyInstance) {
     const e = errors ?? { map: {}, list: [] }
     return reply.staffPage(
       'staff/setup',
-      { token, values, errors: e.map, errorList: e.list, csrf: app.staffCsrf.token(request, reply) },
+      { token, values, errors: e.map, errorList: e.list, csrf: app.staffCsrf.anonymousToken(request, reply) },
       { status, title: t(lang, 'staff.setup.title') },
     )
   }
@@ -41,7 +41,7 @@ export async function setupRoutes(app: FastifyInstance) {
     const body = bodyOf(request)
     const values = { email: str(body.email).trim().slice(0, 320), name: str(body.name).slice(0, 400) }
     const lang = request.lang
-    if (!app.staffCsrf.verify(request, body._csrf)) return form(request, reply, token, values, formErrors(lang, [{ field: 'email', key: 'errors.csrf' }]), 403)
+    if (!app.staffCsrf.verifyAnonymous(request, body._csrf)) return form(request, reply, token, values, formErrors(lang, [{ field: 'email', key: 'errors.csrf' }]), 403)
     const input = { ...values, password: str(body.password).slice(0, 1024), lang }
     const problems = accounts.problems({ ...input, role: 'admin' }, str(body.password2))
     if (problems.length) return form(request, reply, token, values, formErrors(lang, staffErrorKeys(problems)), 400)

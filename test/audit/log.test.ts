@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import SqliteDb from 'better-sqlite3'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { appendAudit, canonicalJson, computeAuditHash, GENESIS_HASH, listAudit, type AuditEntryInput } from '../../src/audit/log.js'
 import { verifyAuditChain } from '../../src/audit/verify.js'
 import { main } from '../../src/cli.js'
@@ -12,14 +12,14 @@ import { createDb, type Db } from '../../src/db/connection.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { sql } from 'kysely'
 
-async function memoryDb(t: Tap.Test): Promise<Db> {
+async function memoryDb(t: Test): Promise<Db> {
   const db = createDb(':memory:')
   await migrateToLatest(db)
   t.teardown(() => db.destroy())
   return db
 }
 
-function tempDir(t: Tap.Test): string {
+function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'dsr-audit-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
@@ -41,10 +41,6 @@ async function appendMany(db: Db, n: number): Promise<void> {
   for (let i = 1; i <= n; i++) await appendAudit(db, entry(i))
 }
 
-type Tap = typeof t
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0]
-}
 
 t.test('appended entries form a chain from 64 zeros, and verify says intact', async (t) => {
   const db = await memoryDb(t)

@@ -41,7 +41,14 @@ export interface TestApp {
  */
 export async function buildTestApp(
   t: Test,
-  opts: { env?: Record<string, string>; clock?: TestClock; background?: boolean; app?: Partial<AppOptions> } = {},
+  opts: {
+    env?: Record<string, string>
+    clock?: TestClock
+    background?: boolean
+    app?: Partial<AppOptions>
+    /** Receives every log line (JSON) at LOG_LEVEL (set it in env, e.g. 'trace'; tests default to silent). */
+    logStream?: { write(line: string): void }
+  } = {},
 ): Promise<TestApp> {
   const smtp = await new TestSmtp().start()
   const config = loadConfig({
@@ -54,7 +61,9 @@ export async function buildTestApp(
     ...opts.env,
   })
   const clock = opts.clock ?? testClock()
-  const fastify = Fastify(fastifyOptions(config))
+  const options = fastifyOptions(config)
+  if (opts.logStream) options.logger = { ...(options.logger as object), stream: opts.logStream }
+  const fastify = Fastify(options)
   await fastify.register(app, { config, now: clock.now, background: opts.background ?? false, ...opts.app })
   await fastify.ready()
   t.teardown(async () => {

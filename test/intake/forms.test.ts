@@ -77,6 +77,12 @@ t.test('the language switch keeps the page, and the choice sticks through the co
     const later = await app.inject({ url: path, headers: { cookie: jar.header, 'accept-language': 'sv' } })
     t.match(later.body, '<html lang="en">', `${path} stays English with the cookie`)
   }
+  for (const path of ['//evil.example/x', '/\\evil.example/x', '//', '/%2F%2Fevil.example']) {
+    const res = await app.inject({ url: path })
+    t.equal(res.statusCode, 404, `${path}: 404 page`)
+    const href = unesc(/<nav[^>]*class="lang-switch"[\s\S]*?href="([^"]+)"/.exec(res.body)![1])
+    t.match(href, /^\/[^/\\]/, `${path}: the switch link stays on this site (${href})`)
+  }
   const res = await submitForm(app, jar, '/request/access', { email: 'cookie@example.com' })
   t.match(res.body, esc(en.inbox.title), 'the answer page too')
 })

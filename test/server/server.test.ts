@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import t from 'tap'
+import { projectRoot } from '../../src/paths.js'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+interface Started {
+  child: ChildProcess
+  port: number
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+async function startServer(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>): Promise<Started> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  // Waits for the line that says it is listening (or for the process to end).
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (/listening on/.test(out) || child.exitCode !== null) return resolve()
+      setTimeout(check, 50)
+    }
+    check()
+  })
+  return { child, port, output: () => out, exited }
+}
+
+function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => (body += c.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+t.test('the server starts, answers /healthz, and finishes an in-flight request on SIGTERM', async (t) => {
+  const dir = t.testdir()
+  const s = await startServer(t, { DATA_DIR: dir, LOG_LEVEL: 'warn', LIMIT_IP_PER_HOUR: '100' })
+  t.match(s.output(), `listening on http://localhost:${s.port}`)
+  t.match(s.output(), 'Dev mailbox', 'says where email goes without SMTP_URL')
+  const health = await httpGet(s.port, '/healthz')
+  t.equal(health.status, 200)
+  t.same(JSON.parse(health.body), { status: 'ok' })
+  const home = await httpGet(s.port, '/')
+  t.equal(home.status, 200)
+  t.match(home.body, 'hej@xtractor.se')
+
+  // A request whose headers have arrived but whose body is still coming when SIGTERM lands.
+  const body = JSON.stringify({ type: 'access', email: 'inflight@example.com', name: 'In Flight' })
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: s.port, method: 'POST', path: '/api/v1/requests', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => (text += c.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      },
+    )
+    req.on('error', reject)
+    req.flushHeaders()
+    req.write(body.slice(0, 10))
+    void (async () => {
+      await sleep(300)
+      s.child.kill('SIGTERM')
+      await sleep(300)
+      req.end(body.slice(10))
+    })()
+  })
+  const res = await answer
+  t.equal(res.status, 202, 'the in-flight request completes')
+  t.same(JSON.parse(res.body), { status: 'pending_verification' })
+  const exit = await s.exited
+  t.same(exit, { code: 0, signal: null }, 'exits 0')
+  t.notMatch(s.output(), /inflight@example\.com|In Flight/, 'no personal data in the output')
+
+  // The request was stored and its email is waiting in the outbox for the next start.
+  const again = await startServer(t, { DATA_DIR: dir, LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '50' })
+  t.equal((await httpGet(again.port, '/healthz')).status, 200)
+  for (let i = 0; i < 100 && !/\/verify\//.test(again.output()); i++) await sleep(50)
+  t.match(again.output(), /\[dev mailbox\] +http:\/\/localhost:\d+\/verify\/[A-Za-z0-9_-]{43}/, 'the queued email goes out after the restart')
+  again.child.kill('SIGINT')
+  t.same(await again.exited, { code: 0, signal: null }, 'SIGINT exits 0 too')
+})
+
+t.test('a bad setting stops the server with the variable named', async (t) => {
+  const dir = t.testdir()
+  const s = await startServer(t, { DATA_DIR: dir, LIMIT_IP_PER_HOUR: 'lots' })
+  const exit = await s.exited
+  t.equal(exit.code, 1)
+  t.match(s.output(), 'LIMIT_IP_PER_HOUR')
+  t.notMatch(s.output(), /at .*\.ts:\d+/, 'no stack trace')
+  const prod = await startServer(t, { DATA_DIR: dir, NODE_ENV: 'production' })
+  t.equal((await prod.exited).code, 1)
+  t.match(prod.output(), 'SESSION_SECRET')
+})
+
+t.test('a port in use is reported and exits 1', async (t) => {
+  const dir = t.testdir()
+  const first = await startServer(t, { DATA_DIR: join(dir, 'a'), LOG_LEVEL: 'warn' })
+  const second = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: String(first.port), DATA_DIR: join(dir, 'b'), LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  second.stdout.on('data', (c: Buffer) => (out += c.toString()))
+  second.stderr.on('data', (c: Buffer) => (out += c.toString()))
+  const code = await new Promise<number | null>((resolve) => second.once('exit', (c) => resolve(c)))
+  t.equal(code, 1)
+  t.match(out, /could not start/)
+  first.child.kill('SIGTERM')
+  t.equal((await first.exited).code, 0)
+})

@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import Fastify from 'fastify'
@@ -9,7 +10,7 @@ import { fastifyOptions } from '../../src/fastify-options.js'
 
 const SECRET = 's'.repeat(32)
 
-function configError(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>, variable: string, label = `${variable}=${JSON.stringify(Object.values(env).at(-1))}`) {
+function configError(t: Test, env: Record<string, string>, variable: string, label = `${variable}=${JSON.stringify(Object.values(env).at(-1))}`) {
   try {
     loadConfig({ NODE_ENV: 'test', ...env })
     t.fail(`${label}: expected a ConfigError`)

@@ -1,8 +1,9 @@
+import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { buildTestApp, form, Jar, submitForm } from '../helpers/app.js'
 
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0]
+type Tap = Test
 
 function checkHeaders(t: Tap, res: LightMyRequestResponse, label: string) {
   const csp = String(res.headers['content-security-policy'] ?? '')

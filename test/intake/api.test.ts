@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { en } from '../../src/i18n/en.js'
@@ -23,7 +24,7 @@ function assertError(t: Tap, res: LightMyRequestResponse, status: number, withFi
   t.notMatch(res.body, /at .*\.(ts|js):\d+/, `${label}: no stack trace`)
   return body
 }
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0]
+type Tap = Test
 
 t.test('POST /api/v1/requests: 202 for every type, and the email goes out', async (t) => {
   const h = await buildTestApp(t)

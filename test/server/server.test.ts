@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
@@ -23,7 +24,7 @@ interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-async function startServer(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string>): Promise<Started> {
+async function startServer(t: Test, env: Record<string, string>): Promise<Started> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,

@@ -3,7 +3,7 @@ import type { Config } from './config.js'
 
 /** Strips what could identify a person from a logged URL: tokens in paths and every query string. */
 export function redactUrl(url: string): string {
-  const path = url.split('?')[0].replace(/\/(verify|status|u|download)\/[^/]+/g, '/$1/[token]')
+  const path = url.split('?')[0].replace(/\/(verify|status|u|download|setup|package|packages)\/[^/]+/g, '/$1/[token]')
   return url.includes('?') ? path + '?[redacted]' : path
 }
 

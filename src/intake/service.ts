@@ -7,6 +7,9 @@ import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
 import { addCaseEvent, insertAccessToken, insertCase } from '../cases/repository.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
+import type { Transaction } from 'kysely'
+import type { GroupCommit } from '../db/group-commit.js'
+import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
@@ -32,6 +35,8 @@ export interface IntakeDeps {
   renderEmail: RenderEmail
   /** Called after a commit that queued email. */
   mailQueued: () => void
+  /** Batches the public's writes into shared durable commits (see src/db/group-commit.ts). */
+  writes?: GroupCommit
 }
 
 export type SubmitOutcome = 'queued' | 'limited_ip' | 'limited_address'
@@ -63,12 +68,16 @@ export class IntakeService {
     this.seal = sealKey(deps.config.sessionSecret)
   }
 
+  private write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.deps.writes ? this.deps.writes.run(work) : this.deps.db.transaction().execute(work)
+  }
+
   /**
    * Stores a request pending confirmation and queues the link. Every path takes about the same
    * time and gives the caller no hint of which one was taken (no enumeration).
    */
   async submit(input: RequestInput, meta: { ip: string; lang: Lang; channel: Extract<Channel, 'web' | 'api'> }): Promise<SubmitOutcome> {
-    const { db, config, now } = this.deps
+    const { config, now } = this.deps
     const at = now()
     const atIso = at.toISOString()
     const hourAgo = new Date(at.getTime() - HOUR).toISOString()
@@ -76,7 +85,7 @@ export class IntakeService {
     const ipKey = keyedHash(config.sessionSecret, 'ip:' + meta.ip)
     const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
 
-    const outcome = await db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
+    const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {
       const fromIp = await countRecent(trx, 'submit_ip', ipKey, hourAgo, config.limitIpPerHour)
       if (fromIp >= config.limitIpPerHour) return 'limited_ip'
       await recordEvent(trx, 'submit_ip', ipKey, atIso)
@@ -143,8 +152,8 @@ export class IntakeService {
 
   /** Confirms the address and opens the case, exactly once however many times the link is posted. */
   async confirm(token: string): Promise<ConfirmOutcome> {
-    const { db, config, now } = this.deps
-    const result = await db.transaction().execute(async (trx): Promise<ConfirmOutcome> => {
+    const { config, now } = this.deps
+    const result = await this.write(async (trx): Promise<ConfirmOutcome> => {
       const at = now()
       const atIso = at.toISOString()
       const row = await findVerificationToken(trx, hashToken(token))

@@ -9,7 +9,7 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     /** Renders views/pages/<view>.hbs in the layout, in the request's language, never cached. */
-    page(view: string, data?: Record<string, unknown>, opts?: { status?: number; title?: string }): FastifyReply
+    page(view: string, data?: Record<string, unknown>, opts?: PageOptions): FastifyReply
   }
 }
 
@@ -25,6 +25,16 @@ export function switchUrl(request: { url: string; method: string }, other: Lang)
   const params = new URLSearchParams(request.method === 'GET' && q >= 0 ? raw.slice(q + 1) : '')
   params.set('lang', other)
   return `${path}?${params.toString()}`
+}
+
+export interface PageOptions {
+  status?: number
+  title?: string
+  /**
+   * The page is the same for everyone in a language (no form token, no personal data): rendered
+   * once per language and path, and served from memory after that. Never for pages with a query.
+   */
+  cache?: boolean
 }
 
 export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<string, string>; list: Array<{ id: string; message: string }> } {
@@ -61,14 +71,26 @@ export default fp(
         reply.setCookie(LANG_COOKIE, query.lang, { path: '/', sameSite: 'lax', httpOnly: true, secure: opts.secureCookies, maxAge: 365 * 24 * 3600 })
       }
     })
-    app.decorateReply('page', function (this: FastifyReply, view: string, data: Record<string, unknown> = {}, o: { status?: number; title?: string } = {}) {
+    const rendered = new Map<string, Buffer>()
+    app.decorateReply('page', function (this: FastifyReply, view: string, data: Record<string, unknown> = {}, o: PageOptions = {}) {
       const request = this.request
       const lang: Lang = request.lang ?? detectLang(request)
       const other: Lang = lang === 'sv' ? 'en' : 'sv'
       this.code(o.status ?? 200)
       this.header('Cache-Control', 'no-store')
       this.header('Content-Language', lang)
-      return this.view(`pages/${view}.hbs`, { ...data, lang, otherLang: other, switchUrl: switchUrl(request, other), title: o.title })
+      const full = { ...data, lang, otherLang: other, switchUrl: switchUrl(request, other), title: o.title }
+      if (!o.cache || request.url.includes('?')) return this.view(`pages/${view}.hbs`, full)
+      const key = `${lang} ${request.url}`
+      const hit = rendered.get(key)
+      this.type('text/html; charset=utf-8')
+      if (hit !== undefined) return this.send(hit)
+      return app.view(`pages/${view}.hbs`, full).then((html: string) => {
+        const body = Buffer.from(html)
+        // Bounded: only routes that opt in, without a query, in two languages.
+        if (rendered.size < 100) rendered.set(key, body)
+        return this.send(body)
+      }) as unknown as FastifyReply
     })
   },
   { name: 'render', dependencies: ['@fastify/view', '@fastify/cookie'] },

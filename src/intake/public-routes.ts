@@ -75,7 +75,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
 
     app.get('/', async (request, reply) => {
       const lang = request.lang
-      return reply.page('home', homeFor(lang), { title: t(lang, 'home.title') })
+      return reply.page('home', homeFor(lang), { title: t(lang, 'home.title'), cache: true })
     })
 
     app.get('/register', async (request, reply) => {

@@ -26,8 +26,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: opts.url,
     connections: opts.connections ?? 10,
-    duration: opts.amount ? undefined : (opts.seconds ?? 10),
-    amount: opts.amount,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
     method: opts.method ?? 'GET',
     headers: opts.headers,
     requests: opts.body ? [{ setupRequest: (req) => ({ ...req, body: opts.body!() }) }] : undefined,

@@ -13,7 +13,6 @@ import { templateRoutes } from './cases/template-routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
-import { GroupCommit } from './db/group-commit.js'
 import { healthRoutes } from './health/routes.js'
 import errorPlugin from './http/errors.js'
 import renderPlugin from './http/render.js'
@@ -36,8 +35,6 @@ declare module 'fastify' {
     config: Config
     clock: () => Date
     intake: IntakeService
-    /** Shared durable commits for the public's writes (src/db/group-commit.ts). */
-    writes: GroupCommit
     cases: CaseService
     csrf: Csrf
   }
@@ -74,9 +71,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   // request.staff, app.requireStaff(), app.staffCsrf, reply.staffPage(): see src/staff/auth-plugin.ts.
   await fastify.register(staffAuth, { config, now, announce: opts.print ?? (config.env === 'test' ? null : (line: string) => console.log(line)) })
 
-  const writes = new GroupCommit(fastify.db, { enabled: !/^postgres(ql)?:/.test(config.databaseUrl) })
-  fastify.decorate('writes', writes)
-  const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), writes })
+  const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), writes: fastify.writes })
   fastify.decorate('intake', intake)
   const csrf = new Csrf(config.sessionSecret, https)
   fastify.decorate('csrf', csrf)

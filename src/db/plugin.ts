@@ -1,12 +1,15 @@
 import fp from 'fastify-plugin'
 import { sql } from 'kysely'
 import { createDb, type Db } from './connection.js'
+import { GroupCommit } from './group-commit.js'
 import { migrateToLatest } from './migrate.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db
     dbHealthy(): Promise<boolean>
+    /** Shared durable commits for frequent small writes (src/db/group-commit.ts). */
+    writes: GroupCommit
   }
 }
 
@@ -15,6 +18,8 @@ export default fp(
     const db = createDb(opts.databaseUrl)
     if (opts.migrate !== false) await migrateToLatest(db)
     app.decorate('db', db)
+    // PostgreSQL commits concurrently on its own; grouping is for SQLite's single writer.
+    app.decorate('writes', new GroupCommit(db, { enabled: !/^postgres(ql)?:/.test(opts.databaseUrl) }))
     app.decorate('dbHealthy', async () => {
       try {
         await sql`select 1`.execute(db)

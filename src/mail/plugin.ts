@@ -29,7 +29,7 @@ export default fp(
     const transport =
       opts.transport ??
       (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport(config.mailDir, opts.print ?? ((line) => console.log(line))))
-    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret) })
+    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret), writes: app.writes })
     app.decorate('renderEmail', emailRenderer(opts.engine))
     app.decorate('outbox', worker)
     if (opts.startWorker) app.addHook('onReady', async () => worker.start())

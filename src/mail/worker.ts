@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/connection.js'
+import type { GroupCommit } from '../db/group-commit.js'
 import { claimDue, markFailed, markRetry, markSent } from './outbox-repository.js'
 import type { OutboxRow } from '../db/schema.js'
 import { unseal, type SealKey } from './seal.js'
@@ -43,7 +44,7 @@ export class OutboxWorker {
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
-    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey },
+    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit },
   ) {}
 
   start(): void {
@@ -111,7 +112,11 @@ export class OutboxWorker {
     for (const row of rows) {
       try {
         await this.transport.send(this.open(row), this.opts.from)
-        await markSent(this.db, row.id, this.opts.now())
+        // Each row is marked as soon as it is sent, so a crash can resend at most this one; the mark
+        // shares its commit with whatever else is being written (group commit).
+        const at = this.opts.now()
+        if (this.opts.writes) await this.opts.writes.run((trx) => markSent(trx, row.id, at))
+        else await markSent(this.db, row.id, at)
         this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
       } catch (error) {
         const reason = describeError(error)

@@ -5,26 +5,11 @@ import type { Test } from 'tap'
 import t from 'tap'
 import { buildTestApp, csrfFrom, Jar, submitForm } from '../helpers/app.js'
 import { multipart } from '../helpers/multipart.js'
+import { setup, upload } from '../helpers/registers.js'
 import { linkIn } from '../helpers/smtp.js'
 import { createStaff, loginAs, staffForm } from '../helpers/staff.js'
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')])
-
-export async function setup(t: Test, env: Record<string, string> = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dsr-reg-'))
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
-  const ctx = await buildTestApp(t, { env: { DATA_DIR: dataDir, ...env } })
-  const admin = await createStaff(ctx.app, { role: 'admin' })
-  const jar = new Jar()
-  await loginAs(ctx.app, jar, admin)
-  return { ...ctx, dataDir, jar, admin }
-}
-
-export async function upload(ctx: Awaited<ReturnType<typeof setup>>, url: string, fields: Record<string, string>, file?: { filename: string; contentType: string; data: Buffer }) {
-  const page = await ctx.app.inject({ url: '/staff/registers', headers: { cookie: ctx.jar.header } })
-  const body = multipart({ _csrf: csrfFrom(page.body), ...fields }, file ? { name: 'file', ...file } : undefined)
-  return ctx.app.inject({ method: 'POST', url, headers: { cookie: ctx.jar.header, 'content-type': body.contentType }, payload: body.payload })
-}
 
 async function confirmLink(ctx: Awaited<ReturnType<typeof setup>>, email: string) {
   await ctx.flushMail()

@@ -18,7 +18,7 @@ import app from '../src/app.js'
 import { parseFlags } from '../src/cli/context.js'
 import { loadConfig } from '../src/config.js'
 import { fastifyOptions } from '../src/fastify-options.js'
-import { insertSubscriber } from '../src/registers/subscribers-repository.js'
+import { insertSubscribers } from '../src/registers/subscribers-repository.js'
 import { unsubscribeToken } from '../src/registers/unsubscribe-token.js'
 
 interface Options {
@@ -42,14 +42,11 @@ export async function run(report: (line: string) => void, options: Options = {})
   try {
     const address = await server.listen({ port: 0, host: '127.0.0.1' })
     const at = new Date().toISOString()
-    const ids: number[] = []
-    await server.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < n; i++) {
-        const s = await insertSubscriber(trx, config.sessionSecret, { email: `bench${i}@example.se`, emailNormalized: `bench${i}@example.se`, name: null, phone: null, source: 'bench', subscribedAt: at }, at)
-        ids.push(s.id)
-      }
-    })
-    const paths = ids.map((id) => `/u/${unsubscribeToken(config.sessionSecret, id)}`)
+    const emails = Array.from({ length: n }, (_, i) => `bench${i}@example.se`)
+    await server.db.transaction().execute((trx) =>
+      insertSubscribers(trx, config.sessionSecret, emails.map((e) => ({ email: e, emailNormalized: e, name: null, phone: null, source: 'bench', subscribedAt: at })), at),
+    )
+    const paths = emails.map((e) => `/u/${unsubscribeToken(config.sessionSecret, e)}`)
 
     // Warm up both routes briefly (on the baseline and on tokens that do not exist).
     await cannon(`${address}/healthz`, { connections, duration: 1 })

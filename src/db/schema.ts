@@ -224,7 +224,7 @@ export interface NewsletterSubscriberTable {
   subscribed_at: Timestamp
   status: 'subscribed' | 'unsubscribed'
   unsubscribed_at: Timestamp | null
-  /** SHA-256 of the unsubscribe token (the token is an HMAC of the id, see src/registers/unsubscribe-token.ts). */
+  /** SHA-256 of the unsubscribe token (the token is an HMAC of email_normalized, see src/registers/unsubscribe-token.ts). */
   unsubscribe_token_hash: string
   created_at: Timestamp
   updated_at: Timestamp

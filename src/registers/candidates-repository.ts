@@ -24,30 +24,33 @@ export interface CandidateInput {
   consentGivenAt: string
 }
 
-export async function insertCandidate(db: Executor, secret: string, input: CandidateInput, at: string): Promise<Candidate> {
-  return db
-    .insertInto('candidates')
-    .values({
-      email: input.email,
-      email_normalized: input.emailNormalized,
-      email_hash: candidateEmailHash(secret, input.emailNormalized),
-      name: input.name,
-      phone: input.phone,
-      cv_path: null,
-      cv_filename: null,
-      cv_content_type: null,
-      cv_size: null,
-      consent_given_at: input.consentGivenAt,
-      consent_expires_at: consentExpiry(input.consentGivenAt),
-      status: 'active',
-      withdrawn_at: null,
-      erased_at: null,
-      erasure_reason: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+function candidateRow(secret: string, input: CandidateInput, at: string) {
+  return {
+    email: input.email,
+    email_normalized: input.emailNormalized,
+    email_hash: candidateEmailHash(secret, input.emailNormalized),
+    name: input.name,
+    phone: input.phone,
+    cv_path: null,
+    cv_filename: null,
+    cv_content_type: null,
+    cv_size: null,
+    consent_given_at: input.consentGivenAt,
+    consent_expires_at: consentExpiry(input.consentGivenAt),
+    status: 'active' as const,
+    withdrawn_at: null,
+    erased_at: null,
+    erasure_reason: null,
+    created_at: at,
+    updated_at: at,
+  }
+}
+
+/** Many candidates at once (CSV import), in multi-row inserts. */
+export async function insertCandidates(db: Executor, secret: string, inputs: CandidateInput[], at: string, batch = 200): Promise<void> {
+  for (let i = 0; i < inputs.length; i += batch) {
+    await db.insertInto('candidates').values(inputs.slice(i, i + batch).map((input) => candidateRow(secret, input, at))).execute()
+  }
 }
 
 export async function findCandidate(db: Executor, id: number): Promise<Candidate | undefined> {

@@ -4,9 +4,9 @@ import type { Db } from '../db/connection.js'
 import { MAX_NAME } from '../intake/request-types.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
 import type { Actor } from '../staff/actor.js'
-import { candidateEmailHash, consentExpiry, insertCandidate } from './candidates-repository.js'
+import { candidateEmailHash, consentExpiry, insertCandidates } from './candidates-repository.js'
 import { CsvError, parseCsv } from './csv.js'
-import { insertSubscriber } from './subscribers-repository.js'
+import { insertSubscribers } from './subscribers-repository.js'
 import { allSuppressed } from './suppressions.js'
 
 export const IMPORT_REGISTERS = ['subscribers', 'candidates'] as const
@@ -166,12 +166,10 @@ export async function importCsv(db: Db, config: Config, register: ImportRegister
   if ((report.rejected.length > 0 && !opts.partial) || opts.dryRun || rows.length === 0) return report
 
   await db.transaction().execute(async (trx) => {
-    for (const r of rows) {
-      if (register === 'subscribers') {
-        await insertSubscriber(trx, config.sessionSecret, { email: r.email, emailNormalized: r.key, name: r.name, phone: r.phone, source: r.source ?? 'import', subscribedAt: r.date ?? at }, at)
-      } else {
-        await insertCandidate(trx, config.sessionSecret, { email: r.email, emailNormalized: r.key, name: r.name, phone: r.phone, consentGivenAt: r.date! }, at)
-      }
+    if (register === 'subscribers') {
+      await insertSubscribers(trx, config.sessionSecret, rows.map((r) => ({ email: r.email, emailNormalized: r.key, name: r.name, phone: r.phone, source: r.source ?? 'import', subscribedAt: r.date ?? at })), at)
+    } else {
+      await insertCandidates(trx, config.sessionSecret, rows.map((r) => ({ email: r.email, emailNormalized: r.key, name: r.name, phone: r.phone, consentGivenAt: r.date! })), at)
     }
     await appendAudit(trx, {
       actorType: opts.actor.type,

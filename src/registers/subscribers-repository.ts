@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { Executor } from '../db/connection.js'
 import type { NewsletterSubscriber } from '../db/schema.js'
 import { unsubscribeTokenHash } from './unsubscribe-token.js'
@@ -12,30 +11,31 @@ export interface SubscriberInput {
   subscribedAt: string
 }
 
-/**
- * Inserts a subscriber and stores the hash of their derived token. The token depends on the id,
- * known only after the insert, so the row goes in with a random placeholder first.
- */
+function subscriberRow(secret: string, input: SubscriberInput, at: string) {
+  return {
+    email: input.email,
+    email_normalized: input.emailNormalized,
+    name: input.name,
+    phone: input.phone,
+    source: input.source,
+    subscribed_at: input.subscribedAt,
+    status: 'subscribed' as const,
+    unsubscribed_at: null,
+    unsubscribe_token_hash: unsubscribeTokenHash(secret, input.emailNormalized),
+    created_at: at,
+    updated_at: at,
+  }
+}
+
 export async function insertSubscriber(db: Executor, secret: string, input: SubscriberInput, at: string): Promise<NewsletterSubscriber> {
-  const row = await db
-    .insertInto('newsletter_subscribers')
-    .values({
-      email: input.email,
-      email_normalized: input.emailNormalized,
-      name: input.name,
-      phone: input.phone,
-      source: input.source,
-      subscribed_at: input.subscribedAt,
-      status: 'subscribed',
-      unsubscribed_at: null,
-      unsubscribe_token_hash: 'pending:' + randomBytes(16).toString('hex'),
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const hash = unsubscribeTokenHash(secret, row.id)
-  return db.updateTable('newsletter_subscribers').set({ unsubscribe_token_hash: hash }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow()
+  return db.insertInto('newsletter_subscribers').values(subscriberRow(secret, input, at)).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Many subscribers at once (CSV import), in multi-row inserts. */
+export async function insertSubscribers(db: Executor, secret: string, inputs: SubscriberInput[], at: string, batch = 200): Promise<void> {
+  for (let i = 0; i < inputs.length; i += batch) {
+    await db.insertInto('newsletter_subscribers').values(inputs.slice(i, i + batch).map((input) => subscriberRow(secret, input, at))).execute()
+  }
 }
 
 export async function findSubscriber(db: Executor, id: number): Promise<NewsletterSubscriber | undefined> {

@@ -11,6 +11,9 @@ import { staffApiRoutes } from './cases/staff-api-routes.js'
 import { staffCaseRoutes } from './cases/staff-routes.js'
 import { templateRoutes } from './cases/template-routes.js'
 import { reportRoutes } from './reports/routes.js'
+import { registerApiRoutes } from './registers/api-routes.js'
+import { registerStaffRoutes } from './registers/staff-routes.js'
+import { unsubscribeRoutes } from './registers/unsubscribe-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
@@ -89,6 +92,9 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(staffApiRoutes({ cases }))
   await fastify.register(templateRoutes)
   await fastify.register(reportRoutes)
+  await fastify.register(unsubscribeRoutes)
+  await fastify.register(registerApiRoutes)
+  await fastify.register(registerStaffRoutes)
   // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
   await fastify.register(staffHomeRoute)
 

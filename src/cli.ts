@@ -6,9 +6,10 @@ import { coreCommands } from './cli/core-commands.js'
 import { deadlineCommands } from './deadlines/cli-commands.js'
 import { auditCommands } from './audit/cli-commands.js'
 import { staffCommands } from './staff/cli-commands.js'
+import { registerCommands } from './registers/cli-commands.js'
 
 /** Every feature adds its verbs here. */
-const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands]
+const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands]
 
 function usage(): string {
   return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see README.md).'].join('\n')

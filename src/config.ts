@@ -33,6 +33,14 @@ export interface Config {
   reminderHour: number
   /** STAFF_REQUIRE_MFA: administrators without TOTP are sent to enrolment before anything else. */
   staffRequireMfa: boolean
+  /** UNSUBSCRIBE_MAILTO: the mailto: address in List-Unsubscribe (RFC 2369); defaults to MAIL_FROM's address. */
+  unsubscribeMailto: string
+  /** CASE_RETENTION_YEARS: closed cases are reduced to a minimal record after this many years. */
+  caseRetentionYears: number
+  /** CV_MAX_BYTES: the largest CV file accepted. */
+  cvMaxBytes: number
+  /** IMPORT_MAX_BYTES: the largest CSV file accepted by the staff import page. */
+  importMaxBytes: number
 }
 
 export class ConfigError extends Error {
@@ -166,6 +174,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`)
   }
 
+  const mailFromAddress = /<([^>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom
+  let unsubscribeMailto = email(env, 'UNSUBSCRIBE_MAILTO') ?? mailFromAddress
+  if (/<|>/.test(unsubscribeMailto)) unsubscribeMailto = /<([^>]+)>\s*$/.exec(unsubscribeMailto)?.[1] ?? unsubscribeMailto
+
   return {
     env: nodeEnv,
     port,
@@ -190,5 +202,9 @@ export function loadConfig(env: Env = process.env): Config {
     reminderDays: int(env, 'REMINDER_DAYS', 7, 0, 90),
     reminderHour: int(env, 'REMINDER_HOUR', 7, 0, 23),
     staffRequireMfa: bool(env, 'STAFF_REQUIRE_MFA', false),
+    unsubscribeMailto,
+    caseRetentionYears: int(env, 'CASE_RETENTION_YEARS', 5, 1, 100),
+    cvMaxBytes: int(env, 'CV_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 500 * 1024 * 1024),
   }
 }

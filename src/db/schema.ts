@@ -213,6 +213,89 @@ export interface JobRunTable {
   result: string | null
 }
 
+export interface NewsletterSubscriberTable {
+  id: Generated<number>
+  email: string
+  /** emailKey(email): how the same address is recognised however it was typed. */
+  email_normalized: string
+  name: string | null
+  phone: string | null
+  source: string | null
+  subscribed_at: Timestamp
+  status: 'subscribed' | 'unsubscribed'
+  unsubscribed_at: Timestamp | null
+  /** SHA-256 of the unsubscribe token (the token is an HMAC of email_normalized, see src/registers/unsubscribe-token.ts). */
+  unsubscribe_token_hash: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface CandidateTable {
+  id: Generated<number>
+  /** Null once the record is erased. */
+  email: string | null
+  email_normalized: string | null
+  /** Keyed hash of email_normalized: kept after erasure to prove the withdrawal. */
+  email_hash: string
+  name: string | null
+  phone: string | null
+  /** Relative to DATA_DIR (cvs/...), never inside a served folder. */
+  cv_path: string | null
+  cv_filename: string | null
+  cv_content_type: string | null
+  cv_size: number | null
+  consent_given_at: Timestamp
+  /** consent_given_at + 3 years (the policy's retention for recruitment). */
+  consent_expires_at: Timestamp
+  status: 'active' | 'withdrawn' | 'expired' | 'erased'
+  withdrawn_at: Timestamp | null
+  erased_at: Timestamp | null
+  /** withdrawn | expired | request */
+  erasure_reason: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SuppressionTable {
+  email_normalized: string
+  /** one_click | unsubscribe_page | request | objection | withdraw_consent | staff */
+  reason: string
+  case_id: number | null
+  created_at: Timestamp
+}
+
+export interface CaseRecipientNotificationTable {
+  id: Generated<number>
+  case_id: number
+  /** A RecipientId from src/registers/processing-register.ts. */
+  recipient: string
+  status: 'pending' | 'notified' | 'not_notified'
+  reason: string | null
+  staff_id: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface RectificationProposalTable {
+  id: Generated<number>
+  case_id: number
+  register: 'candidates' | 'newsletter_subscribers'
+  record_id: number
+  field: 'email' | 'name' | 'phone'
+  stored_value: string | null
+  proposed_value: string | null
+  status: 'pending' | 'applied' | 'rejected'
+  decided_by: number | null
+  decided_at: Timestamp | null
+  created_at: Timestamp
+}
+
+/** A closed case reduced to its minimal record by retention. */
+export interface CaseMinimisationTable {
+  case_id: number
+  minimised_at: Timestamp
+}
+
 export interface Database {
   submissions: SubmissionTable
   verification_tokens: VerificationTokenTable
@@ -231,6 +314,12 @@ export interface Database {
   case_access_tokens: CaseAccessTokenTable
   message_templates: MessageTemplateTable
   job_runs: JobRunTable
+  newsletter_subscribers: NewsletterSubscriberTable
+  candidates: CandidateTable
+  suppressions: SuppressionTable
+  case_recipient_notifications: CaseRecipientNotificationTable
+  rectification_proposals: RectificationProposalTable
+  case_minimisations: CaseMinimisationTable
 }
 
 export type Submission = Selectable<SubmissionTable>
@@ -253,3 +342,11 @@ export type AuditLogRow = Selectable<AuditLogTable>
 export type CaseMessage = Selectable<CaseMessageTable>
 export type CasePause = Selectable<CasePauseTable>
 export type MessageTemplate = Selectable<MessageTemplateTable>
+export type NewsletterSubscriber = Selectable<NewsletterSubscriberTable>
+export type NewNewsletterSubscriber = Insertable<NewsletterSubscriberTable>
+export type Candidate = Selectable<CandidateTable>
+export type NewCandidate = Insertable<CandidateTable>
+export type CandidateUpdate = Updateable<CandidateTable>
+export type Suppression = Selectable<SuppressionTable>
+export type CaseRecipientNotification = Selectable<CaseRecipientNotificationTable>
+export type RectificationProposal = Selectable<RectificationProposalTable>

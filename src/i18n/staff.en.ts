@@ -6,6 +6,7 @@ export const staffEn: typeof staffSv = {
   nav: {
     label: 'Staff menu',
     queue: 'Cases',
+    registers: 'Registers',
     account: 'My account',
     admin: 'Staff',
     logout: 'Sign out',

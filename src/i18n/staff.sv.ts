@@ -5,6 +5,7 @@ export const staffSv = {
   nav: {
     label: 'Personalmeny',
     queue: 'Ärenden',
+    registers: 'Register',
     account: 'Mitt konto',
     admin: 'Personal',
     logout: 'Logga ut',

@@ -12,6 +12,7 @@ import type { GroupCommit } from '../db/group-commit.js'
 import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
+import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import {
@@ -224,7 +225,9 @@ export class IntakeService {
         )
         await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice, headers: mailHeaders(staffLang) }, { from: config.mailFrom, now: at, seal: this.seal })
       }
-      return { state: 'confirmed', case: created, statusToken }
+      // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once.
+      const current = await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
+      return { state: 'confirmed', case: current, statusToken }
     })
     if (result.state === 'confirmed') this.deps.mailQueued()
     return result

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
 import { runMaintenance } from './maintenance.js'
+import { retentionIfDue } from '../registers/retention-job.js'
 
 interface Job {
   name: string
@@ -28,6 +29,7 @@ export class Scheduler {
       { name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) },
       // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
+      { name: 'retention', everyMs: 15 * 60_000, run: () => retentionIfDue(app.db, config, now()) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

@@ -1,0 +1,27 @@
+import type { Executor } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { t, type Lang } from '../i18n/index.js'
+import { findCandidate } from './candidates-repository.js'
+import { checklistFor, needsChecklist } from './recipient-checklist.js'
+import { proposalsFor, RECTIFIABLE_FIELDS } from './rectification.js'
+
+/** What the case page shows from the registers: proposed rectifications and the Art. 19 checklist. */
+export async function caseRegisterPanel(db: Executor, c: Case, lang: Lang) {
+  const proposals = []
+  for (const p of await proposalsFor(db, c.id)) {
+    const candidate = p.status === 'pending' ? await findCandidate(db, p.record_id) : undefined
+    proposals.push({
+      id: p.id,
+      pending: p.status === 'pending',
+      statusLabel: t(lang, `registers.rectification.statuses.${p.status}`),
+      fieldLabel: t(lang, `registers.fields.${p.field}`),
+      stored: p.status === 'pending' ? (candidate?.[p.field] ?? null) : p.stored_value,
+      proposed: p.proposed_value,
+      fieldOptions: RECTIFIABLE_FIELDS.map((f) => ({ value: f, label: t(lang, `registers.fields.${f}`), selected: f === p.field, stored: candidate?.[f] ?? null })),
+    })
+  }
+  const checklist = (await needsChecklist(db, c))
+    ? (await checklistFor(db, c, lang)).map((item) => ({ ...item, statusLabel: t(lang, `registers.recipients.statuses.${item.status}`) }))
+    : null
+  return { proposals, checklist }
+}

@@ -1,0 +1,83 @@
+import { appendAudit } from '../audit/log.js'
+import type { Config } from '../config.js'
+import type { Executor } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { t, type Lang } from '../i18n/index.js'
+import { enqueueEmail } from '../mail/outbox-repository.js'
+import type { RenderEmail } from '../mail/render.js'
+import type { SealKey } from '../mail/seal.js'
+import { completeCase, recordAction } from './case-actions.js'
+import { eraseCandidate } from './candidate-erasure.js'
+import { findCandidateByEmail, updateCandidate } from './candidates-repository.js'
+import { ensureRecipientChecklist } from './recipient-checklist.js'
+import { proposeRectification } from './rectification.js'
+import { unsubscribeForCase } from './unsubscribe-service.js'
+
+export interface ImmediateDeps {
+  config: Config
+  renderEmail: RenderEmail
+  seal: SealKey
+}
+
+/** Requests the registers carry out at once, without staff (Art. 21(3), Art. 7(3) with 17(1)(b)). */
+export function isNewsletterOptOut(c: Pick<Case, 'type' | 'relationship' | 'consent_kind'>): boolean {
+  return (
+    c.type === 'unsubscribe' ||
+    (c.type === 'objection' && c.relationship === 'newsletter') ||
+    (c.type === 'withdraw_consent' && c.consent_kind === 'newsletter')
+  )
+}
+
+/**
+ * Called once from IntakeService.confirm(), inside the transaction that opened the case, so the
+ * case and what was done to the registers commit together. Returns the case as it now stands.
+ *  - newsletter opt-outs: the address is suppressed, the subscriber (if any) unsubscribed, the
+ *    case completed, the requester told;
+ *  - withdrawal of recruitment consent matching a candidate: consent withdrawn, the candidate
+ *    erased (CV file deleted), the case completed, the requester told; no match: staff as usual;
+ *  - a candidate's rectification: a proposal staff approve on the case page.
+ */
+export async function applyImmediateActions(trx: Executor, c: Case, deps: ImmediateDeps, now: Date): Promise<Case> {
+  const at = now.toISOString()
+  if (isNewsletterOptOut(c)) {
+    const done = await unsubscribeForCase(trx, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
+    await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.suppress', caseId: c.id, data: { type: c.type }, at: now })
+    await confirmToRequester(trx, done, deps, 'optOut', now)
+    return done
+  }
+  if (c.type === 'withdraw_consent' && c.consent_kind === 'recruitment') {
+    const candidate = await findCandidateByEmail(trx, c.email_key)
+    if (!candidate || candidate.status === 'erased') {
+      await recordAction(trx, c.id, 'no_candidate', {}, at)
+      return c
+    }
+    await updateCandidate(trx, candidate.id, { status: 'withdrawn', withdrawn_at: at, updated_at: at })
+    await recordAction(trx, c.id, 'consent_withdrawn', { candidateId: candidate.id }, at)
+    const erased = await eraseCandidate(trx, deps.config.dataDir, { ...candidate, status: 'withdrawn', withdrawn_at: at }, 'withdrawn', at)
+    await recordAction(trx, c.id, 'candidate_erased', { candidateId: candidate.id, cvDeleted: erased?.cvDeleted ?? false, fields: erased?.fields ?? [] }, at)
+    await ensureRecipientChecklist(trx, c, at)
+    await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.candidate_erase', caseId: c.id, target: `candidate:${candidate.id}`, data: { reason: 'withdrawn', cvDeleted: erased?.cvDeleted ?? false }, at: now })
+    const done = await completeCase(trx, c, at)
+    await confirmToRequester(trx, done, deps, erased?.cvDeleted ? 'withdrawnWithCv' : 'withdrawn', now)
+    return done
+  }
+  if (c.type === 'rectification' && c.relationship === 'candidate') {
+    await proposeRectification(trx, c, at)
+  }
+  return c
+}
+
+async function confirmToRequester(trx: Executor, c: Case, deps: ImmediateDeps, what: 'optOut' | 'withdrawn' | 'withdrawnWithCv', now: Date): Promise<void> {
+  const lang = (c.lang === 'en' ? 'en' : 'sv') as Lang
+  const mail = deps.renderEmail('register-done', lang, 'registers.email.doneSubject', {
+    name: c.name,
+    reference: c.reference,
+    what: t(lang, `registers.email.${what}`),
+  })
+  await enqueueEmail(
+    trx,
+    { kind: 'register_done', to: c.email, toName: c.name, caseId: c.id, ...mail, headers: { 'Content-Language': lang, 'Auto-Submitted': 'auto-generated' } },
+    { from: deps.config.mailFrom, now, seal: deps.seal },
+  )
+  await recordAction(trx, c.id, 'requester_told', {}, now.toISOString())
+}

@@ -1,0 +1,50 @@
+import multipart from '@fastify/multipart'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { sendMessagePage } from '../http/errors.js'
+import { isLang, t } from '../i18n/index.js'
+import { subscriberForToken, unsubscribeByToken } from './unsubscribe-service.js'
+
+/** Shows an address half-hidden (a forwarded newsletter should not hand the address to the next reader). */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@')
+  if (at < 1) return '***'
+  return `${email[0]}***${email.slice(at)}`
+}
+
+/**
+ * /u/<token>: the List-Unsubscribe link.
+ *  - GET shows one button and changes nothing: mail scanners and link previews open links.
+ *  - POST unsubscribes (RFC 8058 one-click: body List-Unsubscribe=One-Click, form-urlencoded or
+ *    multipart, no cookies, no CSRF token) and answers 200 with a page, never a redirect.
+ * An unknown token gets the same 404 page for both.
+ */
+export async function unsubscribeRoutes(app: FastifyInstance) {
+  // Multipart only here (and not for the whole app): mail providers may send the one-click body that way.
+  await app.register(multipart, { limits: { fields: 10, fieldSize: 1024, files: 0, parts: 10 } })
+
+  const notFound = (reply: FastifyReply) => sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+  const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex')
+
+  app.get<{ Params: { token: string } }>('/u/:token', async (request, reply) => {
+    noStore(reply)
+    const subscriber = await subscriberForToken(app.db, request.params.token)
+    if (!subscriber) return notFound(reply)
+    const done = subscriber.status === 'unsubscribed'
+    return reply.page('unsubscribe', { token: request.params.token, email: maskEmail(subscriber.email), done, lang: request.lang }, { title: t(request.lang, done ? 'registers.unsubscribe.doneTitle' : 'registers.unsubscribe.title') })
+  })
+
+  app.post<{ Params: { token: string } }>('/u/:token', async (request, reply) => {
+    noStore(reply)
+    // Drain multipart fields so the request completes; their content does not change what happens.
+    if (request.isMultipart()) {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') part.file.resume()
+      }
+    }
+    const body = request.body as Record<string, unknown> | undefined
+    const fromPage = body && typeof body === 'object' && isLang(body.lang)
+    const outcome = await unsubscribeByToken(app.db, request.params.token, fromPage ? 'unsubscribe_page' : 'one_click', request.lang, app.clock())
+    if (outcome.state === 'unknown') return notFound(reply)
+    return reply.page('unsubscribe', { done: true, email: maskEmail(outcome.subscriber.email), reference: outcome.reference }, { title: t(request.lang, 'registers.unsubscribe.doneTitle') })
+  })
+}

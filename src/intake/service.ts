@@ -77,10 +77,10 @@ export class IntakeService {
     const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
 
     const outcome = await db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
-      const fromIp = await countRecent(trx, 'submit_ip', ipKey, hourAgo)
-      await recordEvent(trx, 'submit_ip', ipKey, atIso)
+      const fromIp = await countRecent(trx, 'submit_ip', ipKey, hourAgo, config.limitIpPerHour)
       if (fromIp >= config.limitIpPerHour) return 'limited_ip'
-      const toAddress = await countRecent(trx, 'verify_email', addressKey, hourAgo)
+      await recordEvent(trx, 'submit_ip', ipKey, atIso)
+      const toAddress = await countRecent(trx, 'verify_email', addressKey, hourAgo, config.limitAddressPerHour)
       if (toAddress >= config.limitAddressPerHour) return 'limited_address'
 
       const fields = {

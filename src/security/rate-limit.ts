@@ -4,13 +4,13 @@ import type { Executor } from '../db/connection.js'
  * Counts events in the database over a sliding hour, so a restart or a second instance
  * does not reset anyone's allowance. Keys are keyed hashes: no address or IP is stored.
  */
-export async function countRecent(db: Executor, bucket: string, keyHash: string, since: string): Promise<number> {
+export async function countRecent(db: Executor, bucket: string, keyHash: string, since: string, cap?: number): Promise<number> {
+  let query = db.selectFrom('rate_events').select('id').where('bucket', '=', bucket).where('key_hash', '=', keyHash).where('created_at', '>', since)
+  // Counting stops at the limit, so a flood cannot make each check slower than the last.
+  if (cap !== undefined) query = query.limit(cap)
   const row = await db
-    .selectFrom('rate_events')
+    .selectFrom(query.as('recent'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('bucket', '=', bucket)
-    .where('key_hash', '=', keyHash)
-    .where('created_at', '>', since)
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }

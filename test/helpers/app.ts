@@ -46,6 +46,8 @@ export async function buildTestApp(
     clock?: TestClock
     background?: boolean
     app?: Partial<AppOptions>
+    /** Runs on the bare Fastify instance before the app is registered (e.g. an onRoute hook). */
+    beforeRegister?: (fastify: FastifyInstance) => void
     /** Receives every log line (JSON) at LOG_LEVEL (set it in env, e.g. 'trace'; tests default to silent). */
     logStream?: { write(line: string): void }
   } = {},
@@ -64,6 +66,7 @@ export async function buildTestApp(
   const options = fastifyOptions(config)
   if (opts.logStream) options.logger = { ...(options.logger as object), stream: opts.logStream }
   const fastify = Fastify(options)
+  opts.beforeRegister?.(fastify)
   await fastify.register(app, { config, now: clock.now, background: opts.background ?? false, ...opts.app })
   await fastify.ready()
   t.teardown(async () => {

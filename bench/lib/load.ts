@@ -1,0 +1,49 @@
+import autocannon from 'autocannon'
+
+export interface LoadResult {
+  label: string
+  reqPerSec: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+  total: number
+}
+
+export interface LoadOptions {
+  url: string
+  label: string
+  seconds?: number
+  amount?: number
+  connections?: number
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  /** Called per request: returns the body, so each can differ (unique addresses). */
+  body?: () => string
+}
+
+export async function load(opts: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: opts.url,
+    connections: opts.connections ?? 10,
+    duration: opts.amount ? undefined : (opts.seconds ?? 10),
+    amount: opts.amount,
+    method: opts.method ?? 'GET',
+    headers: opts.headers,
+    requests: opts.body ? [{ setupRequest: (req) => ({ ...req, body: opts.body!() }) }] : undefined,
+  })
+  return {
+    label: opts.label,
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+  }
+}
+
+export function formatLoad(r: LoadResult, baseline?: LoadResult): string {
+  const ratio = baseline ? `  ${((100 * r.reqPerSec) / baseline.reqPerSec).toFixed(0)}% of ${baseline.label}` : ''
+  return `${r.label.padEnd(44)} ${r.reqPerSec.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx}  errors ${r.errors}${ratio}`
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm run bench`: every benchmark, each next to a baseline measured in the same run.
+ *   npm run bench [-- --only http,queue] [-- --quick]
+ * Sections from other features (bench/<name>.ts exporting run(report)) are picked up when present.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { parseFlags } from '../src/cli/context.js'
+import { projectRoot } from '../src/paths.js'
+import { runQueueBench } from './queue.js'
+
+type Section = { name: string; run: (report: (line: string) => void, quick: boolean) => Promise<unknown> }
+
+const { flags } = parseFlags(process.argv.slice(2))
+const quick = Boolean(flags.quick)
+const only = typeof flags.only === 'string' ? flags.only.split(',') : null
+const report = (line: string) => console.log(line)
+
+const sections: Section[] = [
+  { name: 'http', run: async (r, q) => (await import('./http.js')).run(r, { seconds: q ? 3 : 10 }) },
+  { name: 'queue', run: (r, q) => runQueueBench({ cases: q ? 10_000 : 100_000, runs: q ? 100 : 500, log: r }) },
+  { name: 'queue-http', run: async (r, q) => (await import('./queue-http.js')).run(r, { cases: q ? 10_000 : 100_000, amount: q ? 100 : 500 }) },
+]
+for (const name of ['unsubscribe', 'compile', 'postgres']) {
+  const file = join(projectRoot, 'bench', `${name}.ts`)
+  if (existsSync(file)) {
+    sections.push({ name, run: async (r, q) => (await import(pathToFileURL(file).href)).run(r, { quick: q }) })
+  }
+}
+
+console.log(`dsr-portal benchmarks, ${new Date().toISOString()}, Node ${process.version}${quick ? ' (quick)' : ''}`)
+let failed = false
+for (const section of sections) {
+  if (only && !only.includes(section.name)) continue
+  console.log(`\n== ${section.name} ==`)
+  try {
+    await section.run(report, quick)
+  } catch (error) {
+    failed = true
+    console.error(`${section.name} failed: ${(error as Error).stack ?? String(error)}`)
+  }
+}
+process.exitCode = failed ? 1 : 0

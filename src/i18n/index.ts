@@ -24,7 +24,7 @@ export function t(lang: Lang, key: string, params?: Record<string, unknown>): st
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
   }
   if (typeof node !== 'string') return key
-  if (!params) return node
+  if (!params || !node.includes('{')) return node
   return node.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])))
 }
 

@@ -51,20 +51,31 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
   }
 
   return async function routes(app: FastifyInstance) {
+    // The home page's content depends only on the language: built once per language.
+    const homeData = new Map<Lang, Record<string, unknown>>()
+    function homeFor(lang: Lang): Record<string, unknown> {
+      let data = homeData.get(lang)
+      if (!data) {
+        const situations = SITUATIONS.map((s) => ({
+          title: t(lang, `situations.${s.key}.title`),
+          text: t(lang, `situations.${s.key}.text`),
+          links: s.links.map(([k, href]) => ({ text: t(lang, `situations.${s.key}.links.${k}`), href })),
+        }))
+        const rights = rightsSummary.map((r) => ({
+          title: localise(r.title, lang),
+          description: localise(r.description, lang),
+          articles: r.articles.join(', '),
+          href: isRequestType(r.id) ? `/request/${r.id}` : null,
+        }))
+        data = { situations, rights, controller }
+        homeData.set(lang, data)
+      }
+      return data
+    }
+
     app.get('/', async (request, reply) => {
       const lang = request.lang
-      const situations = SITUATIONS.map((s) => ({
-        title: t(lang, `situations.${s.key}.title`),
-        text: t(lang, `situations.${s.key}.text`),
-        links: s.links.map(([k, href]) => ({ text: t(lang, `situations.${s.key}.links.${k}`), href })),
-      }))
-      const rights = rightsSummary.map((r) => ({
-        title: localise(r.title, lang),
-        description: localise(r.description, lang),
-        articles: r.articles.join(', '),
-        href: isRequestType(r.id) ? `/request/${r.id}` : null,
-      }))
-      return reply.page('home', { situations, rights, controller }, { title: t(lang, 'home.title') })
+      return reply.page('home', homeFor(lang), { title: t(lang, 'home.title') })
     })
 
     app.get('/register', async (request, reply) => {

@@ -33,6 +33,12 @@ export interface Config {
   reminderHour: number
   /** STAFF_REQUIRE_MFA: administrators without TOTP are sent to enrolment before anything else. */
   staffRequireMfa: boolean
+  /** Days a sent access/portability package (and its files) stays downloadable before it is deleted. */
+  packageRetentionDays: number
+  /** Largest file staff may add to a package. */
+  packageUploadMaxBytes: number
+  /** How many download codes a requester may ask for per package and hour. */
+  packageCodesPerHour: number
 }
 
 export class ConfigError extends Error {
@@ -190,5 +196,8 @@ export function loadConfig(env: Env = process.env): Config {
     reminderDays: int(env, 'REMINDER_DAYS', 7, 0, 90),
     reminderHour: int(env, 'REMINDER_HOUR', 7, 0, 23),
     staffRequireMfa: bool(env, 'STAFF_REQUIRE_MFA', false),
+    packageRetentionDays: int(env, 'PACKAGE_RETENTION_DAYS', 30, 1, 365),
+    packageUploadMaxBytes: int(env, 'PACKAGE_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+    packageCodesPerHour: int(env, 'PACKAGE_CODES_PER_HOUR', 5, 1, 1000),
   }
 }

@@ -11,6 +11,7 @@ import type { CaseService } from './service.js'
 import { isClosed, nextStatuses } from './state-machine.js'
 import { TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templates.js'
 import { caseTimeline } from './timeline.js'
+import { packageSummary } from '../access/view-model.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -63,6 +64,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
             { value: 'en', label: 'English', selected: (values.lang || c.lang) === 'en' },
           ],
           timeline,
+          // Access and portability cases: the package panel (src/access).
+          accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
           problem,
           errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
           values,

@@ -1,3 +1,4 @@
+import { accessEn } from './access.en.js'
 import { casesEn } from './cases.en.js'
 import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
@@ -5,6 +6,7 @@ import { staffEn } from './staff.en.js'
 export const en: Messages = {
   staff: staffEn,
   cases: casesEn,
+  access: accessEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',

@@ -1,9 +1,11 @@
+import { accessSv } from './access.sv.js'
 import { casesSv } from './cases.sv.js'
 import { staffSv } from './staff.sv.js'
 
 export const sv = {
   staff: staffSv,
   cases: casesSv,
+  access: accessSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',

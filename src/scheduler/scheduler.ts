@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
+import { packageRetention } from '../access/retention-job.js'
 import { runMaintenance } from './maintenance.js'
 
 interface Job {
@@ -28,6 +29,8 @@ export class Scheduler {
       { name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) },
       // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
+      // Access packages are deleted PACKAGE_RETENTION_DAYS after sending (once per hour, whichever instance claims it).
+      { name: 'package-retention', everyMs: 15 * 60_000, run: () => packageRetention(app, now()) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

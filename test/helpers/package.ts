@@ -79,3 +79,10 @@ export async function insertCandidate(app: FastifyInstance, email: string, extra
     })
     .execute()
 }
+
+/** The one-time code in a code email: six digits on a line of their own. */
+export function codeIn(text: string | undefined): string {
+  const m = /^\s*(\d{6})\s*$/m.exec(text ?? '')
+  if (!m) throw new Error('no code in: ' + text)
+  return m[1]
+}

@@ -58,6 +58,8 @@ export function packageStatusRoutes(service: AccessPackageService) {
       const { token } = request.params
       const found = await resolve(token)
       if (!found) return notFound(reply)
+      // A deleted package has nothing to protect: say so plainly whatever the form held.
+      if (service.isGone(found.p)) return render(request, reply, found.c, token)
       const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
       const lang = request.lang
       if (!app.csrf.verify(request, body._csrf)) return render(request, reply, found.c, token, { error: t(lang, 'errors.csrf'), status: 403 })
@@ -73,6 +75,7 @@ export function packageStatusRoutes(service: AccessPackageService) {
       const { token } = request.params
       const found = await resolve(token)
       if (!found) return notFound(reply)
+      if (service.isGone(found.p)) return render(request, reply, found.c, token)
       const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
       const lang = request.lang
       const typed = typeof body.code === 'string' ? body.code.slice(0, 20) : ''

@@ -90,7 +90,7 @@ t.test('a requester asks for access, staff compile, review and send, the request
   t.match(wrong.body, /Koden stämmer inte. Du har 2 försök kvar/)
 
   const download = await submitForm(app, requester, `${statusPath}/package`, { code: `${code.slice(0, 3)} ${code.slice(3)}` }, { postPath: `${statusPath}/package/download` })
-  t.equal(download.statusCode, 200, download.statusCode === 200 ? '' : download.body.match(/error-message[^<]*<[^>]*>?[^<]*/g)?.join(' '))
+  t.equal(download.statusCode, 200)
   t.equal(download.headers['content-type'], 'application/zip')
   t.equal(download.headers['cache-control'], 'no-store')
   t.equal(download.headers['content-disposition'], `attachment; filename="${c.reference}-dina-uppgifter.zip"`)

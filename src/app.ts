@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { Config } from './config.js'
+import accessPackages from './access/plugin.js'
 import { queueRoutes } from './cases/queue-routes.js'
 import { CaseService } from './cases/service.js'
 import { staffApiRoutes } from './cases/staff-api-routes.js'
@@ -95,6 +96,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(unsubscribeRoutes)
   await fastify.register(registerApiRoutes)
   await fastify.register(registerStaffRoutes)
+  // Access and portability packages (compile, review, send, download with a code): src/access.
+  await fastify.register(accessPackages, { engine, now })
   // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
   await fastify.register(staffHomeRoute)
 

@@ -41,6 +41,12 @@ export interface Config {
   cvMaxBytes: number
   /** IMPORT_MAX_BYTES: the largest CSV file accepted by the staff import page. */
   importMaxBytes: number
+  /** Days a sent access/portability package (and its files) stays downloadable before it is deleted. */
+  packageRetentionDays: number
+  /** Largest file staff may add to a package. */
+  packageUploadMaxBytes: number
+  /** How many download codes a requester may ask for per package and hour. */
+  packageCodesPerHour: number
 }
 
 export class ConfigError extends Error {
@@ -206,5 +212,8 @@ export function loadConfig(env: Env = process.env): Config {
     caseRetentionYears: int(env, 'CASE_RETENTION_YEARS', 5, 1, 100),
     cvMaxBytes: int(env, 'CV_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 500 * 1024 * 1024),
+    packageRetentionDays: int(env, 'PACKAGE_RETENTION_DAYS', 30, 1, 365),
+    packageUploadMaxBytes: int(env, 'PACKAGE_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+    packageCodesPerHour: int(env, 'PACKAGE_CODES_PER_HOUR', 5, 1, 1000),
   }
 }

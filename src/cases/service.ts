@@ -127,7 +127,8 @@ export class CaseService {
     }, to === 'rejected')
   }
 
-  private async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
+  /** Also used by feature services (access packages) inside their own transaction; the caller audits. */
+  async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
     if (isPausing(to) && !isPausing(c.status)) {
       await trx.insertInto('case_pauses').values({ case_id: c.id, reason: 'awaiting_requester', started_at: iso }).execute()
       await addCaseEvent(trx, { caseId: c.id, kind: 'pause_started', actor: { type: 'system' }, at: iso })

@@ -12,6 +12,7 @@ import { isClosed, nextStatuses } from './state-machine.js'
 import { TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templates.js'
 import { caseTimeline } from './timeline.js'
 import { caseRegisterPanel } from '../registers/case-panel.js'
+import { packageSummary } from '../access/view-model.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -65,6 +66,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           ],
           timeline,
           registers: await caseRegisterPanel(app.db, c, lang),
+          // Access and portability cases: the package panel (src/access).
+          accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
           problem,
           errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
           values,

@@ -30,6 +30,9 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
       const lang = request.lang
       const messages = await app.db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', c.id).orderBy('id').execute()
       const deadline = await deps.cases.deadline(c)
+      const pkg = await app.accessPackages.find(c.id)
+      const sentPackage = pkg && (pkg.status === 'sent' || pkg.status === 'deleted') ? pkg : null
+      const packageGone = sentPackage ? app.accessPackages.isGone(sentPackage) : false
       return reply.page(
         'status',
         {
@@ -47,6 +50,15 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
           replyError: form.error ?? null,
           errorList: form.error ? [{ id: 'reply', message: form.error }] : [],
           sent: form.sent ?? false,
+          // A sent access/portability package: where to download it, or plainly that it was deleted.
+          accessPackage: sentPackage
+            ? {
+                gone: packageGone,
+                text: packageGone
+                  ? t(lang, 'access.status.deleted', { when: (sentPackage.deleted_at ?? sentPackage.delete_after!).slice(0, 10), days: app.config.packageRetentionDays })
+                  : t(lang, 'access.status.ready', { until: sentPackage.delete_after!.slice(0, 10) }),
+              }
+            : null,
         },
         { status: form.status ?? 200, title: t(lang, 'status.title', { reference: c.reference }) },
       )

@@ -7,7 +7,7 @@ export interface TemplateText {
   body: string
 }
 
-export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension'] as const
+export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension', 'access_package'] as const
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
 
 export const PLACEHOLDERS = ['name', 'reference', 'dueDate', 'type'] as const
@@ -33,6 +33,19 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Lang, TemplateText>> 
   rejection: {
     sv: { title: 'Avslag', subject: 'Beslut i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi kan inte tillmötesgå din begäran ({{type}}).\n\nSkäl: {{reason}}\n\nOm du inte är nöjd med beslutet har du rätt att klaga hos Integritetsskyddsmyndigheten (IMY), www.imy.se, och att begära prövning i domstol (artikel 12.4, 77 och 79 i dataskyddsförordningen).' },
     en: { title: 'Rejection', subject: 'Decision in your case {{reference}}', body: 'Hello {{name}},\n\nWe cannot comply with your request ({{type}}).\n\nReason: {{reason}}\n\nIf you are not satisfied with this decision, you have the right to lodge a complaint with the Swedish Authority for Privacy Protection (IMY), www.imy.se, and to seek a judicial remedy in court (GDPR Articles 12(4), 77 and 79).' },
+  },
+  // The cover letter of an access/portability package (src/access); {{retentionDays}} is PACKAGE_RETENTION_DAYS.
+  access_package: {
+    sv: {
+      title: 'Följebrev till kopia av uppgifter',
+      subject: 'Din kopia av dina personuppgifter – ärende {{reference}}',
+      body: 'Hej {{name}}!\n\nHär är den kopia av dina personuppgifter som du bad om ({{type}}, ärende {{reference}}).\n\nPaketet är en ZIP-fil med en läsbar rapport som du kan öppna i webbläsaren och skriva ut, samma uppgifter i maskinläsbar form (data.json) som du kan ta med dig till någon annan, och eventuella filer från våra andra system. Rapporten berättar också varför vi behandlar uppgifterna, vilka som kan få del av dem, hur länge vi sparar dem, var de kommer ifrån, att vi inte fattar automatiserade beslut, vilka rättigheter du har och att du kan klaga hos Integritetsskyddsmyndigheten (IMY).\n\nDen första kopian är kostnadsfri.\n\nDu hämtar paketet via länken nedan. För din säkerhet skickar vi då en engångskod till den här mejladressen. Paketet finns att hämta i {{retentionDays}} dagar; därefter raderas det.',
+    },
+    en: {
+      title: 'Cover letter for a copy of data',
+      subject: 'Your copy of your personal data – case {{reference}}',
+      body: 'Hello {{name}},\n\nHere is the copy of your personal data that you asked for ({{type}}, case {{reference}}).\n\nThe package is a ZIP file with a readable report that you can open in your browser and print, the same data in machine-readable form (data.json) that you can take to someone else, and any files from our other systems. The report also tells you why we process the data, who may receive it, how long we keep it, where it comes from, that we make no automated decisions, what your rights are and that you can complain to the Swedish Authority for Privacy Protection (IMY).\n\nThe first copy is free of charge.\n\nDownload the package through the link below. For your security we then send a one-time code to this email address. The package can be downloaded for {{retentionDays}} days; after that it is deleted.',
+    },
   },
   extension: {
     sv: { title: 'Förlängd svarstid', subject: 'Vi behöver mer tid för ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi behöver förlänga tiden för att svara på din begäran ({{type}}), enligt artikel 12.3 i dataskyddsförordningen.\n\nSkäl: {{reason}}\n\nVi svarar senast {{dueDate}}.' },

@@ -296,6 +296,53 @@ export interface CaseMinimisationTable {
   minimised_at: Timestamp
 }
 
+export interface AccessPackageTable {
+  id: Generated<number>
+  case_id: number
+  status: 'compiled' | 'reviewed' | 'sent' | 'deleted'
+  lang: string
+  /** The compiled PackageDocument as JSON, sealed (src/mail/seal.ts); null once deleted. */
+  data: string | null
+  record_count: number
+  compiled_at: Timestamp
+  compiled_by: number | null
+  cover_letter: string | null
+  reviewed_at: Timestamp | null
+  reviewed_by: number | null
+  sent_at: Timestamp | null
+  sent_by: number | null
+  /** sent_at + PACKAGE_RETENTION_DAYS. */
+  delete_after: Timestamp | null
+  deleted_at: Timestamp | null
+  downloads: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface AccessPackageFileTable {
+  id: Generated<number>
+  package_id: number
+  /** Relative to DATA_DIR; random, chosen by the server. */
+  stored_name: string
+  original_name: string
+  extension: string
+  content_type: string
+  size: number
+  sha256: string
+  uploaded_by: number | null
+  created_at: Timestamp
+}
+
+export interface AccessPackageCodeTable {
+  id: Generated<number>
+  package_id: number
+  code_hash: string
+  expires_at: Timestamp
+  attempts: Generated<number>
+  used_at: Timestamp | null
+  created_at: Timestamp
+}
+
 export interface Database {
   submissions: SubmissionTable
   verification_tokens: VerificationTokenTable
@@ -320,6 +367,9 @@ export interface Database {
   case_recipient_notifications: CaseRecipientNotificationTable
   rectification_proposals: RectificationProposalTable
   case_minimisations: CaseMinimisationTable
+  access_packages: AccessPackageTable
+  access_package_files: AccessPackageFileTable
+  access_package_codes: AccessPackageCodeTable
 }
 
 export type Submission = Selectable<SubmissionTable>
@@ -350,3 +400,6 @@ export type CandidateUpdate = Updateable<CandidateTable>
 export type Suppression = Selectable<SuppressionTable>
 export type CaseRecipientNotification = Selectable<CaseRecipientNotificationTable>
 export type RectificationProposal = Selectable<RectificationProposalTable>
+export type AccessPackage = Selectable<AccessPackageTable>
+export type AccessPackageFile = Selectable<AccessPackageFileTable>
+export type AccessPackageCode = Selectable<AccessPackageCodeTable>

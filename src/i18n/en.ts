@@ -1,3 +1,4 @@
+import { accessEn } from './access.en.js'
 import { casesEn } from './cases.en.js'
 import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
@@ -7,6 +8,7 @@ export const en: Messages = {
   staff: staffEn,
   cases: casesEn,
   registers: registersEn,
+  access: accessEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',

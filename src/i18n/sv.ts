@@ -1,3 +1,4 @@
+import { accessSv } from './access.sv.js'
 import { casesSv } from './cases.sv.js'
 import { staffSv } from './staff.sv.js'
 import { registersSv } from './registers.sv.js'
@@ -6,6 +7,7 @@ export const sv = {
   staff: staffSv,
   cases: casesSv,
   registers: registersSv,
+  access: accessSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',

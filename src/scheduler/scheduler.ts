@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
+import { packageRetention } from '../access/retention-job.js'
 import { runMaintenance } from './maintenance.js'
 import { retentionIfDue } from '../registers/retention-job.js'
 
@@ -30,6 +31,8 @@ export class Scheduler {
       // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
       { name: 'retention', everyMs: 15 * 60_000, run: () => retentionIfDue(app.db, config, now()) },
+      // Access packages are deleted PACKAGE_RETENTION_DAYS after sending (once per hour, whichever instance claims it).
+      { name: 'package-retention', everyMs: 15 * 60_000, run: () => packageRetention(app, now()) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

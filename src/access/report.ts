@@ -1,0 +1,58 @@
+import { stockholmDateTime } from '../cases/status-routes.js'
+import { t, type Lang } from '../i18n/index.js'
+import { templateCache, type Engine } from '../views/engine.js'
+import type { PackageDocument } from './document.js'
+import { formatBytes } from './errors.js'
+
+/**
+ * The readable copy: report.html in the ZIP, rendered with the app's own Handlebars engine from
+ * views/package/report.hbs. It is a file for the requester to open and print, never served by
+ * us, so it carries its own <style>.
+ */
+export function reportRenderer(engine: Engine) {
+  const template = templateCache(engine)
+  return function render(doc: PackageDocument, coverLetter: string | null): string {
+    const lang: Lang = doc.lang
+    const when = (iso: string | null) => (iso ? stockholmDateTime(iso) : '–')
+    const label = (group: string, value: string | null) => {
+      if (!value) return '–'
+      const text = t(lang, `${group}.${value}`)
+      return text.startsWith(group) ? value : text
+    }
+    const r = doc.records
+    return template('package/report.hbs')({
+      lang,
+      doc,
+      coverLetter,
+      generated: when(doc.generatedAt),
+      received: when(doc.request.receivedAt),
+      typeTitle: t(lang, `types.${doc.request.type}.title`),
+      newsletter: r.newsletter.map((n) => ({ ...n, statusLabel: label('access.report.newsletterStatus', n.status), subscribed: when(n.subscribedAt), unsubscribed: n.unsubscribedAt ? when(n.unsubscribedAt) : null })),
+      candidates: r.candidates.map((c) => ({ ...c, statusLabel: label('access.report.candidateStatus', c.status), given: when(c.consentGivenAt), expires: when(c.consentExpiresAt), withdrawn: c.withdrawnAt ? when(c.withdrawnAt) : null, cvSize: c.cv?.size ? formatBytes(c.cv.size) : null })),
+      suppressions: r.suppressions.map((s) => ({ since: when(s.since), reasonLabel: label('access.report.suppressionReason', s.reason) })),
+      cases: r.cases.map((c) => ({
+        ...c,
+        statusLabel: label('cases.statuses', c.status),
+        channelLabel: label('cases.channels', c.channel),
+        relationshipLabel: c.relationship ? label('relationships', c.relationship) : null,
+        received: when(c.receivedAt),
+        closed: c.closedAt ? when(c.closedAt) : null,
+        messages: c.messages.map((m) => ({ ...m, when: when(m.at), fromYou: m.direction === 'from_you' })),
+        events: c.events.map((e) => ({ ...e, when: when(e.at), byLabel: t(lang, `access.report.by.${e.by}`), change: e.from && e.to ? `${label('cases.statuses', e.from)} → ${label('cases.statuses', e.to)}` : null })),
+      })),
+      nothingHeld: r.newsletter.length + r.candidates.length + r.suppressions.length === 0,
+      attachments: doc.attachments.map((a) => ({ ...a, sizeLabel: formatBytes(a.size) })),
+      info: {
+        ...doc.information,
+        purposes: doc.information.purposes.map((p) => ({
+          ...p,
+          because: p.appliesBecause.map((why) =>
+            why.startsWith('relationship:') ? t(lang, 'access.report.because.relationship', { relationship: label('relationships', why.slice('relationship:'.length)) }) : t(lang, `access.report.because.${why}`),
+          ),
+        })),
+      },
+    })
+  }
+}
+
+export type RenderReport = ReturnType<typeof reportRenderer>

@@ -1,0 +1,152 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { CaseError } from '../cases/errors.js'
+import type { Case } from '../db/schema.js'
+import { sendMessagePage } from '../http/errors.js'
+import { isLang, t } from '../i18n/index.js'
+import { formatBytes } from './errors.js'
+import { ALLOWED_EXTENSIONS } from './files.js'
+import { readUpload, UploadProblem } from './multipart.js'
+import type { AccessPackageService } from './service.js'
+import { contentCounts, packageSummary } from './view-model.js'
+
+type Body = Record<string, unknown>
+type Section = 'compile' | 'file' | 'letter' | 'review' | 'send' | 'csrf'
+
+interface Problem {
+  section: Section
+  message: string
+}
+
+/** /staff/cases/:id/package: compile, add files, cover letter, review, send (handlers); viewers read. */
+export function packageStaffRoutes(service: AccessPackageService) {
+  return async function routes(app: FastifyInstance) {
+    const viewer = { preHandler: app.requireStaff('viewer') }
+    const handler = { preHandler: app.requireStaff('handler') }
+
+    async function load(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Case | null> {
+      const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
+      const c = id === null ? undefined : await app.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!c) {
+        sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+        return null
+      }
+      return c
+    }
+
+    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200, letterValue?: string) {
+      const lang = request.lang
+      const me = request.staff!
+      const summary = await packageSummary(app.db, service, c, lang)
+      const p = await service.find(c.id)
+      const files = p ? await service.files(p.id) : []
+      const packageLang = p?.lang ?? c.lang
+      return reply.staffPage(
+        'staff-package',
+        {
+          staffArea: true,
+          c,
+          eligible: summary !== null,
+          pkg: summary,
+          counts: p && summary?.exists && summary.status !== 'deleted' ? contentCounts(service, p) : null,
+          files: files.map((f) => ({ id: f.id, name: f.original_name, size: formatBytes(f.size), type: f.extension })),
+          letter: letterValue ?? p?.cover_letter ?? '',
+          unconfirmed: c.verified_at === null,
+          canWork: me.role === 'handler' || me.role === 'admin',
+          langs: [
+            { value: 'sv', label: 'Svenska', selected: packageLang === 'sv' },
+            { value: 'en', label: 'English', selected: packageLang === 'en' },
+          ],
+          fileHint: t(lang, 'access.page.fileHint', { max: formatBytes(app.config.packageUploadMaxBytes), types: ALLOWED_EXTENSIONS.join(', ') }),
+          accept: ALLOWED_EXTENSIONS.map((e) => '.' + e).join(','),
+          retentionDays: app.config.packageRetentionDays,
+          problem,
+          errorList: problem ? [{ id: `${problem.section === 'csrf' ? 'compile' : problem.section}-form`, message: problem.message }] : [],
+          done: (request.query as Record<string, unknown> | undefined)?.done === '1',
+          csrf: app.staffCsrf.token(request, reply),
+        },
+        { status, title: t(lang, 'access.page.title', { reference: c.reference }) },
+      )
+    }
+
+    const page = (c: Case) => `/staff/cases/${c.id}/package`
+
+    app.get<{ Params: { id: string } }>('/staff/cases/:id/package', viewer, async (request, reply) => {
+      const c = await load(request, reply)
+      if (!c) return reply
+      await app.cases.recordView(request.staff!, c.id)
+      return render(request, reply, c)
+    })
+
+    /** A form action: CSRF, then the service; a refusal shows the page again with what was typed. */
+    function action(path: string, section: Section, run: (request: FastifyRequest<{ Params: { id: string; fileId?: string }; Body: Body }>, c: Case, body: Body) => Promise<unknown>) {
+      app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(`/staff/cases/:id/package/${path}`, handler, async (request, reply) => {
+        const c = await load(request, reply)
+        if (!c) return reply
+        const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+        const typed = section === 'letter' && typeof body.text === 'string' ? body.text : undefined
+        if (!app.staffCsrf.verify(request, body._csrf)) return render(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf') }, 403, typed)
+        try {
+          await run(request, c, body)
+        } catch (error) {
+          if (!(error instanceof CaseError)) throw error
+          return render(request, reply, c, { section, message: error.messages[request.lang] }, error.status, typed)
+        }
+        return reply.code(303).redirect(`${page(c)}?done=1`, 303)
+      })
+    }
+
+    action('compile', 'compile', async (request, c, body) => {
+      await service.compile(request.staff!, c.id, isLang(body.packageLang) ? body.packageLang : null)
+    })
+    action('files/:fileId/delete', 'file', async (request, c) => {
+      const fileId = /^\d{1,12}$/.test(request.params.fileId ?? '') ? Number(request.params.fileId) : -1
+      await service.removeFile(request.staff!, c.id, fileId)
+    })
+    action('cover-letter', 'letter', async (request, c, body) => {
+      await service.setCoverLetter(request.staff!, c.id, typeof body.text === 'string' ? body.text : '', { reset: body.reset === '1' })
+    })
+    action('review', 'review', async (request, c) => {
+      await service.review(request.staff!, c.id)
+    })
+    action('send', 'send', async (request, c) => {
+      await service.send(request.staff!, c.id)
+    })
+
+    // multipart/form-data: the _csrf field comes before the file, so nothing is stored for a forged form.
+    app.post<{ Params: { id: string } }>('/staff/cases/:id/package/files', handler, async (request, reply) => {
+      const c = await load(request, reply)
+      if (!c) return reply
+      try {
+        await readUpload(request, (fields) => app.staffCsrf.verify(request, fields._csrf), (filename, stream) => service.addFile(request.staff!, c.id, filename, stream))
+      } catch (error) {
+        if (error instanceof UploadProblem && error.code === 'csrf') return render(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf') }, 403)
+        if (error instanceof CaseError) return render(request, reply, c, { section: 'file', message: error.messages[request.lang] }, error.status)
+        throw error
+      }
+      return reply.code(303).redirect(`${page(c)}?done=1`, 303)
+    })
+
+    app.get<{ Params: { id: string } }>('/staff/cases/:id/package/preview', handler, async (request, reply) => {
+      const c = await load(request, reply)
+      if (!c) return reply
+      try {
+        const out = await service.preview(request.staff!, c.id)
+        return sendZip(reply, out.zip, out.filename.replace(/\.zip$/, '-preview.zip'))
+      } catch (error) {
+        if (!(error instanceof CaseError)) throw error
+        return render(request, reply, c, { section: 'review', message: error.messages[request.lang] }, error.status)
+      }
+    })
+  }
+}
+
+/** The download headers every package response carries. */
+export function sendZip(reply: FastifyReply, zip: Buffer, filename: string): FastifyReply {
+  return reply
+    .code(200)
+    .header('Content-Type', 'application/zip')
+    .header('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+    .header('Cache-Control', 'no-store')
+    .header('X-Content-Type-Options', 'nosniff')
+    .send(zip)
+}

@@ -1,0 +1,99 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { findCaseByStatusTokenHash } from '../cases/repository.js'
+import { stockholmDateTime } from '../cases/status-routes.js'
+import type { Case } from '../db/schema.js'
+import { sendMessagePage } from '../http/errors.js'
+import { t, type Lang } from '../i18n/index.js'
+import { hashToken, looksLikeToken } from '../security/tokens.js'
+import { normaliseCode } from './codes.js'
+import type { AccessPackageService } from './service.js'
+import { sendZip } from './staff-routes.js'
+
+/**
+ * The requester's side, under their status link: /status/:token/package shows the package, a
+ * button that emails a one-time code, and the form to enter it; the right code answers with the ZIP.
+ * A wrong or unknown link, or one for a case without a sent package, gets the same "not found".
+ */
+export function packageStatusRoutes(service: AccessPackageService) {
+  return async function routes(app: FastifyInstance) {
+    async function resolve(token: string) {
+      const c = looksLikeToken(token) ? await findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
+      const p = c ? await service.find(c.id) : undefined
+      return c && p && (p.status === 'sent' || p.status === 'deleted') ? { c, p } : null
+    }
+
+    function notFound(reply: FastifyReply) {
+      return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+    }
+
+    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, token: string, opts: { error?: string; code?: string; sent?: boolean; status?: number } = {}) {
+      const lang: Lang = request.lang
+      const p = (await service.find(c.id))!
+      const gone = service.isGone(p)
+      return reply.page(
+        'package-download',
+        {
+          token,
+          reference: c.reference,
+          gone,
+          deletedText: gone ? t(lang, 'access.status.deleted', { when: stockholmDateTime(p.deleted_at ?? p.delete_after!).slice(0, 10), days: app.config.packageRetentionDays }) : null,
+          readyText: gone ? null : t(lang, 'access.status.ready', { until: p.delete_after!.slice(0, 10) }),
+          sent: opts.sent ?? false,
+          codeValue: opts.code ?? '',
+          codeError: opts.error ?? null,
+          errorList: opts.error ? [{ id: 'code', message: opts.error }] : [],
+          csrf: app.csrf.token(request, reply),
+        },
+        { status: opts.status ?? (gone ? 410 : 200), title: t(lang, 'access.status.title') },
+      )
+    }
+
+    app.get<{ Params: { token: string }; Querystring: { sent?: string } }>('/status/:token/package', async (request, reply) => {
+      const found = await resolve(request.params.token)
+      if (!found) return notFound(reply)
+      return render(request, reply, found.c, request.params.token, { sent: request.query?.sent === '1' })
+    })
+
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/status/:token/package/code', async (request, reply) => {
+      const { token } = request.params
+      const found = await resolve(token)
+      if (!found) return notFound(reply)
+      // A deleted package has nothing to protect: say so plainly whatever the form held.
+      if (service.isGone(found.p)) return render(request, reply, found.c, token)
+      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const lang = request.lang
+      if (!app.csrf.verify(request, body._csrf)) return render(request, reply, found.c, token, { error: t(lang, 'errors.csrf'), status: 403 })
+      const result = await service.requestCode(found.c)
+      if (!result.ok) {
+        if (result.problem === 'gone') return render(request, reply, found.c, token)
+        return render(request, reply, found.c, token, { error: t(lang, 'access.status.rateLimited'), status: 429 })
+      }
+      return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${token}/package?sent=1`, 303)
+    })
+
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/status/:token/package/download', async (request, reply) => {
+      const { token } = request.params
+      const found = await resolve(token)
+      if (!found) return notFound(reply)
+      if (service.isGone(found.p)) return render(request, reply, found.c, token)
+      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const lang = request.lang
+      const typed = typeof body.code === 'string' ? body.code.slice(0, 20) : ''
+      if (!app.csrf.verify(request, body._csrf)) return render(request, reply, found.c, token, { error: t(lang, 'errors.csrf'), code: typed, status: 403 })
+      const code = normaliseCode(typed)
+      if (!/^\d{6}$/.test(code)) return render(request, reply, found.c, token, { error: t(lang, 'access.status.codeFormat'), code: typed, status: 400 })
+      const result = await service.download(found.c, code)
+      if (result.ok) return sendZip(reply, result.zip, result.filename)
+      const messages = {
+        gone: null,
+        no_code: t(lang, 'access.status.noCode'),
+        expired: t(lang, 'access.status.expired'),
+        used_up: t(lang, 'access.status.usedUp'),
+        wrong: t(lang, 'access.status.wrong', { left: result.triesLeft ?? 0 }),
+      }
+      const error = messages[result.problem]
+      if (error === null) return render(request, reply, found.c, token)
+      return render(request, reply, found.c, token, { error, code: result.problem === 'wrong' ? typed : '', status: result.problem === 'wrong' ? 400 : 409 })
+    })
+  }
+}

@@ -11,6 +11,7 @@ import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
 import { CaseError, notFound } from './errors.js'
+import { routeNewCase } from '../routing/route-case.js'
 import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
@@ -240,13 +241,22 @@ export class CaseService {
         closed_at: null,
         created_at: iso,
         updated_at: iso,
+        team_id: null,
+        routed_by: null,
+        escalated_at: null,
+        escalation_reason: null,
+        on_behalf_of_client: 0,
+        controller_name: null,
+        controller_email: null,
+        keep_data: 0,
+        minimised_at: null,
       }
       const due = deadlineOf({ ...draft, id: 0, reference: '' }, [], at, this.eves).dueDate
       const created = await insertCase(trx, { ...draft, due_date: due }, Number(stockholmDate(at).slice(0, 4)))
       await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: input.receivedAt })
       await addCaseEvent(trx, { caseId: created.id, kind: 'registered', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.register', caseId: created.id, data: { channel: input.channel }, at })
-      return created
+      return routeNewCase(trx, created, at)
     })
   }
 

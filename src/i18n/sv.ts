@@ -31,7 +31,7 @@ export const sv = {
     customer: { title: 'Kontaktperson hos en kund', text: 'Du är kontaktperson hos en av våra kunder.', links: { access: 'Se vilka uppgifter ni har om mig', rectify: 'Rätta mina uppgifter' } },
     support: { title: 'Support och kundservice', text: 'Du har haft ett supportärende hos oss.', links: { access: 'Se vilka uppgifter ni har om mig', erase: 'Radera mina uppgifter' } },
     events: { title: 'Event och resor', text: 'Du har deltagit i ett event eller en resa, till exempel med uppgifter om matallergier.', links: { erase: 'Radera mina uppgifter', access: 'Se vilka uppgifter ni har om mig' } },
-    other: { title: 'Något annat', text: 'Du har frågat oss något eller har en annan relation till oss.', links: { access: 'Se vilka uppgifter ni har om mig', all: 'Välj bland alla typer av begäran' } },
+    other: { title: 'Något annat', text: 'Du har frågat oss något eller har en annan relation till oss.', links: { question: 'Ställ en fråga om hur vi hanterar personuppgifter', access: 'Se vilka uppgifter ni har om mig', all: 'Välj bland alla typer av begäran' } },
   },
   types: {
     access: { title: 'Få tillgång till dina uppgifter', short: 'Tillgång', text: 'Få veta vilka personuppgifter vi har om dig och få en kopia (artikel 15).' },
@@ -42,6 +42,7 @@ export const sv = {
     objection: { title: 'Invända mot behandling', short: 'Invändning', text: 'Invänd mot behandling som grundar sig på intresseavvägning, till exempel marknadsföring (artikel 21).' },
     withdraw_consent: { title: 'Återkalla samtycke', short: 'Återkallat samtycke', text: 'Återkalla ett samtycke du gett, till exempel att vi sparar ditt CV (artikel 7.3).' },
     unsubscribe: { title: 'Avsluta nyhetsbrev', short: 'Avregistrering', text: 'Sluta få nyhetsbrev och erbjudanden från oss via mejl.' },
+    question: { title: 'Ställ en fråga om dina personuppgifter', short: 'Fråga', text: 'Fråga oss hur vi hanterar personuppgifter. Vi raderar dina uppgifter så snart vi har svarat, om du inte ber oss spara dem.' },
   },
   relationships: {
     candidate: 'Jobbsökande',
@@ -71,6 +72,10 @@ export const sv = {
     incorrect: 'Vad är fel?',
     correct: 'Vad är rätt?',
     correctHint: 'Skriv hur uppgiften ska se ut.',
+    question: 'Din fråga',
+    questionHint: 'Högst 5 000 tecken.',
+    keep: 'Ni får spara mina uppgifter och frågan efter att ni har svarat',
+    keepHint: 'Annars raderar vi din e-postadress, ditt namn och frågan så snart svaret är skickat; kvar blir bara ärendenummer, datum och utfall.',
     honeypot: 'Lämna detta fält tomt',
     submit: 'Skicka begäran',
     errorSummary: 'Något behöver rättas',
@@ -82,6 +87,7 @@ export const sv = {
     tooLong: '{field} får vara högst {max} tecken.',
     choice: 'Välj ett av alternativen för {field}.',
     rectification: 'Beskriv vad som är fel och vad som är rätt.',
+    question: 'Skriv din fråga.',
     csrf: 'Formuläret hade gått ut. Kontrollera uppgifterna och skicka igen.',
     notFoundTitle: 'Sidan finns inte',
     notFound: 'Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan.',
@@ -158,6 +164,7 @@ export const sv = {
       completed: 'Klart',
       rejected: 'Avslaget',
       withdrawn: 'Återkallat',
+      forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',
     },
   },
   email: {

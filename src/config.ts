@@ -33,6 +33,8 @@ export interface Config {
   reminderHour: number
   /** STAFF_REQUIRE_MFA: administrators without TOTP are sent to enrolment before anything else. */
   staffRequireMfa: boolean
+  /** ESCALATE_UNASSIGNED_HOURS: an open case nobody has taken after this many hours goes to the data-protection team; 0 turns that rule off (overdue cases still escalate). */
+  escalateUnassignedHours: number
 }
 
 export class ConfigError extends Error {
@@ -190,5 +192,6 @@ export function loadConfig(env: Env = process.env): Config {
     reminderDays: int(env, 'REMINDER_DAYS', 7, 0, 90),
     reminderHour: int(env, 'REMINDER_HOUR', 7, 0, 23),
     staffRequireMfa: bool(env, 'STAFF_REQUIRE_MFA', false),
+    escalateUnassignedHours: int(env, 'ESCALATE_UNASSIGNED_HOURS', 48, 0, 24 * 365),
   }
 }

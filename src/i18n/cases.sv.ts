@@ -28,7 +28,7 @@ export const casesSv = {
   requester: 'Registrerad',
   newCase: 'Registrera begäran som kommit på annat sätt',
   state: { overdue: 'Försenat', due_today: 'Sista dag i dag', due_soon: 'Inom 7 dagar', ok: '' },
-  statuses: { new: 'Ny', in_progress: 'Pågår', awaiting_requester: 'Väntar på registrerad', completed: 'Klar', rejected: 'Avslagen', withdrawn: 'Återkallad' },
+  statuses: { new: 'Ny', in_progress: 'Pågår', awaiting_requester: 'Väntar på registrerad', completed: 'Klar', rejected: 'Avslagen', withdrawn: 'Återkallad', forwarded: 'Vidarebefordrat' },
   channels: { web: 'Webbformulär', api: 'API', email: 'E-post', phone: 'Telefon', letter: 'Brev', in_person: 'Personligen' },
   casePage: {
     request: 'Begäran',

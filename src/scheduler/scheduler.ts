@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
+import { runEscalation } from '../routing/escalation.js'
 import { runMaintenance } from './maintenance.js'
 
 interface Job {
@@ -28,6 +29,8 @@ export class Scheduler {
       { name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) },
       // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
+      // Neglected cases go to the data-protection team; each quarter-hour runs once (job_runs), each case escalates once.
+      { name: 'escalation', everyMs: 15 * 60_000, run: () => runEscalation(app.db, now(), config.escalateUnassignedHours) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

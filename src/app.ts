@@ -11,6 +11,9 @@ import { staffApiRoutes } from './cases/staff-api-routes.js'
 import { staffCaseRoutes } from './cases/staff-routes.js'
 import { templateRoutes } from './cases/template-routes.js'
 import { reportRoutes } from './reports/routes.js'
+import { RoutingAdmin } from './routing/admin.js'
+import { routingApiRoutes } from './routing/api-routes.js'
+import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
@@ -89,6 +92,9 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(staffApiRoutes({ cases }))
   await fastify.register(templateRoutes)
   await fastify.register(reportRoutes)
+  const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
+  await fastify.register(routingStaffRoutes({ admin: routingAdmin }))
+  await fastify.register(routingApiRoutes({ admin: routingAdmin }))
   // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
   await fastify.register(staffHomeRoute)
 

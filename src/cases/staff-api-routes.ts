@@ -14,6 +14,7 @@ import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
+import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -48,9 +49,11 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
     }
 
     app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
-      const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id)
+      const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id, { team: defaultTeamFilter(request.staff!.role) })
       if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
-      const filters: QueueFilters = { ...parsed.filters, today: stockholmDate(app.clock()) }
+      const team = await resolveTeamFilter(app.db, parsed.team, request.staff!.id)
+      if (!team.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: { team: team.message } })
+      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()) }
       if (parsed.assigneeEmail) {
         const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
         if (!who) return { items: [], nextCursor: null }

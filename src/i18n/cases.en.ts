@@ -75,6 +75,12 @@ export const casesEn: typeof casesSv = {
     noTransitions: 'The case is closed.',
   },
   events: {
+    routed: 'Routed to a team',
+    escalated: 'Escalated',
+    forwarded: 'Passed on to the controller',
+    client_marked: 'Marked as held for a client (processor)',
+    minimised: 'Personal data deleted',
+    released: 'Back in the queue (handler disabled)',
     submitted: 'Request received',
     verified: 'Email address confirmed',
     registered: 'Registered by staff',

@@ -73,6 +73,12 @@ export const casesSv = {
     noTransitions: 'Ärendet är avslutat.',
   },
   events: {
+    routed: 'Styrt till team',
+    escalated: 'Eskalerat',
+    forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',
+    client_marked: 'Markerat som kundens ärende (biträde)',
+    minimised: 'Personuppgifterna raderade',
+    released: 'Tillbaka i kön (handläggaren inaktiverad)',
     submitted: 'Begäran inkom',
     verified: 'E-postadressen bekräftades',
     registered: 'Registrerad av personal',

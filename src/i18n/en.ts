@@ -1,10 +1,12 @@
 import { casesEn } from './cases.en.js'
 import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
+import { routingEn } from './routing.en.js'
 
 export const en: Messages = {
   staff: staffEn,
   cases: casesEn,
+  routing: routingEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',

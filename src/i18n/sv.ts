@@ -1,9 +1,11 @@
 import { casesSv } from './cases.sv.js'
 import { staffSv } from './staff.sv.js'
+import { routingSv } from './routing.sv.js'
 
 export const sv = {
   staff: staffSv,
   cases: casesSv,
+  routing: routingSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',

@@ -97,3 +97,10 @@ export async function upsertClient(db: Executor, name: string, email: string, at
   const row = await db.insertInto('clients').values({ name, name_key: key, email, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()
   return row.id
 }
+
+/** Every team with its open, unassigned and escalated case counts, for the queue's team tabs. */
+export async function teamQueueCounts(db: Executor) {
+  const teams = await db.selectFrom('teams').select(['id', 'key', 'name']).orderBy('name').execute()
+  const counts = new Map((await openCasesByTeam(db)).map((c) => [c.teamId, c]))
+  return teams.map((t) => ({ id: t.id, key: t.key, name: t.name, open: counts.get(t.id)?.open ?? 0, unassigned: counts.get(t.id)?.unassigned ?? 0, escalated: counts.get(t.id)?.escalated ?? 0 }))
+}

@@ -18,7 +18,7 @@ import { seedDatabase } from '../../scripts/seed.js'
 
 const NOW = new Date('2026-11-25T10:00:00.000Z')
 const TODAY = '2026-11-25'
-const ALL = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn']
+const ALL = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded']
 const OPEN = ['new', 'in_progress', 'awaiting_requester']
 const TYPES = ['access', 'rectification', 'erasure', 'restriction', 'portability', 'objection', 'withdraw_consent', 'unsubscribe']
 

@@ -87,3 +87,11 @@ t.test('escalation reasons', async (t) => {
   t.equal(escalationReason(base, { ...o, unassignedHours: 0 }), null, '0 hours turns the unassigned rule off')
   t.equal(escalationReason({ ...base, closed_at: 'x' }, o), null)
 })
+
+t.test('ESCALATE_UNASSIGNED_HOURS is validated', async (t) => {
+  const { loadConfig, ConfigError } = await import('../../src/config.js')
+  t.equal(loadConfig({ NODE_ENV: 'test' }).escalateUnassignedHours, 48)
+  t.equal(loadConfig({ NODE_ENV: 'test', ESCALATE_UNASSIGNED_HOURS: '0' }).escalateUnassignedHours, 0)
+  t.throws(() => loadConfig({ NODE_ENV: 'test', ESCALATE_UNASSIGNED_HOURS: 'soon' }), ConfigError)
+  t.throws(() => loadConfig({ NODE_ENV: 'test', ESCALATE_UNASSIGNED_HOURS: '99999' }), /ESCALATE_UNASSIGNED_HOURS/)
+})

@@ -15,6 +15,9 @@ import { reportRoutes } from './reports/routes.js'
 import { registerApiRoutes } from './registers/api-routes.js'
 import { registerStaffRoutes } from './registers/staff-routes.js'
 import { unsubscribeRoutes } from './registers/unsubscribe-routes.js'
+import { RoutingAdmin } from './routing/admin.js'
+import { routingApiRoutes } from './routing/api-routes.js'
+import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
@@ -98,6 +101,9 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(registerStaffRoutes)
   // Access and portability packages (compile, review, send, download with a code): src/access.
   await fastify.register(accessPackages, { engine, now })
+  const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
+  await fastify.register(routingStaffRoutes({ admin: routingAdmin }))
+  await fastify.register(routingApiRoutes({ admin: routingAdmin }))
   // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
   await fastify.register(staffHomeRoute)
 

@@ -47,6 +47,8 @@ export interface Config {
   packageUploadMaxBytes: number
   /** How many download codes a requester may ask for per package and hour. */
   packageCodesPerHour: number
+  /** ESCALATE_UNASSIGNED_HOURS: an open case nobody has taken after this many hours goes to the data-protection team; 0 turns that rule off (overdue cases still escalate). */
+  escalateUnassignedHours: number
 }
 
 export class ConfigError extends Error {
@@ -215,5 +217,6 @@ export function loadConfig(env: Env = process.env): Config {
     packageRetentionDays: int(env, 'PACKAGE_RETENTION_DAYS', 30, 1, 365),
     packageUploadMaxBytes: int(env, 'PACKAGE_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
     packageCodesPerHour: int(env, 'PACKAGE_CODES_PER_HOUR', 5, 1, 1000),
+    escalateUnassignedHours: int(env, 'ESCALATE_UNASSIGNED_HOURS', 48, 0, 24 * 365),
   }
 }

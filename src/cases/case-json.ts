@@ -31,9 +31,31 @@ export interface CaseJson {
   closedAt: string | null
   createdAt: string
   updatedAt: string
+  /** The key of the team whose queue holds the case. */
+  team: string | null
+  teamName: string | null
+  /** Which routing rule put the case there and why (null for cases from before routing). */
+  routedBy: { ruleId: number | null; rule: string; reason: string } | null
+  escalated: boolean
+  escalatedAt: string | null
+  escalationReason: string | null
+  onBehalfOfClient: boolean
+  controller: { name: string; email: string | null } | null
+  keepData: boolean
+  minimisedAt: string | null
 }
 
-export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null): CaseJson {
+function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy'] {
+  if (!raw) return null
+  try {
+    const v = JSON.parse(raw) as { ruleId: number | null; rule: string; reason: { sv: string; en: string } }
+    return { ruleId: v.ruleId, rule: v.rule, reason: v.reason[lang] }
+  } catch {
+    return null
+  }
+}
+
+export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en'): CaseJson {
   return {
     id: c.id,
     reference: c.reference,
@@ -62,7 +84,24 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
     closedAt: c.closed_at,
     createdAt: c.created_at,
     updatedAt: c.updated_at,
+    team: team?.key ?? null,
+    teamName: team?.name ?? null,
+    routedBy: routedByOf(c.routed_by, lang),
+    escalated: c.escalated_at !== null,
+    escalatedAt: c.escalated_at,
+    escalationReason: c.escalation_reason,
+    onBehalfOfClient: c.on_behalf_of_client === 1,
+    controller: c.controller_name ? { name: c.controller_name, email: c.controller_email } : null,
+    keepData: c.keep_data === 1,
+    minimisedAt: c.minimised_at,
   }
+}
+
+export async function teamsByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { key: string; name: string }>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('teams').select(['id', 'key', 'name']).where('id', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.id, { key: r.key, name: r.name }]))
 }
 
 export async function staffByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { email: string; name: string }>> {

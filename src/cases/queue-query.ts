@@ -9,6 +9,8 @@ export interface ParsedQueueQuery {
   form: Record<string, string>
   /** An assignee named by email, to be looked up by the caller. */
   assigneeEmail: string | null
+  /** 'mine' (the viewer's teams, and cases assigned to them), 'all', or a team key or id: resolved by the caller. */
+  team: string
 }
 
 const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '')
@@ -17,7 +19,7 @@ const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : typ
  * The queue's filters from a query string, shared by the page and GET /api/v1/cases.
  * status: open (default) | all | a status | a comma list; assignee: me | unassigned | anyone | email | id.
  */
-export function parseQueueQuery(query: Record<string, unknown>, staffId: number, defaults: { assignee?: string } = {}): { ok: true } & ParsedQueueQuery | { ok: false; fields: Record<string, string> } {
+export function parseQueueQuery(query: Record<string, unknown>, staffId: number, defaults: { assignee?: string; team?: string } = {}): { ok: true } & ParsedQueueQuery | { ok: false; fields: Record<string, string> } {
   const fields: Record<string, string> = {}
   const form: Record<string, string> = {}
 
@@ -62,6 +64,14 @@ export function parseQueueQuery(query: Record<string, unknown>, staffId: number,
   const cursor = one(query.cursor).trim() || null
   if (cursor && cursor.length > 500) fields.cursor = 'is not valid'
 
+  const team = one(query.team).trim() || defaults.team || 'all'
+  form.team = team
+  if (!/^[a-z0-9_-]{1,64}$/.test(team)) fields.team = 'must be mine, all, or a team key'
+
+  const escalatedRaw = one(query.escalated).trim()
+  form.escalated = escalatedRaw
+  if (escalatedRaw && escalatedRaw !== 'yes') fields.escalated = 'must be yes'
+
   if (Object.keys(fields).length) return { ok: false, fields }
   return {
     ok: true,
@@ -73,9 +83,11 @@ export function parseQueueQuery(query: Record<string, unknown>, staffId: number,
       due: (dueRaw || null) as QueueFilters['due'],
       q: q || null,
       sort: sortRaw as 'due' | 'received',
+      escalated: escalatedRaw === 'yes',
     },
     page: { cursor, size: limitRaw ? Math.min(200, Math.max(1, Number(limitRaw))) : null },
     form,
     assigneeEmail,
+    team,
   }
 }

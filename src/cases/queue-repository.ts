@@ -61,6 +61,15 @@ export interface QueueFilters {
   q?: string | null
   /** 'due' (default): due_date asc, id asc. 'received': received_at desc, id desc. */
   sort?: QueueSort | null
+  /** Cases in these teams (and, for "my teams", also those assigned to `orAssignee`). */
+  team?: QueueTeamFilter | null
+  /** Only cases escalated to the data-protection team. */
+  escalated?: boolean | null
+}
+
+export interface QueueTeamFilter {
+  ids: number[]
+  orAssignee?: number | null
 }
 
 export interface QueuePage {
@@ -137,6 +146,8 @@ interface Normalized {
   dueRange: { from?: IsoDate; before?: IsoDate } | null
   search: Search | null
   sort: QueueSort
+  team: QueueTeamFilter | null
+  escalated: boolean
 }
 
 type Search =
@@ -233,7 +244,7 @@ function normalize(filters: QueueFilters): Normalized {
 
   const sort = filters.sort ?? 'due'
   if (sort !== 'due' && sort !== 'received') throw invalid('sort', `Unknown sort: ${JSON.stringify(sort)}`)
-  return { statuses, types, assignee, dueRange, search: parseSearch(filters.q), sort }
+  return { statuses, types, assignee, dueRange, search: parseSearch(filters.q), sort, team: filters.team ?? null, escalated: filters.escalated === true }
 }
 
 function pageSize(page: QueuePage): number {
@@ -282,6 +293,12 @@ function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[],
     const s = n.search
     q = q.where((eb) => searchCondition(db, eb as EB, s, opaque))
   }
+  if (n.team) {
+    const ids = n.team.ids.length ? n.team.ids : [-1]
+    const or = n.team.orAssignee ?? null
+    q = q.where((eb) => (or !== null ? eb.or([eb('team_id', 'in', ids), eb('assignee_id', '=', or)]) : eb('team_id', 'in', ids)))
+  }
+  if (n.escalated) q = q.where('escalated_at', 'is not', null)
   return q
 }
 
@@ -351,6 +368,7 @@ export interface QueueCounts {
 }
 
 export interface QueueCountFilters {
+  team?: QueueTeamFilter | null
   type?: string | readonly string[] | null
   assignee?: QueueAssignee | null
   me?: number | null
@@ -361,7 +379,7 @@ export interface QueueCountFilters {
 export async function queueCounts(db: Executor, today: IsoDate, filters: QueueCountFilters = {}): Promise<QueueCounts> {
   if (!isValidDate(today)) throw invalid('today', 'today must be a date (YYYY-MM-DD)')
   const statuses = filters.includeClosed ? [...CASE_STATUSES] : [...OPEN_STATUSES]
-  const n = normalize({ type: filters.type, assignee: filters.assignee, me: filters.me, status: statuses })
+  const n = normalize({ type: filters.type, assignee: filters.assignee, me: filters.me, status: statuses, team: filters.team })
   const running = OPEN_STATUSES.filter((s) => !isPausing(s))
   const weekEnd = addDays(today, DUE_WEEK_DAYS + 1)
 

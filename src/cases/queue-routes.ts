@@ -9,6 +9,8 @@ import { staffByIds } from './case-json.js'
 import { parseQueueQuery } from './queue-query.js'
 import { QueueQueryError, listQueue, queueCounts, type QueueFilters } from './queue-repository.js'
 import { CASE_STATUSES, isPausing } from './state-machine.js'
+import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
+import { teamQueueCounts } from '../routing/repository.js'
 
 /** The staff queue: filters, counts, and a page of cases with their deadlines, keyset-paginated. */
 export async function queueRoutes(app: FastifyInstance) {
@@ -16,7 +18,9 @@ export async function queueRoutes(app: FastifyInstance) {
     const lang = request.lang
     const me = request.staff!
     const today = stockholmDate(app.clock())
-    const parsed = parseQueueQuery(request.query ?? {}, me.id)
+    const parsed = parseQueueQuery(request.query ?? {}, me.id, { team: defaultTeamFilter(me.role) })
+    let noTeams = false
+    let teamFilter: QueueFilters['team'] = null
     let items: Awaited<ReturnType<typeof listQueue>>['items'] = []
     let nextCursor: string | null = null
     let form: Record<string, string> = {}
@@ -26,8 +30,16 @@ export async function queueRoutes(app: FastifyInstance) {
       form = Object.fromEntries(Object.keys(request.query ?? {}).map((k) => [k, String((request.query as Record<string, unknown>)[k] ?? '')]))
     } else {
       form = parsed.form
-      const filters: QueueFilters = { ...parsed.filters, today }
+      const team = await resolveTeamFilter(app.db, parsed.team, me.id)
       let empty = false
+      if (team.ok) {
+        teamFilter = team.filter
+        noTeams = team.noTeams
+      } else {
+        errorList = [{ id: 'filter-team', message: `team: ${team.message}` }]
+        empty = true
+      }
+      const filters: QueueFilters = { ...parsed.filters, team: teamFilter, today }
       if (parsed.assigneeEmail) {
         const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
         if (who) filters.assignee = who.id
@@ -44,7 +56,8 @@ export async function queueRoutes(app: FastifyInstance) {
         }
       }
     }
-    const counts = await queueCounts(app.db, today)
+    const counts = await queueCounts(app.db, today, { team: teamFilter })
+    const teams = await teamQueueCounts(app.db)
     const people = await staffByIds(app.db, items.map((c) => c.assignee_id))
     const rows = items.map((c) => {
       const daysLeft = diffDays(today, c.due_date)
@@ -62,6 +75,8 @@ export async function queueRoutes(app: FastifyInstance) {
         state,
         stateLabel: state === 'ok' ? '' : t(lang, `cases.state.${state}`),
         assignee: c.assignee_id ? (people.get(c.assignee_id)?.name ?? '?') : t(lang, 'cases.unassigned'),
+        team: c.team_id ? (teams.find((x) => x.id === c.team_id)?.name ?? '?') : '–',
+        escalated: c.escalated_at !== null,
       }
     })
     const nextParams = new URLSearchParams(Object.entries(form).filter(([, v]) => v !== ''))
@@ -78,6 +93,13 @@ export async function queueRoutes(app: FastifyInstance) {
         dueThisWeek: counts.dueThisWeek,
         open: counts.open,
         canWork: me.role !== 'viewer',
+        noTeams,
+        teamCounts: teams.map((x) => ({ ...x, href: `/staff?team=${encodeURIComponent(x.key)}` })),
+        teamOptions: [
+          { value: 'mine', label: t(lang, 'routing.queue.mine') },
+          { value: 'all', label: t(lang, 'routing.queue.all') },
+          ...teams.map((x) => ({ value: x.key, label: x.name })),
+        ],
         statusOptions: [
           { value: 'open', label: t(lang, 'cases.openStatuses') },
           { value: 'all', label: t(lang, 'cases.any') },

@@ -5,12 +5,15 @@ import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
 import type { Channel, ConsentKind, Relationship, RequestType } from '../intake/request-types.js'
-import { emailKey } from '../intake/validate.js'
+import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
 import { CaseError, notFound } from './errors.js'
+import { routeNewCase } from '../routing/route-case.js'
+import { upsertClient } from '../routing/repository.js'
+import { minimiseCase } from './minimise.js'
 import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
@@ -41,6 +44,13 @@ export interface ManualCaseInput {
 }
 
 const MAX_TEXT = 20_000
+
+/** The client (controller) of a processor case: one from the list, or a new one typed in. */
+export interface ControllerInput {
+  clientId?: number | null
+  name?: string | null
+  email?: string | null
+}
 
 export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
@@ -241,14 +251,111 @@ export class CaseService {
         closed_at: null,
         created_at: iso,
         updated_at: iso,
+        team_id: null,
+        routed_by: null,
+        escalated_at: null,
+        escalation_reason: null,
+        on_behalf_of_client: 0,
+        controller_name: null,
+        controller_email: null,
+        keep_data: 0,
+        minimised_at: null,
       }
       const due = deadlineOf({ ...draft, id: 0, reference: '' }, [], at, this.eves).dueDate
       const created = await insertCase(trx, { ...draft, due_date: due }, Number(stockholmDate(at).slice(0, 4)))
       await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: input.receivedAt })
       await addCaseEvent(trx, { caseId: created.id, kind: 'registered', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.register', caseId: created.id, data: { channel: input.channel }, at })
-      return created
+      return routeNewCase(trx, created, at)
     })
+  }
+
+  /** Marks the case as held on behalf of a client and records the client (the controller). */
+  async markClient(actor: Actor, caseId: number, input: ControllerInput): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat.', en: 'The case is closed.' })
+      const controller = await this.resolveController(trx, input, at.toISOString())
+      const iso = at.toISOString()
+      await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
+      await addCaseEvent(trx, { caseId, kind: 'client_marked', actor: { type: 'staff', id: actor.id }, data: { controller: controller.name }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.client', caseId, data: { clientId: controller.clientId }, at })
+      return { ...c, on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }
+    })
+  }
+
+  private async resolveController(trx: Executor, input: ControllerInput, iso: string): Promise<{ clientId: number; name: string; email: string }> {
+    if (input.clientId) {
+      const client = await trx.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', input.clientId).executeTakeFirst()
+      if (!client) throw new CaseError('unknown_client', 400, { sv: 'Kunden finns inte i listan. Välj en annan eller skriv in namn och e-postadress.', en: 'That client is not in the list. Choose another or enter the name and email address.' })
+      return { clientId: client.id, name: client.name, email: client.email }
+    }
+    const name = cleanLine(input.name)
+    const email = normaliseEmail(input.email ?? '')
+    if (!name || name.length > 200) throw new CaseError('controller_required', 400, { sv: 'Välj kunden (den personuppgiftsansvarige) eller skriv in kundens namn (högst 200 tecken).', en: 'Choose the client (the controller) or enter its name (at most 200 characters).' })
+    if (!isValidEmail(email)) throw new CaseError('controller_email', 400, { sv: 'Ange kundens e-postadress för dataskyddsfrågor, till exempel dataskydd@kund.se.', en: "Enter the client's email address for data protection matters, such as privacy@client.com." })
+    return { clientId: await upsertClient(trx, name, email, iso), name, email }
+  }
+
+  /**
+   * The company only processes the data for a client: the request goes to the client from a
+   * template, the requester is told who the controller is, and the case closes as forwarded.
+   */
+  async forwardToController(actor: Actor, caseId: number, input: ControllerInput & { lang?: Lang | null }): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      const check = transition(c.status, 'forwarded', { forward: true, role: actor.role })
+      if (!check.ok) throw new CaseError(check.code, 409, check.message)
+      if (c.minimised_at) throw new CaseError('minimised', 409, { sv: 'Ärendets uppgifter är raderade.', en: "The case's data has been deleted." })
+      const iso = at.toISOString()
+      const stored = !input.clientId && !input.name && c.controller_name && c.controller_email ? { name: c.controller_name, email: c.controller_email } : null
+      const controller = stored ? { ...stored, clientId: null } : await this.resolveController(trx, input, iso)
+      const lang: Lang = input.lang ?? 'sv'
+      await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
+      const current = { ...c, on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email }
+      const tpl = await loadTemplate(trx, 'forward_controller', lang)
+      const values = {
+        controller: controller.name,
+        reference: c.reference,
+        type: t(lang, `types.${c.type}.title`),
+        received: stockholmDate(c.received_at),
+        name: c.name ?? '–',
+        email: c.email,
+        details: [c.details, c.incorrect_value, c.correct_value].filter(Boolean).join('\n\n') || '–',
+      }
+      const body = fillPlaceholders(tpl.body, values)
+      const mail = this.deps.renderEmail('case-message', lang, 'email.messageSubject', { body, statusUrl: null, reference: c.reference })
+      await enqueueEmail(trx, { kind: 'forward_controller', to: controller.email, toName: controller.name, caseId, ...mail, subject: fillPlaceholders(tpl.subject, values) }, { from: this.deps.config.mailFrom, now: at })
+      await addCaseEvent(trx, { caseId, kind: 'forwarded', actor: { type: 'staff', id: actor.id }, data: { controller: controller.name, email: controller.email, lang, body }, at: iso })
+      await this.queueTemplateMessage(trx, current, actor.id, 'forward_requester', c.lang as Lang, { controller: controller.name, controllerEmail: controller.email }, at)
+      const updated = await this.applyStatus(trx, current, 'forwarded', iso, { type: 'staff', id: actor.id }, null)
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.forward', caseId, data: { clientId: controller.clientId }, at })
+      return updated
+    }, true)
+  }
+
+  /**
+   * Answers a `question` case and closes it. Unless the person consented to keeping their data,
+   * the case is then reduced to its reference, dates and outcome (src/cases/minimise.ts).
+   */
+  async answerQuestion(actor: Actor, caseId: number, input: { text: string; lang?: Lang | null }): Promise<Case> {
+    const answer = input.text.trim()
+    return this.act(async (trx, at) => {
+      let c = await this.get(caseId, trx)
+      if (c.type !== 'question') throw new CaseError('not_a_question', 409, { sv: 'Bara frågor besvaras på det här sättet; skriv till den registrerade i stället.', en: 'Only questions are answered this way; write to the requester instead.' })
+      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Frågan är redan besvarad eller avslutad.', en: 'The question has already been answered or closed.' })
+      if (!answer) throw new CaseError('text_required', 400, { sv: 'Skriv svaret.', en: 'Write the answer.' })
+      if (answer.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Svaret får vara högst ${MAX_TEXT} tecken.`, en: `The answer may be at most ${MAX_TEXT} characters.` })
+      const iso = at.toISOString()
+      const staffActor = { type: 'staff' as const, id: actor.id }
+      if (c.status !== 'in_progress') c = await this.applyStatus(trx, c, 'in_progress', iso, staffActor, null)
+      await this.queueTemplateMessage(trx, c, actor.id, 'question_answer', input.lang ?? (c.lang as Lang), { answer }, at)
+      c = await this.applyStatus(trx, c, 'completed', iso, staffActor, null)
+      const minimise = c.keep_data !== 1
+      if (minimise) await minimiseCase(trx, c.id, iso)
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.answer', caseId, data: { minimised: minimise }, at })
+      return this.get(caseId, trx)
+    }, true)
   }
 
   /** Art. 12(3): once, with a reason, within the first month; the requester is told why and the new date. */

@@ -6,14 +6,15 @@ import { sendApiError } from '../http/errors.js'
 import { isLang, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import { cleanLine, cleanText, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
-import { staffByIds, toCaseJson } from './case-json.js'
+import { staffByIds, teamsByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
 import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
-import { TEMPLATE_KEYS } from './templates.js'
+import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
+import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -41,16 +42,19 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
     const viewer = { preValidation: app.requireStaff('viewer') }
     const handler = { preValidation: app.requireStaff('handler') }
 
-    async function json(id: number) {
+    async function json(id: number, lang: Lang = 'en') {
       const c = await cases.get(id)
       const people = await staffByIds(app.db, [c.assignee_id])
-      return toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null)
+      const teams = await teamsByIds(app.db, [c.team_id])
+      return toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang)
     }
 
     app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
-      const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id)
+      const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id, { team: defaultTeamFilter(request.staff!.role) })
       if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
-      const filters: QueueFilters = { ...parsed.filters, today: stockholmDate(app.clock()) }
+      const team = await resolveTeamFilter(app.db, parsed.team, request.staff!.id)
+      if (!team.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: { team: team.message } })
+      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()) }
       if (parsed.assigneeEmail) {
         const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
         if (!who) return { items: [], nextCursor: null }
@@ -64,8 +68,10 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
         throw error
       }
       const people = await staffByIds(app.db, page.items.map((c) => c.assignee_id))
+      const teams = await teamsByIds(app.db, page.items.map((c) => c.team_id))
+      const lang = apiLang(request)
       const items = []
-      for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null))
+      for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang))
       reply.header('Cache-Control', 'no-store')
       return { items, nextCursor: page.nextCursor }
     })
@@ -74,7 +80,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const id = parseId(request.params.id)
       if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
       try {
-        const body = await json(id)
+        const body = await json(id, apiLang(request))
         await cases.recordView(request.staff!, id)
         return reply.header('Cache-Control', 'no-store').send(body)
       } catch (error) {
@@ -128,7 +134,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
           receivedAt: received.iso,
           lang: isLang(b.lang) ? b.lang : 'sv',
         })
-        return reply.code(201).header('Cache-Control', 'no-store').send(await json(created.id))
+        return reply.code(201).header('Cache-Control', 'no-store').send(await json(created.id, apiLang(request)))
       },
     )
 
@@ -138,7 +144,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
         if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
         try {
           await run(request, id)
-          return reply.header('Cache-Control', 'no-store').send(await json(id))
+          return reply.header('Cache-Control', 'no-store').send(await json(id, apiLang(request)))
         } catch (error) {
           return caseError(reply, request, error)
         }
@@ -178,7 +184,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
         additionalProperties: false,
         properties: {
           text: nullableStr(20000),
-          template: { type: ['string', 'null'], enum: [...TEMPLATE_KEYS, null] },
+          template: { type: ['string', 'null'], enum: [...MESSAGE_TEMPLATE_KEYS, null] },
           lang: { type: 'string', enum: ['sv', 'en'] },
           awaitReply: { type: 'boolean' },
         },
@@ -187,10 +193,36 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
         const b = request.body
         await cases.sendMessage(request.staff!, id, {
           text: b.text ?? null,
-          template: (b.template as (typeof TEMPLATE_KEYS)[number] | null | undefined) ?? null,
+          template: (b.template as TemplateKey | null | undefined) ?? null,
           lang: isLang(b.lang) ? b.lang : null,
           awaitReply: b.awaitReply === true,
         })
+      },
+    )
+
+    const controllerProps = { clientId: { type: ['integer', 'null'], minimum: 1 }, name: nullableStr(400), email: nullableStr(400) }
+    action<{ clientId?: number | null; name?: string | null; email?: string | null }>(
+      'client',
+      { type: 'object', additionalProperties: false, properties: controllerProps },
+      async (request, id) => {
+        await cases.markClient(request.staff!, id, request.body)
+      },
+    )
+
+    action<{ clientId?: number | null; name?: string | null; email?: string | null; lang?: string }>(
+      'forward',
+      { type: 'object', additionalProperties: false, properties: { ...controllerProps, lang: { type: 'string', enum: ['sv', 'en'] } } },
+      async (request, id) => {
+        const b = request.body
+        await cases.forwardToController(request.staff!, id, { clientId: b.clientId, name: b.name, email: b.email, lang: isLang(b.lang) ? b.lang : null })
+      },
+    )
+
+    action<{ text: string; lang?: string }>(
+      'answer',
+      { type: 'object', additionalProperties: false, required: ['text'], properties: { text: str(20000), lang: { type: 'string', enum: ['sv', 'en'] } } },
+      async (request, id) => {
+        await cases.answerQuestion(request.staff!, id, { text: request.body.text, lang: isLang(request.body.lang) ? request.body.lang : null })
       },
     )
 

@@ -9,7 +9,9 @@ import { CaseError } from './errors.js'
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
 import { isClosed, nextStatuses } from './state-machine.js'
-import { TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templates.js'
+import { MESSAGE_TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templates.js'
+import { listClients } from '../routing/repository.js'
+import { stockholmDateTime } from './status-routes.js'
 import { caseTimeline } from './timeline.js'
 import { caseRegisterPanel } from '../registers/case-panel.js'
 import { packageSummary } from '../access/view-model.js'
@@ -20,7 +22,7 @@ type Body = Record<string, unknown>
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
 interface Problem {
-  section: 'assign' | 'status' | 'note' | 'message' | 'extend' | 'csrf'
+  section: 'assign' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'csrf'
   message: string
   values: Record<string, string>
 }
@@ -40,6 +42,14 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const canWork = me.role === 'handler' || me.role === 'admin'
       const transitions = nextStatuses(c.status, { role: me.role }).map((value) => ({ value, label: t(lang, `cases.statuses.${value}`) }))
       const values = problem?.values ?? {}
+      const team = c.team_id ? await app.db.selectFrom('teams').select(['key', 'name']).where('id', '=', c.team_id).executeTakeFirst() : undefined
+      let routedReason: string | null = null
+      try {
+        routedReason = c.routed_by ? ((JSON.parse(c.routed_by) as { reason: Record<Lang, string> }).reason[lang] ?? null) : null
+      } catch {
+        routedReason = null
+      }
+      const clients = await listClients(app.db)
       return reply.staffPage(
         'staff-case',
         {
@@ -59,7 +69,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           assignedToMe: c.assignee_id === me.id,
           handlers: handlers.map((h) => ({ value: String(h.id), label: `${h.name} (${h.email})`, selected: h.id === c.assignee_id })),
           transitions,
-          templates: TEMPLATE_KEYS.map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
+          templates: MESSAGE_TEMPLATE_KEYS.map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
           langs: [
             { value: 'sv', label: 'Svenska', selected: (values.lang || c.lang) === 'sv' },
             { value: 'en', label: 'English', selected: (values.lang || c.lang) === 'en' },
@@ -68,6 +78,18 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           registers: await caseRegisterPanel(app.db, c, lang),
           // Access and portability cases: the package panel (src/access).
           accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
+          teamName: team?.name ?? null,
+          routedReason,
+          escalated: c.escalated_at !== null,
+          escalationLabel: c.escalation_reason ? t(lang, `routing.escalation.reasons.${c.escalation_reason}`) : null,
+          isQuestion: c.type === 'question',
+          minimisedText: c.minimised_at ? t(lang, 'routing.casePage.minimised', { date: stockholmDateTime(c.minimised_at) }) : null,
+          canForward: !isClosed(c.status) && !c.minimised_at,
+          clientOptions: clients.map((x) => ({ value: String(x.id), label: `${x.name} (${x.email})` })),
+          forwardLangs: [
+            { value: 'sv', label: 'Svenska', selected: (values.forwardLang || 'sv') === 'sv' },
+            { value: 'en', label: 'English', selected: values.forwardLang === 'en' },
+          ],
           problem,
           errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
           values,
@@ -135,6 +157,16 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     })
     action('extend', 'extend', ['reason'], async (request, c, body) => {
       await cases.extend(request.staff!, c.id, s(body.reason))
+    })
+    const controllerOf = (body: Body) => ({ clientId: /^\d{1,12}$/.test(s(body.clientId)) ? Number(s(body.clientId)) : null, name: cleanLine(body.clientName), email: s(body.clientEmail) })
+    action('client', 'client', ['clientId', 'clientName', 'clientEmail'], async (request, c, body) => {
+      await cases.markClient(request.staff!, c.id, controllerOf(body))
+    })
+    action('forward', 'forward', ['clientId', 'clientName', 'clientEmail', 'forwardLang'], async (request, c, body) => {
+      await cases.forwardToController(request.staff!, c.id, { ...controllerOf(body), lang: isLang(body.forwardLang) ? body.forwardLang : null })
+    })
+    action('answer', 'answer', ['answer'], async (request, c, body) => {
+      await cases.answerQuestion(request.staff!, c.id, { text: s(body.answer) })
     })
 
     function manualForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {

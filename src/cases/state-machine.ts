@@ -23,17 +23,23 @@
  *    them, so the request is refused (Art. 12(2), EDPB Guidelines 01/2022); the reason is required.
  *  - awaiting_requester → completed is not allowed: the clock is stopped while waiting, and a case
  *    goes back to in_progress first so the pause is closed and the paused days are counted.
- *  - Closed statuses (completed, rejected, withdrawn) are final for handlers. An administrator may
- *    reopen a completed or rejected case (to in_progress, with a reason), e.g. after a complaint
+ *  - new/in_progress/awaiting_requester → forwarded: the company only processes the data for a
+ *    client (the controller), so the request is passed on to the client and the case closes. Only
+ *    the forwarding action may do this (`forward: true`), because it records the controller and
+ *    tells the requester who it is; a plain status change is refused with 'use_forward'.
+ *  - Closed statuses (completed, rejected, withdrawn, forwarded) are final for handlers. An administrator may
+ *    reopen a completed, rejected or forwarded case (to in_progress, with a reason), e.g. after a complaint
  *    or an IMY inquiry, or when the answer was incomplete. A withdrawn case stays closed: what
  *    the requester asks for afterwards is a new request and a new case.
  */
 
-export const CASE_STATUSES = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn'] as const
+export const CASE_STATUSES = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
 
 export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'in_progress', 'awaiting_requester']
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn']
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'forwarded']
+/** Closed statuses that count as answered in the deadline view and report (withdrawn does not). */
+export const ANSWERED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'forwarded']
 /** Statuses during which the deadline clock stands still. */
 export const PAUSING_STATUSES: readonly CaseStatus[] = ['awaiting_requester']
 
@@ -49,25 +55,29 @@ export const STATUS_LABELS: Record<CaseStatus, Localized> = {
   completed: { sv: 'Slutfört', en: 'Completed' },
   rejected: { sv: 'Avslaget', en: 'Rejected' },
   withdrawn: { sv: 'Återkallat', en: 'Withdrawn' },
+  forwarded: { sv: 'Vidarebefordrat', en: 'Forwarded' },
 }
 
 interface Edge {
   to: CaseStatus
   reason?: true
   adminOnly?: true
+  /** Only through forwarding (CaseService.forwardToController), which records the controller and tells the requester. */
+  forwardOnly?: true
 }
 
 /** The allowed transitions; anything not listed is forbidden. */
 export const TRANSITIONS: Readonly<Record<CaseStatus, readonly Edge[]>> = {
-  new: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }],
-  in_progress: [{ to: 'awaiting_requester' }, { to: 'completed' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }],
-  awaiting_requester: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }],
+  new: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
+  in_progress: [{ to: 'awaiting_requester' }, { to: 'completed' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
+  awaiting_requester: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
   completed: [{ to: 'in_progress', reason: true, adminOnly: true }],
   rejected: [{ to: 'in_progress', reason: true, adminOnly: true }],
   withdrawn: [],
+  forwarded: [{ to: 'in_progress', reason: true, adminOnly: true }],
 }
 
-export type TransitionErrorCode = 'forbidden_transition' | 'reason_required' | 'unknown_status' | 'admin_required'
+export type TransitionErrorCode = 'forbidden_transition' | 'reason_required' | 'unknown_status' | 'admin_required' | 'use_forward'
 
 export type TransitionResult = { ok: true } | { ok: false; code: TransitionErrorCode; message: Localized }
 
@@ -76,6 +86,8 @@ export interface TransitionOptions {
   reason?: string | null
   /** The acting staff member's role ('admin' | 'handler' | 'viewer'); reopening needs 'admin'. */
   role?: string | null
+  /** Set by the forwarding action only: the one way into 'forwarded'. */
+  forward?: boolean
 }
 
 export function isCaseStatus(value: unknown): value is CaseStatus {
@@ -108,16 +120,17 @@ export function requiresReason(from: string, to: string): boolean {
  * Whether the edge exists for this role. Reasons are not checked here (see `transition`);
  * reopening counts only with role 'admin'.
  */
-export function canTransition(from: string, to: string, opts: Pick<TransitionOptions, 'role'> = {}): boolean {
+export function canTransition(from: string, to: string, opts: Pick<TransitionOptions, 'role' | 'forward'> = {}): boolean {
   if (!isCaseStatus(from) || !isCaseStatus(to)) return false
   const e = edge(from, to)
-  return e !== undefined && (!e.adminOnly || opts.role === 'admin')
+  return e !== undefined && (!e.adminOnly || opts.role === 'admin') && (!e.forwardOnly || opts.forward === true)
 }
 
 /** The statuses a case can move to from `from`, for the given role (what to offer in the UI). */
 export function nextStatuses(from: string, opts: Pick<TransitionOptions, 'role'> = {}): CaseStatus[] {
   if (!isCaseStatus(from)) return []
-  return TRANSITIONS[from].filter((e) => !e.adminOnly || opts.role === 'admin').map((e) => e.to)
+  // 'forwarded' has its own form (it needs the controller), so it is not offered as a plain status.
+  return TRANSITIONS[from].filter((e) => (!e.adminOnly || opts.role === 'admin') && !e.forwardOnly).map((e) => e.to)
 }
 
 const q = (s: string) => `”${s}”`
@@ -158,7 +171,7 @@ function forbidden(from: CaseStatus, to: CaseStatus): TransitionResult {
       },
     }
   }
-  const allowed = TRANSITIONS[from].map((e) => e.to)
+  const allowed = TRANSITIONS[from].filter((e) => !e.forwardOnly).map((e) => e.to)
   const hint = HINTS[`${from}>${to}`]
   const closed = isClosed(from)
   return {
@@ -209,6 +222,16 @@ export function transition(from: string, to: string, opts: TransitionOptions = {
       message: {
         sv: `Bara en administratör kan öppna ett avslutat ärende (${q(STATUS_LABELS[f].sv)}) igen.`,
         en: `Only an administrator can reopen a closed case (${q(STATUS_LABELS[f].en)}).`,
+      },
+    }
+  }
+  if (e.forwardOnly && opts.forward !== true) {
+    return {
+      ok: false,
+      code: 'use_forward',
+      message: {
+        sv: 'Ett ärende blir vidarebefordrat genom att skickas vidare till den personuppgiftsansvarige (kunden) med formuläret för det; då registreras kunden och den registrerade får veta vem som ansvarar.',
+        en: 'A case becomes forwarded by passing it on to the controller (the client) with the forwarding form; that records the client and tells the requester who is responsible.',
       },
     }
   }

@@ -7,8 +7,11 @@ export interface TemplateText {
   body: string
 }
 
-export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension', 'access_package'] as const
+export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension', 'access_package', 'question_answer', 'forward_controller', 'forward_requester'] as const
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
+/** Templates used by their own actions (answering a question, forwarding), not offered as free messages. */
+export const ACTION_TEMPLATE_KEYS: readonly TemplateKey[] = ['question_answer', 'forward_controller', 'forward_requester']
+export const MESSAGE_TEMPLATE_KEYS = TEMPLATE_KEYS.filter((k) => !ACTION_TEMPLATE_KEYS.includes(k))
 
 export const PLACEHOLDERS = ['name', 'reference', 'dueDate', 'type'] as const
 
@@ -50,6 +53,26 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Lang, TemplateText>> 
   extension: {
     sv: { title: 'Förlängd svarstid', subject: 'Vi behöver mer tid för ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi behöver förlänga tiden för att svara på din begäran ({{type}}), enligt artikel 12.3 i dataskyddsförordningen.\n\nSkäl: {{reason}}\n\nVi svarar senast {{dueDate}}.' },
     en: { title: 'Extended time limit', subject: 'We need more time for your case {{reference}}', body: 'Hello {{name}},\n\nWe need to extend the time to answer your request ({{type}}), as Article 12(3) of the GDPR allows.\n\nReason: {{reason}}\n\nWe will answer by {{dueDate}}.' },
+  },
+  question_answer: {
+    sv: { title: 'Svar på en fråga', subject: 'Svar på din fråga – ärende {{reference}}', body: 'Hej {{name}}!\n\n{{answer}}\n\nEnligt vår personuppgiftspolicy raderar vi nu din fråga och dina kontaktuppgifter, om du inte har bett oss spara dem.' },
+    en: { title: 'Answer to a question', subject: 'The answer to your question – case {{reference}}', body: 'Hello {{name}},\n\n{{answer}}\n\nAs our privacy policy says, we now delete your question and your contact details, unless you asked us to keep them.' },
+  },
+  forward_controller: {
+    sv: {
+      title: 'Vidarebefordran till kunden (personuppgiftsansvarig)',
+      subject: 'Begäran från en registrerad – vårt ärende {{reference}}',
+      body: 'Hej {{controller}}!\n\nVi behandlar personuppgifter för er räkning enligt vårt personuppgiftsbiträdesavtal och får bara agera efter era instruktioner. Vi har fått en begäran som gäller er behandling och skickar den därför vidare till er som personuppgiftsansvarig.\n\nÄrende: {{reference}}\nBegäran: {{type}}\nMottagen: {{received}}\nNamn: {{name}}\nE-post: {{email}}\n\nBeskrivning:\n{{details}}\n\nDen registrerade har fått veta att begäran har skickats till er. Hör av er om ni vill att vi hjälper till, till exempel med att ta fram eller radera uppgifter.',
+    },
+    en: {
+      title: 'Forwarding to the client (controller)',
+      subject: 'A request from a data subject – our case {{reference}}',
+      body: 'Hello {{controller}},\n\nWe process personal data on your behalf under our data processing agreement and may only act on your instructions. We have received a request concerning that processing and therefore pass it on to you as the controller.\n\nCase: {{reference}}\nRequest: {{type}}\nReceived: {{received}}\nName: {{name}}\nEmail: {{email}}\n\nDetails:\n{{details}}\n\nThe requester has been told that the request was passed on to you. Let us know if you want our help, for example to find or erase the data.',
+    },
+  },
+  forward_requester: {
+    sv: { title: 'Besked om vidarebefordran', subject: 'Din begäran har skickats till {{controller}} – ärende {{reference}}', body: 'Hej {{name}}!\n\nUppgifterna som din begäran ({{type}}) gäller behandlar vi för en kunds räkning. Det är kunden, {{controller}}, som är personuppgiftsansvarig, och vi får bara agera efter kundens instruktioner.\n\nVi har därför skickat din begäran vidare till {{controller}} ({{controllerEmail}}), som svarar dig. Du kan också kontakta dem direkt.' },
+    en: { title: 'Notice of forwarding', subject: 'Your request has been passed on to {{controller}} – case {{reference}}', body: 'Hello {{name}},\n\nWe process the data your request ({{type}}) concerns on behalf of a client. The client, {{controller}}, is the controller, and we may only act on their instructions.\n\nWe have therefore passed your request on to {{controller}} ({{controllerEmail}}), who will answer you. You can also contact them directly.' },
   },
 }
 

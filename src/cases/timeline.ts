@@ -16,7 +16,7 @@ export interface TimelineEntry {
 export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Promise<TimelineEntry[]> {
   const events = await listCaseEvents(db, caseId)
   const staffIds = [...new Set(events.map((e) => e.actor_id).filter((id): id is number => id !== null))]
-  const assigneeIds = events.filter((e) => e.kind === 'assigned').map((e) => (JSON.parse(e.data ?? '{}') as { to?: number | null }).to).filter((id): id is number => typeof id === 'number')
+  const assigneeIds = events.filter((e) => e.kind === 'assigned' || e.kind === 'routed').map((e) => (JSON.parse(e.data ?? '{}') as { to?: number | null }).to).filter((id): id is number => typeof id === 'number')
   const ids = [...new Set([...staffIds, ...assigneeIds])]
   const staff = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
   const names = new Map(staff.map((s) => [s.id, s.name]))
@@ -49,6 +49,22 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
       case 'submitted':
       case 'registered':
         detail = t(lang, `cases.channels.${String(data.channel ?? 'web')}`)
+        break
+      case 'routed': {
+        const reason = data.reason as { sv?: string; en?: string } | undefined
+        detail = [data.team, data.to ? names.get(Number(data.to)) : null].filter(Boolean).join(', ') || null
+        text = reason?.[lang] ?? null
+        break
+      }
+      case 'escalated':
+        detail = typeof data.reason === 'string' ? t(lang, `routing.escalation.reasons.${data.reason}`) : null
+        break
+      case 'forwarded':
+        detail = [data.controller, data.email].filter(Boolean).join(', ') || null
+        text = typeof data.body === 'string' ? data.body : null
+        break
+      case 'client_marked':
+        detail = typeof data.controller === 'string' ? data.controller : null
         break
       case 'email_out':
         detail = typeof data.template === 'string' ? data.template : null

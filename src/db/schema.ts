@@ -22,6 +22,7 @@ export interface SubmissionTable {
   lang: string
   channel: string
   status: string // pending | verified
+  keep_data: Flag
   created_at: Timestamp
   updated_at: Timestamp
   verified_at: Timestamp | null
@@ -59,6 +60,60 @@ export interface CaseTable {
   extended: Flag
   extension_reason: string | null
   closed_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  /** The team whose queue holds the case (src/routing). */
+  team_id: ColumnType<number | null, number | null | undefined, number | null>
+  /** JSON {ruleId, rule, reason}: which routing rule put the case where it is, and why. */
+  routed_by: ColumnType<string | null, string | null | undefined, string | null>
+  escalated_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>
+  escalation_reason: ColumnType<string | null, string | null | undefined, string | null>
+  /** Held on behalf of a client (Xtractor is only the processor); the client is the controller. */
+  on_behalf_of_client: Flag
+  controller_name: ColumnType<string | null, string | null | undefined, string | null>
+  controller_email: ColumnType<string | null, string | null | undefined, string | null>
+  /** The person consented to keeping their data after a question is answered. */
+  keep_data: Flag
+  minimised_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>
+}
+
+export interface TeamTable {
+  id: Generated<number>
+  key: string
+  name: string
+  is_default: Flag
+  is_escalation: Flag
+  /** Where this team's neglected cases go; null: the escalation (data-protection) team. */
+  escalates_to: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface TeamMemberTable {
+  team_id: number
+  staff_id: number
+}
+
+export interface RoutingRuleTable {
+  id: Generated<number>
+  position: number
+  name: string
+  enabled: Flag
+  /** JSON RuleConditions (src/routing/rules.ts). */
+  conditions: string
+  action: string // team | assign | round_robin | fewest_open
+  team_id: number | null
+  assignee_id: number | null
+  last_assignee_id: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ClientTable {
+  id: Generated<number>
+  name: string
+  name_key: string
+  email: string
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -370,6 +425,10 @@ export interface Database {
   access_packages: AccessPackageTable
   access_package_files: AccessPackageFileTable
   access_package_codes: AccessPackageCodeTable
+  teams: TeamTable
+  team_members: TeamMemberTable
+  routing_rules: RoutingRuleTable
+  clients: ClientTable
 }
 
 export type Submission = Selectable<SubmissionTable>
@@ -403,3 +462,6 @@ export type RectificationProposal = Selectable<RectificationProposalTable>
 export type AccessPackage = Selectable<AccessPackageTable>
 export type AccessPackageFile = Selectable<AccessPackageFileTable>
 export type AccessPackageCode = Selectable<AccessPackageCodeTable>
+export type Team = Selectable<TeamTable>
+export type RoutingRuleRow = Selectable<RoutingRuleTable>
+export type Client = Selectable<ClientTable>

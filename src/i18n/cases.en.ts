@@ -30,7 +30,7 @@ export const casesEn: typeof casesSv = {
   requester: 'Requester',
   newCase: 'Register a request that came another way',
   state: { overdue: 'Overdue', due_today: 'Due today', due_soon: 'Due within 7 days', ok: '' },
-  statuses: { new: 'New', in_progress: 'In progress', awaiting_requester: 'Awaiting requester', completed: 'Completed', rejected: 'Rejected', withdrawn: 'Withdrawn' },
+  statuses: { new: 'New', in_progress: 'In progress', awaiting_requester: 'Awaiting requester', completed: 'Completed', rejected: 'Rejected', withdrawn: 'Withdrawn', forwarded: 'Forwarded' },
   channels: { web: 'Web form', api: 'API', email: 'Email', phone: 'Phone', letter: 'Letter', in_person: 'In person' },
   casePage: {
     request: 'Request',
@@ -75,6 +75,12 @@ export const casesEn: typeof casesSv = {
     noTransitions: 'The case is closed.',
   },
   events: {
+    routed: 'Routed to a team',
+    escalated: 'Escalated',
+    forwarded: 'Passed on to the controller',
+    client_marked: 'Marked as held for a client (processor)',
+    minimised: 'Personal data deleted',
+    released: 'Back in the queue (handler disabled)',
     submitted: 'Request received',
     verified: 'Email address confirmed',
     registered: 'Registered by staff',

@@ -28,7 +28,7 @@ export const casesSv = {
   requester: 'Registrerad',
   newCase: 'Registrera begäran som kommit på annat sätt',
   state: { overdue: 'Försenat', due_today: 'Sista dag i dag', due_soon: 'Inom 7 dagar', ok: '' },
-  statuses: { new: 'Ny', in_progress: 'Pågår', awaiting_requester: 'Väntar på registrerad', completed: 'Klar', rejected: 'Avslagen', withdrawn: 'Återkallad' },
+  statuses: { new: 'Ny', in_progress: 'Pågår', awaiting_requester: 'Väntar på registrerad', completed: 'Klar', rejected: 'Avslagen', withdrawn: 'Återkallad', forwarded: 'Vidarebefordrat' },
   channels: { web: 'Webbformulär', api: 'API', email: 'E-post', phone: 'Telefon', letter: 'Brev', in_person: 'Personligen' },
   casePage: {
     request: 'Begäran',
@@ -73,6 +73,12 @@ export const casesSv = {
     noTransitions: 'Ärendet är avslutat.',
   },
   events: {
+    routed: 'Styrt till team',
+    escalated: 'Eskalerat',
+    forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',
+    client_marked: 'Markerat som kundens ärende (biträde)',
+    minimised: 'Personuppgifterna raderade',
+    released: 'Tillbaka i kön (handläggaren inaktiverad)',
     submitted: 'Begäran inkom',
     verified: 'E-postadressen bekräftades',
     registered: 'Registrerad av personal',

@@ -3,12 +3,14 @@ import { casesEn } from './cases.en.js'
 import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
 import { registersEn } from './registers.en.js'
+import { routingEn } from './routing.en.js'
 
 export const en: Messages = {
   staff: staffEn,
   cases: casesEn,
   registers: registersEn,
   access: accessEn,
+  routing: routingEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',
@@ -36,7 +38,7 @@ export const en: Messages = {
     customer: { title: 'Contact person at a client', text: 'You are a contact person at one of our clients.', links: { access: 'See what data you hold about me', rectify: 'Correct my data' } },
     support: { title: 'Support and customer service', text: 'You have had a support case with us.', links: { access: 'See what data you hold about me', erase: 'Delete my data' } },
     events: { title: 'Events and travel', text: 'You took part in an event or a trip, for example with details of food allergies.', links: { erase: 'Delete my data', access: 'See what data you hold about me' } },
-    other: { title: 'Something else', text: 'You asked us a question or have another relationship with us.', links: { access: 'See what data you hold about me', all: 'Choose from all kinds of request' } },
+    other: { title: 'Something else', text: 'You asked us a question or have another relationship with us.', links: { question: 'Ask a question about how we handle personal data', access: 'See what data you hold about me', all: 'Choose from all kinds of request' } },
   },
   types: {
     access: { title: 'Access your data', short: 'Access', text: 'Find out what personal data we hold about you and get a copy (Article 15).' },
@@ -47,6 +49,7 @@ export const en: Messages = {
     objection: { title: 'Object to processing', short: 'Objection', text: 'Object to processing based on legitimate interests, such as marketing (Article 21).' },
     withdraw_consent: { title: 'Withdraw consent', short: 'Consent withdrawal', text: 'Withdraw a consent you gave, for example to keep your CV (Article 7(3)).' },
     unsubscribe: { title: 'Unsubscribe from the newsletter', short: 'Unsubscribe', text: 'Stop receiving newsletters and offers from us by email.' },
+    question: { title: 'Ask a question about your personal data', short: 'Question', text: 'Ask us how we handle personal data. We delete your details as soon as we have answered, unless you ask us to keep them.' },
   },
   relationships: {
     candidate: 'Job applicant',
@@ -76,6 +79,10 @@ export const en: Messages = {
     incorrect: 'What is wrong?',
     correct: 'What is right?',
     correctHint: 'Write what the data should say.',
+    question: 'Your question',
+    questionHint: 'At most 5,000 characters.',
+    keep: 'You may keep my details and the question after you have answered',
+    keepHint: 'Otherwise we delete your email address, your name and the question as soon as the answer has been sent; only the reference, dates and outcome remain.',
     honeypot: 'Leave this field empty',
     submit: 'Send request',
     errorSummary: 'There is a problem',
@@ -87,6 +94,7 @@ export const en: Messages = {
     tooLong: '{field} must be at most {max} characters.',
     choice: 'Choose one of the options for {field}.',
     rectification: 'Describe what is wrong and what is right.',
+    question: 'Write your question.',
     csrf: 'The form had expired. Check your details and send it again.',
     notFoundTitle: 'Page not found',
     notFound: 'We cannot find the page you are looking for. Check the address or go to the home page.',
@@ -163,6 +171,7 @@ export const en: Messages = {
       completed: 'Completed',
       rejected: 'Rejected',
       withdrawn: 'Withdrawn',
+      forwarded: 'Passed on to the controller',
     },
   },
   email: {

@@ -2,12 +2,14 @@ import { accessSv } from './access.sv.js'
 import { casesSv } from './cases.sv.js'
 import { staffSv } from './staff.sv.js'
 import { registersSv } from './registers.sv.js'
+import { routingSv } from './routing.sv.js'
 
 export const sv = {
   staff: staffSv,
   cases: casesSv,
   registers: registersSv,
   access: accessSv,
+  routing: routingSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',
@@ -35,7 +37,7 @@ export const sv = {
     customer: { title: 'Kontaktperson hos en kund', text: 'Du är kontaktperson hos en av våra kunder.', links: { access: 'Se vilka uppgifter ni har om mig', rectify: 'Rätta mina uppgifter' } },
     support: { title: 'Support och kundservice', text: 'Du har haft ett supportärende hos oss.', links: { access: 'Se vilka uppgifter ni har om mig', erase: 'Radera mina uppgifter' } },
     events: { title: 'Event och resor', text: 'Du har deltagit i ett event eller en resa, till exempel med uppgifter om matallergier.', links: { erase: 'Radera mina uppgifter', access: 'Se vilka uppgifter ni har om mig' } },
-    other: { title: 'Något annat', text: 'Du har frågat oss något eller har en annan relation till oss.', links: { access: 'Se vilka uppgifter ni har om mig', all: 'Välj bland alla typer av begäran' } },
+    other: { title: 'Något annat', text: 'Du har frågat oss något eller har en annan relation till oss.', links: { question: 'Ställ en fråga om hur vi hanterar personuppgifter', access: 'Se vilka uppgifter ni har om mig', all: 'Välj bland alla typer av begäran' } },
   },
   types: {
     access: { title: 'Få tillgång till dina uppgifter', short: 'Tillgång', text: 'Få veta vilka personuppgifter vi har om dig och få en kopia (artikel 15).' },
@@ -46,6 +48,7 @@ export const sv = {
     objection: { title: 'Invända mot behandling', short: 'Invändning', text: 'Invänd mot behandling som grundar sig på intresseavvägning, till exempel marknadsföring (artikel 21).' },
     withdraw_consent: { title: 'Återkalla samtycke', short: 'Återkallat samtycke', text: 'Återkalla ett samtycke du gett, till exempel att vi sparar ditt CV (artikel 7.3).' },
     unsubscribe: { title: 'Avsluta nyhetsbrev', short: 'Avregistrering', text: 'Sluta få nyhetsbrev och erbjudanden från oss via mejl.' },
+    question: { title: 'Ställ en fråga om dina personuppgifter', short: 'Fråga', text: 'Fråga oss hur vi hanterar personuppgifter. Vi raderar dina uppgifter så snart vi har svarat, om du inte ber oss spara dem.' },
   },
   relationships: {
     candidate: 'Jobbsökande',
@@ -75,6 +78,10 @@ export const sv = {
     incorrect: 'Vad är fel?',
     correct: 'Vad är rätt?',
     correctHint: 'Skriv hur uppgiften ska se ut.',
+    question: 'Din fråga',
+    questionHint: 'Högst 5 000 tecken.',
+    keep: 'Ni får spara mina uppgifter och frågan efter att ni har svarat',
+    keepHint: 'Annars raderar vi din e-postadress, ditt namn och frågan så snart svaret är skickat; kvar blir bara ärendenummer, datum och utfall.',
     honeypot: 'Lämna detta fält tomt',
     submit: 'Skicka begäran',
     errorSummary: 'Något behöver rättas',
@@ -86,6 +93,7 @@ export const sv = {
     tooLong: '{field} får vara högst {max} tecken.',
     choice: 'Välj ett av alternativen för {field}.',
     rectification: 'Beskriv vad som är fel och vad som är rätt.',
+    question: 'Skriv din fråga.',
     csrf: 'Formuläret hade gått ut. Kontrollera uppgifterna och skicka igen.',
     notFoundTitle: 'Sidan finns inte',
     notFound: 'Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan.',
@@ -162,6 +170,7 @@ export const sv = {
       completed: 'Klart',
       rejected: 'Avslaget',
       withdrawn: 'Återkallat',
+      forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',
     },
   },
   email: {

@@ -20,6 +20,8 @@ const requestBody = {
     incorrect: { type: ['string', 'null'], maxLength: MAX_VALUE * 2 },
     correct: { type: ['string', 'null'], maxLength: MAX_VALUE * 2 },
     lang: { type: 'string', enum: ['sv', 'en'] },
+    /** Questions: consent to keep the details after the answer. */
+    keep: { type: 'boolean' },
   },
 } as const
 

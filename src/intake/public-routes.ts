@@ -9,7 +9,7 @@ import { CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType, type Reques
 import { typeTitle, type IntakeService } from './service.js'
 import { validateRequest, type FieldErrors } from './validate.js'
 
-const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct'] as const
+const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep'] as const
 
 /** The links on the home page, one group per situation named in the privacy policy. */
 const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
@@ -18,7 +18,7 @@ const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
   { key: 'customer', links: [['access', '/request/access?relationship=customer_contact'], ['rectify', '/request/rectification?relationship=customer_contact']] },
   { key: 'support', links: [['access', '/request/access?relationship=customer_contact'], ['erase', '/request/erasure?relationship=customer_contact']] },
   { key: 'events', links: [['erase', '/request/erasure?relationship=event_participant'], ['access', '/request/access?relationship=event_participant']] },
-  { key: 'other', links: [['access', '/request/access?relationship=other'], ['all', '/request']] },
+  { key: 'other', links: [['question', '/request/question'], ['access', '/request/access?relationship=other'], ['all', '/request']] },
 ]
 
 function str(v: unknown): string {

@@ -7,6 +7,8 @@ export const REQUEST_TYPES = [
   'objection',
   'withdraw_consent',
   'unsubscribe',
+  // A general question about how the company handles personal data (not a right under the GDPR).
+  'question',
 ] as const
 export type RequestType = (typeof REQUEST_TYPES)[number]
 

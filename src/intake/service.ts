@@ -6,6 +6,7 @@ import { computeCaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
 import { addCaseEvent, insertAccessToken, insertCase } from '../cases/repository.js'
+import { routeNewCase } from '../routing/route-case.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { Transaction } from 'kysely'
 import type { GroupCommit } from '../db/group-commit.js'
@@ -101,6 +102,7 @@ export class IntakeService {
         details: input.details,
         incorrect_value: input.incorrect,
         correct_value: input.correct,
+        keep_data: input.keepData ? 1 : 0,
         lang: meta.lang,
         updated_at: atIso,
       }
@@ -189,6 +191,7 @@ export class IntakeService {
           details: submission.details,
           incorrect_value: submission.incorrect_value,
           correct_value: submission.correct_value,
+          keep_data: submission.keep_data,
           lang: submission.lang,
           channel: submission.channel,
           received_at: submission.created_at,
@@ -203,6 +206,7 @@ export class IntakeService {
       await updateSubmission(trx, submission.id, { status: 'verified', verified_at: atIso, case_id: created.id, updated_at: atIso })
       await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'requester' }, data: { channel: submission.channel }, at: submission.created_at })
       await addCaseEvent(trx, { caseId: created.id, kind: 'verified', actor: { type: 'requester' }, data: { pausedDays: deadline.pausedDays }, at: atIso })
+      await routeNewCase(trx, created, at)
 
       const lang = submission.lang as Lang
       const receipt = this.deps.renderEmail('receipt', lang, 'email.receiptSubject', {

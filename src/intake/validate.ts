@@ -20,6 +20,8 @@ export interface RequestInput {
   details: string | null
   incorrect: string | null
   correct: string | null
+  /** Questions only: the person consents to keeping their data after the answer. */
+  keepData?: boolean
 }
 
 /** A field's error as a message key and its parameters, translated where it is shown. */
@@ -63,6 +65,10 @@ export function cleanText(raw: unknown): string | null {
   return v === '' ? null : v
 }
 
+function isYes(v: unknown): boolean {
+  return v === true || v === 'on' || v === 'true' || v === '1' || v === 'yes'
+}
+
 function pick<T extends string>(value: unknown, allowed: readonly T[]): T | null | undefined {
   if (value === undefined || value === null || value === '') return null
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined
@@ -103,6 +109,7 @@ export function validateRequest(
   if (incorrect && incorrect.length > MAX_VALUE) errors.incorrect = { key: 'errors.tooLong', params: { field: 'form.incorrect', max: MAX_VALUE } }
   if (correct && correct.length > MAX_VALUE) errors.correct = { key: 'errors.tooLong', params: { field: 'form.correct', max: MAX_VALUE } }
   if (type === 'rectification' && !correct && !details && !errors.correct) errors.correct = { key: 'errors.rectification' }
+  if (type === 'question' && !details && !errors.details) errors.details = { key: 'errors.question' }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors }
   return {
@@ -116,6 +123,7 @@ export function validateRequest(
       details,
       incorrect: type === 'rectification' ? incorrect : null,
       correct: type === 'rectification' ? correct : null,
+      keepData: type === 'question' && isYes(raw.keep),
     },
   }
 }

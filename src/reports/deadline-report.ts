@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import { diffDays } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
+import { ANSWERED_STATUSES } from '../cases/state-machine.js'
 
 export interface ReportCase {
   type: string
@@ -31,7 +32,7 @@ function median(values: number[]): number | null {
 
 /**
  * Per month of receipt (Stockholm time) and request type. A case counts as answered when it is
- * completed or rejected; it was on time when that happened on or before its due date. Withdrawn
+ * completed, rejected or forwarded to the controller (processor cases); it was on time when that happened on or before its due date. Withdrawn
  * cases count as received but not as answered.
  */
 export function buildReport(cases: ReportCase[]): ReportRow[] {
@@ -44,7 +45,7 @@ export function buildReport(cases: ReportCase[]): ReportRow[] {
   }
   const out: ReportRow[] = []
   for (const g of groups.values()) {
-    const answered = g.rows.filter((c) => c.closed_at && (c.status === 'completed' || c.status === 'rejected'))
+    const answered = g.rows.filter((c) => c.closed_at && (ANSWERED_STATUSES as readonly string[]).includes(c.status))
     const days = answered.map((c) => diffDays(stockholmDate(c.received_at), stockholmDate(c.closed_at!)))
     const onTime = answered.filter((c) => stockholmDate(c.closed_at!) <= c.due_date).length
     out.push({

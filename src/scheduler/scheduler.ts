@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
 import { packageRetention } from '../access/retention-job.js'
+import { runEscalation } from '../routing/escalation.js'
 import { runMaintenance } from './maintenance.js'
 import { retentionIfDue } from '../registers/retention-job.js'
 
@@ -33,6 +34,8 @@ export class Scheduler {
       { name: 'retention', everyMs: 15 * 60_000, run: () => retentionIfDue(app.db, config, now()) },
       // Access packages are deleted PACKAGE_RETENTION_DAYS after sending (once per hour, whichever instance claims it).
       { name: 'package-retention', everyMs: 15 * 60_000, run: () => packageRetention(app, now()) },
+      // Neglected cases go to the data-protection team; each quarter-hour runs once (job_runs), each case escalates once.
+      { name: 'escalation', everyMs: 15 * 60_000, run: () => runEscalation(app.db, now(), config.escalateUnassignedHours) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

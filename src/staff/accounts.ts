@@ -11,6 +11,7 @@ import { StaffError } from './errors.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
 import { keyedHash } from '../security/tokens.js'
 import { hashPassword, verifyPassword } from './password-hash.js'
+import { releaseCasesOf } from '../routing/release.js'
 import { checkPassword } from './password-policy.js'
 import {
   countActiveAdmins,
@@ -176,7 +177,8 @@ export class StaffAccounts {
       await updateStaff(trx, staffId, { disabled: 1, updated_at: at.toISOString() })
       const sessionsEnded = await deleteSessionsOf(trx, staffId)
       const tokensRevoked = await revokeApiTokensOf(trx, staffId, at.toISOString())
-      await audit(trx, actor, 'staff.disable', at, staffId, { sessionsEnded, tokensRevoked })
+      const casesReleased = await releaseCasesOf(trx, staffId, at)
+      await audit(trx, actor, 'staff.disable', at, staffId, { sessionsEnded, tokensRevoked, casesReleased })
       return { sessionsEnded, tokensRevoked }
     })
   }

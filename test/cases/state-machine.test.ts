@@ -13,20 +13,22 @@ import {
 } from '../../src/cases/state-machine.js'
 
 // Written out by hand, independently of TRANSITIONS:
-// ok = allowed; R = allowed with a reason; A = admin only, with a reason; - = forbidden.
-const MATRIX: Record<string, Record<string, 'ok' | 'R' | 'A' | '-'>> = {
-  //                   new   in_progress  awaiting_requester  completed  rejected  withdrawn
-  new:                { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok' },
-  in_progress:        { new: '-', in_progress: '-',  awaiting_requester: 'ok', completed: 'ok', rejected: 'R', withdrawn: 'ok' },
-  awaiting_requester: { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok' },
-  completed:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-' },
-  rejected:           { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-' },
-  withdrawn:          { new: '-', in_progress: '-',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-' },
+// ok = allowed; R = allowed with a reason; A = admin only, with a reason; F = only by forwarding
+// to the controller (forward: true); - = forbidden.
+const MATRIX: Record<string, Record<string, 'ok' | 'R' | 'A' | 'F' | '-'>> = {
+  //                   new   in_progress  awaiting_requester  completed  rejected  withdrawn  forwarded
+  new:                { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok', forwarded: 'F' },
+  in_progress:        { new: '-', in_progress: '-',  awaiting_requester: 'ok', completed: 'ok', rejected: 'R', withdrawn: 'ok', forwarded: 'F' },
+  awaiting_requester: { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok', forwarded: 'F' },
+  completed:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
+  rejected:           { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
+  withdrawn:          { new: '-', in_progress: '-',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
+  forwarded:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
 }
 
 t.test('the statuses', async (t) => {
   t.same([...CASE_STATUSES].sort(), Object.keys(MATRIX).sort())
-  t.same(CASE_STATUSES.filter(isClosed), ['completed', 'rejected', 'withdrawn'])
+  t.same(CASE_STATUSES.filter(isClosed), ['completed', 'rejected', 'withdrawn', 'forwarded'])
   t.same(CASE_STATUSES.filter(isOpen), ['new', 'in_progress', 'awaiting_requester'])
   t.same(CASE_STATUSES.filter(isPausing), ['awaiting_requester'])
   t.notOk(isCaseStatus('closed'))
@@ -34,7 +36,7 @@ t.test('the statuses', async (t) => {
   t.notOk(isPausing('paused'))
 })
 
-t.test('the full 6×6 matrix', async (t) => {
+t.test('the full 7×7 matrix', async (t) => {
   for (const from of CASE_STATUSES) {
     for (const to of CASE_STATUSES) {
       const cell = MATRIX[from][to]
@@ -65,6 +67,13 @@ t.test('the full 6×6 matrix', async (t) => {
           t.equal(canTransition(from, to, { role: 'handler' }), false, `${name}: handler`)
           t.equal(canTransition(from, to, { role: 'admin' }), true, `${name}: admin`)
           break
+        case 'F':
+          for (const r of [bare, withReason, asAdmin]) t.match(r, { ok: false, code: 'use_forward', message: { sv: /vidare/, en: /controller/ } }, name)
+          t.same(transition(from, to, { forward: true }), { ok: true }, `${name}: by forwarding`)
+          t.equal(canTransition(from, to, { role: 'admin' }), false, `${name}: not as a plain change`)
+          t.equal(canTransition(from, to, { forward: true }), true, `${name}: by forwarding`)
+          t.equal(requiresReason(from, to), false, name)
+          break
         case '-':
           for (const r of [bare, withReason, asAdmin, adminNoReason]) t.match(r, { ok: false, code: 'forbidden_transition' }, name)
           t.equal(canTransition(from, to, { role: 'admin' }), false, name)
@@ -88,7 +97,7 @@ t.test('nextStatuses lists the row of the matrix for the role', async (t) => {
   for (const from of CASE_STATUSES) {
     const row = MATRIX[from]
     t.same(nextStatuses(from, { role: 'handler' }).sort(), CASE_STATUSES.filter((to) => row[to] === 'ok' || row[to] === 'R').sort(), `${from}, handler`)
-    t.same(nextStatuses(from, { role: 'admin' }).sort(), CASE_STATUSES.filter((to) => row[to] !== '-').sort(), `${from}, admin`)
+    t.same(nextStatuses(from, { role: 'admin' }).sort(), CASE_STATUSES.filter((to) => row[to] !== '-' && row[to] !== 'F').sort(), `${from}, admin`)
   }
   t.same(nextStatuses('bogus'), [])
 })

@@ -18,7 +18,7 @@ export async function openCase(ctx: TestApp, input: { type?: string; email?: str
   const { app, smtp } = ctx
   const email = input.email ?? `person-${Math.random().toString(36).slice(2, 8)}@example.se`
   await app.intake.submit(
-    { type: (input.type ?? 'access') as never, email, name: input.name ?? 'Test Person', relationship: (input.relationship ?? null) as never, consentKind: null, details: 'Details', incorrect: null, correct: null },
+    { type: (input.type ?? 'access') as never, email, name: input.name ?? 'Test Person', relationship: (input.relationship ?? null) as never, consentKind: null, details: 'Details', incorrect: null, correct: null, keepData: false },
     { ip: '192.0.2.1', lang: input.lang ?? 'sv', channel: 'web' },
   )
   await ctx.flushMail()

@@ -1,0 +1,29 @@
+import type { QueueTeamFilter } from '../cases/queue-repository.js'
+import type { Executor } from '../db/connection.js'
+import { teamIdsOf } from './repository.js'
+
+export type TeamFilterResult = { ok: true; filter: QueueTeamFilter | null; noTeams: boolean } | { ok: false; message: string }
+
+/** Handlers see their own teams' queues first; admins and viewers everything. */
+export function defaultTeamFilter(role: string): string {
+  return role === 'handler' ? 'mine' : 'all'
+}
+
+/**
+ * The queue's `team` value as ids. 'mine' is the viewer's teams plus whatever is assigned to them;
+ * someone in no team sees every case rather than none (noTeams tells the page to say so).
+ */
+export async function resolveTeamFilter(db: Executor, ref: string, staffId: number): Promise<TeamFilterResult> {
+  if (ref === 'all') return { ok: true, filter: null, noTeams: false }
+  if (ref === 'mine') {
+    const ids = await teamIdsOf(db, staffId)
+    return ids.length ? { ok: true, filter: { ids, orAssignee: staffId }, noTeams: false } : { ok: true, filter: null, noTeams: true }
+  }
+  const row = await db
+    .selectFrom('teams')
+    .select('id')
+    .where((eb) => (/^\d+$/.test(ref) ? eb.or([eb('key', '=', ref), eb('id', '=', Number(ref))]) : eb('key', '=', ref)))
+    .executeTakeFirst()
+  if (!row) return { ok: false, message: `no team has the key ${ref}` }
+  return { ok: true, filter: { ids: [row.id] }, noTeams: false }
+}

@@ -1,0 +1,85 @@
+import { appendAudit } from '../audit/log.js'
+import { addCaseEvent } from '../cases/repository.js'
+import type { Executor } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { listRuleRows, listTeams, openCasesByAssignee, toRule, type TeamWithMembers } from './repository.js'
+import { chooseAssignee, evaluateRules, type Localized, type RequestAttributes } from './rules.js'
+
+export interface RouteOutcome {
+  ruleId: number | null
+  ruleName: string
+  team: { id: number; key: string; name: string } | null
+  assignee: { id: number; email: string; name: string } | null
+  reason: Localized
+}
+
+const join = (parts: Localized[]): Localized => ({ sv: parts.map((p) => p.sv).join('. '), en: parts.map((p) => p.en).join('. ') })
+
+/**
+ * Decides where a request goes, without changing anything (the dry run uses this as it is).
+ * Never leaves a case without a queue: whatever goes wrong with a rule's team or person, the
+ * case lands in the default team's queue and the reason says what happened.
+ */
+export async function decideRoute(db: Executor, a: RequestAttributes): Promise<RouteOutcome> {
+  const rules = (await listRuleRows(db)).map(toRule)
+  const teams = await listTeams(db)
+  const byId = new Map(teams.map((t) => [t.id, t]))
+  const fallback = teams.find((t) => t.is_default === 1) ?? teams.find((t) => t.is_escalation === 1) ?? teams[0] ?? null
+  const teamOf = (t: TeamWithMembers | null | undefined) => (t ? { id: t.id, key: t.key, name: t.name } : null)
+  const match = evaluateRules(rules, a)
+  if (!match) {
+    return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: { sv: 'Ingen regel gällde, så ärendet gick till standardteamet', en: 'No rule matched, so the case went to the default team' } }
+  }
+  const { rule, because } = match
+  const why: Localized = { sv: `Regeln ”${rule.name}” gällde: ${because.sv}`, en: `The rule “${rule.name}” matched: ${because.en}` }
+  let team = rule.teamId !== null ? byId.get(rule.teamId) : undefined
+  const notes: Localized[] = []
+  if (rule.teamId !== null && !team) notes.push({ sv: 'Regelns team finns inte längre; standardteamet tar ärendet', en: "The rule's team no longer exists; the default team takes the case" })
+  let assignee: RouteOutcome['assignee'] = null
+
+  if (rule.action === 'assign') {
+    const person = rule.assigneeId === null ? undefined : await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'disabled']).where('id', '=', rule.assigneeId).executeTakeFirst()
+    if (person && person.disabled === 0 && person.role !== 'viewer') assignee = { id: person.id, email: person.email, name: person.name }
+    else notes.push({ sv: 'Personen regeln pekar ut är inaktiverad eller saknas, så ärendet väntar otilldelat i kön', en: 'The person the rule names is disabled or gone, so the case waits unassigned in the queue' })
+    // A person-only rule puts the case in one of that person's teams, else the default.
+    if (!team && assignee) team = teams.find((t) => t.members.some((m) => m.id === assignee!.id))
+  } else if (rule.action === 'round_robin' || rule.action === 'fewest_open') {
+    if (team) {
+      const counts = await openCasesByAssignee(db, team.members.map((m) => m.id))
+      const chosen = chooseAssignee(rule.action, team.members.map((m) => ({ id: m.id, active: m.active, openCases: counts.get(m.id) ?? 0 })), rule.lastAssigneeId)
+      const member = team.members.find((m) => m.id === chosen)
+      if (member) assignee = { id: member.id, email: member.email, name: member.name }
+      else notes.push({ sv: `Teamet ${team.name} har inga aktiva medlemmar, så ärendet väntar otilldelat i teamets kö`, en: `The team ${team.name} has no active members, so the case waits unassigned in the team's queue` })
+    }
+  }
+  const finalTeam = team ?? fallback
+  return { ruleId: rule.id, ruleName: rule.name, team: teamOf(finalTeam), assignee, reason: join([why, ...notes]) }
+}
+
+export function attributesOf(c: Pick<Case, 'type' | 'relationship' | 'consent_kind' | 'channel' | 'details'>): RequestAttributes {
+  return { type: c.type, relationship: c.relationship, consent: c.consent_kind, channel: c.channel, details: c.details }
+}
+
+/**
+ * Routes a newly opened case inside the caller's transaction: sets its team (and assignee, if
+ * the rule gives one), notes the rule and the reason on the timeline, and audits it.
+ */
+export async function routeNewCase(trx: Executor, c: Case, at: Date): Promise<Case> {
+  const outcome = await decideRoute(trx, attributesOf(c))
+  const iso = at.toISOString()
+  const routedBy = JSON.stringify({ ruleId: outcome.ruleId, rule: outcome.ruleName, reason: outcome.reason })
+  const assigneeId = outcome.assignee?.id ?? c.assignee_id
+  await trx.updateTable('cases').set({ team_id: outcome.team?.id ?? null, assignee_id: assigneeId, routed_by: routedBy }).where('id', '=', c.id).execute()
+  if (outcome.ruleId !== null && outcome.assignee) {
+    await trx.updateTable('routing_rules').set({ last_assignee_id: outcome.assignee.id }).where('id', '=', outcome.ruleId).execute()
+  }
+  await addCaseEvent(trx, {
+    caseId: c.id,
+    kind: 'routed',
+    actor: { type: 'system' },
+    data: { ruleId: outcome.ruleId, rule: outcome.ruleName, teamId: outcome.team?.id ?? null, team: outcome.team?.name ?? null, to: outcome.assignee?.id ?? null, reason: outcome.reason },
+    at: iso,
+  })
+  await appendAudit(trx, { actorType: 'system', actorId: null, action: 'case.route', caseId: c.id, data: { ruleId: outcome.ruleId, teamId: outcome.team?.id ?? null, assigneeId: outcome.assignee?.id ?? null }, at })
+  return { ...c, team_id: outcome.team?.id ?? null, assignee_id: assigneeId, routed_by: routedBy }
+}

@@ -28,12 +28,14 @@ export interface Started {
  * Runs `node --import tsx src/server.ts` as the real server does, with only the given environment
  * (plus PATH, PORT and HOST), and waits for its "listening on" line or its exit. Killed in teardown.
  */
-export async function startServer(t: Test | null, env: Record<string, string>, opts: { port?: number } = {}): Promise<Started> {
+export async function startServer(t: Test | null, env: Record<string, string>, opts: { port?: number; preload?: string[] } = {}): Promise<Started> {
   const port = opts.port ?? (await freePort())
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // Preloaded modules (e.g. the load test's probe) get an IPC channel to talk to this process.
+  const preload = (opts.preload ?? []).flatMap((p) => ['--import', p])
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/server.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: preload.length ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()))

@@ -137,7 +137,9 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     }
 
     action('assign', 'assign', ['assignee'], async (request, c, body) => {
-      const raw = s(body.assignee)
+      // The "assign to me" button shares the select's name, so a browser sends both (assignee=&assignee=me): the button wins.
+      const sent = Array.isArray(body.assignee) ? body.assignee : [body.assignee]
+      const raw = sent.includes('me') ? 'me' : s(sent[0])
       const target = raw === 'me' ? request.staff!.id : raw === '' ? null : /^\d+$/.test(raw) ? Number(raw) : -1
       await cases.assign(request.staff!, c.id, target)
     })

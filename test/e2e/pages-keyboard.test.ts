@@ -1,0 +1,127 @@
+import type { Page } from 'playwright-core'
+import t from 'tap'
+import { REQUEST_TYPES } from '../../src/intake/request-types.js'
+import { sv } from '../../src/i18n/sv.js'
+import { Axe, launchBrowser, newContext, screenshot, tabTo } from '../helpers/browser.js'
+import { mailTo, startPortal } from '../helpers/e2e.js'
+import { linkIn } from '../helpers/smtp.js'
+
+t.setTimeout(300_000)
+
+/** The focused element draws a visible focus indicator (WCAG 2.4.7). */
+async function focusVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const el = (globalThis as unknown as { document: { activeElement: Element | null } }).document.activeElement
+    if (!el) return false
+    const cs = getComputedStyle(el)
+    return (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none'
+  })
+}
+declare function getComputedStyle(el: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string }
+type Element = unknown
+
+t.test('every public and staff page passes axe (WCAG 2.1 A and AA), in both languages', async (t) => {
+  const portal = await startPortal(t)
+  const browser = await launchBrowser(t)
+  const axe = await Axe.open(t, browser, portal.url)
+  for (const lang of ['sv', 'en'] as const) {
+    const ctx = await newContext(browser, lang === 'sv' ? 'sv-SE' : 'en-GB')
+    const page = await ctx.newPage()
+    const publicPages = ['/', '/register', '/request', ...REQUEST_TYPES.map((type) => `/request/${type}`), '/no/such/page', '/verify/' + 'A'.repeat(43), '/status/' + 'B'.repeat(43), '/staff/login', '/staff/setup/' + 'C'.repeat(43)]
+    for (const path of publicPages) {
+      await page.goto(portal.url + path)
+      await axe.check(t, page, `${lang} ${path}`)
+    }
+    // Forms sent back with errors (empty and invalid), and a wrong sign-in.
+    await page.goto(portal.url + '/request/rectification')
+    await page.fill('#email', 'not an address')
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')])
+    t.ok(await page.$('.error-summary'), 'the error summary shows')
+    await screenshot(page, `pages-${lang}`, 'form-errors')
+    await axe.check(t, page, `${lang} request form with errors`)
+    await page.goto(portal.url + '/staff/login')
+    await page.fill('#email', 'nobody@xtractor.se')
+    await page.fill('#password', 'wrong password here')
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')])
+    await axe.check(t, page, `${lang} staff login with an error`)
+
+    // Staff pages, as an administrator (who sees every page).
+    await page.fill('#email', portal.staff.admin.email)
+    await page.fill('#password', portal.staff.admin.password)
+    await Promise.all([page.waitForURL(/\/staff(\?|$)/), page.click('main form button[type=submit]')])
+    if ((await page.getAttribute('html', 'lang')) !== lang) await Promise.all([page.waitForNavigation(), page.click('.lang-switch a')])
+    t.equal(await page.getAttribute('html', 'lang'), lang)
+    for (const path of ['/staff', '/staff?status=closed&sort=received', '/staff/cases/new', '/staff/account', '/staff/account/mfa', '/staff/admin/staff', '/staff/admin/templates', '/staff/reports', '/staff/deadlines', '/staff/cases/999999']) {
+      await page.goto(portal.url + path)
+      await screenshot(page, `pages-${lang}`, path.replace(/[^a-z0-9]+/gi, '-'))
+      await axe.check(t, page, `${lang} ${path}`)
+    }
+    // A staff form sent back with errors.
+    await page.goto(portal.url + '/staff/cases/new')
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')])
+    await axe.check(t, page, `${lang} new case form with errors`)
+    await ctx.close()
+  }
+})
+
+t.test('keyboard only: submit and confirm a request, then staff sign in and take the case', async (t) => {
+  const portal = await startPortal(t)
+  const browser = await launchBrowser(t)
+  const ctx = await newContext(browser, 'sv-SE')
+  const page = await ctx.newPage()
+  const email = 'keyboard@example.se'
+  const shot = (name: string) => screenshot(page, 'keyboard', name)
+
+  await page.goto(portal.url + '/')
+  await page.keyboard.press('Tab')
+  t.equal(await page.evaluate(() => (globalThis as any).document.activeElement.className), 'skip-link', 'the first Tab reaches the skip link')
+  t.ok(await focusVisible(page), 'the skip link shows focus')
+  await page.keyboard.press('Enter')
+  t.equal(await page.evaluate(() => (globalThis as any).document.activeElement.id), 'main', 'Enter on the skip link moves focus to the content')
+  // From the content, Tab to the access request link and follow it.
+  await tabTo(page, 'a[href^="/request/access"]')
+  t.ok(await focusVisible(page), 'links show focus')
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
+  t.match(new URL(page.url()).pathname, '/request/access')
+
+  await tabTo(page, '#email')
+  t.ok(await focusVisible(page), 'inputs show focus')
+  await page.keyboard.type(email)
+  await tabTo(page, '#name')
+  await page.keyboard.type('Tangent Bordsson')
+  await tabTo(page, '#details')
+  await page.keyboard.type('Skickad bara med tangentbordet.')
+  await tabTo(page, 'main form button[type=submit]')
+  t.ok(await focusVisible(page), 'the button shows focus')
+  await shot('form-focused-submit')
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
+  t.equal(await page.textContent('h1'), sv.inbox.title)
+
+  const link = linkIn((await mailTo(portal.smtp, email, /\/verify\//)).parsed.text, `${portal.url}/verify/`)
+  await page.goto(link)
+  await tabTo(page, 'main form button[type=submit]')
+  await shot('confirm-focused')
+  await Promise.all([page.waitForURL(/\/status\//), page.keyboard.press('Enter')])
+  const reference = (await page.textContent('dl.summary dd'))!.trim()
+  t.match(reference, /\d/, 'confirmed: the status page shows the reference')
+  await shot('status')
+
+  // Staff: sign in, open the case from the queue, assign it to themselves — keys only.
+  const staffCtx = await newContext(browser, 'sv-SE')
+  const staff = await staffCtx.newPage()
+  await staff.goto(portal.url + '/staff/login')
+  await tabTo(staff, '#email')
+  await staff.keyboard.type(portal.staff.handler.email)
+  await tabTo(staff, '#password')
+  await staff.keyboard.type(portal.staff.handler.password)
+  await Promise.all([staff.waitForURL(/\/staff(\?|$)/), staff.keyboard.press('Enter')])
+  t.ok(await staff.$('table.queue'), 'signed in: the queue shows')
+  await tabTo(staff, `table.queue a[href^="/staff/cases/"]`, 100)
+  await Promise.all([staff.waitForURL(/\/staff\/cases\/\d+$/), staff.keyboard.press('Enter')])
+  t.match(await staff.textContent('h1'), reference)
+  await tabTo(staff, '#assign-form button[value="me"]', 100)
+  t.ok(await focusVisible(staff), 'the secondary button shows focus')
+  await Promise.all([staff.waitForNavigation(), staff.keyboard.press('Enter')])
+  t.notOk(await staff.$('#assign-form button[value="me"]'), 'assigned to me')
+  await screenshot(staff, 'keyboard', 'staff-assigned')
+})

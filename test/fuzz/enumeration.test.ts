@@ -1,0 +1,130 @@
+import type { LightMyRequestResponse } from 'fastify'
+import type { Test as Tap } from 'tap'
+import t from 'tap'
+import { buildTestApp, csrfFrom, form, Jar, PUBLIC_URL } from '../helpers/app.js'
+import { openCase } from '../helpers/cases.js'
+import { linkIn } from '../helpers/smtp.js'
+import { createStaff } from '../helpers/staff.js'
+
+t.setTimeout(300_000)
+
+const URLENC = { 'content-type': 'application/x-www-form-urlencoded' }
+
+/** The response with per-request randomness (CSRF tokens, cookie values) taken out. */
+function shape(res: LightMyRequestResponse, typed: string) {
+  return {
+    status: res.statusCode,
+    // The form shows the typed address back; that is the attacker's own input.
+    body: res.body.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value="*"').split(typed).join('<typed address>'),
+    cookies: (res.cookies as Array<Record<string, unknown>>).map((c) => ({ ...c, value: '*' })),
+    location: res.headers.location ?? null,
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+/**
+ * Runs `attempt` for known and unknown addresses in turn (interleaved, so load on the machine
+ * hits both alike) and compares what an attacker can see: status, body, cookies, and time.
+ */
+async function compare(t: Tap, label: string, samples: number, attempt: (known: boolean, i: number) => Promise<[LightMyRequestResponse, string]>) {
+  const first: Record<string, ReturnType<typeof shape>> = {}
+  let i = 0
+  let mk = 0
+  let mu = 0
+  const tries: string[] = []
+  // A shared CI machine is noisy: a real difference shows in every one of three measurements,
+  // noise does not, so the timing check passes on the first measurement within 5 ms.
+  for (let round = 0; round < 3; round++) {
+    const times: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] }
+    // Two warm-up pairs on the first round: the first calls compile templates and hashers.
+    for (let j = round === 0 ? -2 : 0; j < samples; j++) {
+      for (const known of j % 2 === 0 ? [true, false] : [false, true]) {
+        const start = process.hrtime.bigint()
+        const [res, typed] = await attempt(known, i++)
+        const ms = Number(process.hrtime.bigint() - start) / 1e6
+        const k = known ? 'known' : 'unknown'
+        if (j >= 0) times[k].push(ms)
+        const s = shape(res, typed)
+        if (!first[k]) first[k] = s
+        else if (JSON.stringify(s) !== JSON.stringify(first[k])) t.same(s, first[k], `${label}: ${k} answers stay the same`)
+      }
+    }
+    ;[mk, mu] = [median(times.known), median(times.unknown)]
+    tries.push(`known ${mk.toFixed(1)} ms, unknown ${mu.toFixed(1)} ms`)
+    if (Math.abs(mk - mu) < 5) break
+  }
+  t.same(first.known, first.unknown, `${label}: same status, body and cookies for known and unknown addresses`)
+  t.ok(Math.abs(mk - mu) < 5, `${label}: median times within 5 ms (${tries.join('; then ')})`)
+  return { known: mk, unknown: mu }
+}
+
+t.test('no enumeration: known and unknown addresses look the same', async (t) => {
+  const h = await buildTestApp(t, { env: { LIMIT_IP_PER_HOUR: '100000', LIMIT_ADDRESS_PER_HOUR: '100000' } })
+  const { app, clock } = h
+  const known = await createStaff(app, { role: 'handler', email: 'known.staff@xtractor.se' })
+  const disabled = await createStaff(app, { role: 'handler', email: 'disabled.staff@xtractor.se' })
+  await app.db.updateTable('staff').set({ disabled: 1 }).where('id', '=', disabled.id).execute()
+  const requester = await openCase(h, { email: 'known.requester@example.se' })
+  const samples = Number(process.env.ENUM_SAMPLES ?? 11)
+
+  // Staff sign-in: a wrong password for a real account against an address nobody has.
+  const loginPage = await app.inject({ url: '/staff/login' })
+  const jar = new Jar()
+  jar.store(loginPage)
+  const csrf = csrfFrom(loginPage.body)
+  const login = async (email: string, i: number): Promise<[LightMyRequestResponse, string]> => {
+    // A new client address each time, and time moving on, so the throttle never steps in for either side.
+    clock.advance(3 * 60_000)
+    return [await app.inject({ method: 'POST', url: '/staff/login', headers: { ...URLENC, cookie: jar.header }, remoteAddress: `198.51.100.${i + 1}`, payload: form({ _csrf: csrf, email, password: 'not the password at all' }) }), email]
+  }
+  const staffTimes = await compare(t, 'staff sign-in', samples, (k, i) => login(k ? known.email : 'nobody.here@xtractor.se', i))
+  await compare(t, 'staff sign-in (disabled account)', samples, (k, i) => login(k ? disabled.email : 'nobody.else@xtractor.se', i + 100))
+
+  // Requests from the public: an address with a case, and one never seen.
+  const formPage = await app.inject({ url: '/request/access' })
+  const fjar = new Jar()
+  fjar.store(formPage)
+  const fcsrf = csrfFrom(formPage.body)
+  await compare(t, 'request form', samples, async (k, i) => {
+    const email = k ? requester.email : `never.seen.${i}@example.se`
+    return [await app.inject({ method: 'POST', url: '/request/access', headers: { ...URLENC, cookie: fjar.header }, payload: form({ _csrf: fcsrf, email, name: 'Same Name' }) }), email]
+  })
+  await compare(t, 'request API', samples, async (k, i) => {
+    const email = k ? requester.email : `never.seen.api.${i}@example.se`
+    return [await app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'erasure', email } }), email]
+  })
+  t.comment(`staff sign-in medians: known ${staffTimes.known.toFixed(1)} ms, unknown ${staffTimes.unknown.toFixed(1)} ms`)
+})
+
+t.test('one verification link used by 20 requests at once confirms exactly once', async (t) => {
+  const h = await buildTestApp(t, { env: { LIMIT_IP_PER_HOUR: '100000' } })
+  const { app, smtp } = h
+  for (const round of [1, 2, 3]) {
+    const email = `race${round}@example.se`
+    await app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'access', email, name: 'Race Person' } })
+    await h.flushMail()
+    const token = linkIn(smtp.to(email)[0].parsed.text, `${PUBLIC_URL}/verify/`).split('/').pop()!
+    const page = await app.inject({ url: `/verify/${token}` })
+    const jar = new Jar()
+    jar.store(page)
+    const csrf = csrfFrom(page.body)
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? app.inject({ method: 'POST', url: `/verify/${token}`, headers: { ...URLENC, cookie: jar.header }, payload: form({ _csrf: csrf }) })
+          : app.inject({ method: 'POST', url: '/api/v1/verify', payload: { token } }),
+      ),
+    )
+    const wins = results.filter((r) => r.statusCode === 303 || r.statusCode === 200)
+    t.equal(wins.length, 1, `round ${round}: exactly one confirmation`)
+    t.same([...new Set(results.filter((r) => !wins.includes(r)).map((r) => r.statusCode))], [410], 'the others hear the link was used')
+    const cases = await app.db.selectFrom('cases').select(['id']).where('email', '=', email).execute()
+    t.equal(cases.length, 1, 'one case')
+    await h.flushMail()
+    t.equal(smtp.to(email).length, 2, 'one verification and one receipt email')
+  }
+})

@@ -1,0 +1,85 @@
+import type { Test } from 'tap'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { projectRoot } from '../../src/paths.js'
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface Started {
+  child: ChildProcess
+  port: number
+  url: string
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * Runs `node --import tsx src/server.ts` as the real server does, with only the given environment
+ * (plus PATH, PORT and HOST), and waits for its "listening on" line or its exit. Killed in teardown.
+ */
+export async function startServer(t: Test | null, env: Record<string, string>, opts: { port?: number; preload?: string[] } = {}): Promise<Started> {
+  const port = opts.port ?? (await freePort())
+  // Preloaded modules (e.g. the load test's probe) get an IPC channel to talk to this process.
+  const preload = (opts.preload ?? []).flatMap((p) => ['--import', p])
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/server.ts'], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: preload.length ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  t?.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (/listening on/.test(out) || child.exitCode !== null || child.signalCode !== null) return resolve()
+      setTimeout(check, 25)
+    }
+    check()
+  })
+  return { child, port, url: `http://127.0.0.1:${port}`, output: () => out, exited }
+}
+
+export function httpGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => (body += c.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+/** Runs `bin/dsr-portal.js <argv>` with the given environment and stdin; resolves with its exit code and output. */
+export function runCli(argv: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'dsr-portal.js'), ...argv], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()))
+    child.stdin.end(stdin)
+    child.once('exit', (code) => resolve({ code, out }))
+  })
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))

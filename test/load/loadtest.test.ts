@@ -1,0 +1,54 @@
+import t from 'tap'
+import { runLoadtest } from '../../scripts/loadtest.js'
+
+/**
+ * The short version of `npm run loadtest -- --faults` that CI runs: 500 submissions over 50
+ * connections, 10 s of mixed traffic, an SMTP outage and 10 SIGKILLs during submissions.
+ * The full run (5,000 submissions, 3 minutes, 30 kills) is for a person to start by hand.
+ */
+t.setTimeout(600_000)
+
+t.test('load and faults, short version', async (t) => {
+  const lines: string[] = []
+  const r = await runLoadtest({
+    submissions: Number(process.env.LOAD_SUBMISSIONS ?? 500),
+    connections: 50,
+    mixedSeconds: Number(process.env.LOAD_SECONDS ?? 10),
+    faults: true,
+    kills: Number(process.env.LOAD_KILLS ?? 10),
+    log: (l) => void lines.push(l),
+  })
+  for (const l of lines) t.comment(l)
+
+  const s = r.submissions
+  t.equal(s.acknowledged + Object.values(s.otherStatus).reduce((a, b) => a + b, 0), s.sent, 'every submission answered')
+  t.equal(s.acknowledged, s.sent, 'every submission acknowledged with 202')
+  t.equal(s.missingRows, 0, 'every 202 has its row')
+  t.equal(s.status5xx, 0, 'no 5xx')
+  t.equal(s.errors, 0, 'no connection errors or timeouts')
+  t.ok(s.p99 > 0, `p99 reported: ${s.p99} ms`)
+
+  const m = r.mixed
+  t.ok(m.requests > 0, `mixed traffic: ${m.requests} requests, ${m.reqPerSec} req/s, p99 ${m.p99} ms`)
+  t.equal(m.status5xx, 0, 'no 5xx in mixed traffic')
+  t.equal(m.non2xx3xx, 0, 'every mixed request answered 2xx/3xx')
+  t.ok(m.rssEndMb > 0 && m.loopDelayMaxMs >= 0, `memory ${m.rssStartMb}→${m.rssEndMb} MB RSS, event-loop delay p99 ${m.loopDelayP99Ms} ms`)
+  t.equal(r.sqliteBusyInLogs, 0, 'no SQLITE_BUSY anywhere')
+
+  const o = r.smtpOutage!
+  t.equal(o.undelivered, 0, 'every email queued during the SMTP outage is delivered afterwards')
+  t.equal(o.distinctMessageIds, o.queuedDuringOutage, 'one Message-ID per email')
+  t.equal(o.duplicateDeliveries, 0, 'each delivered once')
+  // "As fast": within a generous bound, since CI machines are noisy; the figures are in the comments.
+  t.ok(o.pageP99DuringMs <= Math.max(o.pageP99BeforeMs * 3, o.pageP99BeforeMs + 250), `pages during the outage: p99 ${o.pageP99DuringMs} ms vs ${o.pageP99BeforeMs} ms before`)
+
+  const k = r.kills!
+  t.equal(k.rounds, Number(process.env.LOAD_KILLS ?? 10), 'killed with SIGKILL each round')
+  t.ok(k.acknowledged > 0, `${k.acknowledged} requests acknowledged across the kills`)
+  t.equal(k.missingRows, 0, 'every acknowledged request survived the kill')
+  t.equal(k.wrongOutboxRows, 0, 'each with exactly one outbox row')
+  t.equal(k.integrityFailures, 0, 'integrity_check ok after every kill')
+  t.ok(k.drainSeconds >= 0, `the outbox drained (${k.drainSeconds} s)`)
+  t.equal(k.undeliveredAfterDrain, 0, 'every acknowledged request got its email')
+  t.equal(k.distinctMessageIdsPerAddressViolations, 0, 'a resend after a kill keeps the Message-ID')
+})

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
-import { runMaintenance } from './maintenance.js'
+import { maintenanceIfDue } from './maintenance.js'
 
 interface Job {
   name: string
@@ -25,7 +25,7 @@ export class Scheduler {
 
   constructor(app: FastifyInstance, config: Config, now: () => Date) {
     this.jobs = [
-      { name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) },
+      { name: 'maintenance', everyMs: 3_600_000, run: () => maintenanceIfDue(app.db, config, now()) },
       // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
     ]

@@ -9,6 +9,7 @@ import {
   PostgresDialect,
   SqliteDialect,
   SqliteDriver,
+  sql,
   type DatabaseConnection,
   type Driver,
   type SqliteDatabase,
@@ -74,6 +75,17 @@ export function isPostgresUrl(databaseUrl: string): boolean {
 /** For the few places where the SQL must differ (locking, advisory locks, LIKE folding). */
 export function isPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/**
+ * Makes transactions about the same key take turns, until commit or rollback. SQLite needs
+ * nothing: BEGIN IMMEDIATE already gives one writer at a time. On PostgreSQL (READ COMMITTED,
+ * several instances) a transaction-scoped advisory lock on the key's hash does it, for
+ * check-then-insert steps that no unique constraint can guard.
+ */
+export async function serializeOn(trx: Executor, scope: string, key: string): Promise<void> {
+  if (!isPostgres(trx)) return
+  await sql`select pg_advisory_xact_lock(hashtext(${scope}), hashtext(${key}))`.execute(trx)
 }
 
 const INT8_OID = 20

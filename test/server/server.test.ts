@@ -1,71 +1,18 @@
-import type { Test } from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { projectRoot } from '../../src/paths.js'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-interface Started {
-  child: ChildProcess
-  port: number
-  output: () => string
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-async function startServer(t: Test, env: Record<string, string>): Promise<Started> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  // Waits for the line that says it is listening (or for the process to end).
-  await new Promise<void>((resolve) => {
-    const check = () => {
-      if (/listening on/.test(out) || child.exitCode !== null) return resolve()
-      setTimeout(check, 50)
-    }
-    check()
-  })
-  return { child, port, output: () => out, exited }
-}
-
-function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-    })
-      .on('error', reject)
-      .end()
-  })
-}
+import { testDatabaseUrl } from '../helpers/db.js'
+import { httpGet, startServer } from '../helpers/server.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 t.test('the server starts, answers /healthz, and finishes an in-flight request on SIGTERM', async (t) => {
   const dir = t.testdir()
-  const s = await startServer(t, { DATA_DIR: dir, LOG_LEVEL: 'warn', LIMIT_IP_PER_HOUR: '100' })
+  // The default file on SQLite; one schema for both starts with TEST_DATABASE_URL.
+  const DATABASE_URL = await testDatabaseUrl(t, join(dir, 'portal.db'))
+  const s = await startServer(t, { DATA_DIR: dir, DATABASE_URL, LOG_LEVEL: 'warn', LIMIT_IP_PER_HOUR: '100' })
   t.match(s.output(), `listening on http://localhost:${s.port}`)
   t.match(s.output(), 'Dev mailbox', 'says where email goes without SMTP_URL')
   const health = await httpGet(s.port, '/healthz')
@@ -104,7 +51,7 @@ t.test('the server starts, answers /healthz, and finishes an in-flight request o
   t.notMatch(s.output(), /inflight@example\.com|In Flight/, 'no personal data in the output')
 
   // The request was stored and its email is waiting in the outbox for the next start.
-  const again = await startServer(t, { DATA_DIR: dir, LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '50' })
+  const again = await startServer(t, { DATA_DIR: dir, DATABASE_URL, LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '50' })
   t.equal((await httpGet(again.port, '/healthz')).status, 200)
   for (let i = 0; i < 100 && !/\/verify\//.test(again.output()); i++) await sleep(50)
   t.match(again.output(), /\[dev mailbox\] +http:\/\/localhost:\d+\/verify\/[A-Za-z0-9_-]{43}/, 'the queued email goes out after the restart')

@@ -1,3 +1,19 @@
+/*
+ * Every migration runs on SQLite AND PostgreSQL (the suite runs both ways: TEST_DATABASE_URL).
+ * Portability rules:
+ *  - Schema builder only (db.schema...). No sql`` / raw SQL, no pragmas, no SQLite- or PG-only types.
+ *  - Column types: 'text' for every string (no varchar(N): SQLite ignores the length, PostgreSQL
+ *    enforces it, so a long value would be stored on one and a 500 on the other), 'integer' for
+ *    numbers and for booleans (0/1, `.defaultTo(0)`), timestamps as 'text' ISO-8601 UTC
+ *    (Date#toISOString), dates as 'text' YYYY-MM-DD. No 'boolean', 'timestamp', 'date', 'json',
+ *    'bigint' or 'real': the values would come back as different JS types from the two drivers.
+ *  - Auto ids: 'serial' primary key on PostgreSQL, 'integer' primaryKey().autoIncrement() on
+ *    SQLite (copy the withId() helper from 001; keep each migration self-contained).
+ *  - Names of tables, indexes and constraints are unique across the schema (PostgreSQL puts
+ *    indexes in the schema's namespace). SQLite cannot alterColumn or add a constraint to an
+ *    existing table: add a column (nullable or with a constant default) or build a new table.
+ *  - Defaults are constants only (.defaultTo(0), .defaultTo('sv')); no CURRENT_TIMESTAMP.
+ */
 import type { Migration } from 'kysely'
 import * as m001 from './001_public_requests.js'
 import * as m002 from './002_staff_and_cases.js'

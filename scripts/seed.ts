@@ -346,7 +346,7 @@ async function cli(argv: string[]): Promise<number> {
   const db = createDb(path)
   try {
     await migrateToLatest(db)
-    console.log(`Seeding ${cases} cases into ${path} ...`)
+    console.log(`Seeding ${cases} cases into ${path.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')} ...`)
     const res = await seedDatabase(db, { cases, staff: int('staff', 5), seed: int('seed', 1), batchSize: int('batch', 5000), log: (l) => console.log('  ' + l) })
     console.log(`Done: ${res.cases} cases, ${res.events} events, ${res.pauses} pauses, ${res.staffIds.length} handlers in ${(res.ms / 1000).toFixed(1)} s (${Math.round(res.cases / (res.ms / 1000))} cases/s)`)
     return 0

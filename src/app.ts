@@ -66,7 +66,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('config', config)
   fastify.decorate('clock', now)
 
-  await fastify.register(dbPlugin, { databaseUrl: config.databaseUrl })
+  await fastify.register(dbPlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize })
   await fastify.register(securityHeaders, { https })
   await fastify.register(cookie, { secret: config.sessionSecret })
   await fastify.register(formbody, { bodyLimit: config.bodyLimitBytes })

@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     }
     throw error
   }
-  const db = createDb(config.databaseUrl)
+  const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize })
   try {
     if (command.name !== 'migrate') await migrateToLatest(db)
     return await command.run({

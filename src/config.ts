@@ -8,8 +8,10 @@ export interface Config {
   port: number
   host: string
   publicUrl: string
-  /** A SQLite file path or ':memory:'. */
+  /** A SQLite file path, ':memory:', or a postgres:// / postgresql:// URL. */
   databaseUrl: string
+  /** PostgreSQL only: the most connections one instance opens. */
+  databasePoolSize: number
   dataDir: string
   /** Unset: the dev mailbox (files under mailDir, links printed to the console). */
   smtpUrl: string | null
@@ -95,6 +97,23 @@ function url(name: string, raw: string, protocols: string[]): string {
   return raw
 }
 
+/** Checked here so a typo stops the start with the variable named; the URL's password is never echoed. */
+function postgresUrl(raw: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL')
+  }
+  if (!parsed.hostname && !parsed.searchParams.get('host')) {
+    throw new ConfigError('DATABASE_URL', 'must name the PostgreSQL host, e.g. postgres://user:password@db.example.se:5432/dsr')
+  }
+  if (parsed.pathname.replace(/^\//, '') === '') {
+    throw new ConfigError('DATABASE_URL', 'must name the database, e.g. postgres://user:password@db.example.se:5432/dsr')
+  }
+  return raw
+}
+
 const EMAIL = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/
 
 function email(env: Env, name: string): string | undefined {
@@ -140,8 +159,9 @@ export function loadConfig(env: Env = process.env): Config {
   const rawDb = str(env, 'DATABASE_URL') ?? join(dataDir, 'portal.db')
   let databaseUrl: string
   if (rawDb === ':memory:') databaseUrl = rawDb
+  else if (/^postgres(ql)?:\/\//i.test(rawDb)) databaseUrl = postgresUrl(rawDb)
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rawDb)) {
-    throw new ConfigError('DATABASE_URL', 'must be a SQLite file path or :memory: (PostgreSQL support comes later)')
+    throw new ConfigError('DATABASE_URL', 'must be a SQLite file path, :memory:, or a postgres:// URL')
   } else databaseUrl = resolve(rawDb.replace(/^sqlite:/, ''))
 
   const rawSmtp = str(env, 'SMTP_URL')
@@ -192,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     publicUrl,
     databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     dataDir,
     smtpUrl,
     mailDir: resolve(str(env, 'MAIL_DIR') ?? join(dataDir, 'mail')),

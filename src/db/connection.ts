@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDb from 'better-sqlite3'
+import pg from 'pg'
 import {
   CompiledQuery,
   Kysely,
+  PostgresAdapter,
+  PostgresDialect,
   SqliteDialect,
   SqliteDriver,
+  sql,
   type DatabaseConnection,
   type Driver,
   type SqliteDatabase,
@@ -64,7 +68,50 @@ export function openSqlite(path: string): SqliteDb.Database {
   return raw
 }
 
-export function createDb(databaseUrl: string): Db {
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl)
+}
+
+/** For the few places where the SQL must differ (locking, advisory locks, LIKE folding). */
+export function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/**
+ * Makes transactions about the same key take turns, until commit or rollback. SQLite needs
+ * nothing: BEGIN IMMEDIATE already gives one writer at a time. On PostgreSQL (READ COMMITTED,
+ * several instances) a transaction-scoped advisory lock on the key's hash does it, for
+ * check-then-insert steps that no unique constraint can guard.
+ */
+export async function serializeOn(trx: Executor, scope: string, key: string): Promise<void> {
+  if (!isPostgres(trx)) return
+  await sql`select pg_advisory_xact_lock(hashtext(${scope}), hashtext(${key}))`.execute(trx)
+}
+
+const INT8_OID = 20
+
+/**
+ * pg returns bigint (COUNT(*), SUM of integers) as strings to be safe past 2^53; our counts and
+ * ids stay far below that, and reading them as numbers makes rows identical to SQLite's.
+ * Set per pool, not on pg's global parsers, so nothing else in the process is affected.
+ */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+}
+
+export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, types: pgTypes })
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it and the next query reports any real outage.
+  pool.on('error', () => {})
+  return pool
+}
+
+export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}): Db {
+  if (isPostgresUrl(databaseUrl)) {
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(databaseUrl, opts.poolSize) }) })
+  }
   const raw = openSqlite(databaseUrl)
   return new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }),

@@ -14,8 +14,8 @@ declare module 'fastify' {
 }
 
 export default fp(
-  async function dbPlugin(app, opts: { databaseUrl: string; migrate?: boolean }) {
-    const db = createDb(opts.databaseUrl)
+  async function dbPlugin(app, opts: { databaseUrl: string; poolSize?: number; migrate?: boolean }) {
+    const db = createDb(opts.databaseUrl, { poolSize: opts.poolSize })
     if (opts.migrate !== false) await migrateToLatest(db)
     app.decorate('db', db)
     // PostgreSQL commits concurrently on its own; grouping is for SQLite's single writer.

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js'
-import type { Db } from '../db/connection.js'
+import { serializeOn, type Db } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { isImmediate } from '../deadlines/case-rules.js'
 import { computeCaseDeadline } from '../deadlines/due-date.js'
@@ -88,6 +88,8 @@ export class IntakeService {
     const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
 
     const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {
+      // Two instances taking the same address at once must not both pass its limit or both add a pending request.
+      await serializeOn(trx, 'submit-address', addressKey)
       const fromIp = await countRecent(trx, 'submit_ip', ipKey, hourAgo, config.limitIpPerHour)
       if (fromIp >= config.limitIpPerHour) return 'limited_ip'
       await recordEvent(trx, 'submit_ip', ipKey, atIso)

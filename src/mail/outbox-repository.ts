@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Executor } from '../db/connection.js'
+import { isPostgres, type Executor } from '../db/connection.js'
 import type { OutboxRow } from '../db/schema.js'
 import { seal, type SealKey } from './seal.js'
 
@@ -50,12 +50,17 @@ export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { f
 /**
  * Takes up to `limit` due rows and leases them; a row whose lease ran out (a crash mid-send)
  * is due again and goes out with the same Message-ID, so receivers can tell it is the same email.
+ *
+ * Several instances on one PostgreSQL database: FOR UPDATE SKIP LOCKED makes each instance take
+ * rows no other claim is holding, so two never lease the same row and neither waits for the other.
+ * SQLite has one writer at a time (BEGIN IMMEDIATE), which serialises claims by itself.
  */
 export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
   const nowIso = now.toISOString()
   const until = new Date(now.getTime() + leaseMs).toISOString()
+  const postgres = isPostgres(db)
   return db.transaction().execute(async (trx) => {
-    const due = await trx
+    let pick = trx
       .selectFrom('outbox')
       .select('id')
       .where((eb) =>
@@ -66,7 +71,8 @@ export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: 
       )
       .orderBy('id')
       .limit(limit)
-      .execute()
+    if (postgres) pick = pick.forUpdate().skipLocked()
+    const due = await pick.execute()
     if (due.length === 0) return []
     const ids = due.map((r) => r.id)
     await trx.updateTable('outbox').set({ status: 'sending', locked_until: until }).where('id', 'in', ids).execute()

@@ -1,15 +1,30 @@
 import type { Config } from '../config.js'
-import type { Db } from '../db/connection.js'
+import type { Db, Executor } from '../db/connection.js'
 import { purgeMinimisedMail } from '../cases/minimise.js'
 import { purgeUnverified } from '../intake/repository.js'
 import { purgeRateEvents } from '../security/rate-limit.js'
+import { claimPeriod, finishPeriod } from './job-runs.js'
 
 const DAY = 86_400_000
 
 /** Purges unconfirmed submissions after the configured days, and rate-limit counts older than a day. */
-export async function runMaintenance(db: Db, config: Config, now: Date) {
+export async function runMaintenance(db: Executor, config: Config, now: Date) {
   const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString())
   const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - DAY).toISOString())
   const minimisedMailPurged = await purgeMinimisedMail(db)
   return { unverifiedPurged, rateEventsPurged, minimisedMailPurged }
+}
+
+/**
+ * The scheduler's hourly run: the hour's job_runs row is claimed in the same transaction, so with
+ * several instances on one database only one of them purges each hour (the CLI's `purge` runs at once).
+ */
+export async function maintenanceIfDue(db: Db, config: Config, now: Date) {
+  const hour = now.toISOString().slice(0, 13)
+  return db.transaction().execute(async (trx) => {
+    if (!(await claimPeriod(trx, 'maintenance', hour, now.toISOString()))) return { period: hour, ran: false }
+    const result = await runMaintenance(trx, config, now)
+    await finishPeriod(trx, 'maintenance', hour, now.toISOString(), result)
+    return { period: hour, ran: true, ...result }
+  })
 }

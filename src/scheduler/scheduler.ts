@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
 import { packageRetention } from '../access/retention-job.js'
 import { runEscalation } from '../routing/escalation.js'
-import { runMaintenance } from './maintenance.js'
+import { maintenanceIfDue } from './maintenance.js'
 import { retentionIfDue } from '../registers/retention-job.js'
 
 interface Job {
@@ -28,7 +28,7 @@ export class Scheduler {
 
   constructor(app: FastifyInstance, config: Config, now: () => Date) {
     this.jobs = [
-      { name: 'maintenance', everyMs: 3_600_000, run: () => runMaintenance(app.db, config, now()) },
+      { name: 'maintenance', everyMs: 3_600_000, run: () => maintenanceIfDue(app.db, config, now()) },
       // Checked often, run once a day: the day's job_runs row decides, whichever instance gets there first.
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
       { name: 'retention', everyMs: 15 * 60_000, run: () => retentionIfDue(app.db, config, now()) },

@@ -1,4 +1,4 @@
-// Child process for test/audit/log.test.ts: appends N audit entries (all at once) to the SQLite file given.
+// Child process for test/audit/log.test.ts: appends N audit entries (all at once) to the database given (SQLite file or postgres:// URL).
 import { appendAudit } from '../../src/audit/log.js'
 import { createDb } from '../../src/db/connection.js'
 

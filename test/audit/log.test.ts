@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import SqliteDb from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { appendAudit, canonicalJson, computeAuditHash, GENESIS_HASH, listAudit, type AuditEntryInput } from '../../src/audit/log.js'
 import { verifyAuditChain } from '../../src/audit/verify.js'
@@ -11,13 +10,10 @@ import { main } from '../../src/cli.js'
 import { createDb, type Db } from '../../src/db/connection.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { sql } from 'kysely'
+import { testDatabaseUrl, testDb } from '../helpers/db.js'
 
-async function memoryDb(t: Test): Promise<Db> {
-  const db = createDb(':memory:')
-  await migrateToLatest(db)
-  t.teardown(() => db.destroy())
-  return db
-}
+/** SQLite :memory:, or a fresh PostgreSQL schema when TEST_DATABASE_URL is set. */
+const memoryDb = (t: Test): Promise<Db> => testDb(t)
 
 function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'dsr-audit-'))
@@ -147,8 +143,9 @@ t.test('200 parallel appends on one connection give one intact chain', async (t)
   t.equal(Number(distinctPrev.n), 200, 'no two entries claim the same predecessor (no fork)')
 })
 
-t.test('appends from three processes at once on one file (server + CLI) stay one chain', async (t) => {
-  const file = join(tempDir(t), 'audit.db')
+// On PostgreSQL this is three processes on one schema: the advisory lock in appendIn keeps one chain.
+t.test('appends from three processes at once on one database (server + CLI) stay one chain', async (t) => {
+  const file = await testDatabaseUrl(t, join(tempDir(t), 'audit.db'))
   const db = createDb(file)
   await migrateToLatest(db)
   t.teardown(() => db.destroy())
@@ -220,7 +217,7 @@ t.test('listAudit pages newest first, per case or all', async (t) => {
 })
 
 t.test('CLI: dsr-portal audit verify', async (t) => {
-  const file = join(tempDir(t), 'cli.db')
+  const file = await testDatabaseUrl(t, join(tempDir(t), 'cli.db'))
   const env = { DATABASE_URL: file, NODE_ENV: 'test' }
   const run = async () => {
     const out: string[] = []
@@ -241,9 +238,9 @@ t.test('CLI: dsr-portal audit verify', async (t) => {
   t.match(ok.out, /^Audit chain intact: 3 entries$/m)
   t.match(ok.out, /^Head hash: [0-9a-f]{64}$/m)
 
-  const raw = new SqliteDb(file)
-  raw.prepare("update audit_log set data = '{}' where id = 2").run()
-  raw.close()
+  const raw = createDb(file)
+  await raw.updateTable('audit_log').set({ data: '{}' }).where('id', '=', 2).execute()
+  await raw.destroy()
   const broken = await run()
   t.equal(broken.code, 1)
   t.match(broken.out, /^Audit chain BROKEN at entry #2: hash does not match/m)

@@ -8,16 +8,14 @@ import { seedDatabase } from '../../scripts/seed.js'
 import { verifyAuditChain } from '../../src/audit/verify.js'
 import { insertCase } from '../../src/cases/repository.js'
 import { createDb } from '../../src/db/connection.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
 import { isImmediate } from '../../src/deadlines/case-rules.js'
 import { computeCaseDeadline } from '../../src/deadlines/due-date.js'
+import { testDatabaseUrl, testDb } from '../helpers/db.js'
 
 const NOW = new Date('2026-11-25T10:00:00.000Z')
 
 t.test('seeded cases are consistent with the portal’s own rules', async (t) => {
-  const db = createDb(':memory:')
-  t.teardown(() => db.destroy())
-  await migrateToLatest(db)
+  const db = await testDb(t)
   const res = await seedDatabase(db, { cases: 1500, staff: 4, now: NOW, seed: 3, batchSize: 400 })
   t.equal(res.cases, 1500)
   t.equal(res.staffIds.length, 4)
@@ -85,12 +83,9 @@ t.test('seeded cases are consistent with the portal’s own rules', async (t) =>
 
 t.test('the same seed gives the same data', async (t) => {
   const snapshot = async () => {
-    const db = createDb(':memory:')
-    await migrateToLatest(db)
+    const db = await testDb(t)
     await seedDatabase(db, { cases: 200, staff: 2, now: NOW, seed: 11 })
-    const rows = await db.selectFrom('cases').select(['reference', 'email', 'status', 'due_date', 'type']).orderBy('id').execute()
-    await db.destroy()
-    return rows
+    return db.selectFrom('cases').select(['reference', 'email', 'status', 'due_date', 'type']).orderBy('id').execute()
   }
   t.same(await snapshot(), await snapshot())
 })
@@ -98,7 +93,7 @@ t.test('the same seed gives the same data', async (t) => {
 t.test('npm run seed -- --cases N --db PATH', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dsr-seed-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'seed.db')
+  const file = await testDatabaseUrl(t, join(dir, 'seed.db'))
   const script = fileURLToPath(new URL('../../scripts/seed.ts', import.meta.url))
   const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--cases', '120', '--staff', '2', '--db', file], { encoding: 'utf8' })
   t.equal(run.status, 0, run.stderr)

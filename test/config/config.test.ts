@@ -109,7 +109,11 @@ t.test('every bad value is refused with the variable named', async (t) => {
     ['PUBLIC_URL', 'ftp://x.se'],
     ['PUBLIC_URL', 'https://x.se/?a=1'],
     ['PUBLIC_URL', 'https://user:pw@x.se'],
-    ['DATABASE_URL', 'postgres://db/portal'],
+    ['DATABASE_URL', 'mysql://db/portal'],
+    ['DATABASE_URL', 'postgres://db.example.se'],
+    ['DATABASE_URL', 'postgres:///portal'],
+    ['DATABASE_URL', 'postgres://[broken/portal'],
+    ['DATABASE_POOL_SIZE', '0'],
     ['SMTP_URL', 'http://mail.example.se'],
     ['SMTP_URL', 'smtp//broken'],
     ['MAIL_FROM', 'not an address'],
@@ -138,6 +142,25 @@ t.test('every bad value is refused with the variable named', async (t) => {
     loadConfig({ NODE_ENV: 'test', SMTP_URL: 'smtp//user:Secret-Password@x' })
   } catch (error) {
     t.notMatch((error as Error).message, 'Secret-Password', 'a password in SMTP_URL is not echoed')
+  }
+})
+
+t.test('DATABASE_URL takes a postgres:// or postgresql:// URL as given', async (t) => {
+  for (const url of [
+    'postgres://dsr:pw@db.example.se:5432/dsr',
+    'postgresql://dsr@10.0.0.5/dsr?sslmode=require',
+    'postgres:///dsr?host=/var/run/postgresql',
+  ]) {
+    t.equal(loadConfig({ NODE_ENV: 'test', DATABASE_URL: url }).databaseUrl, url)
+  }
+  t.equal(loadConfig({ NODE_ENV: 'test' }).databasePoolSize, 10)
+  t.equal(loadConfig({ NODE_ENV: 'test', DATABASE_POOL_SIZE: '25' }).databasePoolSize, 25)
+  try {
+    loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://dsr:Secret-Password@db.example.se' })
+    t.fail('a URL without a database is refused')
+  } catch (error) {
+    t.match((error as Error).message, 'DATABASE_URL')
+    t.notMatch((error as Error).message, 'Secret-Password', 'the password is not echoed')
   }
 })
 

@@ -3,6 +3,7 @@ import type { Test } from 'tap'
 import app, { type AppOptions } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { fastifyOptions } from '../../src/fastify-options.js'
+import { testDatabaseUrl } from './db.js'
 import { TestSmtp } from './smtp.js'
 
 export const PUBLIC_URL = 'https://portal.test'
@@ -36,7 +37,8 @@ export interface TestApp {
 }
 
 /**
- * Builds the app as the server does, on an in-memory database, sending mail to a real SMTP
+ * Builds the app as the server does, on an in-memory database (a fresh PostgreSQL schema when
+ * TEST_DATABASE_URL is set; a DATABASE_URL file in env maps to one schema per name, see db.ts), sending mail to a real SMTP
  * server started for the test; both are closed in the test's teardown.
  */
 export async function buildTestApp(
@@ -52,15 +54,17 @@ export async function buildTestApp(
     logStream?: { write(line: string): void }
   } = {},
 ): Promise<TestApp> {
+  // Before the teardown below is registered, so the schema is dropped after the app has closed.
+  const databaseUrl = await testDatabaseUrl(t, opts.env?.DATABASE_URL ?? ':memory:')
   const smtp = await new TestSmtp().start()
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: ':memory:',
     PUBLIC_URL,
     SMTP_URL: smtp.url,
     MAIL_FROM: 'Xtractor Interactive AB <dsr@xtractor.se>',
     LIMIT_IP_PER_HOUR: '1000',
     ...opts.env,
+    DATABASE_URL: databaseUrl,
   })
   const clock = opts.clock ?? testClock()
   const options = fastifyOptions(config)

@@ -5,6 +5,7 @@ import t from 'tap'
 import { main } from '../../src/cli.js'
 import { runMaintenance } from '../../src/scheduler/maintenance.js'
 import { buildTestApp, Jar, PUBLIC_URL, submitForm, testClock, type TestApp } from '../helpers/app.js'
+import { tableNames, testDatabaseUrl } from '../helpers/db.js'
 import { linkIn } from '../helpers/smtp.js'
 
 const HOUR = 3_600_000
@@ -13,9 +14,8 @@ const SECRET = 'a-fixed-test-secret-that-is-long-enough-0123456789'
 
 /** Everything the database holds, as text, to search it. */
 async function dumpDb(app: FastifyInstance): Promise<string> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(app.db)
   const parts: string[] = []
-  for (const { name } of tables.rows) {
+  for (const name of await tableNames(app.db)) {
     const rows = await sql`select * from ${sql.table(name)}`.execute(app.db)
     parts.push(name + ':' + JSON.stringify(rows.rows))
   }
@@ -273,7 +273,7 @@ t.test('unverified submissions are purged after the retention period', async (t)
 
 t.test('`dsr-portal maintenance run` purges too', async (t) => {
   const dir = t.testdir()
-  const env = { NODE_ENV: 'test', DATABASE_URL: join(dir, 'portal.db'), SESSION_SECRET: SECRET }
+  const env = { NODE_ENV: 'test', DATABASE_URL: await testDatabaseUrl(t, join(dir, 'portal.db')), SESSION_SECRET: SECRET }
   const clock = testClock()
   const h = await buildTestApp(t, { env, clock })
   await submitForm(h.app, new Jar(), '/request/access', { email: 'cli@example.com' })

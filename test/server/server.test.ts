@@ -3,12 +3,15 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import t from 'tap'
 import { projectRoot } from '../../src/paths.js'
+import { testDatabaseUrl } from '../helpers/db.js'
 import { httpGet, sleep, startServer } from '../helpers/server.js'
 
 
 t.test('the server starts, answers /healthz, and finishes an in-flight request on SIGTERM', async (t) => {
   const dir = t.testdir()
-  const s = await startServer(t, { DATA_DIR: dir, LOG_LEVEL: 'warn', LIMIT_IP_PER_HOUR: '100' })
+  // The default file on SQLite; one schema for both starts with TEST_DATABASE_URL.
+  const DATABASE_URL = await testDatabaseUrl(t, join(dir, 'portal.db'))
+  const s = await startServer(t, { DATA_DIR: dir, DATABASE_URL, LOG_LEVEL: 'warn', LIMIT_IP_PER_HOUR: '100' })
   t.match(s.output(), `listening on http://localhost:${s.port}`)
   t.match(s.output(), 'Dev mailbox', 'says where email goes without SMTP_URL')
   const health = await httpGet(s.port, '/healthz')
@@ -47,7 +50,7 @@ t.test('the server starts, answers /healthz, and finishes an in-flight request o
   t.notMatch(s.output(), /inflight@example\.com|In Flight/, 'no personal data in the output')
 
   // The request was stored and its email is waiting in the outbox for the next start.
-  const again = await startServer(t, { DATA_DIR: dir, LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '50' })
+  const again = await startServer(t, { DATA_DIR: dir, DATABASE_URL, LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '50' })
   t.equal((await httpGet(again.port, '/healthz')).status, 200)
   for (let i = 0; i < 100 && !/\/verify\//.test(again.output()); i++) await sleep(50)
   t.match(again.output(), /\[dev mailbox\] +http:\/\/localhost:\d+\/verify\/[A-Za-z0-9_-]{43}/, 'the queued email goes out after the restart')

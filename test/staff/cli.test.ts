@@ -4,14 +4,16 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { main } from '../../src/cli.js'
 import { buildTestApp, Jar, PUBLIC_URL } from '../helpers/app.js'
+import { testDatabaseUrl } from '../helpers/db.js'
 import { loginAs } from '../helpers/staff.js'
 
 const SECRET = 'cli-test-session-secret-0123456789abcdef'
 
-function tempDb(t: Test): string {
+/** A SQLite file, or one PostgreSQL schema shared by the CLI runs and the app (TEST_DATABASE_URL). */
+async function tempDb(t: Test): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'dsr-staff-cli-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return join(dir, 'portal.db')
+  return testDatabaseUrl(t, join(dir, 'portal.db'))
 }
 
 /** Runs the CLI as `dsr-portal …` would, capturing its output. */
@@ -32,7 +34,7 @@ const PW = 'blåbärssoppa vid vasaloppet'
 const PW2 = 'kanelbullar och kardemumma'
 
 t.test('staff add, list, passwd, disable and tokens from the command line, then sign in', async (t) => {
-  const db = tempDb(t)
+  const db = await tempDb(t)
 
   const add = await cli(db, ['staff', 'add', '--email', 'Anna.Admin@Xtractor.se', '--name', 'Anna Admin', '--role', 'admin'], PW + '\n')
   t.equal(add.code, 0, add.err.join('\n'))
@@ -129,7 +131,7 @@ t.test('staff add, list, passwd, disable and tokens from the command line, then 
 })
 
 t.test('unknown and incomplete commands fail with a non-zero exit code', async (t) => {
-  const db = tempDb(t)
+  const db = await tempDb(t)
   t.equal((await cli(db, ['staff', 'disable'])).code, 2)
   t.equal((await cli(db, ['staff', 'disable', '--email', 'nobody@xtractor.se'])).code, 1)
   t.equal((await cli(db, ['token', 'revoke', '--email', 'nobody@xtractor.se'])).code, 1)

@@ -26,8 +26,8 @@ function parseCursor(raw: string): { createdAt: string; email: string } | null {
 
 /** /api/v1/subscribers and /api/v1/suppressions, for the company's mailing tool (bearer token). */
 export async function registerApiRoutes(app: FastifyInstance) {
-  const viewer = { preHandler: app.requireStaff('viewer') }
-  const handler = { preHandler: app.requireStaff('handler') }
+  const viewer = { preValidation: app.requireStaff('viewer') }
+  const handler = { preValidation: app.requireStaff('handler') }
 
   app.post<{ Body: { email: string; name?: string | null; phone?: string | null; source?: string | null } }>(
     '/api/v1/subscribers',

@@ -63,8 +63,8 @@ function apiLang(request: FastifyRequest): Lang {
 export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
   const { admin } = deps
   return async function routes(app: FastifyInstance) {
-    const viewer = { preHandler: app.requireStaff('viewer') }
-    const adminOnly = { preHandler: app.requireStaff('admin') }
+    const viewer = { preValidation: app.requireStaff('viewer') }
+    const adminOnly = { preValidation: app.requireStaff('admin') }
 
     function fail(reply: FastifyReply, request: FastifyRequest, error: unknown) {
       if (!(error instanceof RoutingError)) throw error

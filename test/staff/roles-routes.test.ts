@@ -36,6 +36,38 @@ const HTML: Entry[] = [
   { method: 'POST', path: '/staff/admin/templates', min: 'admin' },
   { method: 'GET', path: '/staff/reports', min: 'viewer' },
   { method: 'GET', path: '/staff/deadlines', min: 'viewer' },
+  // Registers (issue 5)
+  { method: 'GET', path: '/staff/registers', min: 'viewer' },
+  { method: 'POST', path: '/staff/registers/import', min: 'admin' },
+  { method: 'POST', path: '/staff/registers/candidates/:id/cv', min: 'handler' },
+  { method: 'GET', path: '/staff/registers/candidates/:id/cv', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/recipients', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/rectification', min: 'handler' },
+  // Access packages (issue 6)
+  { method: 'GET', path: '/staff/cases/:id/package', min: 'viewer' },
+  { method: 'POST', path: '/staff/cases/:id/package/compile', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/files/:fileId/delete', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/cover-letter', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/review', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/send', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/files', min: 'handler' },
+  { method: 'GET', path: '/staff/cases/:id/package/preview', min: 'handler' },
+  // Routing, processor cases, questions (issue 9)
+  { method: 'POST', path: '/staff/cases/:id/client', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/forward', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/answer', min: 'handler' },
+  { method: 'GET', path: '/staff/admin/routing', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/routing', min: 'admin' },
+  { method: 'GET', path: '/staff/admin/routing/:id', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/routing/:id', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/routing/:id/move', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/routing/:id/delete', min: 'admin' },
+  { method: 'GET', path: '/staff/admin/teams', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/teams', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/teams/:id', min: 'admin' },
+  { method: 'GET', path: '/staff/routing/test', min: 'viewer' },
+  { method: 'GET', path: '/staff/escalation', min: 'viewer' },
+  { method: 'POST', path: '/staff/escalation/run', min: 'admin' },
 ]
 
 const API: Entry[] = [
@@ -49,6 +81,29 @@ const API: Entry[] = [
   { method: 'POST', path: '/api/v1/cases/:id/messages', min: 'handler' },
   { method: 'POST', path: '/api/v1/cases/:id/extend', min: 'handler' },
   { method: 'GET', path: '/api/v1/deadlines', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/subscribers', min: 'handler' },
+  { method: 'GET', path: '/api/v1/subscribers/:id', min: 'viewer' },
+  { method: 'GET', path: '/api/v1/suppressions', min: 'viewer' },
+  { method: 'GET', path: '/api/v1/cases/:id/package', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/compile', min: 'handler' },
+  { method: 'PUT', path: '/api/v1/cases/:id/package/cover-letter', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/review', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/send', min: 'handler' },
+  { method: 'DELETE', path: '/api/v1/cases/:id/package/files/:fileId', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/files', min: 'handler' },
+  { method: 'GET', path: '/api/v1/cases/:id/package/preview', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/client', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/forward', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/answer', min: 'handler' },
+  { method: 'GET', path: '/api/v1/teams', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/teams', min: 'admin' },
+  { method: 'PUT', path: '/api/v1/teams/:id', min: 'admin' },
+  { method: 'GET', path: '/api/v1/routing-rules', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/routing-rules', min: 'admin' },
+  { method: 'PUT', path: '/api/v1/routing-rules/:id', min: 'admin' },
+  { method: 'DELETE', path: '/api/v1/routing-rules/:id', min: 'admin' },
+  { method: 'PUT', path: '/api/v1/routing-rules', min: 'admin' },
+  { method: 'POST', path: '/api/v1/routing-rules/test', min: 'viewer' },
 ]
 
 /** Routes anyone may reach: sign-in, first-admin setup, and the public request API. */
@@ -63,6 +118,8 @@ const PUBLIC = new Set([
   'POST /api/v1/requests',
   'POST /api/v1/verify',
 ])
+
+const MULTIPART = new Set(['/staff/registers/import', '/staff/registers/candidates/:id/cv', '/staff/cases/:id/package/files'])
 
 const ROLES: Role[] = ['viewer', 'handler', 'admin']
 const below = (min: Role) => ROLES.slice(0, ROLES.indexOf(min))
@@ -106,7 +163,7 @@ t.test('roles × routes', async (t) => {
   }
 
   async function html(e: Entry, jar: Jar | null) {
-    const url = fill(e.path)
+    const url = fill(e.path).replace(':fileId', '1')
     if (e.method === 'GET') return app.inject({ url, headers: jar ? { cookie: jar.header } : {} })
     // A real form token from the member's own session, so only the role decides.
     let csrf = 'x'
@@ -115,11 +172,17 @@ t.test('roles × routes', async (t) => {
       jar.store(page)
       csrf = csrfFrom(page.body)
     }
+    // Upload forms are multipart: the token travels as a part of the body.
+    const multipart = MULTIPART.has(e.path)
+    const boundary = 'roles-routes-boundary'
     return app.inject({
       method: e.method,
       url,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(jar ? { cookie: jar.header } : {}) },
-      payload: form({ _csrf: csrf }),
+      headers: {
+        'content-type': multipart ? `multipart/form-data; boundary=${boundary}` : 'application/x-www-form-urlencoded',
+        ...(jar ? { cookie: jar.header } : {}),
+      },
+      payload: multipart ? `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}--\r\n` : form({ _csrf: csrf }),
     })
   }
 
@@ -148,9 +211,9 @@ t.test('roles × routes', async (t) => {
     const send = (token: string | null) =>
       app.inject({
         method: e.method,
-        url: fill(e.path),
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(e.method === 'GET' ? {} : { 'content-type': 'application/json' }) },
-        ...(e.method === 'GET' ? {} : { payload: '{}' }),
+        url: fill(e.path).replace(':fileId', '1'),
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(e.method === 'GET' || e.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+        ...(e.method === 'GET' || e.method === 'DELETE' ? {} : { payload: '{}' }),
       })
     const anon = await send(null)
     t.equal(anon.statusCode, 401, `${label}: no token → 401`)

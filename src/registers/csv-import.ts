@@ -49,7 +49,8 @@ function parseDate(raw: string): Date | null {
   if (!DATE.test(v)) return null
   const d = new Date(v.length === 10 ? v + 'T00:00:00Z' : v.replace(' ', 'T'))
   if (Number.isNaN(d.getTime())) return null
-  if (v.length >= 10 && d.toISOString().slice(0, 10) !== v.slice(0, 10) && v.length === 10) return null
+  // new Date('2026-02-30') rolls over to March; a date-only value must come back as itself.
+  if (v.length === 10 && d.toISOString().slice(0, 10) !== v) return null
   return d
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
+import { purgeMinimisedMail } from '../cases/minimise.js'
 import { runEscalation } from '../routing/escalation.js'
 import { runMaintenance } from './maintenance.js'
 
@@ -31,6 +32,8 @@ export class Scheduler {
       { name: 'reminders', everyMs: 15 * 60_000, run: () => remindersIfDue(app, config, now()) },
       // Neglected cases go to the data-protection team; each quarter-hour runs once (job_runs), each case escalates once.
       { name: 'escalation', everyMs: 15 * 60_000, run: () => runEscalation(app.db, now(), config.escalateUnassignedHours) },
+      // Answers to questions whose case was minimised leave the outbox once sent.
+      { name: 'minimised-mail', everyMs: 3_600_000, run: () => purgeMinimisedMail(app.db) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

@@ -270,6 +270,20 @@ export class CaseService {
     })
   }
 
+  /** Moves the case to another team's queue (a correction of the routing); the assignee stays. */
+  async moveToTeam(actor: Actor, caseId: number, teamId: number): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst()
+      if (!team) throw new CaseError('unknown_team', 400, { sv: 'Teamet finns inte.', en: 'The team does not exist.' })
+      const iso = at.toISOString()
+      await trx.updateTable('cases').set({ team_id: team.id, updated_at: iso }).where('id', '=', caseId).execute()
+      await addCaseEvent(trx, { caseId, kind: 'team_changed', actor: { type: 'staff', id: actor.id }, data: { from: c.team_id, to: team.id, team: team.name }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.team', caseId, data: { from: c.team_id, to: team.id }, at })
+      return { ...c, team_id: team.id, updated_at: iso }
+    })
+  }
+
   /** Marks the case as held on behalf of a client and records the client (the controller). */
   async markClient(actor: Actor, caseId: number, input: ControllerInput): Promise<Case> {
     return this.act(async (trx, at) => {

@@ -200,6 +200,12 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       },
     )
 
+    action<{ team: string }>('team', { type: 'object', additionalProperties: false, required: ['team'], properties: { team: str(64) } }, async (request, id) => {
+      const ref = request.body.team
+      const team = await app.db.selectFrom('teams').select('id').where('key', '=', ref).executeTakeFirst()
+      await cases.moveToTeam(request.staff!, id, team?.id ?? -1)
+    })
+
     const controllerProps = { clientId: { type: ['integer', 'null'], minimum: 1 }, name: nullableStr(400), email: nullableStr(400) }
     action<{ clientId?: number | null; name?: string | null; email?: string | null }>(
       'client',

@@ -22,7 +22,7 @@ type Body = Record<string, unknown>
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
 interface Problem {
-  section: 'assign' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'csrf'
+  section: 'assign' | 'team' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'csrf'
   message: string
   values: Record<string, string>
 }
@@ -50,6 +50,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
         routedReason = null
       }
       const clients = await listClients(app.db)
+      const allTeams = await app.db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute()
       return reply.staffPage(
         'staff-case',
         {
@@ -85,6 +86,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           isQuestion: c.type === 'question',
           minimisedText: c.minimised_at ? t(lang, 'routing.casePage.minimised', { date: stockholmDateTime(c.minimised_at) }) : null,
           canForward: !isClosed(c.status) && !c.minimised_at,
+          teamOptions: allTeams.map((x) => ({ value: String(x.id), label: x.name, selected: x.id === c.team_id })),
           clientOptions: clients.map((x) => ({ value: String(x.id), label: `${x.name} (${x.email})` })),
           forwardLangs: [
             { value: 'sv', label: 'Svenska', selected: (values.forwardLang || 'sv') === 'sv' },
@@ -161,6 +163,9 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       await cases.extend(request.staff!, c.id, s(body.reason))
     })
     const controllerOf = (body: Body) => ({ clientId: /^\d{1,12}$/.test(s(body.clientId)) ? Number(s(body.clientId)) : null, name: cleanLine(body.clientName), email: s(body.clientEmail) })
+    action('team', 'team', ['team'], async (request, c, body) => {
+      await cases.moveToTeam(request.staff!, c.id, /^\d{1,12}$/.test(s(body.team)) ? Number(s(body.team)) : -1)
+    })
     action('client', 'client', ['clientId', 'clientName', 'clientEmail'], async (request, c, body) => {
       await cases.markClient(request.staff!, c.id, controllerOf(body))
     })

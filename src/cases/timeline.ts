@@ -63,6 +63,9 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
         detail = [data.controller, data.email].filter(Boolean).join(', ') || null
         text = typeof data.body === 'string' ? data.body : null
         break
+      case 'team_changed':
+        detail = typeof data.team === 'string' ? data.team : null
+        break
       case 'client_marked':
         detail = typeof data.controller === 'string' ? data.controller : null
         break

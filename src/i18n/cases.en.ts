@@ -75,6 +75,7 @@ export const casesEn: typeof casesSv = {
     noTransitions: 'The case is closed.',
   },
   events: {
+    team_changed: 'Moved to another team',
     routed: 'Routed to a team',
     escalated: 'Escalated',
     forwarded: 'Passed on to the controller',

@@ -73,6 +73,7 @@ export const casesSv = {
     noTransitions: 'Ärendet är avslutat.',
   },
   events: {
+    team_changed: 'Flyttat till ett annat team',
     routed: 'Styrt till team',
     escalated: 'Eskalerat',
     forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',

@@ -79,6 +79,7 @@ export const routingEn: typeof routingSv = {
     reasons: { unassigned: 'Nobody has taken the case', overdue: 'Overdue' },
   },
   casePage: {
+    moveTeam: 'Move to another team',
     team: 'Team',
     routedBy: 'Routed by',
     escalated: 'Escalated',

@@ -77,6 +77,7 @@ export const routingSv = {
     reasons: { unassigned: 'Ingen har tagit ärendet', overdue: 'Försenat' },
   },
   casePage: {
+    moveTeam: 'Flytta till ett annat team',
     team: 'Team',
     routedBy: 'Styrt av',
     escalated: 'Eskalerat',

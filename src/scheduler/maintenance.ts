@@ -1,6 +1,5 @@
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
-import { purgeMinimisedMail } from '../cases/minimise.js'
 import { purgeUnverified } from '../intake/repository.js'
 import { purgeRateEvents } from '../security/rate-limit.js'
 import { claimPeriod, finishPeriod } from './job-runs.js'
@@ -11,8 +10,7 @@ const DAY = 86_400_000
 export async function runMaintenance(db: Executor, config: Config, now: Date) {
   const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString())
   const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - DAY).toISOString())
-  const minimisedMailPurged = await purgeMinimisedMail(db)
-  return { unverifiedPurged, rateEventsPurged, minimisedMailPurged }
+  return { unverifiedPurged, rateEventsPurged }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { runReminders } from '../deadlines/reminders.js'
 import { packageRetention } from '../access/retention-job.js'
+import { purgeMinimisedMail } from '../cases/minimise.js'
 import { runEscalation } from '../routing/escalation.js'
 import { maintenanceIfDue } from './maintenance.js'
 import { retentionIfDue } from '../registers/retention-job.js'
@@ -36,6 +37,8 @@ export class Scheduler {
       { name: 'package-retention', everyMs: 15 * 60_000, run: () => packageRetention(app, now()) },
       // Neglected cases go to the data-protection team; each quarter-hour runs once (job_runs), each case escalates once.
       { name: 'escalation', everyMs: 15 * 60_000, run: () => runEscalation(app.db, now(), config.escalateUnassignedHours) },
+      // Answers to questions whose case was minimised leave the outbox once sent.
+      { name: 'minimised-mail', everyMs: 3_600_000, run: () => purgeMinimisedMail(app.db) },
     ]
     this.log = app.log.child({ component: 'scheduler' })
   }

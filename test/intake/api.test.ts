@@ -29,7 +29,7 @@ type Tap = Test
 t.test('POST /api/v1/requests: 202 for every type, and the email goes out', async (t) => {
   const h = await buildTestApp(t)
   for (const type of REQUEST_TYPES) {
-    const res = await h.app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type, email: `${type}@example.com`, ...(type === 'rectification' ? { correct: 'right' } : {}) } })
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type, email: `${type}@example.com`, ...(type === 'rectification' ? { correct: 'right' } : {}), ...(type === 'question' ? { details: 'Hur länge sparar ni?' } : {}) } })
     t.equal(res.statusCode, 202, type)
     t.same(res.json(), { status: 'pending_verification' })
     t.equal(res.headers['cache-control'], 'no-store')

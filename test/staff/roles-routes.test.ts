@@ -36,6 +36,14 @@ const HTML: Entry[] = [
   { method: 'POST', path: '/staff/admin/templates', min: 'admin' },
   { method: 'GET', path: '/staff/reports', min: 'viewer' },
   { method: 'GET', path: '/staff/deadlines', min: 'viewer' },
+  { method: 'GET', path: '/staff/cases/:id/package', min: 'viewer' },
+  { method: 'POST', path: '/staff/cases/:id/package/compile', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/files', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/files/:fileId/delete', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/cover-letter', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/review', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/package/send', min: 'handler' },
+  { method: 'GET', path: '/staff/cases/:id/package/preview', min: 'handler' },
 ]
 
 const API: Entry[] = [
@@ -49,6 +57,14 @@ const API: Entry[] = [
   { method: 'POST', path: '/api/v1/cases/:id/messages', min: 'handler' },
   { method: 'POST', path: '/api/v1/cases/:id/extend', min: 'handler' },
   { method: 'GET', path: '/api/v1/deadlines', min: 'viewer' },
+  { method: 'GET', path: '/api/v1/cases/:id/package', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/compile', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/files', min: 'handler' },
+  { method: 'DELETE', path: '/api/v1/cases/:id/package/files/:fileId', min: 'handler' },
+  { method: 'PUT', path: '/api/v1/cases/:id/package/cover-letter', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/review', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/package/send', min: 'handler' },
+  { method: 'GET', path: '/api/v1/cases/:id/package/preview', min: 'handler' },
 ]
 
 /** Routes anyone may reach: sign-in, first-admin setup, and the public request API. */

@@ -70,7 +70,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           assignedToMe: c.assignee_id === me.id,
           handlers: handlers.map((h) => ({ value: String(h.id), label: `${h.name} (${h.email})`, selected: h.id === c.assignee_id })),
           transitions,
-          templates: MESSAGE_TEMPLATE_KEYS.map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
+          // The package cover letter is written on the package page, not sent as a message.
+          templates: MESSAGE_TEMPLATE_KEYS.filter((key) => key !== 'access_package').map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
           langs: [
             { value: 'sv', label: 'Svenska', selected: (values.lang || c.lang) === 'sv' },
             { value: 'en', label: 'English', selected: (values.lang || c.lang) === 'en' },

@@ -119,7 +119,7 @@ export const casesEn: typeof casesSv = {
   actors: { requester: 'The requester', system: 'System' },
   report: { title: 'Deadline report', year: 'Year', csv: 'Download as CSV', month: 'Month', received: 'Received', answered: 'Answered', median: 'Median days to answer', onTime: 'Share on time', extensions: 'Extensions', open: 'Open' },
   calculator: { title: 'Deadline calculator', intro: 'GDPR Article 12(3), counted under Regulation 1182/71 with Swedish public holidays.', months: 'Period', one: 'One month', three: 'Three months (extended)', compute: 'Compute', saturday: 'Saturday', sunday: 'Sunday', holiday: 'public holiday' },
-  templatesPage: { title: 'Message templates', intro: 'Placeholders: {{name}}, {{reference}}, {{dueDate}}, {{type}}, and {{reason}} in rejections and extensions.', subject: 'Subject', body: 'Text', save: 'Save the template', saved: 'The template is saved.', required: 'Subject and text must be filled in.' },
+  templatesPage: { title: 'Message templates', intro: 'Placeholders: {{name}}, {{reference}}, {{dueDate}}, {{type}}, and {{reason}} in rejections and extensions, and {{retentionDays}} (days until the package is deleted) in the cover letter of a copy of data.', subject: 'Subject', body: 'Text', save: 'Save the template', saved: 'The template is saved.', required: 'Subject and text must be filled in.' },
   manual: {
     title: 'Register a request',
     intro: 'For a request that came by email to hej@xtractor.se, by phone, by letter or in person.',

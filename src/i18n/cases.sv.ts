@@ -117,7 +117,7 @@ export const casesSv = {
   actors: { requester: 'Den registrerade', system: 'Systemet' },
   report: { title: 'Rapport över tidsfrister', year: 'År', csv: 'Ladda ner som CSV', month: 'Månad', received: 'Inkomna', answered: 'Besvarade', median: 'Median dagar till svar', onTime: 'Andel i tid', extensions: 'Förlängningar', open: 'Öppna' },
   calculator: { title: 'Beräkna tidsfrist', intro: 'Artikel 12.3 GDPR, räknat enligt förordning 1182/71 med svenska helgdagar.', months: 'Period', one: 'En månad', three: 'Tre månader (förlängd)', compute: 'Beräkna', saturday: 'lördag', sunday: 'söndag', holiday: 'helgdag' },
-  templatesPage: { title: 'Meddelandemallar', intro: 'Platshållare: {{name}}, {{reference}}, {{dueDate}}, {{type}}, och {{reason}} i avslag och förlängning.', subject: 'Ämnesrad', body: 'Text', save: 'Spara mallen', saved: 'Mallen är sparad.', required: 'Ämnesrad och text måste fyllas i.' },
+  templatesPage: { title: 'Meddelandemallar', intro: 'Platshållare: {{name}}, {{reference}}, {{dueDate}}, {{type}}, och {{reason}} i avslag och förlängning, och {{retentionDays}} (dagar tills paketet raderas) i följebrevet till kopian av uppgifter.', subject: 'Ämnesrad', body: 'Text', save: 'Spara mallen', saved: 'Mallen är sparad.', required: 'Ämnesrad och text måste fyllas i.' },
   manual: {
     title: 'Registrera en begäran',
     intro: 'För en begäran som kommit via e-post till hej@xtractor.se, telefon, brev eller personligen.',

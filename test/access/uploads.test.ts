@@ -98,6 +98,12 @@ t.test('API uploads are authorised before the body is read', async (t) => {
   const ok = await app.inject({ method: 'POST', url, headers: { 'content-type': body.contentType, authorization: `Bearer ${token}` }, payload: body.payload })
   t.equal(ok.statusCode, 201)
   t.equal(ok.json().files[0].name, 'a.pdf')
+  // Larger than BODY_LIMIT_BYTES (forms): uploads have their own limit.
+  const large = multipart({}, { name: 'scan.pdf', content: Buffer.concat([PDF, Buffer.alloc(300 * 1024, 0x20)]) })
+  const largeOk = await app.inject({ method: 'POST', url, headers: { 'content-type': large.contentType, authorization: `Bearer ${token}` }, payload: large.payload })
+  t.equal(largeOk.statusCode, 201)
+  t.equal(largeOk.json().files[1].size, PDF.length + 300 * 1024)
+  await app.inject({ method: 'DELETE', url: `${url}/${largeOk.json().files[1].id}`, headers: { authorization: `Bearer ${token}` } })
   const bad = multipart({}, { name: 'a.html', content: '<script>alert(1)</script>' })
   const refused = await app.inject({ method: 'POST', url, headers: { 'content-type': bad.contentType, authorization: `Bearer ${token}` }, payload: bad.payload })
   t.equal(refused.statusCode, 415)

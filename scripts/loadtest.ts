@@ -30,6 +30,8 @@ export interface LoadOptions {
   mixedSeconds: number
   faults: boolean
   kills: number
+  /** Emails queued while SMTP is down (default 100). */
+  outageEmails?: number
   log: (line: string) => void
 }
 
@@ -261,7 +263,7 @@ async function pageLatency(portal: Portal, seconds: number) {
   return { p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx }
 }
 
-async function smtpOutagePhase(portal: Portal, log: (l: string) => void): Promise<NonNullable<LoadReport['smtpOutage']>> {
+async function smtpOutagePhase(portal: Portal, count: number, log: (l: string) => void): Promise<NonNullable<LoadReport['smtpOutage']>> {
   const agent = new Agent({ keepAlive: true, maxSockets: 10 })
   await waitForDrain(portal.db, 60_000)
   const before = await pageLatency(portal, 3)
@@ -270,11 +272,16 @@ async function smtpOutagePhase(portal: Portal, log: (l: string) => void): Promis
   await portal.smtp.stop()
   log('SMTP stopped')
   const addresses: string[] = []
-  for (let i = 0; i < 100; i++) {
-    const email = `outage-${i}@example.se`
-    const res = await http(portal.port, agent, 'POST', '/api/v1/requests', JSON.stringify({ type: 'access', email }))
-    if (res.status === 202) addresses.push(email)
-  }
+  let next = 0
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (next < count) {
+        const email = `outage-${next++}@example.se`
+        const res = await http(portal.port, agent, 'POST', '/api/v1/requests', JSON.stringify({ type: 'access', email }))
+        if (res.status === 202) addresses.push(email)
+      }
+    }),
+  )
   const during = await pageLatency(portal, 3)
   const received = portal.smtp.received
   portal.smtp = new TestSmtp()
@@ -381,7 +388,7 @@ export async function runLoadtest(o: LoadOptions): Promise<LoadReport> {
     o.log(`mixed: ${JSON.stringify(mixed)}`)
     const report: LoadReport = { submissions: subs.report, mixed, sqliteBusyInLogs: 0 }
     if (o.faults) {
-      report.smtpOutage = await smtpOutagePhase(portal, o.log)
+      report.smtpOutage = await smtpOutagePhase(portal, o.outageEmails ?? 100, o.log)
       o.log(`smtp outage: ${JSON.stringify(report.smtpOutage)}`)
     }
     report.sqliteBusyInLogs = (portal.server.output().match(/SQLITE_BUSY/g) ?? []).length

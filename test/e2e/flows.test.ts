@@ -116,7 +116,7 @@ async function journey(t: Test, browser: Browser, axe: Axe, portal: Portal, lang
   await staffCtx.close()
 }
 
-t.setTimeout(300_000)
+t.setTimeout(600_000)
 
 t.test('browser journeys in Swedish and English', async (t) => {
   const portal = await startPortal(t)

@@ -41,9 +41,13 @@ export async function startServer(t: Test | null, env: Record<string, string>, o
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()))
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  t?.teardown(() => {
+  const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
+  }
+  t?.teardown(kill)
+  // A test process ended by a timeout skips its teardowns: the server must not outlive it.
+  process.once('exit', kill)
+  void exited.then(() => process.off('exit', kill))
   await new Promise<void>((resolve) => {
     const check = () => {
       if (/listening on/.test(out) || child.exitCode !== null || child.signalCode !== null) return resolve()

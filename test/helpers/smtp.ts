@@ -42,6 +42,8 @@ export class TestSmtp {
       },
       ...opts,
     })
+    // A sender that dies mid-session (a SIGKILLed server) resets the connection: not a test failure.
+    this.server.on('error', () => {})
   }
 
   async start(port = 0): Promise<this> {

@@ -18,8 +18,8 @@
  * truncation); `dsr-portal audit verify` prints the head hash so it can be noted elsewhere.
  */
 import { createHash } from 'node:crypto'
-import { PostgresAdapter, sql } from 'kysely'
-import type { Executor } from '../db/connection.js'
+import { sql } from 'kysely'
+import { isPostgres, type Executor } from '../db/connection.js'
 import type { AuditLogRow } from '../db/schema.js'
 
 export const GENESIS_HASH = '0'.repeat(64)
@@ -99,12 +99,12 @@ function toFields(entry: AuditEntryInput): AuditHashedFields {
 
 /** Reads the chain head and inserts the new row; must run inside a transaction that serialises appends. */
 async function appendIn(trx: Executor, fields: AuditHashedFields): Promise<void> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(trx)) {
     // ─── PostgreSQL: serialise appenders ────────────────────────────────────────────────────
     // Under READ COMMITTED two transactions could both read the same head and fork the chain
     // (the UNIQUE hash would not catch it: the rows differ). A transaction-scoped advisory lock
-    // makes appends take turns; it is released at commit/rollback. NOT YET TESTED: the PostgreSQL
-    // issue must cover this with a concurrency test like test/audit/log.test.ts.
+    // makes appends take turns; it is released at commit/rollback. Covered by test/audit/log.test.ts
+    // (three processes appending at once) when the suite runs on PostgreSQL.
     await sql`select pg_advisory_xact_lock(${AUDIT_ADVISORY_LOCK_KEY})`.execute(trx)
   }
   // SQLite: the transaction began with BEGIN IMMEDIATE (src/db/connection.ts), so it already holds

@@ -27,8 +27,8 @@
  *    substring of the name. SQLite's LIKE folds only ASCII, so the name patterns also try the
  *    other case of a non-ASCII letter that starts a word (åsa → Åsa, öberg → Öberg).
  */
-import { PostgresAdapter, sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely'
-import type { Executor } from '../db/connection.js'
+import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely'
+import { isPostgres, type Executor } from '../db/connection.js'
 import type { Case, Database } from '../db/schema.js'
 import { addDays, isValidDate, type IsoDate } from '../deadlines/calendar-date.js'
 import { REQUEST_TYPES } from '../intake/request-types.js'
@@ -262,15 +262,11 @@ type Q = SelectQueryBuilder<Database, 'cases', Case>
 const opaqueText = (col: 'status' | 'due_date') => sql<string>`(${sql.ref(col)} || '')`
 const opaqueInt = (col: 'assignee_id') => sql<number | null>`(${sql.ref(col)} + 0)`
 
-function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter
-}
-
 function searchCondition(db: Executor, eb: EB, s: Search, driveBySearch: boolean): Expression<SqlBool> {
   if (s.kind === 'reference') return eb.and([eb('reference', '>=', s.lo), eb('reference', '<', s.hi)])
   const email = eb.and([eb('email_key', '>=', s.lo), eb('email_key', '<', s.hi)])
   if (s.kind === 'email' || !s.names) return email
-  // PostgreSQL (untested until it is supported): lower() folds all of Unicode, one pattern suffices.
+  // PostgreSQL: lower() folds all of Unicode, one pattern suffices.
   const nameMatch = (inner: EB) =>
     isPostgres(db)
       ? sql<SqlBool>`lower(${inner.ref('name')}) like ${s.lowerName} escape '\\'`

@@ -80,6 +80,24 @@ export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: 
   })
 }
 
+/**
+ * Just before a claimed row is sent: renews its lease, if it is still ours. A batch is sent one
+ * email at a time, and when sending is slow a later row's lease can run out and another instance
+ * take it over; then this returns false and the row is left to that instance, not sent twice.
+ */
+export async function renewLease(db: Executor, id: number, heldUntil: string, now: Date, leaseMs: number): Promise<string | null> {
+  const until = new Date(Math.max(now.getTime() + leaseMs, Date.parse(heldUntil) || 0)).toISOString()
+  const result = await db
+    .updateTable('outbox')
+    .set({ locked_until: until })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('locked_until', '=', heldUntil)
+    .where('locked_until', '>', now.toISOString())
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1 ? until : null
+}
+
 export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
   await db
     .updateTable('outbox')

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/connection.js'
 import type { GroupCommit } from '../db/group-commit.js'
-import { claimDue, markFailed, markRetry, markSent } from './outbox-repository.js'
+import { claimDue, markFailed, markRetry, markSent, renewLease } from './outbox-repository.js'
 import type { OutboxRow } from '../db/schema.js'
 import { unseal, type SealKey } from './seal.js'
 import type { MailTransport } from './transport.js'
@@ -110,6 +110,10 @@ export class OutboxWorker {
   async runOnce(): Promise<number> {
     const rows = await claimDue(this.db, this.opts.now(), LEASE_MS, BATCH)
     for (const row of rows) {
+      if ((await renewLease(this.db, row.id, row.locked_until!, this.opts.now(), LEASE_MS)) === null) {
+        this.opts.log.warn({ outboxId: row.id, kind: row.kind }, 'email lease ran out before sending; left to the instance that took it over')
+        continue
+      }
       try {
         await this.transport.send(this.open(row), this.opts.from)
         // Each row is marked as soon as it is sent, so a crash can resend at most this one; the mark

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { claimDue, renewLease } from '../../src/mail/outbox-repository.js'
 import { describeError, isPermanent, retryDelay } from '../../src/mail/worker.js'
 import { buildTestApp, Jar, PUBLIC_URL, submitForm, testClock } from '../helpers/app.js'
 import { linkIn, TestSmtp } from '../helpers/smtp.js'
@@ -229,4 +230,31 @@ t.test('the dev mailbox writes .eml files and prints the links', async (t) => {
 
   const ok = await h.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { token: link!.split('/').pop() } })
   t.equal(ok.statusCode, 200, 'the printed link works')
+})
+
+t.test('a batch row whose lease ran out and was taken over by another instance is not sent again', async (t) => {
+  const dir = t.testdir()
+  const env = { DATABASE_URL: join(dir, 'portal.db'), SESSION_SECRET: SECRET }
+  const clock = testClock()
+  const a = await buildTestApp(t, { env, clock })
+  const b = await buildTestApp(t, { env, clock })
+  await submit(a.app, 'slow-1@example.com')
+  await submit(a.app, 'slow-2@example.com')
+
+  // Instance A claims both and is still busy when their lease runs out.
+  const claimed = await claimDue(a.app.db, clock.now(), 60_000, 20)
+  t.equal(claimed.length, 2)
+  const renewed = await renewLease(a.app.db, claimed[0].id, claimed[0].locked_until!, clock.now(), 60_000)
+  t.ok(renewed, 'a live lease is renewed just before sending')
+  t.equal(await renewLease(a.app.db, claimed[0].id, 'not-our-lease', clock.now(), 60_000), null, 'only by its holder')
+  t.same(await claimDue(b.app.db, clock.now(), 60_000, 20), [], 'B takes nothing leased')
+
+  clock.advance(61_000)
+  await b.flushMail()
+  t.equal(b.smtp.received.length, 2, 'B took both over and sent them')
+  t.equal(await renewLease(a.app.db, claimed[0].id, renewed!, clock.now(), 60_000), null, 'A then finds the first taken over...')
+  t.equal(await renewLease(a.app.db, claimed[1].id, claimed[1].locked_until!, clock.now(), 60_000), null, '...and the second, so it sends neither')
+  await a.flushMail()
+  t.equal(a.smtp.received.length, 0, 'nothing sent twice')
+  t.same((await rows(a.app)).map((r) => r.status), ['sent', 'sent'])
 })

@@ -14,7 +14,7 @@ t.test('unsubscribe through the portal form: suppressed at once after confirmati
   t.equal((await app.db.selectFrom('newsletter_subscribers').select('status').where('id', '=', sub.id).executeTakeFirstOrThrow()).status, 'unsubscribed')
   t.match(await app.db.selectFrom('suppressions').selectAll().execute(), [{ email_normalized: 'form@example.se', reason: 'request', case_id: c.id }])
   const kinds = (await app.db.selectFrom('case_events').select('kind').where('case_id', '=', c.id).orderBy('id').execute()).map((e) => e.kind)
-  t.match(kinds, ['submitted', 'verified', 'email_out', 'register_unsubscribed', 'register_suppressed', 'status_changed', 'register_requester_told'])
+  t.match(kinds, ['submitted', 'verified', 'routed', 'email_out', 'register_unsubscribed', 'register_suppressed', 'status_changed', 'register_requester_told'])
   await ctx.flushMail()
   const mails = await ctx.smtp.waitFor((m) => m.envelopeTo.includes('FORM@example.se') && /Done/.test(m.parsed.subject ?? ''))
   t.match(mails[0].parsed.text, /no more newsletters/)

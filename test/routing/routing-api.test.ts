@@ -29,7 +29,7 @@ t.test('public cases land in the seeded teams by the default rules; case JSON sa
   t.equal(routed.length, expected.length, 'every routing is audited')
   const teams = (await app.inject({ url: '/api/v1/teams', headers: auth })).json()
   t.same(teams.items.map((x: { key: string }) => x.key).sort(), ['customer_relations', 'data_protection', 'marketing', 'recruitment'])
-  t.match(teams.items.find((x: { key: string }) => x.key === 'marketing'), { openCases: 3, default: false, members: [] })
+  t.match(teams.items.find((x: { key: string }) => x.key === 'marketing'), { openCases: 2, default: false, members: [] }) // the unsubscribe was carried out and completed at once
   t.match(teams.warnings, [{ code: 'team_without_members', message: String }], 'empty teams are pointed out')
 })
 

@@ -352,7 +352,7 @@ async function killPhase(portal: Portal, rounds: number, log: (l: string) => voi
   }
   // One last start: the outbox drains (rows a killed worker had claimed wait for their lease to run out).
   await portal.start(false)
-  const drainSeconds = await waitForDrain(portal.db, 150_000)
+  const drainSeconds = await waitForDrain(portal.db, 300_000)
   const ackedSet = new Set(allAcked)
   const got = portal.smtp.received.filter((m) => m.envelopeTo.some((a) => ackedSet.has(a)))
   const idsPerAddress = new Map<string, Set<string>>()

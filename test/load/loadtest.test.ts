@@ -10,6 +10,7 @@ t.setTimeout(900_000)
 
 // Sending every acknowledged email after the kills takes minutes on a busy machine.
 t.setTimeout(600_000)
+const KILLS = Number(process.env.LOAD_KILLS ?? 6)
 
 t.test('load and faults, short version', async (t) => {
   const lines: string[] = []
@@ -19,7 +20,7 @@ t.test('load and faults, short version', async (t) => {
     mixedSeconds: Number(process.env.LOAD_SECONDS ?? 10),
     faults: true,
     outageEmails: 30,
-    kills: Number(process.env.LOAD_KILLS ?? 6),
+    kills: KILLS,
     log: (l) => {
       lines.push(l)
       t.comment(l)
@@ -49,7 +50,7 @@ t.test('load and faults, short version', async (t) => {
   t.ok(o.pageP99DuringMs <= Math.max(o.pageP99BeforeMs * 3, o.pageP99BeforeMs + 250), `pages during the outage: p99 ${o.pageP99DuringMs} ms vs ${o.pageP99BeforeMs} ms before`)
 
   const k = r.kills!
-  t.equal(k.rounds, Number(process.env.LOAD_KILLS ?? 10), 'killed with SIGKILL each round')
+  t.equal(k.rounds, KILLS, 'killed with SIGKILL each round')
   t.ok(k.acknowledged > 0, `${k.acknowledged} requests acknowledged across the kills`)
   t.equal(k.missingRows, 0, 'every acknowledged request survived the kill')
   t.equal(k.wrongOutboxRows, 0, 'each with exactly one outbox row')

@@ -20,6 +20,8 @@ export interface LoadOptions {
   headers?: Record<string, string>
   /** Called per request: returns the body, so each can differ (unique addresses). */
   body?: () => string
+  /** Called per request: extra headers for it (a client address behind the proxy). */
+  perRequestHeaders?: () => Record<string, string>
 }
 
 export async function load(opts: LoadOptions): Promise<LoadResult> {
@@ -29,7 +31,18 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
     method: opts.method ?? 'GET',
     headers: opts.headers,
-    requests: opts.body ? [{ setupRequest: (req) => ({ ...req, body: opts.body!() }) }] : undefined,
+    requests:
+      opts.body || opts.perRequestHeaders
+        ? [
+            {
+              setupRequest: (req) => ({
+                ...req,
+                ...(opts.body ? { body: opts.body() } : {}),
+                ...(opts.perRequestHeaders ? { headers: { ...req.headers, ...opts.perRequestHeaders() } } : {}),
+              }),
+            },
+          ]
+        : undefined,
   })
   return {
     label: opts.label,

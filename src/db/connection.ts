@@ -17,6 +17,7 @@ import {
   type Transaction,
 } from 'kysely'
 import type { Database } from './schema.js'
+import { WalSync, type SyncFile } from './wal-sync.js'
 
 export type Db = Kysely<Database>
 /** Repositories take either the database or a running transaction. */
@@ -27,22 +28,58 @@ export type Executor = Kysely<Database> | Transaction<Database>
  * server) then fails at once instead of waiting: BEGIN IMMEDIATE lets busy_timeout work.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    cfg: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly durable: Durability | null,
+  ) {
+    super(cfg)
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+
+  /**
+   * Kysely awaits this before it hands back a query's or a transaction's result, so a write is
+   * answered only once it is on disk; the connection is free for others during the sync.
+   */
+  override async releaseConnection(): Promise<void> {
+    const wrote = this.durable?.takeWrote() ?? false
+    await super.releaseConnection()
+    if (wrote) await this.durable!.wal.sync()
+  }
+
+  override async destroy(): Promise<void> {
+    await super.destroy()
+    this.durable?.wal.close()
   }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly durable: Durability | null,
+  ) {
     super(cfg)
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.cfg)
+    return new ImmediateSqliteDriver(this.cfg, this.durable)
   }
 }
 
-/** Kysely prepares each query anew; caching the statements saves most of a query's cost. */
-function withStatementCache(raw: SqliteDb.Database, max = 500): SqliteDatabase {
+/** Whether the connection's holder has written since it took it, and the WAL to sync if so. */
+interface Durability {
+  wal: WalSync
+  takeWrote(): boolean
+}
+
+const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i
+
+/**
+ * Kysely prepares each query anew; caching the statements saves most of a query's cost.
+ * The cache also notes every statement that writes, for the durability barrier.
+ */
+function withStatementCache(raw: SqliteDb.Database, onWrite: () => void, max = 500): SqliteDatabase {
   const cache = new Map<string, SqliteDb.Statement>()
   return {
     close: () => raw.close(),
@@ -53,16 +90,22 @@ function withStatementCache(raw: SqliteDb.Database, max = 500): SqliteDatabase {
         if (cache.size >= max) cache.delete(cache.keys().next().value as string)
         cache.set(sql, stmt)
       }
+      if (!stmt.reader && !TRANSACTION_CONTROL.test(sql)) onWrite()
       return stmt as unknown as SqliteStatement
     },
   }
 }
 
-export function openSqlite(path: string): SqliteDb.Database {
+/**
+ * A file database runs in WAL mode with synchronous=NORMAL, and createDb makes every write wait
+ * for an fdatasync of the WAL (src/db/wal-sync.ts): as durable as FULL. Only a connection opened
+ * without that barrier (openSqlite alone) keeps FULL.
+ */
+export function openSqlite(path: string, opts: { walBarrier?: boolean } = {}): SqliteDb.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const raw = new SqliteDb(path)
   if (path !== ':memory:') raw.pragma('journal_mode = WAL')
-  raw.pragma('synchronous = FULL')
+  raw.pragma(opts.walBarrier && path !== ':memory:' ? 'synchronous = NORMAL' : 'synchronous = FULL')
   raw.pragma('busy_timeout = 5000')
   raw.pragma('foreign_keys = ON')
   return raw
@@ -108,12 +151,31 @@ export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
   return pool
 }
 
-export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}): Db {
+export function createDb(databaseUrl: string, opts: { poolSize?: number; syncFile?: SyncFile } = {}): Db {
   if (isPostgresUrl(databaseUrl)) {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(databaseUrl, opts.poolSize) }) })
   }
-  const raw = openSqlite(databaseUrl)
+  const onDisk = databaseUrl !== ':memory:'
+  const raw = openSqlite(databaseUrl, { walBarrier: onDisk })
+  let wrote = false
+  const durable: Durability | null = onDisk
+    ? {
+        wal: new WalSync(`${raw.name}-wal`, opts.syncFile),
+        takeWrote: () => {
+          const was = wrote
+          wrote = false
+          return was
+        },
+      }
+    : null
   return new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }),
+    dialect: new ImmediateSqliteDialect(
+      {
+        database: withStatementCache(raw, () => {
+          wrote = true
+        }),
+      },
+      durable,
+    ),
   })
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db } from './connection.js'
 import type { Database } from './schema.js'
 
@@ -10,11 +10,11 @@ interface Item {
 }
 
 /**
- * Durable commits on SQLite (synchronous=FULL) cost one fsync each, a few milliseconds, and the
- * database has one writer: done one by one, they cap the portal at a few hundred writes a second.
- * Writes that arrive together are run in one transaction, each in its own savepoint, and
- * committed with one fsync; every caller's promise settles only after that commit, so an
- * acknowledged write is on disk, and a failing item rolls back only its own savepoint.
+ * SQLite has one writer, and each transaction costs its BEGIN, its COMMIT (writing the WAL
+ * pages it touched) and a share of a WAL sync (src/db/wal-sync.ts). Writes that arrive together
+ * are run in one transaction, each in its own savepoint, so they share those costs; every
+ * caller's promise settles only after the commit and its sync, so an acknowledged write is on
+ * disk, and a failing item rolls back only its own savepoint.
  */
 export class GroupCommit {
   private queue: Item[] = []
@@ -63,30 +63,25 @@ export class GroupCommit {
 
   private async runTogether(batch: Item[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = []
-    let trx
     try {
-      trx = await this.db.startTransaction().execute()
-    } catch (error) {
-      for (const item of batch) item.reject(error)
-      return
-    }
-    try {
-      for (let i = 0; i < batch.length; i++) {
-        const name = `item${i}`
-        const sp = await trx.savepoint(name).execute()
-        try {
-          const value = await batch[i].work(sp)
-          await sp.releaseSavepoint(name).execute()
-          outcomes.push({ ok: true, value })
-        } catch (error) {
-          await sp.rollbackToSavepoint(name).execute()
-          await sp.releaseSavepoint(name).execute()
-          outcomes.push({ ok: false, error })
+      // A callback transaction, not a controlled one: Kysely awaits the connection's release,
+      // where the WAL is synced (src/db/connection.ts), before this resolves.
+      await this.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < batch.length; i++) {
+          const name = sql.id(`item${i}`)
+          await sql`savepoint ${name}`.execute(trx)
+          try {
+            const value = await batch[i].work(trx)
+            await sql`release ${name}`.execute(trx)
+            outcomes.push({ ok: true, value })
+          } catch (error) {
+            await sql`rollback to ${name}`.execute(trx)
+            await sql`release ${name}`.execute(trx)
+            outcomes.push({ ok: false, error })
+          }
         }
-      }
-      await trx.commit().execute()
+      })
     } catch (error) {
-      await trx.rollback().execute().catch(() => {})
       for (const item of batch) item.reject(error)
       return
     }

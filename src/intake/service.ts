@@ -14,7 +14,7 @@ import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
-import { countRecent, recordEvent } from '../security/rate-limit.js'
+import { countRecentEach, recordEvent, recordEvents } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import {
   consumeTokens,
@@ -90,11 +90,16 @@ export class IntakeService {
     const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {
       // Two instances taking the same address at once must not both pass its limit or both add a pending request.
       await serializeOn(trx, 'submit-address', addressKey)
-      const fromIp = await countRecent(trx, 'submit_ip', ipKey, hourAgo, config.limitIpPerHour)
+      const [fromIp, toAddress] = await countRecentEach(trx, [
+        { bucket: 'submit_ip', keyHash: ipKey, since: hourAgo, cap: config.limitIpPerHour },
+        { bucket: 'verify_email', keyHash: addressKey, since: hourAgo, cap: config.limitAddressPerHour },
+      ])
       if (fromIp >= config.limitIpPerHour) return 'limited_ip'
-      await recordEvent(trx, 'submit_ip', ipKey, atIso)
-      const toAddress = await countRecent(trx, 'verify_email', addressKey, hourAgo, config.limitAddressPerHour)
-      if (toAddress >= config.limitAddressPerHour) return 'limited_address'
+      // A submission within the IP's allowance counts against it even when the address is past its own.
+      if (toAddress >= config.limitAddressPerHour) {
+        await recordEvent(trx, 'submit_ip', ipKey, atIso)
+        return 'limited_address'
+      }
 
       const fields = {
         email: input.email,
@@ -131,7 +136,14 @@ export class IntakeService {
         expiresAt: new Date(at.getTime() + config.verifyTokenTtlHours * HOUR).toISOString(),
         createdAt: atIso,
       })
-      await recordEvent(trx, 'verify_email', addressKey, atIso)
+      await recordEvents(
+        trx,
+        [
+          { bucket: 'submit_ip', keyHash: ipKey },
+          { bucket: 'verify_email', keyHash: addressKey },
+        ],
+        atIso,
+      )
       const mail = this.deps.renderEmail('verify', meta.lang, 'email.verifySubject', {
         name: input.name,
         typeTitle: typeTitle(meta.lang, input.type),

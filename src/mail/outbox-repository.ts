@@ -81,21 +81,24 @@ export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: 
 }
 
 /**
- * Just before a claimed row is sent: renews its lease, if it is still ours. A batch is sent one
- * email at a time, and when sending is slow a later row's lease can run out and another instance
- * take it over; then this returns false and the row is left to that instance, not sent twice.
+ * Just before claimed rows are sent: renews their lease, where it is still ours, and returns the
+ * ids renewed. A batch is sent a few at a time, and when sending is slow a later row's lease can
+ * run out and another instance take it over; such a row is not returned, so it is left to that
+ * instance, not sent twice.
  */
-export async function renewLease(db: Executor, id: number, heldUntil: string, now: Date, leaseMs: number): Promise<string | null> {
+export async function renewLeases(db: Executor, ids: number[], heldUntil: string, now: Date, leaseMs: number): Promise<{ until: string; ids: Set<number> }> {
   const until = new Date(Math.max(now.getTime() + leaseMs, Date.parse(heldUntil) || 0)).toISOString()
-  const result = await db
+  if (ids.length === 0) return { until, ids: new Set() }
+  const renewed = await db
     .updateTable('outbox')
     .set({ locked_until: until })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('status', '=', 'sending')
     .where('locked_until', '=', heldUntil)
     .where('locked_until', '>', now.toISOString())
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1 ? until : null
+    .returning('id')
+    .execute()
+  return { until, ids: new Set(renewed.map((r) => r.id)) }
 }
 
 export async function markSent(db: Executor, id: number, now: Date): Promise<void> {

@@ -15,6 +15,46 @@ export async function countRecent(db: Executor, bucket: string, keyHash: string,
   return Number(row.n)
 }
 
+export interface RecentCheck {
+  bucket: string
+  keyHash: string
+  since: string
+  cap: number
+}
+
+/** Several countRecent in one statement (one round trip on the public's busiest path). */
+export async function countRecentEach(db: Executor, checks: RecentCheck[]): Promise<number[]> {
+  const row = await db
+    .selectNoFrom((eb) =>
+      checks.map((c, i) =>
+        eb
+          .selectFrom(
+            eb
+              .selectFrom('rate_events')
+              .select('id')
+              .where('bucket', '=', c.bucket)
+              .where('key_hash', '=', c.keyHash)
+              .where('created_at', '>', c.since)
+              .limit(c.cap)
+              .as('recent'),
+          )
+          .select((inner) => inner.fn.countAll<number>().as('n'))
+          .as(`n${i}`),
+      ),
+    )
+    .executeTakeFirstOrThrow()
+  const counts = row as Record<string, unknown>
+  return checks.map((_, i) => Number(counts[`n${i}`]))
+}
+
+export async function recordEvents(db: Executor, events: Array<{ bucket: string; keyHash: string }>, at: string): Promise<void> {
+  if (events.length === 0) return
+  await db
+    .insertInto('rate_events')
+    .values(events.map((e) => ({ bucket: e.bucket, key_hash: e.keyHash, created_at: at })))
+    .execute()
+}
+
 export async function recordEvent(db: Executor, bucket: string, keyHash: string, at: string): Promise<void> {
   await db.insertInto('rate_events').values({ bucket, key_hash: keyHash, created_at: at }).execute()
 }

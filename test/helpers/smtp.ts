@@ -14,6 +14,8 @@ export class TestSmtp {
   private waiters: Array<() => void> = []
   /** Set to a code (e.g. 451 or 550) to refuse messages with it. */
   refuseWith: number | null = null
+  /** Called as each message is accepted (a test can move its clock as if sending took time). */
+  onMessage: (() => void) | null = null
   port = 0
 
   constructor(opts: Partial<SMTPServerOptions> = {}) {
@@ -34,6 +36,7 @@ export class TestSmtp {
           simpleParser(raw)
             .then((parsed) => {
               this.received.push({ raw, parsed, envelopeTo: session.envelope.rcptTo.map((r) => r.address) })
+              this.onMessage?.()
               for (const w of this.waiters.splice(0)) w()
               callback()
             })

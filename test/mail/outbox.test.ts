@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { claimDue, renewLease } from '../../src/mail/outbox-repository.js'
+import { claimDue, renewLeases } from '../../src/mail/outbox-repository.js'
 import { describeError, isPermanent, retryDelay } from '../../src/mail/worker.js'
 import { buildTestApp, Jar, PUBLIC_URL, submitForm, testClock } from '../helpers/app.js'
 import { linkIn, TestSmtp } from '../helpers/smtp.js'
@@ -244,17 +244,50 @@ t.test('a batch row whose lease ran out and was taken over by another instance i
   // Instance A claims both and is still busy when their lease runs out.
   const claimed = await claimDue(a.app.db, clock.now(), 60_000, 20)
   t.equal(claimed.length, 2)
-  const renewed = await renewLease(a.app.db, claimed[0].id, claimed[0].locked_until!, clock.now(), 60_000)
-  t.ok(renewed, 'a live lease is renewed just before sending')
-  t.equal(await renewLease(a.app.db, claimed[0].id, 'not-our-lease', clock.now(), 60_000), null, 'only by its holder')
+  const renewed = await renewLeases(a.app.db, [claimed[0].id], claimed[0].locked_until!, clock.now(), 60_000)
+  t.same([...renewed.ids], [claimed[0].id], 'a live lease is renewed just before sending')
+  t.equal((await renewLeases(a.app.db, [claimed[0].id], 'not-our-lease', clock.now(), 60_000)).ids.size, 0, 'only by its holder')
   t.same(await claimDue(b.app.db, clock.now(), 60_000, 20), [], 'B takes nothing leased')
 
   clock.advance(61_000)
   await b.flushMail()
   t.equal(b.smtp.received.length, 2, 'B took both over and sent them')
-  t.equal(await renewLease(a.app.db, claimed[0].id, renewed!, clock.now(), 60_000), null, 'A then finds the first taken over...')
-  t.equal(await renewLease(a.app.db, claimed[1].id, claimed[1].locked_until!, clock.now(), 60_000), null, '...and the second, so it sends neither')
+  t.equal((await renewLeases(a.app.db, [claimed[0].id], renewed.until, clock.now(), 60_000)).ids.size, 0, 'A then finds the first taken over...')
+  t.equal((await renewLeases(a.app.db, [claimed[1].id], claimed[1].locked_until!, clock.now(), 60_000)).ids.size, 0, '...and the second, so it sends neither')
   await a.flushMail()
   t.equal(a.smtp.received.length, 0, 'nothing sent twice')
   t.same((await rows(a.app)).map((r) => r.status), ['sent', 'sent'])
+})
+
+t.test('a slow batch renews the leases of the rows still to send, so no other instance takes them', async (t) => {
+  const dir = t.testdir()
+  const env = { DATABASE_URL: join(dir, 'portal.db'), SESSION_SECRET: SECRET, LOG_LEVEL: 'warn' }
+  const clock = testClock()
+  const lines: string[] = []
+  const a = await buildTestApp(t, { env, clock, logStream: { write: (l) => void lines.push(l) } })
+  const b = await buildTestApp(t, { env, clock })
+  for (let i = 0; i < 12; i++) await submit(a.app, `slow-batch-${i}@example.com`)
+  // Each email takes 7 s to send: the 12 of one batch take 84 s, past the 60-second lease.
+  // When the tenth is in, 70 s after the claim, instance B looks for due rows.
+  let bClaim: Promise<unknown[]> | null = null
+  a.smtp.onMessage = () => {
+    clock.advance(7_000)
+    if (a.smtp.received.length === 10) bClaim = claimDue(b.app.db, clock.now(), 60_000, 20)
+  }
+  await a.app.outbox.runOnce()
+  t.same(await bClaim, [], 'B found every row still leased: A renewed them on the way')
+  t.equal(a.smtp.received.length, 12, 'A sent the whole batch in one run')
+  t.same(new Set((await rows(a.app)).map((r) => r.status)), new Set(['sent']))
+  await b.flushMail()
+  t.equal(b.smtp.received.length, 0, 'nothing sent twice')
+  t.notOk(lines.some((l) => l.includes('lease ran out')), 'no row lost its lease on the way')
+
+  // A batch taken over half-way: the rows another instance leased are not renewed.
+  a.smtp.onMessage = null
+  for (let i = 0; i < 3; i++) await submit(a.app, `quick-${i}@example.com`)
+  const claimed = await claimDue(a.app.db, clock.now(), 60_000, 20)
+  const [first, ...rest] = claimed.map((r) => r.id)
+  await a.app.db.updateTable('outbox').set({ locked_until: 'taken-over' }).where('id', '=', first).execute()
+  const renewed = await renewLeases(a.app.db, [first, ...rest], claimed[0].locked_until!, clock.now(), 60_000)
+  t.same([...renewed.ids].sort(), rest.sort(), 'only the rows still leased by this claim are renewed')
 })

@@ -12,7 +12,6 @@
  */
 import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
-import argon2 from 'argon2'
 import { appendAudit } from '../src/audit/log.js'
 import { parseFlags } from '../src/cli/context.js'
 import { loadConfig } from '../src/config.js'
@@ -24,6 +23,7 @@ import { computeCaseDeadline, type Pause } from '../src/deadlines/due-date.js'
 import { stockholmDate } from '../src/deadlines/stockholm.js'
 import { formatReference } from '../src/cases/repository.js'
 import type { CaseStatus } from '../src/cases/state-machine.js'
+import { hashPassword } from '../src/staff/password-hash.js'
 
 export interface SeedOptions {
   cases: number
@@ -227,8 +227,9 @@ function draftCase(r: Rand, nowMs: number, today: string, person: Person, handle
 
 async function ensureHandlers(db: Db, n: number, at: string): Promise<number[]> {
   if (n <= 0) return []
-  // Nobody knows this password: seeded handlers exist to be assigned cases, not to log in.
-  const passwordHash = await argon2.hash(randomBytes(32))
+  // Nobody knows this password: seeded handlers exist to be assigned cases, not to log in. Hashed
+  // with the portal's own parameters, like every real account, so sign-in timing matches the dummy's.
+  const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
   const rows = Array.from({ length: n }, (_, i) => {
     const name = HANDLER_NAMES[i % HANDLER_NAMES.length] + (i >= HANDLER_NAMES.length ? ` ${Math.floor(i / HANDLER_NAMES.length) + 1}` : '')
     const email = `handlaggare${i + 1}@xtractor-seed.example`

@@ -23,13 +23,27 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
+/** True when a stored hash was made with other parameters than ARGON2_OPTIONS (or cannot be read). */
+export function needsRehash(hash: string): boolean {
+  try {
+    return argon2.needsRehash(hash, ARGON2_OPTIONS)
+  } catch {
+    return true
+  }
+}
+
 let dummy: Promise<string> | null = null
 
 /**
- * Spends the time of one verification when there is no account to check against, so an
- * unknown email answers as slowly as a wrong password (no enumeration by timing).
+ * The hash a sign-in is checked against when there is no account that may sign in (an unknown
+ * address or a disabled account): made once, with ARGON2_OPTIONS, so checking it costs what
+ * checking a current account's hash costs. Call it early (the sessions service does, at start),
+ * so the first unknown address after a restart does not pay for making it.
  */
-export async function burnVerification(password: string): Promise<void> {
-  dummy ??= argon2.hash('dummy password for timing only', ARGON2_OPTIONS)
-  await verifyPassword(await dummy, password)
+export function dummyHash(): Promise<string> {
+  dummy ??= argon2.hash('dummy password for timing only', ARGON2_OPTIONS).catch((err: unknown) => {
+    dummy = null
+    throw err
+  })
+  return dummy
 }

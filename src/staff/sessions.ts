@@ -7,7 +7,7 @@ import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import { looksLikeApiToken, type StaffDeps } from './accounts.js'
 import { LoginThrottle, type Attempt } from './login-throttle.js'
 import type { StaffMfa } from './mfa.js'
-import { burnVerification, verifyPassword } from './password-hash.js'
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password-hash.js'
 import {
   deleteSession,
   findApiTokenWithStaff,
@@ -76,6 +76,8 @@ export class StaffSessions {
     private readonly mfa: StaffMfa,
   ) {
     this.throttle = new LoginThrottle(deps.config.sessionSecret)
+    // Made now rather than at the first unknown address, which would otherwise take one hash longer.
+    dummyHash().catch(() => {})
   }
 
   private async newSession(db: Executor, staffId: number, mfaPassed: boolean, at: Date): Promise<string> {
@@ -93,8 +95,10 @@ export class StaffSessions {
 
   /**
    * Checks an email and password. Unknown address, wrong password and disabled account give
-   * the same answer after the same work. `previousSessionId` (the cookie the browser came
-   * with, if any) is ended, so an id planted before login is worthless after it.
+   * the same answer after the same work: one lookup, the throttle check, exactly one Argon2
+   * verification, and on failure the same three throttle rows and one audit row.
+   * `previousSessionId` (the cookie the browser came with, if any) is ended, so an id planted
+   * before login is worthless after it.
    */
   async login(input: { email: string; password: string; ip: string; deviceCookie?: string; previousSessionId?: string }): Promise<LoginResult> {
     const { db } = this.deps
@@ -106,12 +110,15 @@ export class StaffSessions {
     const verdict = await this.throttle.check(db, attempt, at)
     if (!verdict.ok) return { outcome: 'throttled', waitMinutes: verdict.waitMinutes }
 
-    let ok = false
-    if (staff) ok = await verifyPassword(staff.password_hash, input.password)
-    else await burnVerification(input.password)
-    if (ok && staff?.disabled === 1) ok = false
+    // A disabled account is checked against the dummy hash, exactly like an unknown address: its
+    // own stored hash may carry other Argon2 parameters (made before they changed, or by a tool
+    // with argon2's defaults, and never renewed because the account cannot sign in), and checking
+    // that hash would take measurably longer or shorter than the dummy, telling the account apart.
+    const dummy = await dummyHash()
+    const member = staff?.disabled === 0 ? staff : undefined
+    const ok = (await verifyPassword(member ? member.password_hash : dummy, input.password)) && member !== undefined
 
-    if (!ok || !staff) {
+    if (!ok || !member) {
       await db.transaction().execute(async (trx) => {
         await this.throttle.recordFailure(trx, attempt, at)
         // The typed address is never recorded: only the account's id, when there is one.
@@ -120,12 +127,16 @@ export class StaffSessions {
       return { outcome: 'invalid' }
     }
 
+    // The password is right: a hash from older parameters is renewed, so from now on a wrong
+    // password for this account costs what the dummy costs, like an unknown address.
+    const renewedHash = needsRehash(member.password_hash) ? await hashPassword(input.password) : null
     if (input.previousSessionId) await deleteSession(db, hashToken(input.previousSessionId))
-    const mfaRequired = staff.totp_enabled === 1
+    const mfaRequired = member.totp_enabled === 1
     return db.transaction().execute(async (trx) => {
-      const sessionId = await this.newSession(trx, staff.id, !mfaRequired, at)
-      if (!mfaRequired) await this.completed(trx, staff.id, attempt, at, false)
-      return { outcome: 'ok' as const, sessionId, mfaRequired, staff: signedIn(staff), deviceCookie: mfaRequired ? null : this.throttle.deviceCookie(staff.id) }
+      if (renewedHash) await updateStaff(trx, member.id, { password_hash: renewedHash })
+      const sessionId = await this.newSession(trx, member.id, !mfaRequired, at)
+      if (!mfaRequired) await this.completed(trx, member.id, attempt, at, false)
+      return { outcome: 'ok' as const, sessionId, mfaRequired, staff: signedIn(member), deviceCookie: mfaRequired ? null : this.throttle.deviceCookie(member.id) }
     })
   }
 

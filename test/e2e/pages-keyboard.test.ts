@@ -1,8 +1,10 @@
 import type { Page } from 'playwright-core'
 import t from 'tap'
+import { DEFAULT_TEMPLATES } from '../../src/cases/templates.js'
 import { REQUEST_TYPES } from '../../src/intake/request-types.js'
+import { casesSv } from '../../src/i18n/cases.sv.js'
 import { sv } from '../../src/i18n/sv.js'
-import { Axe, launchBrowser, newContext, screenshot, tabTo } from '../helpers/browser.js'
+import { Axe, chooseByKeys, launchBrowser, newContext, screenshot, tabTo } from '../helpers/browser.js'
 import { mailTo, startPortal } from '../helpers/e2e.js'
 import { linkIn } from '../helpers/smtp.js'
 
@@ -65,12 +67,13 @@ t.test('every public and staff page passes axe (WCAG 2.1 A and AA), in both lang
   }
 })
 
-t.test('keyboard only: submit and confirm a request, then staff sign in and take the case', async (t) => {
+t.test('keyboard only: submit and confirm a request; staff sign in, take the case and write; the requester reads and answers', async (t) => {
   const portal = await startPortal(t)
   const browser = await launchBrowser(t)
   const ctx = await newContext(browser, 'sv-SE')
   const page = await ctx.newPage()
   const email = 'keyboard@example.se'
+  const name = 'Tangent Bordsson'
   const shot = (name: string) => screenshot(page, 'keyboard', name)
 
   await page.goto(portal.url + '/')
@@ -89,7 +92,7 @@ t.test('keyboard only: submit and confirm a request, then staff sign in and take
   t.ok(await focusVisible(page), 'inputs show focus')
   await page.keyboard.type(email)
   await tabTo(page, '#name')
-  await page.keyboard.type('Tangent Bordsson')
+  await page.keyboard.type(name)
   await tabTo(page, '#details')
   await page.keyboard.type('Skickad bara med tangentbordet.')
   await tabTo(page, 'main form button[type=submit]')
@@ -125,4 +128,62 @@ t.test('keyboard only: submit and confirm a request, then staff sign in and take
   await Promise.all([staff.waitForNavigation(), staff.keyboard.press('Enter')])
   t.notOk(await staff.$('#assign-form button[value="me"]'), 'assigned to me')
   await screenshot(staff, 'keyboard', 'staff-assigned')
+
+  // Start work: the status select is worked with the arrow keys.
+  await tabTo(staff, '#status', 150)
+  t.ok(await focusVisible(staff), 'the select shows focus')
+  await chooseByKeys(staff, 'in_progress')
+  await tabTo(staff, '#status-form button[type=submit]')
+  await Promise.all([staff.waitForNavigation(), staff.keyboard.press('Enter')])
+  t.notOk(await staff.$('.error-summary, .error-message'), 'handling started')
+  t.equal(await staff.textContent('.status-in_progress'), casesSv.statuses.in_progress, 'the case is in progress')
+
+  // Write to the requester: type the question, tick "wait for the answer" with Space, send with Enter.
+  const question = 'Hej! Vilket kundnummer gäller det? (skrivet med tangentbordet)'
+  await tabTo(staff, '#message-text', 150)
+  t.ok(await focusVisible(staff), 'the text area shows focus')
+  await staff.keyboard.type(question)
+  await tabTo(staff, '#awaitReply')
+  t.ok(await focusVisible(staff), 'the checkbox shows focus')
+  await staff.keyboard.press('Space')
+  t.ok(await staff.isChecked('#awaitReply'), 'Space ticks the checkbox')
+  await tabTo(staff, '#message-form button[type=submit]')
+  await screenshot(staff, 'keyboard', 'staff-message-typed')
+  await Promise.all([staff.waitForNavigation(), staff.keyboard.press('Enter')])
+  t.notOk(await staff.$('.error-summary, .error-message'), 'the message was sent')
+  t.match(await staff.textContent('ol.timeline'), question, 'the message is on the case page')
+  t.equal(await staff.textContent('.status-awaiting_requester'), casesSv.statuses.awaiting_requester, 'the case waits for the requester')
+
+  // The requester opens the link in the email, reads the message and answers — keys only.
+  const questionMail = await mailTo(portal.smtp, email, /Vilket kundnummer/)
+  await page.goto(linkIn(questionMail.parsed.text, `${portal.url}/status/`))
+  t.match(await page.textContent('ol.messages'), question, 'the message shows on the status page')
+  t.match(await page.textContent('main'), sv.status.awaiting, 'the page says an answer is awaited')
+  const answer = 'Kundnummer 4711. Svarat utan mus.'
+  await tabTo(page, '#reply')
+  t.ok(await focusVisible(page), 'the reply field shows focus')
+  await page.keyboard.type(answer)
+  await tabTo(page, 'form[action$="/reply"] button[type=submit]')
+  await shot('status-reply-typed')
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')])
+  t.match(await page.textContent('.notice'), sv.status.replySent, 'the answer is sent')
+  t.match(await page.textContent('ol.messages'), answer, 'the answer is on the status page')
+  await shot('status-answered')
+
+  // Staff see the answer, then answer by choosing a template with the arrow keys.
+  await staff.reload()
+  t.match(await staff.textContent('ol.timeline'), answer, 'staff see the answer on the case page')
+  t.equal(await staff.textContent('.status-in_progress'), casesSv.statuses.in_progress, 'the answer restarted the clock')
+  await tabTo(staff, '#template', 150)
+  await chooseByKeys(staff, 'answer')
+  await tabTo(staff, '#message-form button[type=submit]')
+  await Promise.all([staff.waitForNavigation(), staff.keyboard.press('Enter')])
+  t.notOk(await staff.$('.error-summary, .error-message'), 'the template message was sent')
+  const greeting = DEFAULT_TEMPLATES.answer.sv.body.split('\n')[0].replace('{{name}}', name)
+  await screenshot(staff, 'keyboard', 'staff-template-sent')
+
+  const answerMail = await mailTo(portal.smtp, email, new RegExp(greeting))
+  await page.goto(linkIn(answerMail.parsed.text, `${portal.url}/status/`))
+  t.match(await page.textContent('ol.messages'), greeting, 'the templated answer shows on the status page')
+  await shot('status-template-answer')
 })

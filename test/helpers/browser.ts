@@ -101,3 +101,19 @@ export async function tabTo(page: Page, selector: string, max = 60): Promise<voi
   }
   throw new Error(`Tab never reached ${selector}`)
 }
+
+/**
+ * Chooses `value` in the focused <select> with the arrow keys (Down, then Up from the end), as a
+ * keyboard user does; throws when the focus is not on a select or the value is not among its options.
+ */
+export async function chooseByKeys(page: Page, value: string, max = 30): Promise<void> {
+  const current = () => page.evaluate(() => (document.activeElement?.tagName === 'SELECT' ? (document.activeElement.value as string) : null))
+  if ((await current()) === null) throw new Error('the focus is not on a select')
+  for (const key of ['ArrowDown', 'ArrowUp']) {
+    for (let i = 0; i < max; i++) {
+      if ((await current()) === value) return
+      await page.keyboard.press(key)
+    }
+  }
+  if ((await current()) !== value) throw new Error(`the arrow keys never chose ${value}`)
+}

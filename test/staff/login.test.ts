@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import argon2 from 'argon2'
 import t from 'tap'
 import { buildTestApp, csrfFrom, form, Jar } from '../helpers/app.js'
 import { apiTokenFor, createStaff, loginAs, staffForm } from '../helpers/staff.js'
@@ -67,6 +68,27 @@ t.test('an unknown address and a wrong password get the same answer; values kept
   t.equal(audit[1].actor_id, null, 'unknown address: nobody')
   t.equal(audit[1].target, null)
   t.notMatch(JSON.stringify(audit), /nobody@|@xtractor/, 'the typed address is not recorded')
+})
+
+t.test('a hash from other Argon2 parameters is renewed at the next sign-in; a disabled one is never checked', async (t) => {
+  const { app } = await buildTestApp(t)
+  const other = { type: argon2.argon2id, memoryCost: 8192, timeCost: 3, parallelism: 1 } as const
+  const active = await createStaff(app, { role: 'handler' })
+  const off = await createStaff(app, { role: 'handler' })
+  const offHash = await argon2.hash(off.password, other)
+  await app.db.updateTable('staff').set({ password_hash: await argon2.hash(active.password, other) }).where('id', '=', active.id).execute()
+  await app.db.updateTable('staff').set({ password_hash: offHash, disabled: 1 }).where('id', '=', off.id).execute()
+
+  await loginAs(app, new Jar(), active)
+  const renewed = await app.db.selectFrom('staff').select('password_hash').where('id', '=', active.id).executeTakeFirstOrThrow()
+  t.match(renewed.password_hash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/, 'renewed with the current parameters')
+  t.ok(await argon2.verify(renewed.password_hash, active.password), 'for the same password')
+  await loginAs(app, new Jar(), active)
+
+  const refused = await staffForm(app, new Jar(), '/staff/login', { email: off.email, password: off.password })
+  t.equal(refused.statusCode, 401, 'the right password for a disabled account is refused')
+  const kept = await app.db.selectFrom('staff').select('password_hash').where('id', '=', off.id).executeTakeFirstOrThrow()
+  t.equal(kept.password_hash, offHash, "a disabled account's hash is left as it was")
 })
 
 t.test('the login form speaks English through the language switch', async (t) => {

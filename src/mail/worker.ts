@@ -115,7 +115,6 @@ export class OutboxWorker {
     // A claim leases its rows until one moment; a quick batch sends them without writing again.
     let lease = rows[0].locked_until!
     let held = new Set(rows.map((r) => r.id))
-    const marks: Array<Promise<unknown>> = []
     for (let i = 0; i < rows.length; i += SEND_AT_ONCE) {
       const now = this.opts.now()
       if (Date.parse(lease) - now.getTime() < LEASE_MS / 2) {
@@ -127,25 +126,24 @@ export class OutboxWorker {
       }
       await Promise.all(
         rows.slice(i, i + SEND_AT_ONCE).map((row) => {
-          if (held.has(row.id)) return this.deliver(row, marks)
+          if (held.has(row.id)) return this.deliver(row)
           this.opts.log.warn({ outboxId: row.id, kind: row.kind }, 'email lease ran out before sending; left to the instance that took it over')
           return undefined
         }),
       )
     }
-    const failed = (await Promise.all(marks)).find((outcome) => outcome !== true)
-    if (failed !== undefined) throw failed
     return rows.length
   }
 
-  /**
-   * Sends one row. Its "sent" mark is written as soon as it is sent but not waited for here, so
-   * the next sends need not wait for a commit: a crash can resend only the few rows whose mark
-   * was not yet on disk (same Message-ID). `marks` gets true, or the error that stopped the mark.
-   */
-  private async deliver(row: OutboxRow, marks: Array<Promise<unknown>>): Promise<void> {
+  /** Sends one row and marks it sent at once, so a crash can resend only the few in flight (same Message-ID). */
+  private async deliver(row: OutboxRow): Promise<void> {
     try {
       await this.transport.send(this.open(row), this.opts.from)
+      const at = this.opts.now()
+      // The mark shares its commit with whatever else is being written (group commit).
+      if (this.opts.writes) await this.opts.writes.run((trx) => markSent(trx, row.id, at))
+      else await markSent(this.db, row.id, at)
+      this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
     } catch (error) {
       const reason = describeError(error)
       if (isPermanent(error) || row.attempts + 1 >= MAX_ATTEMPTS) {
@@ -156,20 +154,6 @@ export class OutboxWorker {
         await markRetry(this.db, row.id, next, reason)
         this.opts.log.warn({ outboxId: row.id, kind: row.kind, reason, attempts: row.attempts + 1 }, 'email send failed, will retry')
       }
-      return
     }
-    const at = this.opts.now()
-    const { writes } = this.opts
-    // The mark shares its commit with whatever else is being written (group commit).
-    const mark = writes ? writes.run((trx) => markSent(trx, row.id, at)) : markSent(this.db, row.id, at)
-    marks.push(
-      mark.then(
-        () => {
-          this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
-          return true
-        },
-        (error: unknown) => error ?? new Error('marking an email sent failed'),
-      ),
-    )
   }
 }

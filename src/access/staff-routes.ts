@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { CaseError } from '../cases/errors.js'
+import { caseAction, loadCase, type Body, type CaseActionRequest } from '../cases/staff-action.js'
 import type { Case } from '../db/schema.js'
-import { sendMessagePage } from '../http/errors.js'
 import { isLang, t } from '../i18n/index.js'
 import { formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS } from './files.js'
@@ -9,7 +9,6 @@ import { readUpload, UploadProblem } from './multipart.js'
 import type { AccessPackageService } from './service.js'
 import { contentCounts, packageSummary } from './view-model.js'
 
-type Body = Record<string, unknown>
 type Section = 'compile' | 'file' | 'letter' | 'review' | 'send' | 'csrf'
 
 interface Problem {
@@ -22,16 +21,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
   return async function routes(app: FastifyInstance) {
     const viewer = { preHandler: app.requireStaff('viewer') }
     const handler = { preHandler: app.requireStaff('handler') }
-
-    async function load(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Case | null> {
-      const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
-      const c = id === null ? undefined : await app.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
-      if (!c) {
-        sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-        return null
-      }
-      return c
-    }
+    const load = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => loadCase(app, request, reply)
 
     async function render(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200, letterValue?: string) {
       const lang = request.lang
@@ -77,21 +67,16 @@ export function packageStaffRoutes(service: AccessPackageService) {
       return render(request, reply, c)
     })
 
-    /** A form action: CSRF, then the service; a refusal shows the page again with what was typed. */
-    function action(path: string, section: Section, run: (request: FastifyRequest<{ Params: { id: string; fileId?: string }; Body: Body }>, c: Case, body: Body) => Promise<unknown>) {
-      app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(`/staff/cases/:id/package/${path}`, handler, async (request, reply) => {
-        const c = await load(request, reply)
-        if (!c) return reply
-        const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-        const typed = section === 'letter' && typeof body.text === 'string' ? body.text : undefined
-        if (!app.staffCsrf.verify(request, body._csrf)) return render(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf') }, 403, typed)
-        try {
-          await run(request, c, body)
-        } catch (error) {
-          if (!(error instanceof CaseError)) throw error
-          return render(request, reply, c, { section, message: error.messages[request.lang] }, error.status, typed)
-        }
-        return reply.code(303).redirect(`${page(c)}?done=1`, 303)
+    /** A package form (src/cases/staff-action.ts); a refused cover letter keeps what was typed. */
+    function action(path: string, section: Section, run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>) {
+      caseAction(app, {
+        url: `/staff/cases/:id/package/${path}`,
+        run,
+        page,
+        showAgain: (request, reply, c, problem, body) => {
+          const typed = section === 'letter' && typeof body.text === 'string' ? body.text : undefined
+          return render(request, reply, c, { section: problem.csrf ? 'csrf' : section, message: problem.message }, problem.status, typed)
+        },
       })
     }
 

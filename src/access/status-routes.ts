@@ -26,7 +26,14 @@ export function packageStatusRoutes(service: AccessPackageService) {
       return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
     }
 
-    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, token: string, opts: { error?: string; code?: string; sent?: boolean; status?: number } = {}) {
+    interface RenderOptions {
+      error?: string
+      code?: string
+      sent?: boolean
+      status?: number
+    }
+
+    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, token: string, opts: RenderOptions = {}) {
       const lang: Lang = request.lang
       const p = (await service.find(c.id))!
       const gone = service.isGone(p)
@@ -54,35 +61,49 @@ export function packageStatusRoutes(service: AccessPackageService) {
       return render(request, reply, found.c, request.params.token, { sent: request.query?.sent === '1' })
     })
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/status/:token/package/code', async (request, reply) => {
-      const { token } = request.params
-      const found = await resolve(token)
-      if (!found) return notFound(reply)
-      // A deleted package has nothing to protect: say so plainly whatever the form held.
-      if (service.isGone(found.p)) return render(request, reply, found.c, token)
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-      const lang = request.lang
-      if (!app.csrf.verify(request, body._csrf)) return render(request, reply, found.c, token, { error: t(lang, 'errors.csrf'), status: 403 })
-      const result = await service.requestCode(found.c)
+    interface PackageForm {
+      request: FastifyRequest
+      reply: FastifyReply
+      c: Case
+      token: string
+      body: Record<string, unknown>
+      lang: Lang
+      show: (opts?: RenderOptions) => Promise<FastifyReply>
+    }
+
+    /**
+     * Both forms on the page are posted to the status link, so both first answer a wrong link with
+     * "not found" and a deleted package with the page that says so; `handle` sees only a live package.
+     */
+    function packageForm(path: string, handle: (form: PackageForm) => Promise<unknown>) {
+      app.post<{ Params: { token: string }; Body: Record<string, unknown> }>(path, async (request, reply) => {
+        const { token } = request.params
+        const found = await resolve(token)
+        if (!found) return notFound(reply)
+        const show = (opts?: RenderOptions) => render(request, reply, found.c, token, opts)
+        // A deleted package has nothing to protect: say so plainly whatever the form held.
+        if (service.isGone(found.p)) return show()
+        const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+        return handle({ request, reply, c: found.c, token, body, lang: request.lang, show })
+      })
+    }
+
+    packageForm('/status/:token/package/code', async ({ request, reply, c, token, body, lang, show }) => {
+      if (!app.csrf.verify(request, body._csrf)) return show({ error: t(lang, 'errors.csrf'), status: 403 })
+      const result = await service.requestCode(c)
       if (!result.ok) {
-        if (result.problem === 'gone') return render(request, reply, found.c, token)
-        return render(request, reply, found.c, token, { error: t(lang, 'access.status.rateLimited'), status: 429 })
+        if (result.problem === 'gone') return show()
+        return show({ error: t(lang, 'access.status.rateLimited'), status: 429 })
       }
       return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${token}/package?sent=1`, 303)
     })
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/status/:token/package/download', async (request, reply) => {
-      const { token } = request.params
-      const found = await resolve(token)
-      if (!found) return notFound(reply)
-      if (service.isGone(found.p)) return render(request, reply, found.c, token)
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-      const lang = request.lang
+    packageForm('/status/:token/package/download', async ({ request, reply, c, body, lang, show }) => {
       const typed = typeof body.code === 'string' ? body.code.slice(0, 20) : ''
-      if (!app.csrf.verify(request, body._csrf)) return render(request, reply, found.c, token, { error: t(lang, 'errors.csrf'), code: typed, status: 403 })
+      if (!app.csrf.verify(request, body._csrf)) return show({ error: t(lang, 'errors.csrf'), code: typed, status: 403 })
       const code = normaliseCode(typed)
-      if (!/^\d{6}$/.test(code)) return render(request, reply, found.c, token, { error: t(lang, 'access.status.codeFormat'), code: typed, status: 400 })
-      const result = await service.download(found.c, code)
+      if (!/^\d{6}$/.test(code)) return show({ error: t(lang, 'access.status.codeFormat'), code: typed, status: 400 })
+      const result = await service.download(c, code)
       if (result.ok) return sendZip(reply, result.zip, result.filename)
       const messages = {
         gone: null,
@@ -92,8 +113,8 @@ export function packageStatusRoutes(service: AccessPackageService) {
         wrong: t(lang, 'access.status.wrong', { left: result.triesLeft ?? 0 }),
       }
       const error = messages[result.problem]
-      if (error === null) return render(request, reply, found.c, token)
-      return render(request, reply, found.c, token, { error, code: result.problem === 'wrong' ? typed : '', status: result.problem === 'wrong' ? 400 : 409 })
+      if (error === null) return show()
+      return show({ error, code: result.problem === 'wrong' ? typed : '', status: result.problem === 'wrong' ? 400 : 409 })
     })
   }
 }

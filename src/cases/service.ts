@@ -4,8 +4,8 @@ import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
-import type { Channel, ConsentKind, Relationship, RequestType } from '../intake/request-types.js'
-import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import type { Channel } from '../intake/request-types.js'
+import { cleanLine, emailKey, isValidEmail, normaliseEmail, type RequestInput } from '../intake/validate.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
@@ -31,13 +31,8 @@ export interface CaseServiceDeps {
   mailQueued: () => void
 }
 
-export interface ManualCaseInput {
-  type: RequestType
-  email: string
-  name: string | null
-  relationship: Relationship | null
-  consentKind: ConsentKind | null
-  details: string | null
+/** A request that came another way: what the person asked is stated as on the public form. */
+export interface ManualCaseInput extends Pick<RequestInput, 'type' | 'email' | 'name' | 'relationship' | 'consentKind' | 'details'> {
   channel: Exclude<Channel, 'web' | 'api'>
   receivedAt: string
   lang: Lang

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
-import { sendMessagePage } from '../http/errors.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType } from '../intake/request-types.js'
 import { cleanLine, cleanText, isValidEmail, normaliseEmail } from '../intake/validate.js'
-import { CaseError } from './errors.js'
+import { caseAction, loadCase, type Body, type CaseActionRequest } from './staff-action.js'
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
 import { isClosed, nextStatuses } from './state-machine.js'
@@ -18,7 +17,6 @@ import { packageSummary } from '../access/view-model.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
-type Body = Record<string, unknown>
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
 interface Problem {
@@ -103,39 +101,27 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       )
     }
 
-    async function load(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Case | null> {
-      const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
-      const c = id === null ? undefined : await app.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
-      if (!c) {
-        sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-        return null
-      }
-      return c
-    }
-
     app.get<{ Params: { id: string } }>('/staff/cases/:id', viewer, async (request, reply) => {
-      const c = await load(request, reply)
+      const c = await loadCase(app, request, reply)
       if (!c) return reply
       await cases.recordView(request.staff!, c.id)
       return renderCase(request, reply, c)
     })
 
-    /** Every case action: CSRF, then the service call; a refusal shows the page again with the typed values. */
-    function action(path: string, section: Problem['section'], fields: string[], run: (request: FastifyRequest<{ Params: { id: string }; Body: Body }>, c: Case, body: Body) => Promise<unknown>) {
-      app.post<{ Params: { id: string }; Body: Body }>(`/staff/cases/:id/${path}`, handler, async (request, reply) => {
-        const c = await load(request, reply)
-        if (!c) return reply
-        const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-        const values: Record<string, string> = { section }
-        for (const f of fields) values[f] = s(body[f])
-        if (!app.staffCsrf.verify(request, body._csrf)) return renderCase(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf'), values }, 403)
-        try {
-          await run(request, c, body)
-        } catch (error) {
-          if (!(error instanceof CaseError)) throw error
-          return renderCase(request, reply, await cases.get(c.id), { section, message: error.messages[request.lang], values }, error.status)
-        }
-        return reply.code(303).redirect(`/staff/cases/${c.id}?done=1`, 303)
+    /**
+     * A case page form (src/cases/staff-action.ts). A refusal shows the page again with the typed
+     * `fields`, and with the case read again: a refusal often means it changed meanwhile.
+     */
+    function action(path: string, section: Problem['section'], fields: string[], run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>) {
+      caseAction(app, {
+        url: `/staff/cases/:id/${path}`,
+        run,
+        page: (c) => `/staff/cases/${c.id}`,
+        showAgain: async (request, reply, c, problem, body) => {
+          const values: Record<string, string> = { section }
+          for (const f of fields) values[f] = s(body[f])
+          return renderCase(request, reply, problem.csrf ? c : await cases.get(c.id), { section: problem.csrf ? 'csrf' : section, message: problem.message, values }, problem.status)
+        },
       })
     }
 

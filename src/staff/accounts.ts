@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/log.js'
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
-import type { Staff } from '../db/schema.js'
+import type { NewStaff, Staff } from '../db/schema.js'
 import type { Lang } from '../i18n/index.js'
 import { MAX_NAME } from '../intake/request-types.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
@@ -92,26 +92,35 @@ export class StaffAccounts {
     return errors
   }
 
-  /** Creates an account; throws StaffError on the first problem, or 'exists' when the address is taken. */
-  async create(input: NewStaffInput, actor: Actor, via: 'cli' | 'web' | 'setup' = actor.type === 'cli' ? 'cli' : 'web'): Promise<number> {
+  /**
+   * The row of a new account, checked, normalised and with its password hashed (slow, so before
+   * any transaction); both ways of adding a member go through it, so they apply the same rules.
+   */
+  private async newStaffRow(input: NewStaffInput): Promise<{ row: NewStaff; at: Date }> {
     const [problem] = this.problems(input)
     if (problem) throw problem
     const email = normaliseEmail(input.email)
-    const name = cleanLine(input.name) as string
     const passwordHash = await hashPassword(input.password)
     const at = this.deps.now()
+    const row = {
+      email,
+      email_key: emailKey(email),
+      name: cleanLine(input.name) as string,
+      role: input.role,
+      password_hash: passwordHash,
+      lang: input.lang ?? 'sv',
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+    }
+    return { row, at }
+  }
+
+  /** Creates an account; throws StaffError on the first problem, or 'exists' when the address is taken. */
+  async create(input: NewStaffInput, actor: Actor, via: 'cli' | 'web' | 'setup' = actor.type === 'cli' ? 'cli' : 'web'): Promise<number> {
+    const { row, at } = await this.newStaffRow(input)
     return this.deps.db.transaction().execute(async (trx) => {
-      if (await findStaffByEmailKey(trx, emailKey(email))) throw new StaffError('exists', 'email')
-      const id = await insertStaff(trx, {
-        email,
-        email_key: emailKey(email),
-        name,
-        role: input.role,
-        password_hash: passwordHash,
-        lang: input.lang ?? 'sv',
-        created_at: at.toISOString(),
-        updated_at: at.toISOString(),
-      })
+      if (await findStaffByEmailKey(trx, row.email_key)) throw new StaffError('exists', 'email')
+      const id = await insertStaff(trx, row)
       await audit(trx, actor, 'staff.add', at, id, { role: input.role, via })
       return id
     })
@@ -249,27 +258,12 @@ export class StaffAccounts {
 
   /** Creates the first administrator through the setup link; refused once anyone exists or the link is spent. */
   async completeSetup(token: string, input: Omit<NewStaffInput, 'role'>): Promise<{ ok: true; id: number } | { ok: false; state: Exclude<SetupTokenState, 'valid'> }> {
-    const fields: NewStaffInput = { ...input, role: 'admin' }
-    const [problem] = this.problems(fields)
-    if (problem) throw problem
-    const email = normaliseEmail(fields.email)
-    const name = cleanLine(fields.name) as string
-    const passwordHash = await hashPassword(fields.password)
-    const at = this.deps.now()
+    const { row, at } = await this.newStaffRow({ ...input, role: 'admin' })
     return this.deps.db.transaction().execute(async (trx) => {
       const { state, id: tokenId } = await this.setupTokenState(token, trx)
       if (state !== 'valid' || tokenId === undefined) return { ok: false as const, state: state as Exclude<SetupTokenState, 'valid'> }
       if (!(await useSetupToken(trx, tokenId, at.toISOString()))) return { ok: false as const, state: 'used' as const }
-      const id = await insertStaff(trx, {
-        email,
-        email_key: emailKey(email),
-        name,
-        role: 'admin',
-        password_hash: passwordHash,
-        lang: fields.lang ?? 'sv',
-        created_at: at.toISOString(),
-        updated_at: at.toISOString(),
-      })
+      const id = await insertStaff(trx, row)
       await audit(trx, { type: 'system', id: null }, 'staff.add', at, id, { role: 'admin', via: 'setup' })
       return { ok: true as const, id }
     })

@@ -57,6 +57,20 @@ async function memberId(ctx: CliContext, s: StaffServices): Promise<number | nul
   return staff.id
 }
 
+/**
+ * The run of a command on one existing member named by --email: the flag, the lookup and the
+ * error handling are the same for each, so a command gives only what it does with the member.
+ */
+function onMember(body: (ctx: CliContext, s: StaffServices, id: number) => Promise<number>): CliCommand['run'] {
+  return async (ctx) => {
+    if (!need(ctx, 'email')) return 2
+    const s = services(ctx)
+    const id = await memberId(ctx, s)
+    if (id === null) return 1
+    return guarded(ctx, () => body(ctx, s, id))
+  }
+}
+
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)))
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd())
@@ -84,47 +98,31 @@ export const staffCommands: CliCommand[] = [
   {
     name: 'staff passwd',
     usage: 'staff passwd --email E                 Set a new password (on stdin); ends their sessions',
-    async run(ctx) {
-      if (!need(ctx, 'email')) return 2
-      const s = services(ctx)
-      const id = await memberId(ctx, s)
-      if (id === null) return 1
+    run: onMember(async (ctx, s, id) => {
       const password = await passwordFromStdin(ctx)
       if (password === null) return 1
-      return guarded(ctx, async () => {
-        await s.accounts.setPassword(id, password, CLI)
-        ctx.out(`Password changed for staff member #${id}; their sessions have ended.`)
-        return 0
-      })
-    },
+      await s.accounts.setPassword(id, password, CLI)
+      ctx.out(`Password changed for staff member #${id}; their sessions have ended.`)
+      return 0
+    }),
   },
   {
     name: 'staff disable',
     usage: 'staff disable --email E                Disable a staff member, end their sessions, revoke their API tokens',
-    async run(ctx) {
-      if (!need(ctx, 'email')) return 2
-      const s = services(ctx)
-      const id = await memberId(ctx, s)
-      if (id === null) return 1
-      return guarded(ctx, async () => {
-        const r = await s.accounts.disable(id, CLI)
-        ctx.out(`Disabled staff member #${id}: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} API token(s) revoked.`)
-        return 0
-      })
-    },
+    run: onMember(async (ctx, s, id) => {
+      const r = await s.accounts.disable(id, CLI)
+      ctx.out(`Disabled staff member #${id}: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} API token(s) revoked.`)
+      return 0
+    }),
   },
   {
     name: 'staff reset-mfa',
     usage: 'staff reset-mfa --email E              Turn off a member\'s lost second factor so they can enrol again',
-    async run(ctx) {
-      if (!need(ctx, 'email')) return 2
-      const s = services(ctx)
-      const id = await memberId(ctx, s)
-      if (id === null) return 1
+    run: onMember(async (ctx, s, id) => {
       await s.mfa.reset(id, CLI)
       ctx.out(`Two-step verification turned off for staff member #${id}.`)
       return 0
-    },
+    }),
   },
   {
     name: 'staff list',
@@ -144,33 +142,21 @@ export const staffCommands: CliCommand[] = [
   {
     name: 'token create',
     usage: 'token create --email E [--name N]      Create an API token acting as that member (printed once, last line)',
-    async run(ctx) {
-      if (!need(ctx, 'email')) return 2
-      const s = services(ctx)
-      const id = await memberId(ctx, s)
-      if (id === null) return 1
+    run: onMember(async (ctx, s, id) => {
       const name = ctx.flags.name && ctx.flags.name !== 'true' ? ctx.flags.name : null
-      return guarded(ctx, async () => {
-        const token = await s.accounts.createApiToken(id, name, CLI)
-        ctx.out(`API token for staff member #${id}; it is shown only now, keep it secret (send it as "Authorization: Bearer <token>"):`)
-        ctx.out(token)
-        return 0
-      })
-    },
+      const token = await s.accounts.createApiToken(id, name, CLI)
+      ctx.out(`API token for staff member #${id}; it is shown only now, keep it secret (send it as "Authorization: Bearer <token>"):`)
+      ctx.out(token)
+      return 0
+    }),
   },
   {
     name: 'token revoke',
     usage: 'token revoke --email E                 Revoke all API tokens of a staff member',
-    async run(ctx) {
-      if (!need(ctx, 'email')) return 2
-      const s = services(ctx)
-      const id = await memberId(ctx, s)
-      if (id === null) return 1
-      return guarded(ctx, async () => {
-        const n = await s.accounts.revokeApiTokens(id, CLI)
-        ctx.out(`Revoked ${n} API token(s) of staff member #${id}.`)
-        return 0
-      })
-    },
+    run: onMember(async (ctx, s, id) => {
+      const n = await s.accounts.revokeApiTokens(id, CLI)
+      ctx.out(`Revoked ${n} API token(s) of staff member #${id}.`)
+      return 0
+    }),
   },
 ]

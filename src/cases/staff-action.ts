@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Case } from '../db/schema.js'
+import { sendMessagePage } from '../http/errors.js'
+import { t } from '../i18n/index.js'
+import { CaseError } from './errors.js'
+
+/**
+ * What the staff forms on a case share, the case page's and the package page's alike: they must
+ * refuse a forged form and an unknown case the same way, and answer a refusal from the service
+ * the same way, or the two pages drift apart.
+ */
+
+export type Body = Record<string, unknown>
+export type CaseActionRequest = FastifyRequest<{ Params: { id: string; fileId?: string }; Body: Body }>
+
+/** The case named by :id, or null once a 404 page has been sent (a malformed id is just unknown). */
+export async function loadCase(app: FastifyInstance, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Case | null> {
+  const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
+  const c = id === null ? undefined : await app.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!c) {
+    sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+    return null
+  }
+  return c
+}
+
+/** Why the page is shown again: a forged form (csrf) or the service's refusal, in the reader's language. */
+export interface ActionProblem {
+  csrf: boolean
+  message: string
+  status: number
+}
+
+export interface CaseAction {
+  /** The form's URL, with :id for the case. */
+  url: string
+  /** The change itself, through a service that checks the case's state and writes the audit entry. */
+  run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>
+  /** The page again with the problem and what was typed (it is in `body`). */
+  showAgain: (request: CaseActionRequest, reply: FastifyReply, c: Case, problem: ActionProblem, body: Body) => Promise<unknown>
+  /** The page a done action returns to; it is shown with ?done=1. */
+  page: (c: Case) => string
+}
+
+/**
+ * A form that changes a case: handlers only, the case must exist, the CSRF token must match, then
+ * the action runs; a CaseError shows the page again, anything else is a server error.
+ */
+export function caseAction(app: FastifyInstance, action: CaseAction): void {
+  app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(action.url, { preHandler: app.requireStaff('handler') }, async (request, reply) => {
+    const c = await loadCase(app, request, reply)
+    if (!c) return reply
+    const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+    if (!app.staffCsrf.verify(request, body._csrf)) return action.showAgain(request, reply, c, { csrf: true, message: t(request.lang, 'errors.csrf'), status: 403 }, body)
+    try {
+      await action.run(request, c, body)
+    } catch (error) {
+      if (!(error instanceof CaseError)) throw error
+      return action.showAgain(request, reply, c, { csrf: false, message: error.messages[request.lang], status: error.status }, body)
+    }
+    return reply.code(303).redirect(`${action.page(c)}?done=1`, 303)
+  })
+}

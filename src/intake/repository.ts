@@ -1,20 +1,45 @@
 import type { Executor } from '../db/connection.js'
+import { prepared } from '../db/prepared.js'
 import type { NewSubmission, Submission, SubmissionUpdate, VerificationToken } from '../db/schema.js'
 
+// Every submission runs these three: prepared once (src/db/prepared.ts).
+const pendingQuery = prepared<{ emailKey: string; type: string }, Submission>((db, p) =>
+  db.selectFrom('submissions').selectAll().where('email_key', '=', p.emailKey).where('type', '=', p.type).where('status', '=', 'pending').orderBy('id', 'desc').limit(1),
+)
+
 export async function findPendingSubmission(db: Executor, emailKey: string, type: string): Promise<Submission | undefined> {
-  return db
-    .selectFrom('submissions')
-    .selectAll()
-    .where('email_key', '=', emailKey)
-    .where('type', '=', type)
-    .where('status', '=', 'pending')
-    .orderBy('id', 'desc')
-    .executeTakeFirst()
+  return (await pendingQuery(db, { emailKey, type })).rows[0]
 }
 
-export async function insertSubmission(db: Executor, values: NewSubmission): Promise<number> {
-  const row = await db.insertInto('submissions').values(values).returning('id').executeTakeFirstOrThrow()
-  return row.id
+type SubmissionFields = Required<Omit<NewSubmission, 'id' | 'verified_at' | 'case_id'>>
+type SubmissionSlots = { [K in keyof SubmissionFields]: SubmissionFields[K] | null | undefined }
+
+const insertSubmissionQuery = prepared<SubmissionSlots, { id: number }>((db, p) =>
+  db
+    .insertInto('submissions')
+    .values({
+      type: p.type!,
+      email: p.email!,
+      email_key: p.email_key!,
+      name: p.name,
+      relationship: p.relationship,
+      consent_kind: p.consent_kind,
+      details: p.details,
+      incorrect_value: p.incorrect_value,
+      correct_value: p.correct_value,
+      keep_data: p.keep_data!,
+      lang: p.lang!,
+      channel: p.channel!,
+      status: p.status!,
+      created_at: p.created_at!,
+      updated_at: p.updated_at!,
+    })
+    .returning('id'),
+)
+
+export async function insertSubmission(db: Executor, values: SubmissionSlots): Promise<number> {
+  const { rows } = await insertSubmissionQuery(db, values)
+  return rows[0].id
 }
 
 export async function updateSubmission(db: Executor, id: number, values: SubmissionUpdate): Promise<void> {
@@ -25,14 +50,14 @@ export async function findSubmission(db: Executor, id: number): Promise<Submissi
   return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function insertVerificationToken(
-  db: Executor,
-  values: { submissionId: number; tokenHash: string; expiresAt: string; createdAt: string },
-): Promise<void> {
-  await db
-    .insertInto('verification_tokens')
-    .values({ submission_id: values.submissionId, token_hash: values.tokenHash, expires_at: values.expiresAt, created_at: values.createdAt })
-    .execute()
+type TokenValues = { submissionId: number; tokenHash: string; expiresAt: string; createdAt: string }
+
+const insertTokenQuery = prepared<TokenValues, unknown>((db, p) =>
+  db.insertInto('verification_tokens').values({ submission_id: p.submissionId, token_hash: p.tokenHash, expires_at: p.expiresAt, created_at: p.createdAt }),
+)
+
+export async function insertVerificationToken(db: Executor, values: TokenValues): Promise<void> {
+  await insertTokenQuery(db, values)
 }
 
 export async function findVerificationToken(db: Executor, tokenHash: string): Promise<VerificationToken | undefined> {

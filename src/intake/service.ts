@@ -14,7 +14,7 @@ import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
-import { countRecentEach, recordEvent, recordEvents } from '../security/rate-limit.js'
+import { countRecentEach, recordEvent, recordEventPair } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import {
   consumeTokens,
@@ -136,14 +136,7 @@ export class IntakeService {
         expiresAt: new Date(at.getTime() + config.verifyTokenTtlHours * HOUR).toISOString(),
         createdAt: atIso,
       })
-      await recordEvents(
-        trx,
-        [
-          { bucket: 'submit_ip', keyHash: ipKey },
-          { bucket: 'verify_email', keyHash: addressKey },
-        ],
-        atIso,
-      )
+      await recordEventPair(trx, { bucket: 'submit_ip', keyHash: ipKey }, { bucket: 'verify_email', keyHash: addressKey }, atIso)
       const mail = this.deps.renderEmail('verify', meta.lang, 'email.verifySubject', {
         name: input.name,
         typeTitle: typeTitle(meta.lang, input.type),

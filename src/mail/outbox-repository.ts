@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isPostgres, type Executor } from '../db/connection.js'
+import { prepared } from '../db/prepared.js'
 import type { OutboxRow } from '../db/schema.js'
 import { seal, type SealKey } from './seal.js'
 
@@ -23,28 +24,46 @@ export function messageIdFor(from: string): string {
  * Called inside the transaction that causes the email, so both commit or neither does.
  * With `seal`, the bodies are stored encrypted (they carry raw tokens in links); the worker opens them.
  */
+type OutboxValues = Pick<OutboxRow, 'message_id' | 'kind' | 'to_address' | 'to_name' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'case_id' | 'next_attempt_at' | 'created_at'>
+
+// Nearly every write that tells someone something queues an email: prepared once (src/db/prepared.ts).
+const insertOutboxQuery = prepared<OutboxValues, { id: number }>((db, p) =>
+  db
+    .insertInto('outbox')
+    .values({
+      message_id: p.message_id,
+      kind: p.kind,
+      to_address: p.to_address,
+      to_name: p.to_name,
+      subject: p.subject,
+      text_body: p.text_body,
+      html_body: p.html_body,
+      headers: p.headers,
+      case_id: p.case_id,
+      status: 'pending',
+      next_attempt_at: p.next_attempt_at,
+      created_at: p.created_at,
+    })
+    .returning('id'),
+)
+
 export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { from: string; now: Date; seal?: SealKey }): Promise<number> {
   const now = opts.now.toISOString()
   const key = opts.seal
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      message_id: messageIdFor(opts.from),
-      kind: email.kind,
-      to_address: email.to,
-      to_name: email.toName ?? null,
-      subject: email.subject,
-      text_body: key ? seal(key, email.text) : email.text,
-      html_body: email.html ? (key ? seal(key, email.html) : email.html) : null,
-      headers: email.headers ? JSON.stringify(email.headers) : null,
-      case_id: email.caseId ?? null,
-      status: 'pending',
-      next_attempt_at: now,
-      created_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+  const { rows } = await insertOutboxQuery(db, {
+    message_id: messageIdFor(opts.from),
+    kind: email.kind,
+    to_address: email.to,
+    to_name: email.toName ?? null,
+    subject: email.subject,
+    text_body: key ? seal(key, email.text) : email.text,
+    html_body: email.html ? (key ? seal(key, email.html) : email.html) : null,
+    headers: email.headers ? JSON.stringify(email.headers) : null,
+    case_id: email.caseId ?? null,
+    next_attempt_at: now,
+    created_at: now,
+  })
+  return rows[0].id
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/connection.js'
+import { prepared } from '../db/prepared.js'
 
 /**
  * Counts events in the database over a sliding hour, so a restart or a second instance
@@ -22,37 +23,55 @@ export interface RecentCheck {
   cap: number
 }
 
-/** Several countRecent in one statement (one round trip on the public's busiest path). */
-export async function countRecentEach(db: Executor, checks: RecentCheck[]): Promise<number[]> {
-  const row = await db
-    .selectNoFrom((eb) =>
-      checks.map((c, i) =>
-        eb
-          .selectFrom(
-            eb
-              .selectFrom('rate_events')
-              .select('id')
-              .where('bucket', '=', c.bucket)
-              .where('key_hash', '=', c.keyHash)
-              .where('created_at', '>', c.since)
-              .limit(c.cap)
-              .as('recent'),
-          )
-          .select((inner) => inner.fn.countAll<number>().as('n'))
-          .as(`n${i}`),
+type Slots = Record<string, unknown>
+
+/** Several countRecent in one statement, compiled once per number of checks (the public's busiest path). */
+const countEachOf = new Map<number, ReturnType<typeof prepared<Slots, Record<string, unknown>>>>()
+
+function countEachQuery(n: number) {
+  let query = countEachOf.get(n)
+  if (!query) {
+    query = prepared<Slots, Record<string, unknown>>((db, p) =>
+      db.selectNoFrom((eb) =>
+        Array.from({ length: n }, (_, i) =>
+          eb
+            .selectFrom(
+              eb
+                .selectFrom('rate_events')
+                .select('id')
+                .where('bucket', '=', p[`bucket${i}`] as string)
+                .where('key_hash', '=', p[`key${i}`] as string)
+                .where('created_at', '>', p[`since${i}`] as string)
+                .limit(p[`cap${i}`] as number)
+                .as('recent'),
+            )
+            .select((inner) => inner.fn.countAll<number>().as('n'))
+            .as(`n${i}`),
+        ),
       ),
     )
-    .executeTakeFirstOrThrow()
-  const counts = row as Record<string, unknown>
-  return checks.map((_, i) => Number(counts[`n${i}`]))
+    countEachOf.set(n, query)
+  }
+  return query
 }
 
-export async function recordEvents(db: Executor, events: Array<{ bucket: string; keyHash: string }>, at: string): Promise<void> {
-  if (events.length === 0) return
-  await db
-    .insertInto('rate_events')
-    .values(events.map((e) => ({ bucket: e.bucket, key_hash: e.keyHash, created_at: at })))
-    .execute()
+export async function countRecentEach(db: Executor, checks: RecentCheck[]): Promise<number[]> {
+  const params: Slots = {}
+  checks.forEach((c, i) => Object.assign(params, { [`bucket${i}`]: c.bucket, [`key${i}`]: c.keyHash, [`since${i}`]: c.since, [`cap${i}`]: c.cap }))
+  const { rows } = await countEachQuery(checks.length)(db, params)
+  return checks.map((_, i) => Number(rows[0][`n${i}`]))
+}
+
+const insertEventPair = prepared<{ bucket0: string; key0: string; bucket1: string; key1: string; at: string }, unknown>((db, p) =>
+  db.insertInto('rate_events').values([
+    { bucket: p.bucket0, key_hash: p.key0, created_at: p.at },
+    { bucket: p.bucket1, key_hash: p.key1, created_at: p.at },
+  ]),
+)
+
+/** Two events at once (a submission counts against its IP and its address). */
+export async function recordEventPair(db: Executor, a: { bucket: string; keyHash: string }, b: { bucket: string; keyHash: string }, at: string): Promise<void> {
+  await insertEventPair(db, { bucket0: a.bucket, key0: a.keyHash, bucket1: b.bucket, key1: b.keyHash, at })
 }
 
 export async function recordEvent(db: Executor, bucket: string, keyHash: string, at: string): Promise<void> {

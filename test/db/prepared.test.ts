@@ -1,0 +1,53 @@
+import type { Test } from 'tap'
+import t from 'tap'
+import { createDb } from '../../src/db/connection.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import { prepared } from '../../src/db/prepared.js'
+
+async function freshDb(t: Test) {
+  const db = createDb(':memory:')
+  t.teardown(() => db.destroy())
+  await migrateToLatest(db)
+  return db
+}
+
+t.test('a prepared query is built once per database and runs with each call’s values', async (t) => {
+  const a = await freshDb(t)
+  const b = await freshDb(t)
+  let builds = 0
+  const insert = prepared<{ key: string; at: string | undefined }, { id: number }>((db, p) => {
+    builds += 1
+    // 'prep' is a constant of the query; key and at are the caller's.
+    return db.insertInto('rate_events').values({ bucket: 'prep', key_hash: p.key, created_at: p.at! }).returning('id')
+  })
+  const count = prepared<{ key: string }, { n: number }>((db, p) =>
+    db
+      .selectFrom('rate_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('bucket', '=', 'prep')
+      .where('key_hash', '=', p.key),
+  )
+
+  const first = await insert(a, { key: 'k1', at: '2026-11-25T10:00:00.000Z' })
+  const second = await insert(a, { key: 'k2', at: '2026-11-25T10:00:01.000Z' })
+  t.equal(builds, 1, 'built once for database a')
+  t.ok(second.rows[0].id > first.rows[0].id, 'each run inserts its own row and returns its id')
+  const rows = await a.selectFrom('rate_events').select(['bucket', 'key_hash', 'created_at']).where('bucket', '=', 'prep').orderBy('id').execute()
+  t.same(rows, [
+    { bucket: 'prep', key_hash: 'k1', created_at: '2026-11-25T10:00:00.000Z' },
+    { bucket: 'prep', key_hash: 'k2', created_at: '2026-11-25T10:00:01.000Z' },
+  ])
+
+  await insert(b, { key: 'k1', at: '2026-11-25T11:00:00.000Z' })
+  t.equal(builds, 2, 'another database compiles its own (its dialect may differ)')
+  t.equal(Number((await count(a, { key: 'k1' })).rows[0].n), 1)
+  t.equal(Number((await count(a, { key: 'nobody' })).rows[0].n), 0)
+
+  await t.rejects(insert(a, { key: 'k3', at: undefined }), /NOT NULL/, 'a missing value is sent as NULL, not left out of the statement')
+
+  await a.transaction().execute(async (trx) => {
+    await insert(trx, { key: 'in-trx', at: '2026-11-25T12:00:00.000Z' })
+    t.equal(Number((await count(trx, { key: 'in-trx' })).rows[0].n), 1, 'runs inside a transaction, on its connection')
+  })
+  t.equal(builds, 2, 'a transaction of database a uses a’s compiled query')
+})

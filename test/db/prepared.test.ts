@@ -1,19 +1,11 @@
-import type { Test } from 'tap'
 import t from 'tap'
-import { createDb } from '../../src/db/connection.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
 import { prepared } from '../../src/db/prepared.js'
+import { testDb } from '../helpers/db.js'
 
-async function freshDb(t: Test) {
-  const db = createDb(':memory:')
-  t.teardown(() => db.destroy())
-  await migrateToLatest(db)
-  return db
-}
 
 t.test('a prepared query is built once per database and runs with each call’s values', async (t) => {
-  const a = await freshDb(t)
-  const b = await freshDb(t)
+  const a = await testDb(t)
+  const b = await testDb(t)
   let builds = 0
   const insert = prepared<{ key: string; at: string | undefined }, { id: number }>((db, p) => {
     builds += 1
@@ -43,7 +35,7 @@ t.test('a prepared query is built once per database and runs with each call’s 
   t.equal(Number((await count(a, { key: 'k1' })).rows[0].n), 1)
   t.equal(Number((await count(a, { key: 'nobody' })).rows[0].n), 0)
 
-  await t.rejects(insert(a, { key: 'k3', at: undefined }), /NOT NULL/, 'a missing value is sent as NULL, not left out of the statement')
+  await t.rejects(insert(a, { key: 'k3', at: undefined }), /NOT NULL|not-null/, 'a missing value is sent as NULL, not left out of the statement')
 
   await a.transaction().execute(async (trx) => {
     await insert(trx, { key: 'in-trx', at: '2026-11-25T12:00:00.000Z' })

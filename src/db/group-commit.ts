@@ -15,10 +15,15 @@ interface Item {
  * are run in one transaction, each in its own savepoint, so they share those costs; every
  * caller's promise settles only after the commit and its sync, so an acknowledged write is on
  * disk, and a failing item rolls back only its own savepoint.
+ *
+ * The next transaction does not wait for the previous one's sync: it waits only for the
+ * connection, which the previous one frees at its commit, and then takes everything queued by
+ * that moment. So the CPU runs one batch while the disk syncs the one before.
  */
 export class GroupCommit {
   private queue: Item[] = []
-  private running = false
+  /** A transaction is waiting for the connection, and will take the queue when it gets it. */
+  private waiting = false
 
   constructor(
     private readonly db: Db,
@@ -29,44 +34,30 @@ export class GroupCommit {
     if (!this.opts.enabled) return this.db.transaction().execute(work)
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject })
-      if (!this.running) {
-        this.running = true
-        // Let the requests already read from the sockets join this batch.
-        setImmediate(() => void this.drain())
-      }
+      this.startBatch()
     })
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.opts.maxBatch ?? 200)
-        if (batch.length === 1) await this.runAlone(batch[0])
-        else await this.runTogether(batch)
-      }
-    } finally {
-      this.running = false
-      if (this.queue.length > 0) {
-        this.running = true
-        setImmediate(() => void this.drain())
-      }
-    }
+  private startBatch(): void {
+    if (this.waiting || this.queue.length === 0) return
+    this.waiting = true
+    // Let the requests already read from the sockets join this batch.
+    setImmediate(() => void this.runBatch())
   }
 
-  private async runAlone(item: Item): Promise<void> {
-    try {
-      item.resolve(await this.db.transaction().execute(item.work))
-    } catch (error) {
-      item.reject(error)
-    }
-  }
-
-  private async runTogether(batch: Item[]): Promise<void> {
+  private async runBatch(): Promise<void> {
+    let batch: Item[] | null = null
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = []
     try {
-      // A callback transaction, not a controlled one: Kysely awaits the connection's release,
-      // where the WAL is synced (src/db/connection.ts), before this resolves.
       await this.db.transaction().execute(async (trx) => {
+        batch = this.queue.splice(0, this.opts.maxBatch ?? 200)
+        this.waiting = false
+        this.startBatch()
+        if (batch.length === 1) {
+          // Alone, it needs no savepoint: its failure rolls back the transaction, which holds nothing else.
+          outcomes.push({ ok: true, value: await batch[0].work(trx) })
+          return
+        }
         for (let i = 0; i < batch.length; i++) {
           const name = sql.id(`item${i}`)
           await sql`savepoint ${name}`.execute(trx)
@@ -82,9 +73,16 @@ export class GroupCommit {
         }
       })
     } catch (error) {
-      for (const item of batch) item.reject(error)
+      // The transaction could not begin (then the queue is still waiting for it), or its commit failed.
+      const failed: Item[] = batch ?? this.queue.splice(0, this.opts.maxBatch ?? 200)
+      if (batch === null) {
+        this.waiting = false
+        this.startBatch()
+      }
+      for (const item of failed) item.reject(error)
       return
     }
-    outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)))
+    const done: Item[] = batch!
+    outcomes.forEach((o, i) => (o.ok ? done[i].resolve(o.value) : done[i].reject(o.error)))
   }
 }

@@ -24,8 +24,24 @@ function toMessage(row: OutboxRow, from: string): SendMailOptions {
   }
 }
 
+/**
+ * A connection per email made the outbox crawl (about 45 emails a second to a local server, so a
+ * burst of requests took minutes to confirm); a pool of reused connections (nodemailer's default
+ * of five, as many as the worker sends at once) sends about ten times as many. `pool` set in
+ * SMTP_URL wins.
+ */
+export function pooledSmtpUrl(smtpUrl: string): string {
+  if (/[?&]pool=/i.test(smtpUrl)) return smtpUrl
+  const hash = smtpUrl.indexOf('#')
+  const [base, fragment] = hash === -1 ? [smtpUrl, ''] : [smtpUrl.slice(0, hash), smtpUrl.slice(hash)]
+  return `${base}${base.includes('?') ? '&' : '?'}pool=true${fragment}`
+}
+
 export function smtpTransport(smtpUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl, { disableFileAccess: true, disableUrlAccess: true })
+  const transporter = nodemailer.createTransport(pooledSmtpUrl(smtpUrl), { disableFileAccess: true, disableUrlAccess: true })
+  // A pooled connection that fails between sends is reported to the send that meets it; the
+  // transporter's own error event has nothing to add and must not crash the process.
+  transporter.on('error', () => {})
   return {
     kind: 'smtp',
     async send(row, from) {

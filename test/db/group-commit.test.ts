@@ -80,3 +80,48 @@ t.test('later writes form new batches; disabled means one transaction each', asy
   const n = await sql<{ n: number }>`select count(*) as n from rate_events`.execute(db)
   t.equal(Number(n.rows[0].n), 13)
 })
+
+t.test('the next batch runs while the disk syncs the one before, and each waits for its own sync', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsr-gc-'))
+  const path = join(dir, 'gc.db')
+  const syncs: Array<() => void> = []
+  let auto = true
+  const db = createDb(path, {
+    syncFile: () =>
+      new Promise<void>((resolve) => {
+        if (auto) resolve()
+        else syncs.push(resolve)
+      }),
+  })
+  await migrateToLatest(db)
+  const reader = new SqliteDb(path, { readonly: true })
+  t.teardown(async () => {
+    reader.close()
+    await db.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const counted = () => (reader.prepare("select count(*) as n from rate_events where bucket = 'gc'").get() as { n: number }).n
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5))
+  }
+  auto = false
+
+  const writes = new GroupCommit(db, { enabled: true })
+  const settled: string[] = []
+  const first = writes.run(insert('first')).then((v) => settled.push(v))
+  await until(() => syncs.length === 1)
+  t.equal(counted(), 1, 'the first batch is committed and its sync is running')
+
+  const second = writes.run(insert('second')).then((v) => settled.push(v))
+  await until(() => counted() === 2)
+  t.equal(counted(), 2, 'the second batch committed while the first sync was still running')
+  t.same(settled, [], 'neither is answered before its sync')
+
+  syncs.shift()!()
+  await first
+  await until(() => syncs.length === 1)
+  t.same(settled, ['first'], 'the first is answered after its sync; the second waits for the next one')
+  syncs.shift()!()
+  await second
+  t.same(settled, ['first', 'second'])
+})

@@ -16,6 +16,8 @@ export class TestSmtp {
   refuseWith: number | null = null
   /** Called as each message is accepted (a test can move its clock as if sending took time). */
   onMessage: (() => void) | null = null
+  /** SMTP connections opened to this server so far. */
+  connections = 0
   port = 0
 
   constructor(opts: Partial<SMTPServerOptions> = {}) {
@@ -23,6 +25,12 @@ export class TestSmtp {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      // Going away means going away: pooled connections left open are cut, not waited for.
+      closeTimeout: 200,
+      onConnect: (_session, callback) => {
+        this.connections += 1
+        callback()
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = []
         stream.on('data', (c: Buffer) => chunks.push(c))

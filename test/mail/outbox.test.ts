@@ -291,3 +291,18 @@ t.test('a slow batch renews the leases of the rows still to send, so no other in
   const renewed = await renewLeases(a.app.db, [first, ...rest], claimed[0].locked_until!, clock.now(), 60_000)
   t.same([...renewed.ids].sort(), rest.sort(), 'only the rows still leased by this claim are renewed')
 })
+
+t.test('SMTP connections are pooled unless SMTP_URL says otherwise', async (t) => {
+  const { pooledSmtpUrl } = await import('../../src/mail/transport.js')
+  t.equal(pooledSmtpUrl('smtp://user:p%40ss@mail.example.com:587'), 'smtp://user:p%40ss@mail.example.com:587?pool=true', 'credentials untouched')
+  t.equal(pooledSmtpUrl('smtps://mail.example.com:465?tls.rejectUnauthorized=false'), 'smtps://mail.example.com:465?tls.rejectUnauthorized=false&pool=true')
+  t.equal(pooledSmtpUrl('smtp://mail.example.com?pool=false'), 'smtp://mail.example.com?pool=false', 'an explicit choice wins')
+  t.equal(pooledSmtpUrl('smtp://mail.example.com#x'), 'smtp://mail.example.com?pool=true#x')
+
+  // Through the app: several emails reach a real SMTP server over reused connections.
+  const h = await buildTestApp(t)
+  for (let i = 0; i < 12; i++) await submit(h.app, `pooled-${i}@example.com`)
+  await h.flushMail()
+  t.equal(h.smtp.received.length, 12)
+  t.ok(h.smtp.connections <= 5, `12 emails over ${h.smtp.connections} connection(s)`)
+})

@@ -30,8 +30,9 @@ interface ColumnRow {
  * another user of the database drops a schema meanwhile (a parallel test run, another
  * application), the query fails with `schema "…" does not exist`. The Migrator asks it on every
  * start, so a portal could fail to start because of someone else's schema. The portal's tables
- * are only ever in the connection's current schema (see migrate.ts), so this looks there alone,
- * selecting the schema by oid before any lookup by name.
+ * are only ever in the connection's current schema (see migrate.ts), so this looks there alone:
+ * the only lookups by name (in the select list) are of its own tables, never of a schema that
+ * another session may be dropping.
  */
 export class CurrentSchemaIntrospector implements DatabaseIntrospector {
   constructor(private readonly db: Kysely<any>) {}
@@ -53,7 +54,7 @@ export class CurrentSchemaIntrospector implements DatabaseIntrospector {
         join pg_catalog.pg_attribute a on a.attrelid = c.oid
         join pg_catalog.pg_type typ on typ.oid = a.atttypid
         join pg_catalog.pg_namespace dtns on dtns.oid = typ.typnamespace
-       where c.relnamespace = to_regnamespace(current_schema()::text)
+       where ns.nspname = current_schema()
          and c.relkind in ('r', 'v', 'p')
          and a.attnum >= 0 and not a.attisdropped
          ${internal}

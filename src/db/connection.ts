@@ -6,7 +6,6 @@ import {
   CompiledQuery,
   Kysely,
   PostgresAdapter,
-  PostgresDialect,
   SqliteDialect,
   SqliteDriver,
   sql,
@@ -16,6 +15,7 @@ import {
   type SqliteStatement,
   type Transaction,
 } from 'kysely'
+import { CurrentSchemaPostgresDialect } from './pg-introspector.js'
 import type { Database } from './schema.js'
 import { WalSync, type SyncFile } from './wal-sync.js'
 
@@ -153,7 +153,7 @@ export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
 
 export function createDb(databaseUrl: string, opts: { poolSize?: number; syncFile?: SyncFile } = {}): Db {
   if (isPostgresUrl(databaseUrl)) {
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPgPool(databaseUrl, opts.poolSize) }) })
+    return new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: createPgPool(databaseUrl, opts.poolSize) }) })
   }
   const onDisk = databaseUrl !== ':memory:'
   const raw = openSqlite(databaseUrl, { walBarrier: onDisk })

@@ -4,7 +4,9 @@ import { migrations } from '../../migrations/index.js'
 /**
  * On PostgreSQL the migration tables are pinned to the connection's current schema: Kysely
  * otherwise looks for them in every schema of the database, and a second portal (or a test run)
- * in another schema of the same database would make it think they already exist here.
+ * in another schema of the same database would make it think they already exist here. The
+ * introspector it asks sees that schema alone too (pg-introspector.ts), so a schema dropped
+ * elsewhere meanwhile cannot fail the migration.
  * Several instances starting at once are safe: Kysely takes an advisory lock while migrating.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

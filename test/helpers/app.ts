@@ -57,6 +57,16 @@ export async function buildTestApp(
   // Before the teardown below is registered, so the schema is dropped after the app has closed.
   const databaseUrl = await testDatabaseUrl(t, opts.env?.DATABASE_URL ?? ':memory:')
   const smtp = await new TestSmtp().start()
+  let fastify: FastifyInstance | undefined
+  // Registered before the app boots: when booting fails (a bad setting, a migration error), the
+  // SMTP server and the pool still close, instead of holding the test process open until its timeout.
+  t.teardown(async () => {
+    try {
+      await fastify?.close()
+    } finally {
+      await smtp.stop()
+    }
+  })
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL,
@@ -69,14 +79,10 @@ export async function buildTestApp(
   const clock = opts.clock ?? testClock()
   const options = fastifyOptions(config)
   if (opts.logStream) options.logger = { ...(options.logger as object), stream: opts.logStream }
-  const fastify = Fastify(options)
+  fastify = Fastify(options)
   opts.beforeRegister?.(fastify)
   await fastify.register(app, { config, now: clock.now, background: opts.background ?? false, ...opts.app })
   await fastify.ready()
-  t.teardown(async () => {
-    await fastify.close()
-    await smtp.stop()
-  })
   return { app: fastify, smtp, config, clock, flushMail: () => fastify.outbox.drain() }
 }
 

@@ -306,3 +306,22 @@ t.test('SMTP connections are pooled unless SMTP_URL says otherwise', async (t) =
   t.equal(h.smtp.received.length, 12)
   t.ok(h.smtp.connections <= 5, `12 emails over ${h.smtp.connections} connection(s)`)
 })
+
+t.test('a claim takes rows whose lease ran out first, then due rows by when they became due', async (t) => {
+  const clock = testClock()
+  const h = await buildTestApp(t, { clock })
+  for (let i = 0; i < 4; i++) await submit(h.app, `order-${i}@example.com`)
+  const all = await rows(h.app)
+  const [a, b, c, d] = all.map((r) => r.id)
+  const at = (ms: number) => new Date(clock.now().getTime() + ms).toISOString()
+  // a: due later than b; b: due earliest; c: a crashed sender's lease, run out; d: not yet due.
+  await h.app.db.updateTable('outbox').set({ next_attempt_at: at(-1_000) }).where('id', '=', a).execute()
+  await h.app.db.updateTable('outbox').set({ next_attempt_at: at(-5_000) }).where('id', '=', b).execute()
+  await h.app.db.updateTable('outbox').set({ status: 'sending', locked_until: at(-1) }).where('id', '=', c).execute()
+  await h.app.db.updateTable('outbox').set({ next_attempt_at: at(60_000) }).where('id', '=', d).execute()
+
+  const firstTwo = await claimDue(h.app.db, clock.now(), 60_000, 2)
+  t.same(firstTwo.map((r) => r.id).sort(), [b, c].sort(), 'the lapsed lease and the earliest due row; the limit holds across both')
+  const rest = await claimDue(h.app.db, clock.now(), 60_000, 20)
+  t.same(rest.map((r) => r.id), [a], 'then the next due row; one not yet due stays')
+})

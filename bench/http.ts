@@ -1,6 +1,6 @@
 /**
  * Issue 2's targets: the home page at least 30% of bare Fastify's req/s, and POST /api/v1/requests
- * at least 2,000 req/s with durable commits (synchronous=FULL), all measured in the same run.
+ * at least 2,000 req/s with durable commits (each answered only once its WAL is synced), all measured in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

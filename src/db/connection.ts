@@ -80,18 +80,20 @@ const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b
  * The cache also notes every statement that writes, for the durability barrier.
  */
 function withStatementCache(raw: SqliteDb.Database, onWrite: () => void, max = 500): SqliteDatabase {
-  const cache = new Map<string, SqliteDb.Statement>()
+  // Whether a statement writes is worked out once, when it is prepared, not on every run.
+  const cache = new Map<string, { stmt: SqliteDb.Statement; writes: boolean }>()
   return {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
-      let stmt = cache.get(sql)
-      if (!stmt) {
-        stmt = raw.prepare(sql)
+      let entry = cache.get(sql)
+      if (!entry) {
+        const stmt = raw.prepare(sql)
+        entry = { stmt, writes: !stmt.reader && !TRANSACTION_CONTROL.test(sql) }
         if (cache.size >= max) cache.delete(cache.keys().next().value as string)
-        cache.set(sql, stmt)
+        cache.set(sql, entry)
       }
-      if (!stmt.reader && !TRANSACTION_CONTROL.test(sql)) onWrite()
-      return stmt as unknown as SqliteStatement
+      if (entry.writes) onWrite()
+      return entry.stmt as unknown as SqliteStatement
     },
   }
 }

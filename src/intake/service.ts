@@ -14,7 +14,7 @@ import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
-import { countRecentEach, recordEvent, recordEventPair } from '../security/rate-limit.js'
+import { countRecentPair, recordEvent, recordEventPair } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import {
   consumeTokens,
@@ -90,10 +90,12 @@ export class IntakeService {
     const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {
       // Two instances taking the same address at once must not both pass its limit or both add a pending request.
       await serializeOn(trx, 'submit-address', addressKey)
-      const [fromIp, toAddress] = await countRecentEach(trx, [
-        { bucket: 'submit_ip', keyHash: ipKey, since: hourAgo, cap: config.limitIpPerHour },
-        { bucket: 'verify_email', keyHash: addressKey, since: hourAgo, cap: config.limitAddressPerHour },
-      ])
+      const [fromIp, toAddress] = await countRecentPair(
+        trx,
+        { bucket: 'submit_ip', keyHash: ipKey, cap: config.limitIpPerHour },
+        { bucket: 'verify_email', keyHash: addressKey, cap: config.limitAddressPerHour },
+        hourAgo,
+      )
       if (fromIp >= config.limitIpPerHour) return 'limited_ip'
       // A submission within the IP's allowance counts against it even when the address is past its own.
       if (toAddress >= config.limitAddressPerHour) {

@@ -1,16 +1,19 @@
 import type { Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
 
+/** The ids of a key's events since a moment, at most `cap` of them: counting stops at the limit, so a flood cannot make each check slower than the last. */
+function recentIds(db: Executor, bucket: string, keyHash: string, since: string, cap?: number) {
+  const query = db.selectFrom('rate_events').select('id').where('bucket', '=', bucket).where('key_hash', '=', keyHash).where('created_at', '>', since)
+  return cap === undefined ? query : query.limit(cap)
+}
+
 /**
  * Counts events in the database over a sliding hour, so a restart or a second instance
  * does not reset anyone's allowance. Keys are keyed hashes: no address or IP is stored.
  */
 export async function countRecent(db: Executor, bucket: string, keyHash: string, since: string, cap?: number): Promise<number> {
-  let query = db.selectFrom('rate_events').select('id').where('bucket', '=', bucket).where('key_hash', '=', keyHash).where('created_at', '>', since)
-  // Counting stops at the limit, so a flood cannot make each check slower than the last.
-  if (cap !== undefined) query = query.limit(cap)
   const row = await db
-    .selectFrom(query.as('recent'))
+    .selectFrom(recentIds(db, bucket, keyHash, since, cap).as('recent'))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
@@ -19,47 +22,23 @@ export async function countRecent(db: Executor, bucket: string, keyHash: string,
 export interface RecentCheck {
   bucket: string
   keyHash: string
-  since: string
   cap: number
 }
 
-type Slots = Record<string, unknown>
+type PairSlots = { bucket0: string; key0: string; cap0: number; bucket1: string; key1: string; cap1: number; since: string }
 
-/** Several countRecent in one statement, compiled once per number of checks (the public's busiest path). */
-const countEachOf = new Map<number, ReturnType<typeof prepared<Slots, Record<string, unknown>>>>()
+// Every submission checks its IP and its address: one statement, compiled once (src/db/prepared.ts).
+const countPairQuery = prepared<PairSlots, { n0: number; n1: number }>((db, p) =>
+  db.selectNoFrom((eb) => [
+    eb.selectFrom(recentIds(db, p.bucket0, p.key0, p.since, p.cap0).as('recent')).select((inner) => inner.fn.countAll<number>().as('n')).as('n0'),
+    eb.selectFrom(recentIds(db, p.bucket1, p.key1, p.since, p.cap1).as('recent')).select((inner) => inner.fn.countAll<number>().as('n')).as('n1'),
+  ]),
+)
 
-function countEachQuery(n: number) {
-  let query = countEachOf.get(n)
-  if (!query) {
-    query = prepared<Slots, Record<string, unknown>>((db, p) =>
-      db.selectNoFrom((eb) =>
-        Array.from({ length: n }, (_, i) =>
-          eb
-            .selectFrom(
-              eb
-                .selectFrom('rate_events')
-                .select('id')
-                .where('bucket', '=', p[`bucket${i}`] as string)
-                .where('key_hash', '=', p[`key${i}`] as string)
-                .where('created_at', '>', p[`since${i}`] as string)
-                .limit(p[`cap${i}`] as number)
-                .as('recent'),
-            )
-            .select((inner) => inner.fn.countAll<number>().as('n'))
-            .as(`n${i}`),
-        ),
-      ),
-    )
-    countEachOf.set(n, query)
-  }
-  return query
-}
-
-export async function countRecentEach(db: Executor, checks: RecentCheck[]): Promise<number[]> {
-  const params: Slots = {}
-  checks.forEach((c, i) => Object.assign(params, { [`bucket${i}`]: c.bucket, [`key${i}`]: c.keyHash, [`since${i}`]: c.since, [`cap${i}`]: c.cap }))
-  const { rows } = await countEachQuery(checks.length)(db, params)
-  return checks.map((_, i) => Number(rows[0][`n${i}`]))
+/** countRecent for two keys over the same period, in one statement. */
+export async function countRecentPair(db: Executor, a: RecentCheck, b: RecentCheck, since: string): Promise<[number, number]> {
+  const { rows } = await countPairQuery(db, { bucket0: a.bucket, key0: a.keyHash, cap0: a.cap, bucket1: b.bucket, key1: b.keyHash, cap1: b.cap, since })
+  return [Number(rows[0].n0), Number(rows[0].n1)]
 }
 
 const insertEventPair = prepared<{ bucket0: string; key0: string; bucket1: string; key1: string; at: string }, unknown>((db, p) =>

@@ -8,11 +8,12 @@ import t from 'tap'
 import { createDb } from '../../src/db/connection.js'
 import { GroupCommit } from '../../src/db/group-commit.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
+import type { SyncFile } from '../../src/db/wal-sync.js'
 
-async function setup(t: Test) {
+async function setup(t: Test, syncFile?: SyncFile) {
   const dir = mkdtempSync(join(tmpdir(), 'dsr-gc-'))
   const path = join(dir, 'gc.db')
-  const db = createDb(path)
+  const db = createDb(path, { syncFile })
   await migrateToLatest(db)
   const reader = new SqliteDb(path, { readonly: true })
   t.teardown(async () => {
@@ -82,25 +83,15 @@ t.test('later writes form new batches; disabled means one transaction each', asy
 })
 
 t.test('the next batch runs while the disk syncs the one before, and each waits for its own sync', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'dsr-gc-'))
-  const path = join(dir, 'gc.db')
   const syncs: Array<() => void> = []
+  // Migrations sync at once; from the first batch on, the test decides when each sync ends.
   let auto = true
-  const db = createDb(path, {
-    syncFile: () =>
-      new Promise<void>((resolve) => {
-        if (auto) resolve()
-        else syncs.push(resolve)
-      }),
-  })
-  await migrateToLatest(db)
-  const reader = new SqliteDb(path, { readonly: true })
-  t.teardown(async () => {
-    reader.close()
-    await db.destroy()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const counted = () => (reader.prepare("select count(*) as n from rate_events where bucket = 'gc'").get() as { n: number }).n
+  const { db, counted } = await setup(t, () =>
+    new Promise<void>((resolve) => {
+      if (auto) resolve()
+      else syncs.push(resolve)
+    }),
+  )
   const until = async (cond: () => boolean) => {
     for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5))
   }

@@ -15,6 +15,7 @@ import {
   type SqliteStatement,
   type Transaction,
 } from 'kysely'
+import { Checkpointer } from './checkpointer.js'
 import { CurrentSchemaPostgresDialect } from './pg-introspector.js'
 import type { Database } from './schema.js'
 import { WalSync, type SyncFile } from './wal-sync.js'
@@ -46,10 +47,14 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async releaseConnection(): Promise<void> {
     const wrote = this.durable?.takeWrote() ?? false
     await super.releaseConnection()
-    if (wrote) await this.durable!.wal.sync()
+    if (!wrote) return
+    await this.durable!.wal.sync()
+    this.durable!.checkpoints.noteWrite()
   }
 
   override async destroy(): Promise<void> {
+    // The thread's connection closes first, so ours is the last one and SQLite removes the WAL.
+    await this.durable?.checkpoints.close()
     await super.destroy()
     this.durable?.wal.close()
   }
@@ -67,11 +72,20 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Whether the connection's holder has written since it took it, and the WAL to sync if so. */
+/** Whether the connection's holder has written since it took it, the WAL to sync if so, and who copies it back. */
 interface Durability {
   wal: WalSync
+  checkpoints: Checkpointer
   takeWrote(): boolean
 }
+
+/**
+ * With its checkpoints done by a thread (src/db/checkpointer.ts), the main connection checkpoints
+ * only as a backstop, when the WAL passes this many pages (40 MB): rarely, and with little left to
+ * copy. SQLite's default, 1,000, is what it falls back to if the thread fails.
+ */
+export const BACKSTOP_CHECKPOINT_PAGES = 10_000
+const DEFAULT_CHECKPOINT_PAGES = 1_000
 
 const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i
 
@@ -153,16 +167,32 @@ export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
   return pool
 }
 
-export function createDb(databaseUrl: string, opts: { poolSize?: number; syncFile?: SyncFile } = {}): Db {
+export interface CreateDbOptions {
+  poolSize?: number
+  syncFile?: SyncFile
+  checkpointDelayMs?: number
+  /** Told when the checkpoint thread stops and the main connection checkpoints again. */
+  onCheckpointThreadFail?: (error: unknown) => void
+}
+
+export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
   if (isPostgresUrl(databaseUrl)) {
     return new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: createPgPool(databaseUrl, opts.poolSize) }) })
   }
   const onDisk = databaseUrl !== ':memory:'
   const raw = openSqlite(databaseUrl, { walBarrier: onDisk })
   let wrote = false
+  if (onDisk) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
   const durable: Durability | null = onDisk
     ? {
         wal: new WalSync(`${raw.name}-wal`, opts.syncFile),
+        checkpoints: new Checkpointer(raw.name, {
+          delayMs: opts.checkpointDelayMs,
+          onFail: (error) => {
+            if (raw.open) raw.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`)
+            opts.onCheckpointThreadFail?.(error)
+          },
+        }),
         takeWrote: () => {
           const was = wrote
           wrote = false

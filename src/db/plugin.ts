@@ -15,7 +15,11 @@ declare module 'fastify' {
 
 export default fp(
   async function dbPlugin(app, opts: { databaseUrl: string; poolSize?: number; migrate?: boolean }) {
-    const db = createDb(opts.databaseUrl, { poolSize: opts.poolSize })
+    const db = createDb(opts.databaseUrl, {
+      poolSize: opts.poolSize,
+      // Only the error's code: its message may name the database's path.
+      onCheckpointThreadFail: (error) => app.log.warn({ code: (error as { code?: unknown })?.code ?? null }, 'checkpoint thread stopped; the main connection checkpoints again'),
+    })
     if (opts.migrate !== false) await migrateToLatest(db)
     app.decorate('db', db)
     // PostgreSQL commits concurrently on its own; grouping is for SQLite's single writer.

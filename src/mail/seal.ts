@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
+import { randomBytes } from '../security/random.js'
 
 /**
  * Outbox bodies hold links with raw tokens (confirmation and status links), which must never be

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from './random.js'
 
 /** 32 random bytes (256 bits), URL-safe. */
 export function newToken(): string {

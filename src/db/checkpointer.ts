@@ -116,7 +116,8 @@ export class Checkpointer {
   private thread(): Worker {
     if (this.worker) return this.worker
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.dbPath } })
+    // None of the process's preloads (tsx, a test runner's instrumentation): the thread needs none.
+    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.dbPath }, execArgv: [] })
     worker.unref()
     worker.on('message', (result: CheckpointResult) => {
       this.inFlight = false

@@ -3,7 +3,8 @@ import type { Config } from '../config.js'
 import type { Engine } from '../views/engine.js'
 import { emailRenderer, type RenderEmail } from './render.js'
 import { sealKey } from './seal.js'
-import { devMailboxTransport, smtpTransport, type MailTransport } from './transport.js'
+import { threadedTransport } from './threaded-transport.js'
+import type { MailTransport } from './transport.js'
 import { OutboxWorker } from './worker.js'
 
 declare module 'fastify' {
@@ -26,9 +27,10 @@ export interface MailPluginOptions {
 export default fp(
   async function mailPlugin(app, opts: MailPluginOptions) {
     const { config } = opts
+    const print = opts.print ?? ((line) => console.log(line))
     const transport =
       opts.transport ??
-      (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport(config.mailDir, opts.print ?? ((line) => console.log(line))))
+      threadedTransport(config.smtpUrl ? { kind: 'smtp', smtpUrl: config.smtpUrl } : { kind: 'dev-mailbox', mailDir: config.mailDir }, print)
     const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret), writes: app.writes })
     app.decorate('renderEmail', emailRenderer(opts.engine))
     app.decorate('outbox', worker)

@@ -1,4 +1,3 @@
-import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 
@@ -91,7 +90,8 @@ export class Checkpointer {
     this.worker = null
     this.settleIdle()
     if (!worker) return
-    const exited = once(worker, 'exit')
+    // Not events.once: a thread that fails as it closes (its database already gone) still exits.
+    const exited = new Promise((resolve) => worker.once('exit', resolve))
     worker.postMessage('close')
     // A thread stuck in a long checkpoint is stopped: SQLite's checkpoints survive being cut short.
     const timeout = setTimeout(() => void worker.terminate(), 5_000)

@@ -88,6 +88,16 @@ t.test('a thread that cannot run hands checkpoints back, once, and waits for not
   await checkpoints.close()
 })
 
+t.test('closing while the thread fails as it starts still finishes, and is not reported as a failure', async (t) => {
+  const failures: unknown[] = []
+  const checkpoints = new Checkpointer(join(t.testdir(), 'missing.db'), { delayMs: 0, onFail: (e) => failures.push(e) })
+  checkpoints.noteWrite()
+  // The thread is starting: its open of the missing file will fail after close is asked for.
+  await new Promise((resolve) => setTimeout(resolve, 1))
+  await t.resolves(checkpoints.close())
+  t.same(failures, [])
+})
+
 t.test('createDb: the main connection checkpoints only as a backstop, the thread after writes, and closing removes the WAL', async (t) => {
   const path = join(t.testdir(), 'portal.db')
   const db = createDb(path, { checkpointDelayMs: 0 })

@@ -1,4 +1,4 @@
-import { randomBytes } from '../security/random.js'
+import { randomBytes } from 'node:crypto'
 import { isPostgres, type Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
 import type { OutboxRow } from '../db/schema.js'

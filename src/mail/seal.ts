@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
-import { randomBytes } from '../security/random.js'
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
 
 /**
  * Outbox bodies hold links with raw tokens (confirmation and status links), which must never be

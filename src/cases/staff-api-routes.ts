@@ -5,7 +5,9 @@ import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendApiError } from '../http/errors.js'
 import { isLang, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
-import { cleanLine, cleanText, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { emailProblemText, parseEmail } from '../intake/email-address.js'
+import { isLinkLikeName, NAME_LINK_TEXT } from '../intake/name-rule.js'
+import { cleanLine, cleanText, emailKey } from '../intake/validate.js'
 import { staffByIds, teamsByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
 import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
@@ -114,10 +116,12 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       async (request, reply) => {
         const b = request.body
         const fields: Record<string, string> = {}
-        const email = normaliseEmail(String(b.email))
-        if (!isValidEmail(email)) fields.email = 'is not a valid email address'
+        const parsed = parseEmail(b.email)
+        if (!parsed.ok) fields.email = emailProblemText(parsed.problem)
+        const email = parsed.ok ? parsed.email : ''
         const name = cleanLine(b.name)
         if (name && name.length > MAX_NAME) fields.name = `must be at most ${MAX_NAME} characters`
+        else if (name && isLinkLikeName(name)) fields.name = NAME_LINK_TEXT
         const details = cleanText(b.details)
         if (details && details.length > MAX_DETAILS) fields.details = `must be at most ${MAX_DETAILS} characters`
         const received = parseReceivedAt(b.receivedAt, app.clock())

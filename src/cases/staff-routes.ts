@@ -3,7 +3,9 @@ import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType } from '../intake/request-types.js'
-import { cleanLine, cleanText, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { emailProblemKey, parseEmail } from '../intake/email-address.js'
+import { isLinkLikeName } from '../intake/name-rule.js'
+import { cleanLine, cleanText } from '../intake/validate.js'
 import { caseAction, loadCase, type Body, type CaseActionRequest } from './staff-action.js'
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
@@ -199,14 +201,15 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       if (!app.staffCsrf.verify(request, body._csrf)) return manualForm(request, reply, values, { type: t(lang, 'errors.csrf') }, 403)
       const errors: Record<string, string> = {}
       if (!isRequestType(values.type)) errors.type = t(lang, 'errors.choice', { field: t(lang, 'cases.type').toLowerCase() })
-      const email = normaliseEmail(values.email)
-      if (!email) errors.email = t(lang, 'errors.required', { field: t(lang, 'form.email').toLowerCase() })
-      else if (!isValidEmail(email)) errors.email = t(lang, 'errors.email')
+      const parsed = parseEmail(values.email)
+      const email = parsed.ok ? parsed.email : ''
+      if (!parsed.ok) errors.email = parsed.problem === 'required' ? t(lang, 'errors.required', { field: t(lang, 'form.email').toLowerCase() }) : t(lang, emailProblemKey(parsed.problem))
       if (!(MANUAL_CHANNELS as readonly string[]).includes(values.channel)) errors.channel = t(lang, 'errors.choice', { field: t(lang, 'cases.manual.channel').toLowerCase() })
       if (values.relationship && !(RELATIONSHIPS as readonly string[]).includes(values.relationship)) errors.relationship = t(lang, 'errors.choice', { field: t(lang, 'form.relationship').toLowerCase() })
       if (values.consent && !(CONSENT_KINDS as readonly string[]).includes(values.consent)) errors.consent = t(lang, 'errors.choice', { field: t(lang, 'form.consent').toLowerCase() })
       const name = cleanLine(values.name)
       if (name && name.length > 200) errors.name = t(lang, 'errors.tooLong', { field: t(lang, 'form.name'), max: 200 })
+      else if (name && isLinkLikeName(name)) errors.name = t(lang, 'errors.nameLink')
       const details = cleanText(values.details)
       if (details && details.length > 5000) errors.details = t(lang, 'errors.tooLong', { field: t(lang, 'form.details'), max: 5000 })
       const received = parseReceivedAt(values.receivedAt, app.clock())

@@ -91,6 +91,8 @@ export const en: Messages = {
   errors: {
     required: 'Enter {field}.',
     email: 'Enter a valid email address, such as name@example.com.',
+    emailHidden: 'The email address contains invisible or control characters. Type the address again by hand.',
+    nameLink: 'The name must not contain a web address or an email address (://, www. or @).',
     tooLong: '{field} must be at most {max} characters.',
     choice: 'Choose one of the options for {field}.',
     rectification: 'Describe what is wrong and what is right.',

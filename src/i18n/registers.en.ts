@@ -49,6 +49,8 @@ export const registersEn: typeof registersSv = {
     rejectedReasons: {
       field_count: 'wrong number of fields',
       email: 'invalid email address',
+      email_hidden: 'the email address contains invisible or control characters',
+      name_link: 'the name contains a web address or an email address (://, www. or @)',
       name: 'the name is too long',
       phone: 'invalid phone number',
       date: 'invalid date (use YYYY-MM-DD)',

@@ -47,6 +47,8 @@ export const registersSv = {
     rejectedReasons: {
       field_count: 'fel antal fält',
       email: 'ogiltig e-postadress',
+      email_hidden: 'e-postadressen innehåller osynliga tecken eller styrtecken',
+      name_link: 'namnet innehåller en webbadress eller e-postadress (://, www. eller @)',
       name: 'namnet är för långt',
       phone: 'ogiltigt telefonnummer',
       date: 'ogiltigt datum (använd ÅÅÅÅ-MM-DD)',

@@ -90,6 +90,8 @@ export const sv = {
   errors: {
     required: 'Fyll i {field}.',
     email: 'Ange en giltig e-postadress, till exempel namn@exempel.se.',
+    emailHidden: 'E-postadressen innehåller osynliga tecken eller styrtecken. Skriv adressen igen för hand.',
+    nameLink: 'Namnet får inte innehålla en webbadress eller e-postadress (://, www. eller @).',
     tooLong: '{field} får vara högst {max} tecken.',
     choice: 'Välj ett av alternativen för {field}.',
     rectification: 'Beskriv vad som är fel och vad som är rätt.',

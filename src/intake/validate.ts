@@ -1,7 +1,6 @@
 import {
   CONSENT_KINDS,
   MAX_DETAILS,
-  MAX_EMAIL,
   MAX_NAME,
   MAX_VALUE,
   RELATIONSHIPS,
@@ -10,6 +9,8 @@ import {
   type Relationship,
   type RequestType,
 } from './request-types.js'
+import { emailKey, emailProblemKey, parseEmail } from './email-address.js'
+import { isLinkLikeName } from './name-rule.js'
 
 export interface RequestInput {
   type: RequestType
@@ -31,22 +32,16 @@ export interface FieldError {
 }
 export type FieldErrors = Partial<Record<'type' | 'email' | 'name' | 'relationship' | 'consent' | 'details' | 'incorrect' | 'correct', FieldError>>
 
-// Deliberately plain: one @, no spaces or control characters, a dot in the domain.
-const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[^\s@"(),:;<>[\\\]_]+\.[^\s@"(),:;<>[\\\]_]{2,}$/u
-
+/** The address as stored (src/intake/email-address.ts); what was typed, trimmed, when it cannot be read. */
 export function normaliseEmail(raw: string): string {
-  const trimmed = raw.trim()
-  const at = trimmed.lastIndexOf('@')
-  return at < 0 ? trimmed : trimmed.slice(0, at) + '@' + trimmed.slice(at + 1).toLowerCase()
+  const parsed = parseEmail(raw)
+  return parsed.ok ? parsed.email : raw.trim()
 }
 
-/** The key used to recognise the same address however it was typed. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase()
-}
+export { emailKey }
 
 export function isValidEmail(email: string): boolean {
-  return email.length <= MAX_EMAIL && EMAIL.test(email) && !email.includes('..')
+  return parseEmail(email).ok
 }
 
 /** Names go into email headers: control characters (CR/LF among them) become spaces. */
@@ -86,12 +81,15 @@ export function validateRequest(
   const type = raw.type
   if (!isRequestType(type)) errors.type = { key: 'errors.choice', params: { field: 'type' } }
 
-  const email = typeof raw.email === 'string' ? normaliseEmail(raw.email) : ''
-  if (email === '') errors.email = { key: 'errors.required', params: { field: 'form.email' } }
-  else if (!isValidEmail(email)) errors.email = { key: 'errors.email' }
+  const parsedEmail = parseEmail(raw.email)
+  const email = parsedEmail.ok ? parsedEmail.email : ''
+  if (!parsedEmail.ok) {
+    errors.email = parsedEmail.problem === 'required' ? { key: 'errors.required', params: { field: 'form.email' } } : { key: emailProblemKey(parsedEmail.problem) }
+  }
 
   const name = cleanLine(raw.name)
   if (name && name.length > MAX_NAME) errors.name = { key: 'errors.tooLong', params: { field: 'form.name', max: MAX_NAME } }
+  else if (name && isLinkLikeName(name)) errors.name = { key: 'errors.nameLink' }
 
   const relationship = pick(raw.relationship, RELATIONSHIPS)
   if (relationship === undefined) errors.relationship = { key: 'errors.choice', params: { field: 'form.relationship' } }

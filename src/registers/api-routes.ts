@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { sendApiError } from '../http/errors.js'
 import { MAX_EMAIL, MAX_NAME } from '../intake/request-types.js'
-import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { emailProblemText, parseEmail } from '../intake/email-address.js'
+import { isLinkLikeName, NAME_LINK_TEXT } from '../intake/name-rule.js'
+import { cleanLine } from '../intake/validate.js'
 import { staffActor } from '../staff/actor.js'
 import { findSubscriber } from './subscribers-repository.js'
 import { addSubscriber, subscriberJson } from './subscribers-service.js'
@@ -50,14 +52,15 @@ export async function registerApiRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const b = request.body
       const fields: Record<string, string> = {}
-      const email = normaliseEmail(b.email)
-      if (!isValidEmail(email)) fields.email = 'is not a valid email address'
+      const parsed = parseEmail(b.email)
+      if (!parsed.ok) fields.email = emailProblemText(parsed.problem)
       const name = cleanLine(b.name)
       if (name && name.length > MAX_NAME) fields.name = `must be at most ${MAX_NAME} characters`
+      else if (name && isLinkLikeName(name)) fields.name = NAME_LINK_TEXT
       const phone = cleanLine(b.phone)
       if (phone && !PHONE.test(phone)) fields.phone = 'is not a phone number'
-      if (Object.keys(fields).length) return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields })
-      const outcome = await addSubscriber(app.db, app.config, { email, emailNormalized: emailKey(email), name, phone, source: cleanLine(b.source) }, staffActor(request.staff!.id), app.clock())
+      if (!parsed.ok || Object.keys(fields).length) return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields })
+      const outcome = await addSubscriber(app.db, app.config, { email: parsed.email, emailNormalized: parsed.key, name, phone, source: cleanLine(b.source) }, staffActor(request.staff!.id), app.clock())
       if (outcome.state === 'suppressed') {
         return sendApiError(reply, 409, { error: 'suppressed', message: 'This address has unsubscribed or objected to direct marketing; it is on the suppression list and is not subscribed again.' })
       }

@@ -2,7 +2,9 @@ import { appendAudit } from '../audit/log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { MAX_NAME } from '../intake/request-types.js'
-import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { parseEmail } from '../intake/email-address.js'
+import { isLinkLikeName } from '../intake/name-rule.js'
+import { cleanLine } from '../intake/validate.js'
 import type { Actor } from '../staff/actor.js'
 import { candidateEmailHash, consentExpiry, insertCandidates } from './candidates-repository.js'
 import { CsvError, parseCsv } from './csv.js'
@@ -27,7 +29,7 @@ const COLUMNS: Record<ImportRegister, { required: string[]; optional: string[] }
   candidates: { required: ['email', 'consent_given_at'], optional: ['name', 'phone'] },
 }
 
-export type RejectReason = 'field_count' | 'email' | 'name' | 'phone' | 'date' | 'future_date' | 'source'
+export type RejectReason = 'field_count' | 'email' | 'email_hidden' | 'name' | 'name_link' | 'phone' | 'date' | 'future_date' | 'source'
 export type SkipReason = 'duplicate_in_file' | 'exists' | 'suppressed' | 'withdrawn' | 'consent_expired'
 
 export interface ImportReport {
@@ -116,14 +118,19 @@ export async function importCsv(db: Db, config: Config, register: ImportRegister
       report.rejected.push({ line: rec.line, reason: 'field_count' })
       continue
     }
-    const email = normaliseEmail(col(f, 'email'))
-    if (!isValidEmail(email)) {
-      report.rejected.push({ line: rec.line, reason: 'email' })
+    const parsed = parseEmail(col(f, 'email'))
+    if (!parsed.ok) {
+      report.rejected.push({ line: rec.line, reason: parsed.problem === 'hidden_characters' ? 'email_hidden' : 'email' })
       continue
     }
+    const { email, key } = parsed
     const name = cleanLine(col(f, 'name'))
     if (name && name.length > MAX_NAME) {
       report.rejected.push({ line: rec.line, reason: 'name' })
+      continue
+    }
+    if (name && isLinkLikeName(name)) {
+      report.rejected.push({ line: rec.line, reason: 'name_link' })
       continue
     }
     const phone = cleanLine(col(f, 'phone'))
@@ -151,7 +158,6 @@ export async function importCsv(db: Db, config: Config, register: ImportRegister
       }
       date = d.toISOString()
     }
-    const key = emailKey(email)
     if (seen.has(key)) {
       report.skipped.push({ line: rec.line, reason: 'duplicate_in_file' })
       continue

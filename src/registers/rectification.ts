@@ -4,6 +4,7 @@ import type { Executor } from '../db/connection.js'
 import type { Case, RectificationProposal } from '../db/schema.js'
 import { addCaseEvent } from '../cases/repository.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
+import { isLinkLikeName } from '../intake/name-rule.js'
 import { recordAction } from './case-actions.js'
 import { candidateEmailHash, findCandidate, findCandidateByEmail, updateCandidate } from './candidates-repository.js'
 import { ensureRecipientChecklist } from './recipient-checklist.js'
@@ -52,7 +53,7 @@ function cleanValue(field: RectifiableField, raw: string): string | null {
   if (!v) return null
   if (field === 'email') return isValidEmail(normaliseEmail(v)) ? normaliseEmail(v) : null
   if (field === 'phone') return PHONE.test(v) ? v : null
-  return v.length <= 200 ? v : null
+  return v.length <= 200 && !isLinkLikeName(v) ? v : null
 }
 
 /** Applies (or rejects) a proposal: the candidate's record changes, the timeline and audit log say so. */

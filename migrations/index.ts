@@ -21,6 +21,7 @@ import * as m003 from './003_queue_indexes.js'
 import * as m004 from './004_registers.js'
 import * as m005 from './005_routing.js'
 import * as m006 from './006_access_packages.js'
+import * as m008 from './008_one_mailbox_one_address.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '004_registers': m004,
   '005_routing': m005,
   '006_access_packages': m006,
+  '008_one_mailbox_one_address': m008,
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import type { CaseDeadline } from '../deadlines/due-date.js'
+import { emailWarning } from '../intake/email-address.js'
 
 /** The case as the staff API returns it: the same keys and types from SQLite and PostgreSQL. */
 export interface CaseJson {
@@ -9,6 +10,8 @@ export interface CaseJson {
   type: string
   status: string
   email: string
+  /** 'mixed_scripts' when the address mixes alphabets and may imitate another (src/intake/email-address.ts). */
+  emailWarning: 'mixed_scripts' | null
   name: string | null
   relationship: string | null
   consent: string | null
@@ -62,6 +65,7 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
     type: c.type,
     status: c.status,
     email: c.email,
+    emailWarning: emailWarning(c.email),
     name: c.name,
     relationship: c.relationship,
     consent: c.consent_kind,

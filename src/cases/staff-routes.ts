@@ -3,7 +3,7 @@ import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType } from '../intake/request-types.js'
-import { emailProblemKey, parseEmail } from '../intake/email-address.js'
+import { emailProblemKey, emailWarning, parseEmail } from '../intake/email-address.js'
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { cleanLine, cleanText } from '../intake/validate.js'
 import { caseAction, loadCase, type Body, type CaseActionRequest } from './staff-action.js'
@@ -62,6 +62,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           relationshipLabel: c.relationship ? t(lang, `relationships.${c.relationship}`) : null,
           consentLabel: c.consent_kind ? t(lang, `consents.${c.consent_kind}`) : null,
           verified: c.verified_at !== null,
+          emailWarning: emailWarning(c.email),
           receivedDate: stockholmDate(c.received_at),
           deadline,
           stateLabel: t(lang, `cases.state.${deadline.state}`),

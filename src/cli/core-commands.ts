@@ -1,4 +1,5 @@
 import { migrateToLatest } from '../db/migrate.js'
+import { describeMergeReview, openMergeReviews } from '../registers/merge-reviews.js'
 import { runMaintenance } from '../scheduler/maintenance.js'
 import type { CliCommand } from './context.js'
 
@@ -10,6 +11,7 @@ export const coreCommands: CliCommand[] = [
       const result = await migrateToLatest(db)
       const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? []
       out(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.')
+      for (const review of await openMergeReviews(db)) out(describeMergeReview(review))
       return 0
     },
   },

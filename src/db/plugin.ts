@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { createDb, type Db } from './connection.js'
 import { GroupCommit } from './group-commit.js'
 import { migrateToLatest } from './migrate.js'
+import { describeMergeReview, openMergeReviews } from '../registers/merge-reviews.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,7 +21,10 @@ export default fp(
       // Only the error's code: its message may name the database's path.
       onCheckpointThreadFail: (error) => app.log.warn({ code: (error as { code?: unknown })?.code ?? null }, 'checkpoint thread stopped; the main connection checkpoints again'),
     })
-    if (opts.migrate !== false) await migrateToLatest(db)
+    if (opts.migrate !== false) {
+      await migrateToLatest(db)
+      for (const review of await openMergeReviews(db)) app.log.warn({ register: review.register, recordId: review.recordId, keptId: review.keptId, domain: review.domain }, describeMergeReview(review))
+    }
     app.decorate('db', db)
     // PostgreSQL commits concurrently on its own; grouping is for SQLite's single writer.
     app.decorate('writes', new GroupCommit(db, { enabled: !/^postgres(ql)?:/.test(opts.databaseUrl) }))

@@ -141,6 +141,8 @@ export interface OutboxTable {
   /** JSON object of extra headers. */
   headers: string | null
   case_id: number | null
+  /** A confirmation email: the hash of the link's token, whose lifetime starts when the email is sent. */
+  verify_token_hash: ColumnType<string | null, string | null | undefined, string | null>
   status: string // pending | sending | sent | failed
   attempts: Generated<number>
   next_attempt_at: Timestamp
@@ -281,6 +283,8 @@ export interface NewsletterSubscriberTable {
   unsubscribed_at: Timestamp | null
   /** SHA-256 of the unsubscribe token (the token is an HMAC of email_normalized, see src/registers/unsubscribe-token.ts). */
   unsubscribe_token_hash: string
+  /** Set when email_normalized was rewritten (migration 008): the key the unsubscribe links already sent derive from. */
+  token_key: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -429,6 +433,20 @@ export interface Database {
   team_members: TeamMemberTable
   routing_rules: RoutingRuleTable
   clients: ClientTable
+  email_merge_reviews: EmailMergeReviewTable
+}
+
+/** Register rows that became one address when addresses were normalised (migration 008), to merge by hand. */
+export interface EmailMergeReviewTable {
+  id: Generated<number>
+  register: 'newsletter_subscribers' | 'candidates' | 'staff'
+  /** The row left as it was. */
+  record_id: number
+  /** The row that took the normalised address. */
+  kept_id: number
+  /** The address's domain only: the list is shown and logged without local parts. */
+  domain: string
+  created_at: Timestamp
 }
 
 export type Submission = Selectable<SubmissionTable>

@@ -36,6 +36,7 @@ export const casesEn: typeof casesSv = {
     request: 'Request',
     email: 'Verified email address',
     emailUnverified: 'Email address (not confirmed by link)',
+    mixedScripts: 'Mixed scripts: this address mixes alphabets (such as a Cyrillic “а” among Latin letters) and may imitate another address. Check it before acting on it.',
     name: 'Name',
     relationship: 'Relationship',
     consent: 'Consent',

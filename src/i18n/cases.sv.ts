@@ -34,6 +34,7 @@ export const casesSv = {
     request: 'Begäran',
     email: 'Bekräftad e-postadress',
     emailUnverified: 'E-postadress (ej bekräftad via länk)',
+    mixedScripts: 'Blandade skriftsystem: adressen blandar alfabet (till exempel ett kyrilliskt ”а” bland latinska bokstäver) och kan efterlikna en annan adress. Kontrollera den innan ni agerar på den.',
     name: 'Namn',
     relationship: 'Relation',
     consent: 'Samtycke',

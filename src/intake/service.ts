@@ -14,6 +14,7 @@ import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
+import { clientNetwork } from '../security/client-network.js'
 import { countRecentPair, recordEvent, recordEventPair } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import {
@@ -84,7 +85,7 @@ export class IntakeService {
     const atIso = at.toISOString()
     const hourAgo = new Date(at.getTime() - HOUR).toISOString()
     const key = emailKey(input.email)
-    const ipKey = keyedHash(config.sessionSecret, 'ip:' + meta.ip)
+    const ipKey = keyedHash(config.sessionSecret, 'ip:' + clientNetwork(meta.ip))
     const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
 
     const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {

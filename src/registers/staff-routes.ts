@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs'
+import { emailWarning } from '../intake/email-address.js'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { appendAudit } from '../audit/log.js'
@@ -70,8 +71,8 @@ export async function registerStaffRoutes(app: FastifyInstance) {
         staffArea: true,
         q,
         counts: { subscribers: await count('newsletter_subscribers'), candidates: await count('candidates'), suppressions: await count('suppressions') },
-        subscribers: subscribers.map((x) => ({ ...x, statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`) })),
-        candidates: candidates.map((x) => ({ ...x, statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: x.consent_expires_at.slice(0, 10) })),
+        subscribers: subscribers.map((x) => ({ ...x, mixedScripts: emailWarning(x.email) !== null, statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`) })),
+        candidates: candidates.map((x) => ({ ...x, mixedScripts: emailWarning(x.email) !== null, statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: x.consent_expires_at.slice(0, 10) })),
         canWork: me.role !== 'viewer',
         isAdmin: me.role === 'admin',
         registerOptions: IMPORT_REGISTERS.map((value) => ({ value, label: t(lang, `registers.import.registers.${value}`), selected: value === (o.values?.register ?? 'subscribers') })),

@@ -17,7 +17,7 @@ export interface SubscriberJson {
 
 /** The API's view of a subscriber: the link is derived again each time, never read from storage. */
 export function subscriberJson(config: Config, s: NewsletterSubscriber): SubscriberJson {
-  const token = unsubscribeToken(config.sessionSecret, s.email_normalized)
+  const token = unsubscribeToken(config.sessionSecret, s.token_key ?? s.email_normalized)
   return { id: s.id, email: s.email, status: s.status, unsubscribeUrl: unsubscribeUrl(config, token), listUnsubscribe: listUnsubscribeHeaders(config, token) }
 }
 

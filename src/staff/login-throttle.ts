@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto'
+import { clientNetwork } from '../security/client-network.js'
 import type { Executor } from '../db/connection.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
 import { keyedHash, safeEqual } from '../security/tokens.js'
@@ -62,9 +63,9 @@ export class LoginThrottle {
 
   private keys(a: Attempt) {
     return {
-      ip: keyedHash(this.secret, 'staff-ip:' + a.ip),
+      ip: keyedHash(this.secret, 'staff-ip:' + clientNetwork(a.ip)),
       account: keyedHash(this.secret, 'staff-account:' + a.emailKey),
-      pair: keyedHash(this.secret, 'staff-pair:' + a.emailKey + '\n' + a.ip),
+      pair: keyedHash(this.secret, 'staff-pair:' + a.emailKey + '\n' + clientNetwork(a.ip)),
     }
   }
 

@@ -1,0 +1,27 @@
+import type { Executor } from '../db/connection.js'
+
+/**
+ * Register rows that became one address when addresses were normalised (migration 008): both were
+ * kept, and staff merge them by hand. Listed by `npx dsr-portal migrate` and logged at start while
+ * both rows still exist; only ids and the domain are shown, never an address's local part.
+ */
+export interface MergeReview {
+  register: 'newsletter_subscribers' | 'candidates' | 'staff'
+  recordId: number
+  keptId: number
+  domain: string
+}
+
+export async function openMergeReviews(db: Executor): Promise<MergeReview[]> {
+  const reviews = await db.selectFrom('email_merge_reviews').selectAll().orderBy('id').execute()
+  const open: MergeReview[] = []
+  for (const r of reviews) {
+    const ids = await db.selectFrom(r.register).select('id').where('id', 'in', [r.record_id, r.kept_id]).execute()
+    if (ids.length === 2) open.push({ register: r.register, recordId: r.record_id, keptId: r.kept_id, domain: r.domain })
+  }
+  return open
+}
+
+export function describeMergeReview(r: MergeReview): string {
+  return `${r.register} #${r.recordId} and #${r.keptId} are now the same address (…@${r.domain}): merge them by hand`
+}

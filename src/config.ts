@@ -25,6 +25,8 @@ export interface Config {
   unverifiedRetentionDays: number
   limitAddressPerHour: number
   limitIpPerHour: number
+  /** LIMIT_EMAILS_PER_HOUR: confirmation emails sent per hour in all; past it they wait in the outbox. */
+  limitEmailsPerHour: number
   bodyLimitBytes: number
   outboxPollMs: number
   /** Treat Midsummer Eve, Christmas Eve and New Year's Eve as holidays. */
@@ -225,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     unverifiedRetentionDays: int(env, 'UNVERIFIED_RETENTION_DAYS', 7, 1, 365),
     limitAddressPerHour: int(env, 'LIMIT_ADDRESS_PER_HOUR', 3, 0, 1_000_000),
     limitIpPerHour: int(env, 'LIMIT_IP_PER_HOUR', 20, 0, 1_000_000),
+    limitEmailsPerHour: int(env, 'LIMIT_EMAILS_PER_HOUR', 500, 1, 1_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 128 * 1024, 1024, 50 * 1024 * 1024),
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 10, 3_600_000),
     holidayEves: bool(env, 'HOLIDAY_EVES', false),

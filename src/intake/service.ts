@@ -146,7 +146,7 @@ export class IntakeService {
         link: `${config.publicUrl}/verify/${token}`,
         hours: config.verifyTokenTtlHours,
       })
-      await enqueueEmail(trx, { kind: 'verify', to: input.email, toName: input.name, ...mail, headers: mailHeaders(meta.lang) }, { from: config.mailFrom, now: at, seal: this.seal })
+      await enqueueEmail(trx, { kind: 'verify', to: input.email, toName: input.name, ...mail, headers: mailHeaders(meta.lang), verifyTokenHash: hashToken(token) }, { from: config.mailFrom, now: at, seal: this.seal })
       return 'queued'
     })
     if (outcome === 'queued') this.deps.mailQueued()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { isPostgres, type Executor } from '../db/connection.js'
+import { isPostgres, serializeOn, type Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
 import type { OutboxRow } from '../db/schema.js'
 import { seal, type SealKey } from './seal.js'
@@ -13,6 +13,8 @@ export interface OutgoingEmail {
   html?: string | null
   headers?: Record<string, string>
   caseId?: number | null
+  /** A confirmation email: its link's token hash, so the link's lifetime starts when the email is sent. */
+  verifyTokenHash?: string | null
 }
 
 export function messageIdFor(from: string): string {
@@ -24,7 +26,7 @@ export function messageIdFor(from: string): string {
  * Called inside the transaction that causes the email, so both commit or neither does.
  * With `seal`, the bodies are stored encrypted (they carry raw tokens in links); the worker opens them.
  */
-type OutboxValues = Pick<OutboxRow, 'message_id' | 'kind' | 'to_address' | 'to_name' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'case_id' | 'next_attempt_at' | 'created_at'>
+type OutboxValues = Pick<OutboxRow, 'message_id' | 'kind' | 'to_address' | 'to_name' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'case_id' | 'verify_token_hash' | 'next_attempt_at' | 'created_at'>
 
 // Nearly every write that tells someone something queues an email: prepared once (src/db/prepared.ts).
 const insertOutboxQuery = prepared<OutboxValues, { id: number }>((db, p) =>
@@ -40,6 +42,7 @@ const insertOutboxQuery = prepared<OutboxValues, { id: number }>((db, p) =>
       html_body: p.html_body,
       headers: p.headers,
       case_id: p.case_id,
+      verify_token_hash: p.verify_token_hash,
       status: 'pending',
       next_attempt_at: p.next_attempt_at,
       created_at: p.created_at,
@@ -60,6 +63,7 @@ export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { f
     html_body: email.html ? (key ? seal(key, email.html) : email.html) : null,
     headers: email.headers ? JSON.stringify(email.headers) : null,
     case_id: email.caseId ?? null,
+    verify_token_hash: email.verifyTokenHash ?? null,
     next_attempt_at: now,
     created_at: now,
   })
@@ -74,11 +78,14 @@ export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { f
  * rows no other claim is holding, so two never lease the same row and neither waits for the other.
  * SQLite has one writer at a time (BEGIN IMMEDIATE), which serialises claims by itself.
  */
-export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: number, ceiling?: EmailCeiling): Promise<OutboxRow[]> {
   const nowIso = now.toISOString()
   const until = new Date(now.getTime() + leaseMs).toISOString()
   const postgres = isPostgres(db)
   return db.transaction().execute(async (trx) => {
+    const allowance = ceiling ? await ceilingAllowance(trx, ceiling, now, leaseMs) : null
+    // Past the ceiling the kind's due rows wait, all in one write, until the hour frees a place.
+    if (allowance && allowance.left <= 0) await holdDue(trx, ceiling!.kind, nowIso, allowance.freeAt)
     // Two index-ordered lookups rather than one OR: with an OR, SQLite gathered every pending row
     // and sorted them all by id, so each claim got slower as a backlog grew (0.9 ms at 10,000).
     // Rows whose lease ran out (a crashed sender's) go first; then the due ones, oldest first.
@@ -97,7 +104,17 @@ export async function claimDue(db: Executor, now: Date, leaseMs: number, limit: 
     const due = await expired.execute()
     if (due.length < limit) due.push(...(await pending.limit(limit - due.length).execute()))
     if (due.length === 0) return []
-    const ids = due.map((r) => r.id)
+    let ids = due.map((r) => r.id)
+    if (allowance && allowance.left > 0) {
+      // Within the ceiling's last places: the kind's rows past them wait like the others.
+      const ofKind = (await trx.selectFrom('outbox').select('id').where('id', 'in', ids).where('kind', '=', ceiling!.kind).orderBy('id').execute()).map((r) => r.id)
+      const over = ofKind.slice(allowance.left)
+      if (over.length > 0) {
+        await trx.updateTable('outbox').set({ status: 'pending', next_attempt_at: allowance.freeAt, locked_until: null }).where('id', 'in', over).execute()
+        ids = ids.filter((id) => !over.includes(id))
+        if (ids.length === 0) return []
+      }
+    }
     await trx.updateTable('outbox').set({ status: 'sending', locked_until: until }).where('id', 'in', ids).execute()
     return trx.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('id').execute()
   })
@@ -124,12 +141,63 @@ export async function renewLeases(db: Executor, ids: number[], heldUntil: string
   return { until, ids: new Set(renewed.map((r) => r.id)) }
 }
 
-export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
+export async function markSent(db: Executor, id: number, now: Date, verifyTokenHash: string | null = null): Promise<void> {
   await db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sent', sent_at: now.toISOString(), locked_until: null, last_error: null, attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id)
     .execute()
+  if (verifyTokenHash) await startLinkLifetime(db, verifyTokenHash, now)
+}
+
+/**
+ * A confirmation link's lifetime counts from when its email is sent: an email held by the hourly
+ * ceiling (or by a slow mail server) must not arrive with its link already dead.
+ */
+async function startLinkLifetime(db: Executor, tokenHash: string, sentAt: Date): Promise<void> {
+  const token = await db.selectFrom('verification_tokens').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
+  if (!token) return
+  const lifetime = Date.parse(token.expires_at) - Date.parse(token.created_at)
+  const expires = new Date(sentAt.getTime() + lifetime).toISOString()
+  if (expires > token.expires_at) await db.updateTable('verification_tokens').set({ expires_at: expires }).where('id', '=', token.id).execute()
+}
+
+/** A global hourly ceiling on one kind of email (confirmation links: LIMIT_EMAILS_PER_HOUR). */
+export interface EmailCeiling {
+  kind: string
+  perHour: number
+}
+
+const HOUR = 3_600_000
+
+/** How many more of the kind may go out now, and when the next place frees once none may. */
+async function ceilingAllowance(trx: Executor, ceiling: EmailCeiling, now: Date, leaseMs: number): Promise<{ left: number; freeAt: string }> {
+  // Two instances claiming at once must not both take the last places.
+  await serializeOn(trx, 'outbox-ceiling', ceiling.kind)
+  const sent = await trx
+    .selectFrom('outbox')
+    .select('sent_at')
+    .where('kind', '=', ceiling.kind)
+    .where('sent_at', '>', new Date(now.getTime() - HOUR).toISOString())
+    .orderBy('sent_at')
+    .limit(ceiling.perHour)
+    .execute()
+  const inFlight = await trx
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', ceiling.kind)
+    .where('sent_at', 'is', null)
+    .where('status', '=', 'sending')
+    .where('locked_until', '>=', now.toISOString())
+    .executeTakeFirstOrThrow()
+  const used = sent.length + Number(inFlight.n)
+  const oldest = sent[0]?.sent_at
+  const freeAt = oldest ? new Date(Date.parse(oldest) + HOUR + 1) : new Date(now.getTime() + leaseMs)
+  return { left: ceiling.perHour - used, freeAt: freeAt.toISOString() }
+}
+
+async function holdDue(trx: Executor, kind: string, nowIso: string, until: string): Promise<void> {
+  await trx.updateTable('outbox').set({ next_attempt_at: until }).where('status', '=', 'pending').where('kind', '=', kind).where('next_attempt_at', '<=', nowIso).execute()
 }
 
 export async function markRetry(db: Executor, id: number, nextAttempt: Date, error: string): Promise<void> {

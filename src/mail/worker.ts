@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Db } from '../db/connection.js'
 import type { GroupCommit } from '../db/group-commit.js'
-import { claimDue, markFailed, markRetry, markSent, renewLeases } from './outbox-repository.js'
+import { claimDue, markFailed, markRetry, markSent, renewLeases, type EmailCeiling } from './outbox-repository.js'
 import type { OutboxRow } from '../db/schema.js'
 import { unseal, type SealKey } from './seal.js'
 import type { MailTransport } from './transport.js'
@@ -46,7 +46,7 @@ export class OutboxWorker {
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
-    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit },
+    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit; ceiling?: EmailCeiling },
   ) {}
 
   start(): void {
@@ -110,7 +110,7 @@ export class OutboxWorker {
 
   /** One batch; returns how many rows it handled. */
   async runOnce(): Promise<number> {
-    const rows = await claimDue(this.db, this.opts.now(), LEASE_MS, BATCH)
+    const rows = await claimDue(this.db, this.opts.now(), LEASE_MS, BATCH, this.opts.ceiling)
     if (rows.length === 0) return 0
     // A claim leases its rows until one moment; a quick batch sends them without writing again.
     let lease = rows[0].locked_until!
@@ -141,8 +141,8 @@ export class OutboxWorker {
       await this.transport.send(this.open(row), this.opts.from)
       const at = this.opts.now()
       // The mark shares its commit with whatever else is being written (group commit).
-      if (this.opts.writes) await this.opts.writes.run((trx) => markSent(trx, row.id, at))
-      else await markSent(this.db, row.id, at)
+      if (this.opts.writes) await this.opts.writes.run((trx) => markSent(trx, row.id, at, row.verify_token_hash))
+      else await markSent(this.db, row.id, at, row.verify_token_hash)
       this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
     } catch (error) {
       const reason = describeError(error)

@@ -34,10 +34,10 @@ t.test('9 confirmation emails in an hour to one mailbox through invisible charac
   for (const email of variants) {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'access', email } })
     t.equal(res.statusCode, 400, `U+${email.codePointAt(3)!.toString(16)} refused`)
-    t.match(res.json().fields.email, /osynliga tecken eller styrtecken/)
+    t.match(res.json().fields?.email, /osynliga tecken eller styrtecken/)
   }
   const en = await h.app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'access', lang: 'en', email: 'vic\u200btim@example.se' } })
-  t.match(en.json().fields.email, /invisible or control characters/, 'in English too')
+  t.match(en.json().fields?.email, /invisible or control characters/, 'in English too')
   // The ways to type the same address that are accepted all count as that one address.
   for (const email of ['victim@example.se', 'victim@EXAMPLE.SE', 'victim@ＥＸＡＭＰＬＥ.se', ' victim@example.se', 'Victim@Example.se', 'victim@example.se']) {
     t.equal((await h.app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'access', email } })).statusCode, 202)

@@ -2,6 +2,8 @@ import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import type { CaseDeadline } from '../deadlines/due-date.js'
 import { emailWarning } from '../intake/email-address.js'
+import { stockholmDate } from '../deadlines/stockholm.js'
+import { answeredLate, evidenceIds } from './refusal.js'
 
 /** The case as the staff API returns it: the same keys and types from SQLite and PostgreSQL. */
 export interface CaseJson {
@@ -46,6 +48,14 @@ export interface CaseJson {
   controller: { name: string; email: string | null } | null
   keepData: boolean
   minimisedAt: string | null
+  /** The reason of a rejection or an Art. 12(5) refusal, as sent to the requester. */
+  refusalReason: string | null
+  /** Art. 12(5): the ids of the earlier cases the refusal relies on. */
+  evidence: number[]
+  /** Completed while part of the request was refused (Art. 12(4)). */
+  partialRefusal: { reason: string } | null
+  /** Answered (or refused) after the due date. */
+  late: boolean
 }
 
 function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy'] {
@@ -98,6 +108,10 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
     controller: c.controller_name ? { name: c.controller_name, email: c.controller_email } : null,
     keepData: c.keep_data === 1,
     minimisedAt: c.minimised_at,
+    refusalReason: c.refusal_reason,
+    evidence: evidenceIds(c),
+    partialRefusal: c.partial_refusal_reason ? { reason: c.partial_refusal_reason } : null,
+    late: answeredLate(c.status, c.closed_at ? stockholmDate(c.closed_at) : null, deadline.dueDate),
   }
 }
 

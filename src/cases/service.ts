@@ -17,6 +17,8 @@ import { minimiseCase } from './minimise.js'
 import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
+import { REFUSAL_TEMPLATES, withRefusalNotice } from './refusal-notice.js'
+import { checkEvidence, checkRefusalInput, refusalColumns, refusalLetter, type RefusalInput } from './refusal.js'
 
 export interface Actor {
   id: number
@@ -113,23 +115,34 @@ export class CaseService {
 
   /**
    * Moves the case through the state machine. Waiting for the requester pauses the deadline
-   * clock, leaving that state ends the pause, and a rejection tells the requester why and
-   * where to complain (Art. 12(4)).
+   * clock, leaving that state ends the pause, and every refusal, in whole or in part, tells the
+   * requester why and where to complain (Art. 12(4)): a rejection, an Art. 12(5) refusal (which
+   * may link the earlier cases it relies on) and a completion with `partialRefusal`.
    */
-  async changeStatus(actor: Actor, caseId: number, to: string, reason?: string | null): Promise<Case> {
-    return this.act(async (trx, at) => {
+  async changeStatus(actor: Actor, caseId: number, to: string, reason?: string | null, opts: RefusalInput = {}): Promise<Case> {
+    const partial = opts.partialRefusal === undefined || opts.partialRefusal === null ? null : opts.partialRefusal.trim()
+    let letter: { key: TemplateKey; reason: string } | null = null
+    const result = await this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const cleanReason = reason?.trim() || null
+      checkRefusalInput(to, partial, opts.evidence)
       const check = transition(c.status, to, { reason: cleanReason, role: actor.role })
       if (!check.ok) throw new CaseError(check.code, check.code === 'reason_required' ? 400 : 409, check.message)
+      const evidence = to === 'refused_excessive' ? await checkEvidence(trx, c, opts.evidence ?? []) : []
       const iso = at.toISOString()
-      const updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, cleanReason)
-      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to }, at })
-      if (to === 'rejected') {
-        await this.queueTemplateMessage(trx, updated, actor.id, 'rejection', c.lang as Lang, { reason: cleanReason ?? '' }, at)
+      let updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, to === 'completed' && partial ? partial : cleanReason)
+      const refusal = refusalColumns(c.status, to, cleanReason, partial, evidence)
+      if (refusal) {
+        await trx.updateTable('cases').set(refusal).where('id', '=', c.id).execute()
+        updated = { ...updated, ...refusal }
       }
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to, ...(partial ? { partialRefusal: true } : {}), ...(evidence.length ? { evidence } : {}) }, at })
+      letter = refusalLetter(to, cleanReason, partial)
+      if (letter) await this.queueTemplateMessage(trx, updated, actor.id, letter.key, c.lang as Lang, { reason: letter.reason }, at)
       return updated
-    }, to === 'rejected')
+    })
+    if (letter) this.deps.mailQueued()
+    return result
   }
 
   /** Also used by feature services (access packages) inside their own transaction; the caller audits. */
@@ -148,7 +161,8 @@ export class CaseService {
   }
 
   /** Sends free text or a template to the requester through the outbox; it shows on their status page. */
-  async sendMessage(actor: Actor, caseId: number, input: { text?: string | null; template?: TemplateKey | null; lang?: Lang | null; awaitReply?: boolean }): Promise<Case> {
+  /** `refusal`: the message refuses something (e.g. a rectification), so it ends with the Art. 12(4) notice. */
+  async sendMessage(actor: Actor, caseId: number, input: { text?: string | null; template?: TemplateKey | null; lang?: Lang | null; awaitReply?: boolean; refusal?: boolean }): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const lang = input.lang ?? (c.lang as Lang)
@@ -167,7 +181,7 @@ export class CaseService {
         if (!check.ok) throw new CaseError(check.code, 409, check.message)
         current = await this.applyStatus(trx, current, 'awaiting_requester', at.toISOString(), { type: 'staff', id: actor.id }, null)
       }
-      await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang }, at)
+      await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang, refusal: input.refusal === true }, at)
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.message', caseId, data: { template: input.template ?? null }, at })
       return current
     }, true)
@@ -182,12 +196,13 @@ export class CaseService {
     trx: Executor,
     c: Case,
     staffId: number | null,
-    m: { subject: string | null; body: string; template: string | null; lang: Lang; extra?: Record<string, string> },
+    m: { subject: string | null; body: string; template: string | null; lang: Lang; extra?: Record<string, string>; refusal?: boolean },
     at: Date,
   ): Promise<void> {
     const iso = at.toISOString()
     const values = { name: c.name ?? '', reference: c.reference, dueDate: c.due_date, type: t(m.lang, `types.${c.type}.title`), ...m.extra }
-    const body = fillPlaceholders(m.body, values)
+    const filled = fillPlaceholders(m.body, values)
+    const body = m.refusal || (m.template !== null && REFUSAL_TEMPLATES.includes(m.template)) ? withRefusalNotice(filled, m.lang) : filled
     const subject = fillPlaceholders(m.subject ?? t(m.lang, 'email.messageSubject', { reference: c.reference }), values)
     const inserted = await trx
       .insertInto('case_messages')
@@ -255,6 +270,9 @@ export class CaseService {
         controller_email: null,
         keep_data: 0,
         minimised_at: null,
+        refusal_reason: null,
+        refusal_evidence: null,
+        partial_refusal_reason: null,
       }
       const due = deadlineOf({ ...draft, id: 0, reference: '' }, [], at, this.eves).dueDate
       const created = await insertCase(trx, { ...draft, due_date: due }, Number(stockholmDate(at).slice(0, 4)))

@@ -14,6 +14,7 @@ import { QueueQueryError, listQueue, type QueueFilters } from './queue-repositor
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
+import { MAX_EVIDENCE } from './refusal.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
@@ -169,11 +170,24 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       },
     )
 
-    action<{ status: string; reason?: string | null }>(
+    action<{ status: string; reason?: string | null; partialRefusal?: { reason: string } | null; evidence?: number[] | null }>(
       'status',
-      { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', enum: [...CASE_STATUSES] }, reason: nullableStr(5000) } },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status'],
+        properties: {
+          status: { type: 'string', enum: [...CASE_STATUSES] },
+          reason: nullableStr(5000),
+          // Art. 12(4): completing while refusing part of the request needs the reason.
+          partialRefusal: { type: ['object', 'null'], additionalProperties: false, required: ['reason'], properties: { reason: str(5000) } },
+          // Art. 12(5): the earlier cases a refused_excessive relies on.
+          evidence: { type: ['array', 'null'], maxItems: MAX_EVIDENCE, items: { type: 'integer', minimum: 1, maximum: 999_999_999_999 } },
+        },
+      },
       async (request, id) => {
-        await cases.changeStatus(request.staff!, id, request.body.status, request.body.reason ?? null)
+        const b = request.body
+        await cases.changeStatus(request.staff!, id, b.status, b.reason ?? null, { partialRefusal: b.partialRefusal ? b.partialRefusal.reason : null, evidence: b.evidence ?? null })
       },
     )
 

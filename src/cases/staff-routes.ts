@@ -16,6 +16,7 @@ import { stockholmDateTime } from './status-routes.js'
 import { caseTimeline } from './timeline.js'
 import { caseRegisterPanel } from '../registers/case-panel.js'
 import { packageSummary } from '../access/view-model.js'
+import { evidenceFromForm, refusalView } from './refusal-view.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -71,7 +72,10 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           assignedToMe: c.assignee_id === me.id,
           handlers: handlers.map((h) => ({ value: String(h.id), label: `${h.name} (${h.email})`, selected: h.id === c.assignee_id })),
           transitions,
+          offerPartial: transitions.some((x) => x.value === 'completed'),
+          offerExcessive: transitions.some((x) => x.value === 'refused_excessive'),
           // The package cover letter is written on the package page, not sent as a message.
+          ...(await refusalView(app.db, c, deadline.dueDate)),
           templates: MESSAGE_TEMPLATE_KEYS.filter((key) => key !== 'access_package').map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
           langs: [
             { value: 'sv', label: 'Svenska', selected: (values.lang || c.lang) === 'sv' },
@@ -135,8 +139,12 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const target = raw === 'me' ? request.staff!.id : raw === '' ? null : /^\d+$/.test(raw) ? Number(raw) : -1
       await cases.assign(request.staff!, c.id, target)
     })
-    action('status', 'status', ['status', 'reason'], async (request, c, body) => {
-      await cases.changeStatus(request.staff!, c.id, s(body.status), cleanText(body.reason))
+    action('status', 'status', ['status', 'reason', 'partial', 'partialReason', 'evidence'], async (request, c, body) => {
+      // A ticked box or a typed reason both mean a partial refusal: the reason then must be given (Art. 12(4)).
+      const partialText = cleanText(body.partialReason) ?? ''
+      const partial = s(body.partial) === 'on' || partialText ? partialText : null
+      const evidence = await evidenceFromForm(app.db, s(body.evidence))
+      await cases.changeStatus(request.staff!, c.id, s(body.status), cleanText(body.reason), { partialRefusal: partial, evidence })
     })
     action('notes', 'note', ['text'], async (request, c, body) => {
       await cases.addNote(request.staff!, c.id, s(body.text))

@@ -9,6 +9,7 @@
  *   rejected              ·       ✓A              ·                ·         ·         ·
  *   withdrawn             ·       ·               ·                ·         ·         ·
  *
+ *   refused_excessive goes like rejected: ✓R from each open status, ✓A back to in_progress.
  *   R = a reason is required; A = reopening: an administrator only, with a reason.
  *
  * Why:
@@ -27,19 +28,25 @@
  *    client (the controller), so the request is passed on to the client and the case closes. Only
  *    the forwarding action may do this (`forward: true`), because it records the controller and
  *    tells the requester who it is; a plain status change is refused with 'use_forward'.
- *  - Closed statuses (completed, rejected, withdrawn, forwarded) are final for handlers. An administrator may
- *    reopen a completed, rejected or forwarded case (to in_progress, with a reason), e.g. after a complaint
+ *  - new/in_progress/awaiting_requester → refused_excessive (R): a manifestly unfounded or excessive
+ *    request, in particular a repetitive one, may be refused (Art. 12(5)); the controller bears the
+ *    burden of showing it, so the evidence is required in words (the reason) and the earlier cases
+ *    relied on may be linked. The requester is told why, and about IMY and the courts (Art. 12(4)).
+ *  - Closed statuses (completed, rejected, refused_excessive, withdrawn, forwarded) are final for handlers. An administrator may
+ *    reopen a completed, rejected, refused_excessive or forwarded case (to in_progress, with a reason), e.g. after a complaint
  *    or an IMY inquiry, or when the answer was incomplete. A withdrawn case stays closed: what
  *    the requester asks for afterwards is a new request and a new case.
  */
 
-export const CASE_STATUSES = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded'] as const
+export const CASE_STATUSES = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded', 'refused_excessive'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
 
 export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'in_progress', 'awaiting_requester']
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'forwarded']
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'withdrawn', 'forwarded', 'refused_excessive']
 /** Closed statuses that count as answered in the deadline view and report (withdrawn does not). */
-export const ANSWERED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'forwarded']
+export const ANSWERED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'forwarded', 'refused_excessive']
+/** Closed statuses that refuse the request as a whole: the letter gives the reason and the Art. 12(4) notice. */
+export const REFUSED_STATUSES: readonly CaseStatus[] = ['rejected', 'refused_excessive']
 /** Statuses during which the deadline clock stands still. */
 export const PAUSING_STATUSES: readonly CaseStatus[] = ['awaiting_requester']
 
@@ -56,6 +63,7 @@ export const STATUS_LABELS: Record<CaseStatus, Localized> = {
   rejected: { sv: 'Avslaget', en: 'Rejected' },
   withdrawn: { sv: 'Återkallat', en: 'Withdrawn' },
   forwarded: { sv: 'Vidarebefordrat', en: 'Forwarded' },
+  refused_excessive: { sv: 'Avslaget som uppenbart ogrundat eller orimligt', en: 'Refused as manifestly unfounded or excessive' },
 }
 
 interface Edge {
@@ -68,13 +76,14 @@ interface Edge {
 
 /** The allowed transitions; anything not listed is forbidden. */
 export const TRANSITIONS: Readonly<Record<CaseStatus, readonly Edge[]>> = {
-  new: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
-  in_progress: [{ to: 'awaiting_requester' }, { to: 'completed' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
-  awaiting_requester: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
+  new: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'refused_excessive', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
+  in_progress: [{ to: 'awaiting_requester' }, { to: 'completed' }, { to: 'rejected', reason: true }, { to: 'refused_excessive', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
+  awaiting_requester: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'refused_excessive', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
   completed: [{ to: 'in_progress', reason: true, adminOnly: true }],
   rejected: [{ to: 'in_progress', reason: true, adminOnly: true }],
   withdrawn: [],
   forwarded: [{ to: 'in_progress', reason: true, adminOnly: true }],
+  refused_excessive: [{ to: 'in_progress', reason: true, adminOnly: true }],
 }
 
 export type TransitionErrorCode = 'forbidden_transition' | 'reason_required' | 'unknown_status' | 'admin_required' | 'use_forward'
@@ -240,7 +249,12 @@ export function transition(from: string, to: string, opts: TransitionOptions = {
       ok: false,
       code: 'reason_required',
       message:
-        t === 'rejected'
+        t === 'refused_excessive'
+          ? {
+              sv: 'Beskriv varför begäran är uppenbart ogrundad eller orimlig, med det som visar det (till exempel tidigare ärenden). Den registrerade ska få veta skälet, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artiklarna 12.4 och 12.5 i dataskyddsförordningen).',
+              en: 'Describe why the request is manifestly unfounded or excessive, with what shows it (such as earlier cases). The requester must be told the reason, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4) and (5)).',
+            }
+          : t === 'rejected'
           ? {
               sv: 'Ange skälet till avslaget. Den registrerade ska få veta varför, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artikel 12.4 i dataskyddsförordningen).',
               en: 'Give the reason for the rejection. The requester must be told why, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4)).',

@@ -7,15 +7,19 @@ export interface TemplateText {
   body: string
 }
 
-export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension', 'access_package', 'question_answer', 'forward_controller', 'forward_requester'] as const
+export const TEMPLATE_KEYS = ['request_info', 'confirm_identity', 'answer', 'completed', 'rejection', 'extension', 'access_package', 'question_answer', 'forward_controller', 'forward_requester', 'partial_refusal', 'refused_excessive'] as const
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
-/** Templates used by their own actions (answering a question, forwarding), not offered as free messages. */
-export const ACTION_TEMPLATE_KEYS: readonly TemplateKey[] = ['question_answer', 'forward_controller', 'forward_requester']
+/** Templates used by their own actions (answering a question, forwarding, refusing), not offered as free messages. */
+export const ACTION_TEMPLATE_KEYS: readonly TemplateKey[] = ['question_answer', 'forward_controller', 'forward_requester', 'partial_refusal', 'refused_excessive']
 export const MESSAGE_TEMPLATE_KEYS = TEMPLATE_KEYS.filter((k) => !ACTION_TEMPLATE_KEYS.includes(k))
 
 export const PLACEHOLDERS = ['name', 'reference', 'dueDate', 'type'] as const
 
-/** Used until an admin edits a template; placeholders are {{name}}, {{reference}}, {{dueDate}}, {{type}}. */
+/**
+ * Used until an admin edits a template; placeholders are {{name}}, {{reference}}, {{dueDate}}, {{type}}.
+ * The refusal letters (rejection, partial_refusal, refused_excessive) say nothing about IMY and the
+ * courts here: that block is fixed and added after the text (src/cases/refusal-notice.ts).
+ */
 export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Lang, TemplateText>> = {
   request_info: {
     sv: { title: 'Be om förtydligande', subject: 'Fråga om ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att kunna hantera din begäran ({{type}}) behöver vi veta mer: \n\n[Skriv frågan här]\n\nSvara via länken nedan. Medan vi väntar på ditt svar står tidsfristen still.' },
@@ -34,8 +38,16 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Lang, TemplateText>> 
     en: { title: 'Case completed', subject: 'Your case {{reference}} is completed', body: 'Hello {{name}},\n\nWe have now carried out your request ({{type}}).\n\n[Describe what was done]' },
   },
   rejection: {
-    sv: { title: 'Avslag', subject: 'Beslut i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi kan inte tillmötesgå din begäran ({{type}}).\n\nSkäl: {{reason}}\n\nOm du inte är nöjd med beslutet har du rätt att klaga hos Integritetsskyddsmyndigheten (IMY), www.imy.se, och att begära prövning i domstol (artikel 12.4, 77 och 79 i dataskyddsförordningen).' },
-    en: { title: 'Rejection', subject: 'Decision in your case {{reference}}', body: 'Hello {{name}},\n\nWe cannot comply with your request ({{type}}).\n\nReason: {{reason}}\n\nIf you are not satisfied with this decision, you have the right to lodge a complaint with the Swedish Authority for Privacy Protection (IMY), www.imy.se, and to seek a judicial remedy in court (GDPR Articles 12(4), 77 and 79).' },
+    sv: { title: 'Avslag', subject: 'Beslut i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi kan inte tillmötesgå din begäran ({{type}}).\n\nSkäl: {{reason}}' },
+    en: { title: 'Rejection', subject: 'Decision in your case {{reference}}', body: 'Hello {{name}},\n\nWe cannot comply with your request ({{type}}).\n\nReason: {{reason}}' },
+  },
+  partial_refusal: {
+    sv: { title: 'Delvis avslag', subject: 'Beslut i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi har genomfört din begäran ({{type}}), men en del av den kan vi inte tillmötesgå.\n\nSkäl: {{reason}}' },
+    en: { title: 'Partial refusal', subject: 'Decision in your case {{reference}}', body: 'Hello {{name}},\n\nWe have carried out your request ({{type}}), but we cannot comply with part of it.\n\nReason: {{reason}}' },
+  },
+  refused_excessive: {
+    sv: { title: 'Avslag: uppenbart ogrundad eller orimlig begäran', subject: 'Beslut i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nVi tillmötesgår inte din begäran ({{type}}), eftersom den är uppenbart ogrundad eller orimlig (artikel 12.5 i dataskyddsförordningen).\n\nSkäl: {{reason}}' },
+    en: { title: 'Refusal: manifestly unfounded or excessive request', subject: 'Decision in your case {{reference}}', body: 'Hello {{name}},\n\nWe will not act on your request ({{type}}), because it is manifestly unfounded or excessive (GDPR Article 12(5)).\n\nReason: {{reason}}' },
   },
   // The cover letter of an access/portability package (src/access); {{retentionDays}} is PACKAGE_RETENTION_DAYS.
   access_package: {

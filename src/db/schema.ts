@@ -75,6 +75,12 @@ export interface CaseTable {
   /** The person consented to keeping their data after a question is answered. */
   keep_data: Flag
   minimised_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>
+  /** The reason of a rejection or an Art. 12(5) refusal, as sent to the requester (Art. 12(4)). */
+  refusal_reason: ColumnType<string | null, string | null | undefined, string | null>
+  /** JSON array of case ids an Art. 12(5) refusal relies on. */
+  refusal_evidence: ColumnType<string | null, string | null | undefined, string | null>
+  /** Completed, but part of the request was refused: the reason sent (Art. 12(4)). */
+  partial_refusal_reason: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface TeamTable {
@@ -373,6 +379,8 @@ export interface AccessPackageTable {
   /** sent_at + PACKAGE_RETENTION_DAYS. */
   delete_after: Timestamp | null
   deleted_at: Timestamp | null
+  /** Sealed JSON [{description, reason}]: what was left out of the copy and why (Art. 15(4), 12(4)). */
+  withheld: ColumnType<string | null, string | null | undefined, string | null>
   downloads: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp

@@ -174,6 +174,7 @@ export const en: Messages = {
       rejected: 'Rejected',
       withdrawn: 'Withdrawn',
       forwarded: 'Passed on to the controller',
+      refused_excessive: 'Refused (manifestly unfounded or excessive request)',
     },
   },
   email: {

@@ -88,7 +88,8 @@ export const registersEn: typeof registersSv = {
     reject: 'Reject',
     statuses: { pending: 'Awaiting decision', applied: 'Changed', rejected: 'Rejected' },
     appliedMessage: 'We have corrected your detail ({field}) in our candidate register, as you asked.',
-    rejectedMessage: 'We have not changed your detail ({field}). Please get in touch if you have questions.',
+    rejectedMessage: 'We have not changed your detail ({field}) as you asked.\n\nReason: {reason}',
+    rejectReason: 'Reason for rejecting (required; sent to the requester with the notice about IMY and the courts, Article 12(4))',
     errors: {
       not_found: 'The proposal does not exist.',
       decided: 'The proposal has already been decided.',
@@ -96,6 +97,7 @@ export const registersEn: typeof registersSv = {
       bad_field: 'Choose a detail to change.',
       bad_value: 'The value does not fit the detail.',
       email_taken: 'Another candidate already has that email address.',
+      reason_required: 'Give the reason for rejecting the rectification. The requester must be told why, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4)).',
     },
   },
   recipients: {

@@ -86,7 +86,8 @@ export const registersSv = {
     reject: 'Avslå',
     statuses: { pending: 'Väntar på beslut', applied: 'Ändrad', rejected: 'Avslagen' },
     appliedMessage: 'Vi har rättat din uppgift ({field}) i vårt kandidatregister, som du bad om.',
-    rejectedMessage: 'Vi har inte ändrat din uppgift ({field}). Hör av dig om du har frågor.',
+    rejectedMessage: 'Vi har inte ändrat din uppgift ({field}) som du bad om.\n\nSkäl: {reason}',
+    rejectReason: 'Skäl att avslå (krävs; skickas till den registrerade med upplysningen om IMY och domstol, artikel 12.4)',
     errors: {
       not_found: 'Förslaget finns inte.',
       decided: 'Förslaget är redan avgjort.',
@@ -94,6 +95,7 @@ export const registersSv = {
       bad_field: 'Välj en uppgift att ändra.',
       bad_value: 'Värdet passar inte uppgiften.',
       email_taken: 'En annan kandidat har redan den e-postadressen.',
+      reason_required: 'Ange skälet till att rättelsen avslås. Den registrerade ska få veta varför, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artikel 12.4 i dataskyddsförordningen).',
     },
   },
   recipients: {

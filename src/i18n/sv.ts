@@ -173,6 +173,7 @@ export const sv = {
       rejected: 'Avslaget',
       withdrawn: 'Återkallat',
       forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',
+      refused_excessive: 'Avslaget (uppenbart ogrundad eller orimlig begäran)',
     },
   },
   email: {

@@ -42,7 +42,7 @@ export async function proposalsFor(db: Executor, caseId: number): Promise<Rectif
 }
 
 export class RectificationError extends Error {
-  constructor(readonly code: 'not_found' | 'decided' | 'erased' | 'bad_field' | 'bad_value' | 'email_taken') {
+  constructor(readonly code: 'not_found' | 'decided' | 'erased' | 'bad_field' | 'bad_value' | 'email_taken' | 'reason_required') {
     super(code)
   }
 }
@@ -61,19 +61,22 @@ export async function decideProposal(
   trx: Executor,
   config: Config,
   c: Case,
-  input: { proposalId: number; decision: 'apply' | 'reject'; field: string; value: string },
+  input: { proposalId: number; decision: 'apply' | 'reject'; field: string; value: string; reason?: string | null },
   staffId: number,
   now: Date,
-): Promise<{ field: RectifiableField; applied: boolean }> {
+): Promise<{ field: RectifiableField; applied: boolean; reason?: string }> {
   const at = now.toISOString()
   const p = await trx.selectFrom('rectification_proposals').selectAll().where('id', '=', input.proposalId).where('case_id', '=', c.id).executeTakeFirst()
   if (!p) throw new RectificationError('not_found')
   if (p.status !== 'pending') throw new RectificationError('decided')
   if (input.decision === 'reject') {
+    // Art. 12(4): a refusal tells the requester why; the reason goes into the message.
+    const reason = (input.reason ?? '').trim()
+    if (!reason) throw new RectificationError('reason_required')
     await trx.updateTable('rectification_proposals').set({ status: 'rejected', decided_by: staffId, decided_at: at }).where('id', '=', p.id).execute()
-    await addCaseEvent(trx, { caseId: c.id, kind: 'rectification_rejected', actor: { type: 'staff', id: staffId }, data: { field: p.field }, at })
+    await addCaseEvent(trx, { caseId: c.id, kind: 'rectification_rejected', actor: { type: 'staff', id: staffId }, data: { field: p.field, reason }, at })
     await appendAudit(trx, { actorType: 'staff', actorId: staffId, action: 'register.rectification_reject', caseId: c.id, target: `candidate:${p.record_id}`, at: now })
-    return { field: p.field, applied: false }
+    return { field: p.field, applied: false, reason }
   }
   if (!(RECTIFIABLE_FIELDS as readonly string[]).includes(input.field)) throw new RectificationError('bad_field')
   const field = input.field as RectifiableField

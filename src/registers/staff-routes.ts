@@ -178,7 +178,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     const proposalId = /^\d{1,12}$/.test(s(body.proposal)) ? Number(s(body.proposal)) : -1
     let outcome
     try {
-      outcome = await app.db.transaction().execute((trx) => decideProposal(trx, app.config, c, { proposalId, decision, field: s(body.field), value: s(body.value) }, request.staff!.id, app.clock()))
+      outcome = await app.db.transaction().execute((trx) => decideProposal(trx, app.config, c, { proposalId, decision, field: s(body.field), value: s(body.value), reason: s(body.reason).slice(0, 5000) }, request.staff!.id, app.clock()))
     } catch (error) {
       if (error instanceof RectificationError) return refuse(request, reply, c.id, `registers.rectification.errors.${error.code}`, error.code === 'not_found' ? 404 : error.code === 'decided' ? 409 : 400)
       throw error
@@ -186,9 +186,9 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     // Tell the requester what was done (a case message, so it is on their status page too).
     const lang = (c.lang === 'en' ? 'en' : 'sv') as Lang
     const field = t(lang, `registers.fields.${outcome.field}`).toLowerCase()
-    const text = t(lang, outcome.applied ? 'registers.rectification.appliedMessage' : 'registers.rectification.rejectedMessage', { field })
+    const text = t(lang, outcome.applied ? 'registers.rectification.appliedMessage' : 'registers.rectification.rejectedMessage', { field, reason: outcome.reason ?? '' })
     const actor = { id: request.staff!.id, role: request.staff!.role }
-    await app.cases.sendMessage(actor, c.id, { text, lang })
+    await app.cases.sendMessage(actor, c.id, { text, lang, refusal: !outcome.applied })
     if (outcome.applied) {
       const current = await app.cases.get(c.id)
       if (current.status === 'new') await app.cases.changeStatus(actor, c.id, 'in_progress')

@@ -1,0 +1,88 @@
+import type { Executor } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { CaseError } from './errors.js'
+import { ANSWERED_STATUSES, isClosed } from './state-machine.js'
+import type { TemplateKey } from './templates.js'
+
+/** What a status change may carry besides its reason (Art. 12(4), 12(5)). */
+export interface RefusalInput {
+  /** Completing while refusing part of the request: the reason sent to the requester. */
+  partialRefusal?: string | null
+  /** Art. 12(5): ids of the earlier cases the refusal relies on. */
+  evidence?: number[] | null
+}
+
+export const MAX_EVIDENCE = 50
+
+/** Refuses input that does not belong to the status asked for, before anything changes. */
+export function checkRefusalInput(to: string, partial: string | null, evidence: number[] | null | undefined): void {
+  if (partial !== null && to !== 'completed') {
+    throw new CaseError('partial_refusal_not_allowed', 400, { sv: 'Ett delvis avslag hör till att slutföra ärendet (status ”Slutfört”).', en: 'A partial refusal goes with completing the case (status "completed").' })
+  }
+  if (partial === '') {
+    throw new CaseError('reason_required', 400, {
+      sv: 'Ange skälet till att en del av begäran inte tillmötesgås. Den registrerade ska få veta varför, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artikel 12.4 i dataskyddsförordningen).',
+      en: 'Give the reason why part of the request is not complied with. The requester must be told why, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4)).',
+    })
+  }
+  if (evidence && evidence.length > 0 && to !== 'refused_excessive') {
+    throw new CaseError('evidence_not_allowed', 400, { sv: 'Tidigare ärenden länkas bara när en begäran avslås som uppenbart ogrundad eller orimlig.', en: 'Earlier cases are linked only when a request is refused as manifestly unfounded or excessive.' })
+  }
+  if (evidence && evidence.length > MAX_EVIDENCE) {
+    throw new CaseError('invalid_evidence', 400, { sv: `Högst ${MAX_EVIDENCE} tidigare ärenden kan länkas.`, en: `At most ${MAX_EVIDENCE} earlier cases can be linked.` })
+  }
+}
+
+/** The linked cases must exist and be other cases than this one; returns them without repeats, in order. */
+export async function checkEvidence(trx: Executor, c: Case, ids: number[]): Promise<number[]> {
+  const wanted = [...new Set(ids)]
+  if (wanted.length === 0) return []
+  if (wanted.includes(c.id)) throw new CaseError('invalid_evidence', 400, { sv: 'Ärendet kan inte vara bevis för sig självt; länka tidigare ärenden.', en: 'The case cannot be evidence for itself; link earlier cases.' })
+  const found = await trx.selectFrom('cases').select('id').where('id', 'in', wanted).execute()
+  const known = new Set(found.map((r) => r.id))
+  const missing = wanted.filter((id) => !known.has(id))
+  if (missing.length) throw unknownCases(missing.map(String))
+  return wanted
+}
+
+export function unknownCases(names: string[]): CaseError {
+  const shown = names.join(', ')
+  return new CaseError('invalid_evidence', 400, { sv: `Ärendena finns inte: ${shown}.`, en: `These cases do not exist: ${shown}.` })
+}
+
+type RefusalColumns = Pick<Case, 'refusal_reason' | 'refusal_evidence' | 'partial_refusal_reason'>
+
+/** What the case keeps about the refusal; reopening clears it (the history keeps the old one). */
+export function refusalColumns(from: string, to: string, reason: string | null, partial: string | null, evidence: number[]): RefusalColumns | null {
+  if (to === 'rejected' || to === 'refused_excessive') return { refusal_reason: reason, refusal_evidence: evidence.length ? JSON.stringify(evidence) : null, partial_refusal_reason: null }
+  if (to === 'completed') return { refusal_reason: null, refusal_evidence: null, partial_refusal_reason: partial }
+  if (isClosed(from)) return { refusal_reason: null, refusal_evidence: null, partial_refusal_reason: null }
+  return null
+}
+
+/** The letter a status change sends, if any. */
+export function refusalLetter(to: string, reason: string | null, partial: string | null): { key: TemplateKey; reason: string } | null {
+  if (to === 'rejected') return { key: 'rejection', reason: reason ?? '' }
+  if (to === 'refused_excessive') return { key: 'refused_excessive', reason: reason ?? '' }
+  if (to === 'completed' && partial) return { key: 'partial_refusal', reason: partial }
+  return null
+}
+
+export function evidenceIds(c: Pick<Case, 'refusal_evidence'>): number[] {
+  if (!c.refusal_evidence) return []
+  try {
+    const v = JSON.parse(c.refusal_evidence) as unknown
+    return Array.isArray(v) ? v.filter((x): x is number => Number.isInteger(x)) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Answered after the due date: still allowed (a late answer is better than none) but marked, on
+ * the case and in the report. Art. 12(3)/(4): the answer, or the refusal with its reasons, is due
+ * within the period; the due date here already counts pauses and an extension.
+ */
+export function answeredLate(status: string, closedAtDate: string | null, dueDate: string): boolean {
+  return closedAtDate !== null && (ANSWERED_STATUSES as readonly string[]).includes(status) && closedAtDate > dueDate
+}

@@ -48,6 +48,7 @@ export function packageApiRoutes(service: AccessPackageService) {
         deletedAt: p.deleted_at,
         downloads: p.downloads,
         coverLetter: gone ? null : p.cover_letter,
+        withheld: gone ? null : service.withheld(p),
         contents: gone ? null : contentCounts(service, p),
         files: files.map((f) => ({ id: f.id, name: f.original_name, type: f.extension, contentType: f.content_type, size: f.size, sha256: f.sha256, addedAt: f.created_at })),
       }
@@ -86,6 +87,13 @@ export function packageApiRoutes(service: AccessPackageService) {
       run(request, reply, async (id, body) => {
         if (body.reset !== true && typeof body.text !== 'string') throw new CaseError('invalid_body', 400, { sv: 'Skicka text (sträng) eller reset: true.', en: 'Send text (a string) or reset: true.' })
         await service.setCoverLetter(request.staff!, id, typeof body.text === 'string' ? body.text : null, { reset: body.reset === true })
+      }),
+    )
+
+    // Art. 15(4), 12(4): what is left out of the copy, each with its reason; replaces the list.
+    app.put('/api/v1/cases/:id/package/withheld', handler, (request: Req, reply) =>
+      run(request, reply, async (id, body) => {
+        await service.setWithheld(request.staff!, id, body.withheld)
       }),
     )
 

@@ -44,6 +44,8 @@ export interface PackageDocument {
     }>
   }
   information: Art15Info
+  /** What was left out of the copy and why (Art. 15(4), 12(4)); filled in when the ZIP is made. */
+  withheld?: Array<{ description: string; reason: string }>
   /** Files in the ZIP besides the report and this document (filled in when the ZIP is made). */
   attachments: Array<{ file: string; name: string; contentType: string; size: number; sha256: string; origin: 'staff_upload' | 'candidate_cv' }>
 }

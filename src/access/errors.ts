@@ -14,6 +14,11 @@ const M = {
   file_too_large: [413, 'Filen är för stor. Största tillåtna storlek är {max}.', 'The file is too large. The largest allowed size is {max}.'],
   file_type: [415, 'Den filtypen kan inte läggas till. Tillåtna typer: {types}. Filens innehåll måste stämma med filändelsen.', 'That file type cannot be added. Allowed types: {types}. The contents must match the file name extension.'],
   file_not_found: [404, 'Filen finns inte i paketet.', 'The file is not in the package.'],
+  withheld_invalid: [400, 'Det som inte tas med ska anges som en lista med beskrivning och skäl.', 'What is withheld must be a list of items with a description and a reason.'],
+  withheld_too_many: [400, 'Högst {max} saker kan anges som inte medtagna.', 'At most {max} withheld items can be given.'],
+  withheld_description_required: [400, 'Rad {n}: beskriv vad som inte tas med.', 'Row {n}: describe what is withheld.'],
+  withheld_reason_required: [400, 'Rad {n}: ange skälet till att det inte tas med (artiklarna 12.4 och 15.4). Den registrerade ska få veta varför.', 'Row {n}: give the reason it is withheld (GDPR Articles 12(4) and 15(4)). The requester must be told why.'],
+  withheld_too_long: [400, 'Rad {n}: beskrivningen får vara högst {description} tecken och skälet högst {reason}.', 'Row {n}: the description may be at most {description} characters and the reason at most {reason}.'],
   too_many_files: [409, 'Paketet har redan det största antalet filer ({max}).', 'The package already has the largest number of files ({max}).'],
 } as const
 

@@ -3,6 +3,7 @@ import { t, type Lang } from '../i18n/index.js'
 import { templateCache, type Engine } from '../views/engine.js'
 import type { PackageDocument } from './document.js'
 import { formatBytes } from './errors.js'
+import { REFUSAL_NOTICE } from '../cases/refusal-notice.js'
 
 /**
  * The readable copy: report.html in the ZIP, rendered with the app's own Handlebars engine from
@@ -24,6 +25,8 @@ export function reportRenderer(engine: Engine) {
       lang,
       doc,
       coverLetter,
+      withheld: doc.withheld ?? [],
+      refusalNotice: REFUSAL_NOTICE[lang],
       generated: when(doc.generatedAt),
       received: when(doc.request.receivedAt),
       typeTitle: t(lang, `types.${doc.request.type}.title`),

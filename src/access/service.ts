@@ -24,6 +24,8 @@ import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, stor
 import { gatherFor } from './gather.js'
 import type { RenderReport } from './report.js'
 import { makeZip, type ZipEntry } from './zip.js'
+import { parseWithheld, withheldText, type WithheldItem } from './withheld.js'
+import { withRefusalNotice } from '../cases/refusal-notice.js'
 
 export const PACKAGE_TYPES = ['access', 'portability'] as const
 const MAX_FILES = 50
@@ -80,6 +82,23 @@ export class AccessPackageService {
     return p.data ? (JSON.parse(unseal(this.key, p.data)) as PackageDocument) : null
   }
 
+  /** What was left out of the copy and why (Art. 15(4)); sealed at rest like the data. */
+  withheld(p: AccessPackage): WithheldItem[] {
+    return p.withheld ? (JSON.parse(unseal(this.key, p.withheld)) as WithheldItem[]) : []
+  }
+
+  /** Replaces the list of what is left out; like any change after review, it needs a new review. */
+  async setWithheld(actor: Actor, caseId: number, raw: unknown): Promise<void> {
+    const items = parseWithheld(raw)
+    await this.act(async (trx, at) => {
+      const { p } = await this.editable(trx, caseId)
+      const iso = at.toISOString()
+      await this.changed(trx, p, iso, { withheld: items.length ? seal(this.key, JSON.stringify(items)) : null })
+      await addCaseEvent(trx, { caseId, kind: 'package_withheld', actor: { type: 'staff', id: actor.id }, data: { count: items.length, summary: String(items.length) }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.withheld', caseId, data: { count: items.length }, at })
+    })
+  }
+
   /** Sent packages past their date count as deleted at once, even before the job has run. */
   isGone(p: AccessPackage, now = this.deps.now()): boolean {
     return p.status === 'deleted' || (p.status === 'sent' && p.delete_after !== null && p.delete_after <= now.toISOString())
@@ -105,7 +124,7 @@ export class AccessPackageService {
   }
 
   /** A change after review: the package goes back to "compiled" and needs a new review. */
-  private async changed(trx: Executor, p: AccessPackage, iso: string, values: Partial<Pick<AccessPackage, 'cover_letter'>> = {}): Promise<void> {
+  private async changed(trx: Executor, p: AccessPackage, iso: string, values: Partial<Pick<AccessPackage, 'cover_letter' | 'withheld'>> = {}): Promise<void> {
     await trx.updateTable('access_packages').set({ ...values, status: 'compiled', reviewed_at: null, reviewed_by: null, updated_at: iso }).where('id', '=', p.id).execute()
   }
 
@@ -234,7 +253,9 @@ export class AccessPackageService {
       const lang: Lang = isLang(p.lang) ? p.lang : 'sv'
       const deleteAfter = new Date(at.getTime() + this.deps.config.packageRetentionDays * DAY).toISOString()
       await trx.updateTable('access_packages').set({ status: 'sent', sent_at: iso, sent_by: actor.id, delete_after: deleteAfter, updated_at: iso }).where('id', '=', p.id).execute()
-      const letter = p.cover_letter ?? ''
+      // Something left out is a partial refusal: the letter names it with its reason and ends with the Art. 12(4) notice.
+      const withheld = this.withheld(p)
+      const letter = withheld.length ? withRefusalNotice(`${(p.cover_letter ?? '').trimEnd()}\n\n${withheldText(withheld, lang)}`, lang) : (p.cover_letter ?? '')
       const message = await trx.insertInto('case_messages').values({ case_id: c.id, direction: 'out', body: letter, staff_id: actor.id, template: 'access_package', lang, created_at: iso }).returning('id').executeTakeFirstOrThrow()
       const token = newToken()
       await insertAccessToken(trx, c.id, hashToken(token), iso)
@@ -242,8 +263,10 @@ export class AccessPackageService {
       await enqueueEmail(trx, { kind: 'package_ready', to: c.email, toName: c.name, caseId: c.id, ...mail }, { from: this.deps.config.mailFrom, now: at, seal: this.key })
       await addCaseEvent(trx, { caseId, kind: 'message_out', actor: { type: 'staff', id: actor.id }, data: { messageId: message.id, template: 'access_package' }, at: iso })
       await addCaseEvent(trx, { caseId, kind: 'package_sent', actor: { type: 'staff', id: actor.id }, data: { deleteAfter, summary: deleteAfter.slice(0, 10) }, at: iso })
-      await this.deps.cases.applyStatus(trx, c, 'completed', iso, { type: 'staff', id: actor.id }, null)
-      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.send', caseId, data: { deleteAfter }, at })
+      const partial = withheld.length ? withheld.map((w) => `${w.description}: ${w.reason}`).join('\n') : null
+      await this.deps.cases.applyStatus(trx, c, 'completed', iso, { type: 'staff', id: actor.id }, partial)
+      await trx.updateTable('cases').set({ partial_refusal_reason: partial, refusal_reason: null, refusal_evidence: null }).where('id', '=', c.id).execute()
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.send', caseId, data: { deleteAfter, withheld: withheld.length }, at })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to: 'completed' }, at })
     })
     this.deps.mailQueued()
@@ -280,6 +303,7 @@ export class AccessPackageService {
       cv.file = name
       doc.attachments.push({ file: name, name: cleanFilename(cand.cv_filename ?? 'cv'), contentType: cand.cv_content_type ?? 'application/octet-stream', size: data.length, sha256: createHash('sha256').update(data).digest('hex'), origin: 'candidate_cv' })
     }
+    doc.withheld = this.withheld(p)
     const html = this.deps.renderReport(doc, p.cover_letter)
     entries.unshift({ name: 'data.json', data: Buffer.from(JSON.stringify(doc, null, 2) + '\n', 'utf8') })
     entries.unshift({ name: 'report.html', data: Buffer.from(html, 'utf8') })

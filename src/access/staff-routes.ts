@@ -8,8 +8,9 @@ import { ALLOWED_EXTENSIONS } from './files.js'
 import { readUpload, UploadProblem } from './multipart.js'
 import type { AccessPackageService } from './service.js'
 import { contentCounts, packageSummary } from './view-model.js'
+import { MAX_WITHHELD } from './withheld.js'
 
-type Section = 'compile' | 'file' | 'letter' | 'review' | 'send' | 'csrf'
+type Section = 'compile' | 'file' | 'letter' | 'withheld' | 'review' | 'send' | 'csrf'
 
 interface Problem {
   section: Section
@@ -23,7 +24,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
     const handler = { preHandler: app.requireStaff('handler') }
     const load = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => loadCase(app, request, reply)
 
-    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200, letterValue?: string) {
+    async function render(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200, letterValue?: string, withheldValue?: Array<{ description: string; reason: string }>) {
       const lang = request.lang
       const me = request.staff!
       const summary = await packageSummary(app.db, service, c, lang)
@@ -40,6 +41,8 @@ export function packageStaffRoutes(service: AccessPackageService) {
           counts: p && summary?.exists && summary.status !== 'deleted' ? contentCounts(service, p) : null,
           files: files.map((f) => ({ id: f.id, name: f.original_name, size: formatBytes(f.size), type: f.extension })),
           letter: letterValue ?? p?.cover_letter ?? '',
+          withheldList: p && !service.isGone(p) ? service.withheld(p) : [],
+          withheldRows: withheldRows(withheldValue ?? (p ? service.withheld(p) : [])),
           unconfirmed: c.verified_at === null,
           canWork: me.role === 'handler' || me.role === 'admin',
           langs: [
@@ -75,7 +78,8 @@ export function packageStaffRoutes(service: AccessPackageService) {
         page,
         showAgain: (request, reply, c, problem, body) => {
           const typed = section === 'letter' && typeof body.text === 'string' ? body.text : undefined
-          return render(request, reply, c, { section: problem.csrf ? 'csrf' : section, message: problem.message }, problem.status, typed)
+          const typedWithheld = section === 'withheld' ? withheldFromForm(body) : undefined
+          return render(request, reply, c, { section: problem.csrf ? 'csrf' : section, message: problem.message }, problem.status, typed, typedWithheld)
         },
       })
     }
@@ -89,6 +93,9 @@ export function packageStaffRoutes(service: AccessPackageService) {
     })
     action('cover-letter', 'letter', async (request, c, body) => {
       await service.setCoverLetter(request.staff!, c.id, typeof body.text === 'string' ? body.text : '', { reset: body.reset === '1' })
+    })
+    action('withheld', 'withheld', async (request, c, body) => {
+      await service.setWithheld(request.staff!, c.id, withheldFromForm(body))
     })
     action('review', 'review', async (request, c) => {
       await service.review(request.staff!, c.id)
@@ -123,6 +130,26 @@ export function packageStaffRoutes(service: AccessPackageService) {
       }
     })
   }
+}
+
+/** The form's rows (description_N, reason_N), blank ones dropped; a half-filled row is refused by the service. */
+function withheldFromForm(body: Body): Array<{ description: string; reason: string }> {
+  const rows: Array<{ description: string; reason: string }> = []
+  for (let i = 0; i < MAX_WITHHELD + BLANK_ROWS; i++) {
+    const description = typeof body[`description_${i}`] === 'string' ? (body[`description_${i}`] as string) : ''
+    const reason = typeof body[`reason_${i}`] === 'string' ? (body[`reason_${i}`] as string) : ''
+    if (description.trim() || reason.trim()) rows.push({ description, reason })
+  }
+  return rows
+}
+
+const BLANK_ROWS = 3
+
+/** The saved items and a few blank rows to add more (the page works without script). */
+function withheldRows(items: Array<{ description: string; reason: string }>) {
+  const filled = items.filter((r) => r.description.trim() || r.reason.trim())
+  const rows = [...filled, ...Array.from({ length: BLANK_ROWS }, () => ({ description: '', reason: '' }))].slice(0, MAX_WITHHELD + BLANK_ROWS)
+  return rows.map((r, i) => ({ ...r, i, n: i + 1 }))
 }
 
 /** The download headers every package response carries. */

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/connection.js'
+import { cleanText } from '../intake/validate.js'
 import type { Case } from '../db/schema.js'
 import { CaseError } from './errors.js'
 import { ANSWERED_STATUSES, isClosed } from './state-machine.js'
@@ -13,6 +14,14 @@ export interface RefusalInput {
 }
 
 export const MAX_EVIDENCE = 50
+
+/**
+ * A reason as the requester will read it: line breaks kept, control characters and invisible
+ * format characters (zero-width spaces, bidi marks) dropped, so a reason that shows nothing is none.
+ */
+export function cleanReason(raw: unknown): string {
+  return cleanText(typeof raw === 'string' ? raw.replace(/[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g, '') : raw) ?? ''
+}
 
 /** Refuses input that does not belong to the status asked for, before anything changes. */
 export function checkRefusalInput(to: string, partial: string | null, evidence: number[] | null | undefined): void {

@@ -18,7 +18,7 @@ import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './rep
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
 import { REFUSAL_TEMPLATES, withRefusalNotice } from './refusal-notice.js'
-import { checkEvidence, checkRefusalInput, refusalColumns, refusalLetter, type RefusalInput } from './refusal.js'
+import { checkEvidence, checkRefusalInput, cleanReason, refusalColumns, refusalLetter, type RefusalInput } from './refusal.js'
 
 export interface Actor {
   id: number
@@ -120,24 +120,24 @@ export class CaseService {
    * may link the earlier cases it relies on) and a completion with `partialRefusal`.
    */
   async changeStatus(actor: Actor, caseId: number, to: string, reason?: string | null, opts: RefusalInput = {}): Promise<Case> {
-    const partial = opts.partialRefusal === undefined || opts.partialRefusal === null ? null : opts.partialRefusal.trim()
+    const partial = opts.partialRefusal === undefined || opts.partialRefusal === null ? null : cleanReason(opts.partialRefusal)
     let letter: { key: TemplateKey; reason: string } | null = null
     const result = await this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      const cleanReason = reason?.trim() || null
+      const why = cleanReason(reason) || null
       checkRefusalInput(to, partial, opts.evidence)
-      const check = transition(c.status, to, { reason: cleanReason, role: actor.role })
+      const check = transition(c.status, to, { reason: why, role: actor.role })
       if (!check.ok) throw new CaseError(check.code, check.code === 'reason_required' ? 400 : 409, check.message)
       const evidence = to === 'refused_excessive' ? await checkEvidence(trx, c, opts.evidence ?? []) : []
       const iso = at.toISOString()
-      let updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, to === 'completed' && partial ? partial : cleanReason)
-      const refusal = refusalColumns(c.status, to, cleanReason, partial, evidence)
+      let updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, to === 'completed' && partial ? partial : why)
+      const refusal = refusalColumns(c.status, to, why, partial, evidence)
       if (refusal) {
         await trx.updateTable('cases').set(refusal).where('id', '=', c.id).execute()
         updated = { ...updated, ...refusal }
       }
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to, ...(partial ? { partialRefusal: true } : {}), ...(evidence.length ? { evidence } : {}) }, at })
-      letter = refusalLetter(to, cleanReason, partial)
+      letter = refusalLetter(to, why, partial)
       if (letter) await this.queueTemplateMessage(trx, updated, actor.id, letter.key, c.lang as Lang, { reason: letter.reason }, at)
       return updated
     })

@@ -49,6 +49,12 @@ export const accessEn: typeof accessSv = {
     sent: 'Sent {when}. Deleted on {until}. Downloads: {downloads}.',
     deleted: 'The package was deleted {when}.',
     done: 'Done.',
+    withheldTitle: 'What is left out (Article 15(4))',
+    withheldIntro: 'If you leave anything out of the copy, for example because it would reveal other people\'s data, write what and why. That is a partial refusal: the requester gets the list with the reasons in the email and the report, and the notice of the right to complain to IMY and go to court (GDPR Articles 12(4), 77 and 79). Empty rows are ignored.',
+    withheldDescription: 'What is left out',
+    withheldReason: 'Reason',
+    withheldSave: 'Save',
+    withheldRow: 'Row {n}',
   },
   status: {
     title: 'Your copy of your data',
@@ -76,6 +82,7 @@ export const accessEn: typeof accessSv = {
     codeValid: 'The code is valid for {minutes} minutes and can be used once. If you did not ask for a code, you can ignore this email.',
   },
   report: {
+    withheld: 'What we have left out, and why',
     title: 'Your personal data at {controller}',
     intro: 'This is a copy of the personal data {controller} holds about you, and information about how we process it (GDPR Article 15). The same data is in machine-readable form in the file data.json.',
     generated: 'Compiled',

@@ -48,6 +48,12 @@ export const accessSv = {
     sent: 'Skickat {when}. Raderas {until}. Nedladdningar: {downloads}.',
     deleted: 'Paketet raderades {when}.',
     done: 'Klart.',
+    withheldTitle: 'Det som inte tas med (artikel 15.4)',
+    withheldIntro: 'Lämnar ni något utanför kopian, till exempel för att det skulle röja andra personers uppgifter, skriv vad och varför. Det är ett delvis avslag: den registrerade får listan med skälen i e-postmeddelandet och rapporten, och upplysningen om rätten att klaga hos IMY och gå till domstol (artiklarna 12.4, 77 och 79). Tomma rader ignoreras.',
+    withheldDescription: 'Vad som inte tas med',
+    withheldReason: 'Skäl',
+    withheldSave: 'Spara',
+    withheldRow: 'Rad {n}',
   },
   status: {
     title: 'Din kopia av dina uppgifter',
@@ -75,6 +81,7 @@ export const accessSv = {
     codeValid: 'Koden gäller i {minutes} minuter och kan användas en gång. Har du inte bett om en kod kan du bortse från det här mejlet.',
   },
   report: {
+    withheld: 'Det här har vi inte tagit med, och varför',
     title: 'Dina personuppgifter hos {controller}',
     intro: 'Det här är en kopia av de personuppgifter som {controller} har om dig, och information om hur vi behandlar dem (artikel 15 i dataskyddsförordningen). Samma uppgifter finns i maskinläsbar form i filen data.json.',
     generated: 'Sammanställd',

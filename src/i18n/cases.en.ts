@@ -121,6 +121,7 @@ export const casesEn: typeof casesSv = {
     package_file_added: 'File added to the package',
     package_file_removed: 'File removed from the package',
     package_cover_letter: 'Cover letter changed',
+    package_withheld: 'What is left out of the copy changed',
     package_reviewed: 'Package reviewed',
     package_sent: 'Package sent',
     package_code_sent: 'One-time code sent',

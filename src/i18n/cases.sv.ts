@@ -119,6 +119,7 @@ export const casesSv = {
     package_file_added: 'Fil tillagd i paketet',
     package_file_removed: 'Fil borttagen ur paketet',
     package_cover_letter: 'Följebrev ändrat',
+    package_withheld: 'Det som inte tas med i kopian ändrat',
     package_reviewed: 'Paket granskat',
     package_sent: 'Paket skickat',
     package_code_sent: 'Engångskod skickad',

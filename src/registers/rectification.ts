@@ -3,6 +3,7 @@ import type { Config } from '../config.js'
 import type { Executor } from '../db/connection.js'
 import type { Case, RectificationProposal } from '../db/schema.js'
 import { addCaseEvent } from '../cases/repository.js'
+import { cleanReason } from '../cases/refusal.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { recordAction } from './case-actions.js'
@@ -71,7 +72,7 @@ export async function decideProposal(
   if (p.status !== 'pending') throw new RectificationError('decided')
   if (input.decision === 'reject') {
     // Art. 12(4): a refusal tells the requester why; the reason goes into the message.
-    const reason = (input.reason ?? '').trim()
+    const reason = cleanReason(input.reason)
     if (!reason) throw new RectificationError('reason_required')
     await trx.updateTable('rectification_proposals').set({ status: 'rejected', decided_by: staffId, decided_at: at }).where('id', '=', p.id).execute()
     await addCaseEvent(trx, { caseId: c.id, kind: 'rectification_rejected', actor: { type: 'staff', id: staffId }, data: { field: p.field, reason }, at })

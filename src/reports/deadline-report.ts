@@ -1,7 +1,8 @@
 import type { Executor } from '../db/connection.js'
 import { diffDays } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
-import { ANSWERED_STATUSES } from '../cases/state-machine.js'
+import { ANSWERED_STATUSES, REFUSED_STATUSES } from '../cases/state-machine.js'
+import { answeredLate } from '../cases/refusal.js'
 
 export interface ReportCase {
   type: string
@@ -10,6 +11,7 @@ export interface ReportCase {
   closed_at: string | null
   due_date: string
   extended: number
+  partial_refusal_reason?: string | null
 }
 
 export interface ReportRow {
@@ -21,6 +23,10 @@ export interface ReportRow {
   onTimeShare: number | null
   extensions: number
   open: number
+  /** Refused in whole (rejected, refused_excessive) or in part (Art. 12(4)). */
+  refusals: number
+  /** Of those, sent after the due date: allowed, but late. */
+  lateRefusals: number
 }
 
 function median(values: number[]): number | null {
@@ -33,7 +39,9 @@ function median(values: number[]): number | null {
 /**
  * Per month of receipt (Stockholm time) and request type. A case counts as answered when it is
  * completed, rejected or forwarded to the controller (processor cases); it was on time when that happened on or before its due date. Withdrawn
- * cases count as received but not as answered.
+ * cases count as received but not as answered. An Art. 12(5) refusal (refused_excessive) is an
+ * answer like a rejection. Refusals, whole or partial, are also counted on their own with how many
+ * came after the due date (Art. 12(4): the refusal and its reasons are due within the period).
  */
 export function buildReport(cases: ReportCase[]): ReportRow[] {
   const groups = new Map<string, { month: string; type: string; rows: ReportCase[] }>()
@@ -48,6 +56,7 @@ export function buildReport(cases: ReportCase[]): ReportRow[] {
     const answered = g.rows.filter((c) => c.closed_at && (ANSWERED_STATUSES as readonly string[]).includes(c.status))
     const days = answered.map((c) => diffDays(stockholmDate(c.received_at), stockholmDate(c.closed_at!)))
     const onTime = answered.filter((c) => stockholmDate(c.closed_at!) <= c.due_date).length
+    const refusals = answered.filter((c) => (REFUSED_STATUSES as readonly string[]).includes(c.status) || (c.status === 'completed' && c.partial_refusal_reason))
     out.push({
       month: g.month,
       type: g.type,
@@ -57,6 +66,8 @@ export function buildReport(cases: ReportCase[]): ReportRow[] {
       onTimeShare: answered.length ? onTime / answered.length : null,
       extensions: g.rows.filter((c) => c.extended === 1).length,
       open: g.rows.filter((c) => !c.closed_at).length,
+      refusals: refusals.length,
+      lateRefusals: refusals.filter((c) => answeredLate(c.status, stockholmDate(c.closed_at!), c.due_date)).length,
     })
   }
   return out.sort((a, b) => (a.month === b.month ? a.type.localeCompare(b.type) : b.month.localeCompare(a.month)))
@@ -69,7 +80,7 @@ export async function loadReportCases(db: Executor, fromDate: string, toDate: st
   const to = new Date(Date.parse(toDate) + 86_400_000).toISOString()
   const rows = await db
     .selectFrom('cases')
-    .select(['type', 'status', 'received_at', 'closed_at', 'due_date', 'extended'])
+    .select(['type', 'status', 'received_at', 'closed_at', 'due_date', 'extended', 'partial_refusal_reason'])
     .where('received_at', '>=', from)
     .where('received_at', '<', to)
     .execute()
@@ -87,7 +98,7 @@ function csvCell(value: unknown): string {
 }
 
 export function reportCsv(rows: ReportRow[]): string {
-  const header = ['month', 'type', 'received', 'answered', 'median_days', 'on_time_share', 'extensions', 'open']
-  const lines = rows.map((r) => [r.month, r.type, r.received, r.answered, r.medianDays, r.onTimeShare === null ? '' : r.onTimeShare.toFixed(3), r.extensions, r.open].map(csvCell).join(','))
+  const header = ['month', 'type', 'received', 'answered', 'median_days', 'on_time_share', 'extensions', 'open', 'refusals', 'late_refusals']
+  const lines = rows.map((r) => [r.month, r.type, r.received, r.answered, r.medianDays, r.onTimeShare === null ? '' : r.onTimeShare.toFixed(3), r.extensions, r.open, r.refusals, r.lateRefusals].map(csvCell).join(','))
   return [header.join(','), ...lines].join('\r\n') + '\r\n'
 }

@@ -76,9 +76,9 @@ interface Edge {
 
 /** The allowed transitions; anything not listed is forbidden. */
 export const TRANSITIONS: Readonly<Record<CaseStatus, readonly Edge[]>> = {
-  new: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'refused_excessive', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
-  in_progress: [{ to: 'awaiting_requester' }, { to: 'completed' }, { to: 'rejected', reason: true }, { to: 'refused_excessive', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
-  awaiting_requester: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'refused_excessive', reason: true }, { to: 'withdrawn' }, { to: 'forwarded', forwardOnly: true }],
+  new: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'refused_excessive', reason: true }, { to: 'forwarded', forwardOnly: true }],
+  in_progress: [{ to: 'awaiting_requester' }, { to: 'completed' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'refused_excessive', reason: true }, { to: 'forwarded', forwardOnly: true }],
+  awaiting_requester: [{ to: 'in_progress' }, { to: 'rejected', reason: true }, { to: 'withdrawn' }, { to: 'refused_excessive', reason: true }, { to: 'forwarded', forwardOnly: true }],
   completed: [{ to: 'in_progress', reason: true, adminOnly: true }],
   rejected: [{ to: 'in_progress', reason: true, adminOnly: true }],
   withdrawn: [],

@@ -16,19 +16,20 @@ import {
 // ok = allowed; R = allowed with a reason; A = admin only, with a reason; F = only by forwarding
 // to the controller (forward: true); - = forbidden.
 const MATRIX: Record<string, Record<string, 'ok' | 'R' | 'A' | 'F' | '-'>> = {
-  //                   new   in_progress  awaiting_requester  completed  rejected  withdrawn  forwarded
-  new:                { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok', forwarded: 'F' },
-  in_progress:        { new: '-', in_progress: '-',  awaiting_requester: 'ok', completed: 'ok', rejected: 'R', withdrawn: 'ok', forwarded: 'F' },
-  awaiting_requester: { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok', forwarded: 'F' },
-  completed:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
-  rejected:           { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
-  withdrawn:          { new: '-', in_progress: '-',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
-  forwarded:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-' },
+  //                   new   in_progress  awaiting_requester  completed  rejected  withdrawn  forwarded  refused_excessive (Art. 12(5))
+  new:                { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok', forwarded: 'F', refused_excessive: 'R' },
+  in_progress:        { new: '-', in_progress: '-',  awaiting_requester: 'ok', completed: 'ok', rejected: 'R', withdrawn: 'ok', forwarded: 'F', refused_excessive: 'R' },
+  awaiting_requester: { new: '-', in_progress: 'ok', awaiting_requester: '-',  completed: '-',  rejected: 'R', withdrawn: 'ok', forwarded: 'F', refused_excessive: 'R' },
+  completed:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-', refused_excessive: '-' },
+  rejected:           { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-', refused_excessive: '-' },
+  withdrawn:          { new: '-', in_progress: '-',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-', refused_excessive: '-' },
+  forwarded:          { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-', refused_excessive: '-' },
+  refused_excessive:  { new: '-', in_progress: 'A',  awaiting_requester: '-',  completed: '-',  rejected: '-', withdrawn: '-',  forwarded: '-', refused_excessive: '-' },
 }
 
 t.test('the statuses', async (t) => {
   t.same([...CASE_STATUSES].sort(), Object.keys(MATRIX).sort())
-  t.same(CASE_STATUSES.filter(isClosed), ['completed', 'rejected', 'withdrawn', 'forwarded'])
+  t.same(CASE_STATUSES.filter(isClosed), ['completed', 'rejected', 'withdrawn', 'forwarded', 'refused_excessive'])
   t.same(CASE_STATUSES.filter(isOpen), ['new', 'in_progress', 'awaiting_requester'])
   t.same(CASE_STATUSES.filter(isPausing), ['awaiting_requester'])
   t.notOk(isCaseStatus('closed'))
@@ -36,7 +37,7 @@ t.test('the statuses', async (t) => {
   t.notOk(isPausing('paused'))
 })
 
-t.test('the full 7×7 matrix', async (t) => {
+t.test('the full 8×8 matrix', async (t) => {
   for (const from of CASE_STATUSES) {
     for (const to of CASE_STATUSES) {
       const cell = MATRIX[from][to]
@@ -118,4 +119,12 @@ t.test('the messages say why', async (t) => {
   t.match(transition('completed', 'rejected', { role: 'admin', reason: 'x' }), { message: { en: /administrator can reopen/ } })
   t.match(transition('new', 'completed'), { message: { en: /Allowed from ”New”: ”In progress”, ”Rejected”, ”Withdrawn”/ } })
   t.match(transition('completed', 'in_progress', { role: 'handler', reason: 'x' }), { message: { sv: /administratör/, en: /administrator/ } })
+})
+
+t.test('Art. 12(5): refusing a manifestly unfounded or excessive request needs the evidence in words, and says why it must be told', async (t) => {
+  for (const from of ['new', 'in_progress', 'awaiting_requester']) {
+    t.match(transition(from, 'refused_excessive', { reason: '  ' }), { ok: false, code: 'reason_required', message: { sv: /uppenbart ogrundad.*IMY.*12\.4/s, en: /manifestly unfounded.*IMY.*12\(4\)/s } }, from)
+    t.same(transition(from, 'refused_excessive', { reason: 'Fifth identical request this month: DSR-2026-000001…4' }), { ok: true }, from)
+  }
+  t.same(STATUS_LABELS.refused_excessive, { sv: 'Avslaget som uppenbart ogrundat eller orimligt', en: 'Refused as manifestly unfounded or excessive' })
 })

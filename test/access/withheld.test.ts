@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Test } from 'tap'
 import t from 'tap'
 import { buildTestApp, Jar } from '../helpers/app.js'
 import { openCase } from '../helpers/cases.js'
 import { unzip } from '../helpers/package.js'
 import { apiTokenFor, createStaff, loginAs, staffForm } from '../helpers/staff.js'
 
-async function app(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function app(t: Test) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dsr-withheld-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const ctx = await buildTestApp(t, { env: { DATA_DIR: dataDir } })

@@ -18,7 +18,7 @@ import { skipOnPostgres, testDb } from '../helpers/db.js'
 
 const NOW = new Date('2026-11-25T10:00:00.000Z')
 const TODAY = '2026-11-25'
-const ALL = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded']
+const ALL = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded', 'refused_excessive']
 const OPEN = ['new', 'in_progress', 'awaiting_requester']
 const TYPES = ['access', 'rectification', 'erasure', 'restriction', 'portability', 'objection', 'withdraw_consent', 'unsubscribe']
 
@@ -48,6 +48,7 @@ async function addEdgeCases(db: Db, handler: number): Promise<void> {
     { reference: 'DSR-2026-900006', status: 'new', due_date: plusDays(TODAY, 3), name: null, assignee_id: null },
     { reference: 'DSR-2026-900007', status: 'completed', due_date: plusDays(TODAY, -40), name: 'Märta Öberg', assignee_id: handler },
     { reference: 'DSR-2026-900008', status: 'forwarded', due_date: plusDays(TODAY, -20), name: 'Fia Forward', assignee_id: handler },
+    { reference: 'DSR-2026-900009', status: 'refused_excessive', due_date: plusDays(TODAY, -15), name: 'Ulf Upprepad', assignee_id: handler },
   ]
   // Ties on the sort keys, to check that the id breaks them.
   for (let i = 0; i < 5; i++) rows.push({ reference: `DSR-2026-9001${i}0`, status: 'new', due_date: plusDays(TODAY, 5), name: 'Tie Case', assignee_id: null })

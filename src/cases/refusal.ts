@@ -14,6 +14,8 @@ export interface RefusalInput {
 }
 
 export const MAX_EVIDENCE = 50
+/** Ids are 32-bit integers on PostgreSQL; a larger one cannot name a case (and must not reach the query). */
+export const MAX_CASE_ID = 2_147_483_647
 
 /**
  * A reason as the requester will read it: line breaks kept, control characters and invisible
@@ -46,6 +48,8 @@ export function checkRefusalInput(to: string, partial: string | null, evidence: 
 export async function checkEvidence(trx: Executor, c: Case, ids: number[]): Promise<number[]> {
   const wanted = [...new Set(ids)]
   if (wanted.length === 0) return []
+  const impossible = wanted.filter((id) => !Number.isSafeInteger(id) || id < 1 || id > MAX_CASE_ID)
+  if (impossible.length) throw unknownCases(impossible.map(String))
   if (wanted.includes(c.id)) throw new CaseError('invalid_evidence', 400, { sv: 'Ärendet kan inte vara bevis för sig självt; länka tidigare ärenden.', en: 'The case cannot be evidence for itself; link earlier cases.' })
   const found = await trx.selectFrom('cases').select('id').where('id', 'in', wanted).execute()
   const known = new Set(found.map((r) => r.id))

@@ -14,7 +14,7 @@ import { QueueQueryError, listQueue, type QueueFilters } from './queue-repositor
 import { parseReceivedAt } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
-import { MAX_EVIDENCE } from './refusal.js'
+import { MAX_CASE_ID, MAX_EVIDENCE } from './refusal.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
@@ -182,7 +182,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
           // Art. 12(4): completing while refusing part of the request needs the reason.
           partialRefusal: { type: ['object', 'null'], additionalProperties: false, required: ['reason'], properties: { reason: str(5000) } },
           // Art. 12(5): the earlier cases a refused_excessive relies on.
-          evidence: { type: ['array', 'null'], maxItems: MAX_EVIDENCE, items: { type: 'integer', minimum: 1, maximum: 999_999_999_999 } },
+          evidence: { type: ['array', 'null'], maxItems: MAX_EVIDENCE, items: { type: 'integer', minimum: 1, maximum: MAX_CASE_ID } },
         },
       },
       async (request, id) => {

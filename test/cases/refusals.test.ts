@@ -110,6 +110,8 @@ t.test('Art. 12(5): refused_excessive from any open status needs the evidence in
   const self = await call('POST', url, { status: 'refused_excessive', reason: 'x', evidence: [current.case.id] })
   t.equal(self.statusCode, 400)
   t.match(self.json(), { error: 'invalid_evidence' })
+  const huge = await call('POST', url, { status: 'refused_excessive', reason: 'x', evidence: [2147483648] })
+  t.equal(huge.statusCode, 400, 'an id beyond 32 bits is refused, not sent to the database')
   const junk = await call('POST', url, { status: 'refused_excessive', reason: 'x', evidence: ['DSR-1'] })
   t.equal(junk.statusCode, 400)
   const notHere = await call('POST', url, { status: 'rejected', reason: 'x', evidence: [first.case.id] })
@@ -178,6 +180,9 @@ t.test('Art. 12(5) and 12(4) on the case page: refuse with evidence as reference
   t.match(unknown.body, /Upprepad begäran<\/textarea>/, 'the reason comes back')
   t.match(unknown.body, new RegExp(`value="${earlier.case.reference}, DSR-1999-000001"`), 'the evidence comes back')
 
+  const tooBig = await staffForm(app, jar, page, { status: 'refused_excessive', reason: 'Upprepad begäran', evidence: '999999999999' }, { postPath: `${page}/status` })
+  t.equal(tooBig.statusCode, 400, 'a 12-digit id on the form is an unknown case, not a database error')
+  t.match(tooBig.body, /Ärendena finns inte: 999999999999/)
   const done = await staffForm(app, jar, page, { status: 'refused_excessive', reason: 'Upprepad begäran', evidence: earlier.case.reference.toLowerCase() }, { postPath: `${page}/status` })
   t.equal(done.statusCode, 303)
   const shown = await app.inject({ url: page, headers: { cookie: jar.header } })

@@ -55,7 +55,7 @@ export const hostile = fc.oneof(
   },
 )
 const key = fc.oneof(
-  fc.constantFrom('email', 'name', 'details', 'text', 'reply', 'status', 'reason', 'assignee', 'template', 'lang', 'role', 'type', 'relationship', 'consent', 'channel', 'receivedAt', 'password', 'newPassword', 'code', 'q', 'sort', 'due', 'cursor', 'next', 'awaitReply', 'website', '_csrf', '__proto__', 'constructor', 'prototype', 'a[b]', 'a[__proto__][x]', '__proto__[polluted]', 'a.b'),
+  fc.constantFrom('email', 'name', 'details', 'text', 'reply', 'status', 'reason', 'assignee', 'template', 'lang', 'role', 'type', 'relationship', 'consent', 'channel', 'receivedAt', 'password', 'newPassword', 'code', 'q', 'sort', 'due', 'cursor', 'next', 'awaitReply', 'partialRefusal', 'partial', 'partialReason', 'evidence', 'withheld', 'description_0', 'reason_0', 'website', '_csrf', '__proto__', 'constructor', 'prototype', 'a[b]', 'a[__proto__][x]', '__proto__[polluted]', 'a.b'),
   fc.string({ maxLength: 12 }),
 )
 const pairs = fc.array(fc.tuple(key, hostile), { maxLength: 10 })

@@ -3,7 +3,7 @@ import { computeDueDate } from '../deadlines/due-date.js'
 import { isValidDate } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendApiError } from '../http/errors.js'
-import { isLang, type Lang } from '../i18n/index.js'
+import { isLang, t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import { emailProblemText, parseEmail } from '../intake/email-address.js'
 import { isLinkLikeName, NAME_LINK_TEXT } from '../intake/name-rule.js'
@@ -11,7 +11,7 @@ import { cleanLine, cleanText, emailKey } from '../intake/validate.js'
 import { staffByIds, teamsByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
 import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
-import { parseReceivedAt } from './received-at.js'
+import { isSupportedDate, parseReceivedAt, SUPPORTED_DATES } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
@@ -125,7 +125,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
         const details = cleanText(b.details)
         if (details && details.length > MAX_DETAILS) fields.details = `must be at most ${MAX_DETAILS} characters`
         const received = parseReceivedAt(b.receivedAt, app.clock())
-        if (!received.ok) fields.receivedAt = received.problem === 'future' ? 'must not be in the future' : 'must be a date (YYYY-MM-DD) or an ISO timestamp'
+        if (!received.ok) fields.receivedAt = received.problem === 'future' ? 'must not be in the future' : received.problem === 'range' ? t(request.lang, 'api.dateRange', SUPPORTED_DATES) : 'must be a date (YYYY-MM-DD) or an ISO timestamp'
         if (Object.keys(fields).length > 0 || !received.ok) return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields })
         const created = await cases.registerManual(request.staff!, {
           type: b.type as (typeof REQUEST_TYPES)[number],
@@ -244,6 +244,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const { receivedAt, months } = request.query ?? {}
       const fields: Record<string, string> = {}
       if (typeof receivedAt !== 'string' || !isValidDate(receivedAt)) fields.receivedAt = 'must be a date (YYYY-MM-DD)'
+      else if (!isSupportedDate(receivedAt)) fields.receivedAt = t(request.lang, 'api.dateRange', SUPPORTED_DATES)
       if (months !== undefined && months !== '1' && months !== '3') fields.months = 'must be 1 or 3'
       if (Object.keys(fields).length) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields })
       const result = computeDueDate({ receivedDate: receivedAt!, months: months === '3' ? 3 : 1, eves: app.config.holidayEves })

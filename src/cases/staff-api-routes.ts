@@ -17,6 +17,7 @@ import { CASE_STATUSES } from './state-machine.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
+import { caseScope, scopeFilter } from '../routing/team-scope.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -56,10 +57,13 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
       const team = await resolveTeamFilter(app.db, parsed.team, request.staff!.id)
       if (!team.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: { team: team.message } })
-      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()) }
+      const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
+      // Said in the answer, so an integration does not take an empty list for an empty queue.
+      const notice = !scope.all && scope.noTeams ? { notice: { code: 'no_teams', message: t(apiLang(request), 'routing.queue.scopedNoTeams') } } : {}
+      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()), scope: scopeFilter(scope) }
       if (parsed.assigneeEmail) {
         const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
-        if (!who) return { items: [], nextCursor: null }
+        if (!who) return { items: [], nextCursor: null, ...notice }
         filters.assignee = who.id
       }
       let page
@@ -75,7 +79,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const items = []
       for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang))
       reply.header('Cache-Control', 'no-store')
-      return { items, nextCursor: page.nextCursor }
+      return { items, nextCursor: page.nextCursor, ...notice }
     })
 
     app.get<{ Params: { id: string } }>('/api/v1/cases/:id', viewer, async (request, reply) => {

@@ -13,6 +13,7 @@ import { staffCaseRoutes } from './cases/staff-routes.js'
 import { templateRoutes } from './cases/template-routes.js'
 import { reportRoutes } from './reports/routes.js'
 import { registerApiRoutes } from './registers/api-routes.js'
+import teamScope from './routing/team-scope.js'
 import { registerStaffRoutes } from './registers/staff-routes.js'
 import { unsubscribeRoutes } from './registers/unsubscribe-routes.js'
 import { RoutingAdmin } from './routing/admin.js'
@@ -77,6 +78,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport })
   // request.staff, app.requireStaff(), app.staffCsrf, reply.staffPage(): see src/staff/auth-plugin.ts.
   await fastify.register(staffAuth, { config, now, announce: opts.print ?? (config.env === 'test' ? null : (line: string) => console.log(line)) })
+  // TEAM_SCOPED_ACCESS: before any case route is registered, so every one of them gets the check.
+  await fastify.register(teamScope)
 
   const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), writes: fastify.writes })
   fastify.decorate('intake', intake)

@@ -53,6 +53,8 @@ export interface Config {
   packageCodesPerHour: number
   /** ESCALATE_UNASSIGNED_HOURS: an open case nobody has taken after this many hours goes to the data-protection team; 0 turns that rule off (overdue cases still escalate). */
   escalateUnassignedHours: number
+  /** Handlers read and act only on their teams' cases and those assigned to them (issue 14). */
+  teamScopedAccess: boolean
 }
 
 export class ConfigError extends Error {
@@ -242,5 +244,6 @@ export function loadConfig(env: Env = process.env): Config {
     packageUploadMaxBytes: int(env, 'PACKAGE_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
     packageCodesPerHour: int(env, 'PACKAGE_CODES_PER_HOUR', 5, 1, 1000),
     escalateUnassignedHours: int(env, 'ESCALATE_UNASSIGNED_HOURS', 48, 0, 24 * 365),
+    teamScopedAccess: bool(env, 'TEAM_SCOPED_ACCESS', false),
   }
 }

@@ -1,9 +1,27 @@
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 
-/** Strips what could identify a person from a logged URL: tokens in paths and every query string. */
+const TOKEN_PARENTS = new Set(['verify', 'status', 'u', 'download', 'setup', 'package', 'packages'])
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
+}
+
+/**
+ * Strips what could identify a person from a logged URL: tokens in paths and every query string.
+ * Segments are compared as the router sees them (decoded, so /%73tatus/… is /status/…), and the
+ * segment after a token parent is replaced whole, whatever it decodes to.
+ */
 export function redactUrl(url: string): string {
-  const path = url.split('?')[0].replace(/\/(verify|status|u|download|setup|package|packages)\/[^/]+/g, '/$1/[token]')
+  const segments = url.split('?')[0].split('/')
+  for (let i = 1; i < segments.length - 1; i++) {
+    if (TOKEN_PARENTS.has(decodeSegment(segments[i]))) segments[++i] = '[token]'
+  }
+  const path = segments.join('/')
   return url.includes('?') ? path + '?[redacted]' : path
 }
 

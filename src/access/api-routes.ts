@@ -108,7 +108,7 @@ export function packageApiRoutes(service: AccessPackageService) {
       run(
         request,
         reply,
-        (id) => readUpload(request, () => true, (filename, stream) => service.addFile(request.staff!, id, filename, stream)),
+        (id) => readUpload(request, () => true, service.uploadTo(request.staff!, id)),
         201,
       ),
     )

@@ -9,7 +9,7 @@ const M = {
   not_reviewed: [409, 'Paketet måste granskas innan det skickas. Öppna förhandsvisningen, kontrollera innehållet och markera det som granskat.', 'The package must be reviewed before it is sent. Open the preview, check the contents and mark it as reviewed.'],
   cover_letter_required: [400, 'Skriv ett följebrev.', 'Write a cover letter.'],
   cover_letter_too_long: [400, 'Följebrevet får vara högst 20000 tecken.', 'The cover letter may be at most 20,000 characters.'],
-  file_required: [400, 'Välj en fil att lägga till.', 'Choose a file to add.'],
+  file_required: [400, 'Välj en fil att lägga till, en fil åt gången. Inget har lagts till.', 'Choose one file to add, one file at a time. Nothing was added.'],
   file_empty: [400, 'Filen är tom.', 'The file is empty.'],
   file_too_large: [413, 'Filen är för stor. Största tillåtna storlek är {max}.', 'The file is too large. The largest allowed size is {max}.'],
   file_type: [415, 'Den filtypen kan inte läggas till. Tillåtna typer: {types}. Filens innehåll måste stämma med filändelsen.', 'That file type cannot be added. Allowed types: {types}. The contents must match the file name extension.'],

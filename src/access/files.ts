@@ -87,7 +87,13 @@ export async function storeUpload(dataDir: string, filename: string, stream: Rea
     size += chunk.length
     hash.update(chunk)
   })
-  await pipeline(stream, createWriteStream(temp, { mode: 0o600 }))
+  try {
+    await pipeline(stream, createWriteStream(temp, { mode: 0o600 }))
+  } catch (error) {
+    // A body cut short mid-file: its part file must not stay behind.
+    await rm(temp, { force: true })
+    throw error
+  }
   const refuse = async (problem: 'too_large' | 'type' | 'empty'): Promise<StoreResult> => {
     await rm(temp, { force: true })
     return { ok: false, problem }

@@ -10,13 +10,19 @@ export class UploadProblem extends Error {
 }
 
 /**
- * Reads a multipart upload of one file. The fields before the file are checked first (`accept`,
- * e.g. the CSRF field), so a refused request stores nothing; parts after the first file are skipped.
+ * Reads a multipart upload of exactly one file. The fields before the file are checked first
+ * (`accept`, e.g. the CSRF field), so a forged request stores nothing. The file is staged (checked
+ * and stored, not yet recorded) and the rest of the body read to its end: only a request that ends
+ * well with one file is committed; otherwise the staged file is discarded and nothing changes.
  */
-export async function readUpload(
+export async function readUpload<T>(
   request: FastifyRequest,
   accept: (fields: Record<string, unknown>) => boolean,
-  onFile: (filename: string, stream: Readable & { truncated?: boolean }) => Promise<unknown>,
+  upload: {
+    stage: (filename: string, stream: Readable & { truncated?: boolean }) => Promise<T>
+    discard: (staged: T) => Promise<void>
+    commit: (staged: T) => Promise<unknown>
+  },
 ): Promise<void> {
   if (!request.isMultipart()) {
     const body = request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {}
@@ -24,36 +30,30 @@ export async function readUpload(
     throw packageError('file_required')
   }
   const fields: Record<string, unknown> = {}
-  let done = false
+  let staged: { value: T } | null = null
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         fields[part.fieldname] = part.value
         continue
       }
-      if (done) {
+      if (staged || !accept(fields) || !part.filename) {
         part.file.resume()
-        continue
+        if (staged) throw packageError('file_required')
+        throw accept(fields) ? packageError('file_required') : new UploadProblem('csrf')
       }
-      if (!accept(fields)) {
-        part.file.resume()
-        throw new UploadProblem('csrf')
-      }
-      if (!part.filename) {
-        part.file.resume()
-        throw packageError('file_required')
-      }
-      done = true
-      await onFile(part.filename, part.file)
+      staged = { value: await upload.stage(part.filename, part.file) }
     }
   } catch (error) {
-    // The multipart parser's own refusals (too many parts, a broken body) are bad input, not a fault.
+    if (staged) await upload.discard(staged.value)
+    // The multipart parser's own refusals (too many parts or files, a broken body) are bad input, not a fault.
     const status = (error as { statusCode?: number }).statusCode
     if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof UploadProblem) && !('messages' in (error as object))) throw packageError('file_required')
     throw error
   }
-  if (!done) {
+  if (!staged) {
     if (!accept(fields)) throw new UploadProblem('csrf')
     throw packageError('file_required')
   }
+  await upload.commit(staged.value)
 }

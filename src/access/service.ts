@@ -20,7 +20,7 @@ import { hashToken, keyedHash, newToken } from '../security/tokens.js'
 import { CODE_TRIES, CODE_TTL_MS, codeHash, codeMatches, newCode } from './codes.js'
 import { buildDocument, recordCount, type PackageDocument } from './document.js'
 import { packageError, formatBytes } from './errors.js'
-import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath } from './files.js'
+import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath, type StoreResult } from './files.js'
 import { gatherFor } from './gather.js'
 import type { RenderReport } from './report.js'
 import { makeZip, type ZipEntry } from './zip.js'
@@ -31,6 +31,13 @@ export const PACKAGE_TYPES = ['access', 'portability'] as const
 const MAX_FILES = 50
 const MAX_LETTER = 20_000
 const DAY = 86_400_000
+
+/** An upload on disk, checked, not yet part of the package. */
+export interface StagedFile {
+  caseId: number
+  name: string
+  stored: Extract<StoreResult, { ok: true }>
+}
 
 export interface Actor {
   id: number
@@ -160,13 +167,13 @@ export class AccessPackageService {
     })
   }
 
-  async addFile(actor: Actor, caseId: number, filename: string, stream: Readable & { truncated?: boolean }): Promise<AccessPackageFile> {
+  /** Checks and stores one upload in full; nothing is recorded until `commitFile` (a refused request changes nothing). */
+  async stageFile(caseId: number, filename: string, stream: Readable & { truncated?: boolean }): Promise<StagedFile> {
     const { dataDir, packageUploadMaxBytes } = this.deps.config
     const name = cleanFilename(filename)
     // Checked before the upload is stored, so a refused request leaves nothing on disk.
-    let p: AccessPackage
     try {
-      ;({ p } = await this.editable(this.db, caseId))
+      const { p } = await this.editable(this.db, caseId)
       const count = await this.db.selectFrom('access_package_files').select((eb) => eb.fn.countAll<number>().as('n')).where('package_id', '=', p.id).executeTakeFirstOrThrow()
       if (Number(count.n) >= MAX_FILES) throw packageError('too_many_files', { max: MAX_FILES })
     } catch (error) {
@@ -179,6 +186,16 @@ export class AccessPackageService {
       if (stored.problem === 'empty') throw packageError('file_empty')
       throw packageError('file_type', { types: ALLOWED_EXTENSIONS.join(', ') })
     }
+    return { caseId, name, stored }
+  }
+
+  /** Removes a staged upload that will not be added (the rest of its request was refused). */
+  async discardStaged(staged: StagedFile): Promise<void> {
+    await removeStored(this.deps.config.dataDir, staged.stored.storedName)
+  }
+
+  async commitFile(actor: Actor, staged: StagedFile): Promise<AccessPackageFile> {
+    const { caseId, name, stored } = staged
     try {
       return await this.act(async (trx, at) => {
         const { p: current } = await this.editable(trx, caseId)
@@ -194,8 +211,17 @@ export class AccessPackageService {
         return row
       })
     } catch (error) {
-      await removeStored(dataDir, stored.storedName)
+      await this.discardStaged(staged)
       throw error
+    }
+  }
+
+  /** The three steps of one upload request, for readUpload. */
+  uploadTo(actor: Actor, caseId: number) {
+    return {
+      stage: (filename: string, stream: Readable & { truncated?: boolean }) => this.stageFile(caseId, filename, stream),
+      discard: (staged: StagedFile) => this.discardStaged(staged),
+      commit: (staged: StagedFile) => this.commitFile(actor, staged),
     }
   }
 

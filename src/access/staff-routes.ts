@@ -109,7 +109,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
       const c = await load(request, reply)
       if (!c) return reply
       try {
-        await readUpload(request, (fields) => app.staffCsrf.verify(request, fields._csrf), (filename, stream) => service.addFile(request.staff!, c.id, filename, stream))
+        await readUpload(request, (fields) => app.staffCsrf.verify(request, fields._csrf), service.uploadTo(request.staff!, c.id))
       } catch (error) {
         if (error instanceof UploadProblem && error.code === 'csrf') return render(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf') }, 403)
         if (error instanceof CaseError) return render(request, reply, c, { section: 'file', message: error.messages[request.lang] }, error.status)

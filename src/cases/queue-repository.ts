@@ -65,6 +65,8 @@ export interface QueueFilters {
   team?: QueueTeamFilter | null
   /** Only cases escalated to the data-protection team. */
   escalated?: boolean | null
+  /** What the viewer may see at all (TEAM_SCOPED_ACCESS), applied on top of every other filter. */
+  scope?: QueueTeamFilter | null
 }
 
 export interface QueueTeamFilter {
@@ -148,6 +150,7 @@ interface Normalized {
   sort: QueueSort
   team: QueueTeamFilter | null
   escalated: boolean
+  scope: QueueTeamFilter | null
 }
 
 type Search =
@@ -244,7 +247,7 @@ function normalize(filters: QueueFilters): Normalized {
 
   const sort = filters.sort ?? 'due'
   if (sort !== 'due' && sort !== 'received') throw invalid('sort', `Unknown sort: ${JSON.stringify(sort)}`)
-  return { statuses, types, assignee, dueRange, search: parseSearch(filters.q), sort, team: filters.team ?? null, escalated: filters.escalated === true }
+  return { statuses, types, assignee, dueRange, search: parseSearch(filters.q), sort, team: filters.team ?? null, escalated: filters.escalated === true, scope: filters.scope ?? null }
 }
 
 function pageSize(page: QueuePage): number {
@@ -289,9 +292,10 @@ function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[],
     const s = n.search
     q = q.where((eb) => searchCondition(db, eb as EB, s, opaque))
   }
-  if (n.team) {
-    const ids = n.team.ids.length ? n.team.ids : [-1]
-    const or = n.team.orAssignee ?? null
+  for (const f of [n.team, n.scope]) {
+    if (!f) continue
+    const ids = f.ids.length ? f.ids : [-1]
+    const or = f.orAssignee ?? null
     q = q.where((eb) => (or !== null ? eb.or([eb('team_id', 'in', ids), eb('assignee_id', '=', or)]) : eb('team_id', 'in', ids)))
   }
   if (n.escalated) q = q.where('escalated_at', 'is not', null)
@@ -365,6 +369,7 @@ export interface QueueCounts {
 
 export interface QueueCountFilters {
   team?: QueueTeamFilter | null
+  scope?: QueueTeamFilter | null
   type?: string | readonly string[] | null
   assignee?: QueueAssignee | null
   me?: number | null
@@ -375,7 +380,7 @@ export interface QueueCountFilters {
 export async function queueCounts(db: Executor, today: IsoDate, filters: QueueCountFilters = {}): Promise<QueueCounts> {
   if (!isValidDate(today)) throw invalid('today', 'today must be a date (YYYY-MM-DD)')
   const statuses = filters.includeClosed ? [...CASE_STATUSES] : [...OPEN_STATUSES]
-  const n = normalize({ type: filters.type, assignee: filters.assignee, me: filters.me, status: statuses, team: filters.team })
+  const n = normalize({ type: filters.type, assignee: filters.assignee, me: filters.me, status: statuses, team: filters.team, scope: filters.scope })
   const running = OPEN_STATUSES.filter((s) => !isPausing(s))
   const weekEnd = addDays(today, DUE_WEEK_DAYS + 1)
 

@@ -11,6 +11,7 @@ import { QueueQueryError, listQueue, queueCounts, type QueueFilters } from './qu
 import { CASE_STATUSES, isPausing } from './state-machine.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
 import { teamQueueCounts } from '../routing/repository.js'
+import { caseScope, scopeFilter } from '../routing/team-scope.js'
 
 /** The staff queue: filters, counts, and a page of cases with their deadlines, keyset-paginated. */
 export async function queueRoutes(app: FastifyInstance) {
@@ -19,6 +20,7 @@ export async function queueRoutes(app: FastifyInstance) {
     const me = request.staff!
     const today = stockholmDate(app.clock())
     const parsed = parseQueueQuery(request.query ?? {}, me.id, { team: defaultTeamFilter(me.role) })
+    const scope = await caseScope(app.db, app.config.teamScopedAccess, me)
     let noTeams = false
     let teamFilter: QueueFilters['team'] = null
     let items: Awaited<ReturnType<typeof listQueue>>['items'] = []
@@ -39,7 +41,7 @@ export async function queueRoutes(app: FastifyInstance) {
         errorList = [{ id: 'filter-team', message: `team: ${team.message}` }]
         empty = true
       }
-      const filters: QueueFilters = { ...parsed.filters, team: teamFilter, today }
+      const filters: QueueFilters = { ...parsed.filters, team: teamFilter, today, scope: scopeFilter(scope) }
       if (parsed.assigneeEmail) {
         const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
         if (who) filters.assignee = who.id
@@ -56,8 +58,9 @@ export async function queueRoutes(app: FastifyInstance) {
         }
       }
     }
-    const counts = await queueCounts(app.db, today, { team: teamFilter })
-    const teams = await teamQueueCounts(app.db)
+    const counts = await queueCounts(app.db, today, { team: teamFilter, scope: scopeFilter(scope) })
+    // Scoped, a handler's per-team counts are their own teams' only.
+    const teams = (await teamQueueCounts(app.db)).filter((x) => scope.all || scope.filter.ids.includes(x.id))
     const people = await staffByIds(app.db, items.map((c) => c.assignee_id))
     const rows = items.map((c) => {
       const daysLeft = diffDays(today, c.due_date)
@@ -93,7 +96,9 @@ export async function queueRoutes(app: FastifyInstance) {
         dueThisWeek: counts.dueThisWeek,
         open: counts.open,
         canWork: me.role !== 'viewer',
-        noTeams,
+        noTeams: noTeams && scope.all,
+        scopedNoTeams: !scope.all && scope.noTeams,
+        scoped: !scope.all && !scope.noTeams,
         teamCounts: teams.map((x) => ({ ...x, href: `/staff?team=${encodeURIComponent(x.key)}` })),
         teamOptions: [
           { value: 'mine', label: t(lang, 'routing.queue.mine') },

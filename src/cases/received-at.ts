@@ -1,5 +1,17 @@
 import { isValidDate } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
+import { t, type Lang } from '../i18n/index.js'
+
+/**
+ * The dates the portal computes deadlines for. Wide enough for any real request (the GDPR applies
+ * from 2018), and well inside what the holiday calendar covers, so a deadline three months and a
+ * few holidays on is always computable; anything outside is refused where it enters.
+ */
+export const SUPPORTED_DATES = { from: '2000-01-01', to: '2999-12-31' } as const
+
+export function isSupportedDate(value: unknown): value is string {
+  return typeof value === 'string' && isValidDate(value) && value >= SUPPORTED_DATES.from && value <= SUPPORTED_DATES.to
+}
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 
@@ -7,12 +19,13 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
  * A receipt date typed by staff: 'YYYY-MM-DD' (taken as noon UTC, which is that same date in
  * Stockholm all year) or an ISO timestamp with an offset. Not in the future.
  */
-export function parseReceivedAt(raw: unknown, now: Date): { ok: true; iso: string } | { ok: false; problem: 'invalid' | 'future' } {
+export function parseReceivedAt(raw: unknown, now: Date): { ok: true; iso: string } | { ok: false; problem: 'invalid' | 'future' | 'range' } {
   if (typeof raw !== 'string') return { ok: false, problem: 'invalid' }
   const value = raw.trim()
   const datePart = value.slice(0, 10)
   let iso: string
   if (isValidDate(value)) {
+    if (!isSupportedDate(value)) return { ok: false, problem: 'range' }
     if (value > stockholmDate(now)) return { ok: false, problem: 'future' }
     iso = `${value}T12:00:00.000Z`
     // Today's date must not end up later than now.
@@ -22,6 +35,13 @@ export function parseReceivedAt(raw: unknown, now: Date): { ok: true; iso: strin
   if (!ISO_INSTANT.test(value) || !isValidDate(datePart)) return { ok: false, problem: 'invalid' }
   const d = new Date(value)
   if (Number.isNaN(d.getTime())) return { ok: false, problem: 'invalid' }
+  if (!isSupportedDate(stockholmDate(d))) return { ok: false, problem: 'range' }
   if (d.getTime() > now.getTime() + 60_000) return { ok: false, problem: 'future' }
   return { ok: true, iso: d.toISOString() }
+}
+
+/** The form message for a refused receipt date, naming the supported range when that was the problem. */
+export function receivedAtProblem(lang: Lang, problem: 'invalid' | 'future' | 'range'): string {
+  if (problem === 'range') return t(lang, 'cases.manual.outOfRange', SUPPORTED_DATES)
+  return t(lang, problem === 'future' ? 'cases.manual.future' : 'cases.manual.invalidDate')
 }

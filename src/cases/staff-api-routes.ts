@@ -3,7 +3,7 @@ import { computeDueDate } from '../deadlines/due-date.js'
 import { isValidDate } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendApiError } from '../http/errors.js'
-import { isLang, type Lang } from '../i18n/index.js'
+import { isLang, t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import { emailProblemText, parseEmail } from '../intake/email-address.js'
 import { isLinkLikeName, NAME_LINK_TEXT } from '../intake/name-rule.js'
@@ -11,13 +11,14 @@ import { cleanLine, cleanText, emailKey } from '../intake/validate.js'
 import { staffByIds, teamsByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
 import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
-import { parseReceivedAt } from './received-at.js'
+import { isSupportedDate, parseReceivedAt, SUPPORTED_DATES } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
 import { MAX_CASE_ID, MAX_EVIDENCE } from './refusal.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
+import { caseScope, scopeFilter } from '../routing/team-scope.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -57,10 +58,13 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
       const team = await resolveTeamFilter(app.db, parsed.team, request.staff!.id)
       if (!team.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: { team: team.message } })
-      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()) }
+      const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
+      // Said in the answer, so an integration does not take an empty list for an empty queue.
+      const notice = !scope.all && scope.noTeams ? { notice: { code: 'no_teams', message: t(apiLang(request), 'routing.queue.scopedNoTeams') } } : {}
+      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()), scope: scopeFilter(scope) }
       if (parsed.assigneeEmail) {
         const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
-        if (!who) return { items: [], nextCursor: null }
+        if (!who) return { items: [], nextCursor: null, ...notice }
         filters.assignee = who.id
       }
       let page
@@ -76,7 +80,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const items = []
       for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang))
       reply.header('Cache-Control', 'no-store')
-      return { items, nextCursor: page.nextCursor }
+      return { items, nextCursor: page.nextCursor, ...notice }
     })
 
     app.get<{ Params: { id: string } }>('/api/v1/cases/:id', viewer, async (request, reply) => {
@@ -126,7 +130,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
         const details = cleanText(b.details)
         if (details && details.length > MAX_DETAILS) fields.details = `must be at most ${MAX_DETAILS} characters`
         const received = parseReceivedAt(b.receivedAt, app.clock())
-        if (!received.ok) fields.receivedAt = received.problem === 'future' ? 'must not be in the future' : 'must be a date (YYYY-MM-DD) or an ISO timestamp'
+        if (!received.ok) fields.receivedAt = received.problem === 'future' ? 'must not be in the future' : received.problem === 'range' ? t(request.lang, 'api.dateRange', SUPPORTED_DATES) : 'must be a date (YYYY-MM-DD) or an ISO timestamp'
         if (Object.keys(fields).length > 0 || !received.ok) return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body is not valid.', fields })
         const created = await cases.registerManual(request.staff!, {
           type: b.type as (typeof REQUEST_TYPES)[number],
@@ -258,6 +262,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const { receivedAt, months } = request.query ?? {}
       const fields: Record<string, string> = {}
       if (typeof receivedAt !== 'string' || !isValidDate(receivedAt)) fields.receivedAt = 'must be a date (YYYY-MM-DD)'
+      else if (!isSupportedDate(receivedAt)) fields.receivedAt = t(request.lang, 'api.dateRange', SUPPORTED_DATES)
       if (months !== undefined && months !== '1' && months !== '3') fields.months = 'must be 1 or 3'
       if (Object.keys(fields).length) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields })
       const result = computeDueDate({ receivedDate: receivedAt!, months: months === '3' ? 3 : 1, eves: app.config.holidayEves })

@@ -7,7 +7,7 @@ import { emailProblemKey, emailWarning, parseEmail } from '../intake/email-addre
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { cleanLine, cleanText } from '../intake/validate.js'
 import { caseAction, loadCase, type Body, type CaseActionRequest } from './staff-action.js'
-import { parseReceivedAt } from './received-at.js'
+import { parseReceivedAt, receivedAtProblem } from './received-at.js'
 import type { CaseService } from './service.js'
 import { isClosed, nextStatuses } from './state-machine.js'
 import { MESSAGE_TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templates.js'
@@ -222,7 +222,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const details = cleanText(values.details)
       if (details && details.length > 5000) errors.details = t(lang, 'errors.tooLong', { field: t(lang, 'form.details'), max: 5000 })
       const received = parseReceivedAt(values.receivedAt, app.clock())
-      if (!received.ok) errors.receivedAt = t(lang, received.problem === 'future' ? 'cases.manual.future' : 'cases.manual.invalidDate')
+      if (!received.ok) errors.receivedAt = receivedAtProblem(lang, received.problem)
       if (Object.keys(errors).length > 0 || !received.ok) return manualForm(request, reply, values, errors, 400)
       const created = await cases.registerManual(request.staff!, {
         type: values.type as (typeof REQUEST_TYPES)[number],

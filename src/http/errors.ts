@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { detectLang, t, type Lang } from '../i18n/index.js'
+import { isBrokenMultipart } from './broken-multipart.js'
 
 export function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/')
@@ -97,6 +98,13 @@ export default fp(
     })
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (isBrokenMultipart(error)) {
+        if (wantsJson(request)) {
+          const problem = t(errorLang(request), 'api.brokenMultipart')
+          return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
+        }
+        return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.brokenUpload')
+      }
       const raw = typeof error.statusCode === 'number' ? error.statusCode : 500
       const status = raw >= 400 && raw < 600 ? raw : 500
       if (status >= 500) {

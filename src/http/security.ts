@@ -49,12 +49,28 @@ export function staticSecurityHeaders(https: boolean): Array<[string, string]> {
   return headers
 }
 
+/** Pages reached by a personal link or behind the staff sign-in: never indexed, their links never followed. */
+const UNLISTED = /^\/(status|verify|u|staff)(\/|$)/
+
+/** The path as the router reads it (decoded), so /%73tatus/… is unlisted like /status/…. */
+export function isUnlistedPath(url: string): boolean {
+  const path = url.split('?')[0]
+  let decoded = path
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    // Not routable anyway (see rewriteUnroutable); the raw path decides.
+  }
+  return UNLISTED.test(decoded)
+}
+
 export default fp(
   async function securityHeaders(app, opts: { https: boolean }) {
     const headers = staticSecurityHeaders(opts.https)
     // onRequest, so every answer carries them: errors, 404s and 413s included.
-    app.addHook('onRequest', (_request, reply, done) => {
+    app.addHook('onRequest', (request, reply, done) => {
       for (const [name, value] of headers) reply.header(name, value)
+      if (isUnlistedPath(request.url)) reply.header('X-Robots-Tag', 'noindex, nofollow')
       done()
     })
   },

@@ -140,5 +140,6 @@ export const casesEn: typeof casesSv = {
     create: 'Register',
     future: 'The date must not be in the future.',
     invalidDate: 'Enter a date as YYYY-MM-DD.',
+    outOfRange: 'Enter a date from {from} to {to}: the portal computes deadlines for those dates only.',
   },
 }

@@ -138,5 +138,6 @@ export const casesSv = {
     create: 'Registrera',
     future: 'Datumet får inte vara i framtiden.',
     invalidDate: 'Ange ett datum som ÅÅÅÅ-MM-DD.',
+    outOfRange: 'Ange ett datum från {from} till {to}: portalen beräknar tidsfrister bara för de datumen.',
   },
 }

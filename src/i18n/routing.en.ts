@@ -5,7 +5,7 @@ export const routingEn: typeof routingSv = {
   saved: 'Saved.',
   warnings: 'Needs a look',
   nav: { rules: 'Routing', teams: 'Teams', test: 'Routing dry run', escalation: 'Escalation' },
-  queue: { team: 'Team', mine: 'My teams', all: 'All teams', perTeam: 'Open cases per team', escalatedCount: '{count} escalated', noTeams: 'You are not in any team, so every case is shown. An administrator adds you under Teams.' },
+  queue: { team: 'Team', mine: 'My teams', all: 'All teams', perTeam: 'Open cases per team', escalatedCount: '{count} escalated', noTeams: 'You are not in any team, so every case is shown. An administrator adds you under Teams.', scopedNoTeams: 'You are not in any team, and here cases are shared by team: you see no cases except those assigned to you. An administrator adds you under Teams.', scoped: 'You see the cases of your teams and those assigned to you.' },
   teams: {
     title: 'Teams',
     intro: 'Every case lands in a team’s queue by the routing rules. A person may be in several teams. The default team takes cases no rule matches, and the escalation (data protection) team takes neglected cases.',

@@ -3,7 +3,7 @@ export const routingSv = {
   saved: 'Sparat.',
   warnings: 'Att se över',
   nav: { rules: 'Styrning', teams: 'Team', test: 'Provkör styrning', escalation: 'Eskalering' },
-  queue: { team: 'Team', mine: 'Mina team', all: 'Alla team', perTeam: 'Öppna ärenden per team', escalatedCount: '{count} eskalerade', noTeams: 'Du är inte med i något team, så alla ärenden visas. En administratör lägger till dig under Team.' },
+  queue: { team: 'Team', mine: 'Mina team', all: 'Alla team', perTeam: 'Öppna ärenden per team', escalatedCount: '{count} eskalerade', noTeams: 'Du är inte med i något team, så alla ärenden visas. En administratör lägger till dig under Team.', scopedNoTeams: 'Du är inte med i något team, och här delas ärendena per team: du ser inga ärenden utom dem som tilldelats dig. En administratör lägger till dig under Team.', scoped: 'Du ser ärendena i dina team och dem som tilldelats dig.' },
   teams: {
     title: 'Team',
     intro: 'Varje ärende hamnar i ett teams kö enligt styrreglerna. En person kan vara med i flera team. Standardteamet tar ärenden som ingen regel gäller för, och eskaleringsteamet (dataskydd) tar ärenden som blivit liggande.',

@@ -23,7 +23,7 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
   await app.register(multipart, { limits: { fields: 10, fieldSize: 1024, files: 0, parts: 10 } })
 
   const notFound = (reply: FastifyReply) => sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-  const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex')
+  const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow')
 
   app.get<{ Params: { token: string } }>('/u/:token', async (request, reply) => {
     noStore(reply)

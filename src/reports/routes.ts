@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { isValidDate } from '../deadlines/calendar-date.js'
 import { computeDueDate } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
+import { isSupportedDate, SUPPORTED_DATES } from '../cases/received-at.js'
 import { t } from '../i18n/index.js'
 import { buildReport, loadReportCases, reportCsv } from './deadline-report.js'
 
@@ -50,7 +51,8 @@ export async function reportRoutes(app: FastifyInstance) {
     let result = null
     let error: string | null = null
     if (q.receivedAt !== undefined) {
-      if (isValidDate(q.receivedAt)) {
+      if (isValidDate(q.receivedAt) && !isSupportedDate(q.receivedAt)) error = t(lang, 'cases.manual.outOfRange', SUPPORTED_DATES)
+      else if (isValidDate(q.receivedAt)) {
         const r = computeDueDate({ receivedDate: q.receivedAt, months, eves: app.config.holidayEves })
         result = { ...r, skipped: r.skipped.map((s) => ({ date: s.date, reason: t(lang, `cases.calculator.${s.reason}`), holiday: s.holiday ? s.holiday[lang] : null })) }
       } else error = t(lang, 'cases.manual.invalidDate')

@@ -3,6 +3,7 @@ import { t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import type { RoutingAdmin, RuleInput } from './admin.js'
 import { RoutingError } from './errors.js'
+import { caseScope, scopeAllows } from './team-scope.js'
 import { escalationPlan, runEscalation } from './escalation.js'
 import { listTeams, teamQueueCounts } from './repository.js'
 import { decideRoute } from './route-case.js'
@@ -261,7 +262,10 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     app.get<{ Querystring: { ran?: string } }>('/staff/escalation', { preHandler: viewer }, async (request, reply) => {
       const lang = request.lang
-      const plan = await escalationPlan(app.db, app.clock(), app.config.escalateUnassignedHours)
+      const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
+      const planned = await escalationPlan(app.db, app.clock(), app.config.escalateUnassignedHours)
+      const visible = planned.length && !scope.all ? await app.db.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', planned.map((i) => i.caseId)).execute() : []
+      const plan = scope.all ? planned : planned.filter((i) => visible.some((c) => c.id === i.caseId && scopeAllows(scope, c)))
       const teams = new Map((await listTeams(app.db)).map((x) => [x.id, x.name]))
       const ran = request.query?.ran
       return reply.staffPage(

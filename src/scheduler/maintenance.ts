@@ -2,15 +2,22 @@ import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import { purgeUnverified } from '../intake/repository.js'
 import { purgeRateEvents } from '../security/rate-limit.js'
+import { purgeExpiredSessions } from '../staff/repository.js'
+import { IDLE_MS } from '../staff/sessions.js'
 import { claimPeriod, finishPeriod } from './job-runs.js'
 
 const DAY = 86_400_000
 
-/** Purges unconfirmed submissions after the configured days, and rate-limit counts older than a day. */
+/**
+ * Purges unconfirmed submissions after the configured days, rate-limit counts older than a day, and
+ * staff sessions past their end or idle limit (a signed-in session is refused then anyway; the row
+ * would otherwise stay for ever, naming who was signed in when).
+ */
 export async function runMaintenance(db: Executor, config: Config, now: Date) {
   const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString())
   const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - DAY).toISOString())
-  return { unverifiedPurged, rateEventsPurged }
+  const sessionsPurged = await purgeExpiredSessions(db, now.toISOString(), new Date(now.getTime() - IDLE_MS).toISOString())
+  return { unverifiedPurged, rateEventsPurged, sessionsPurged }
 }
 
 /**

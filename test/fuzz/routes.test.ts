@@ -51,21 +51,62 @@ export const hostile = fc.oneof(
       'admin',
       '__proto__',
       'constructor',
+      // Dates outside what the deadline calendar covers (issue 14 §5).
+      '9999-12-31',
+      '0001-01-01',
+      '0000-00-00',
+      '1999-12-31',
+      '3000-01-01',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '+275760-09-13',
+      '2026-02-30',
     ),
   },
 )
 const key = fc.oneof(
-  fc.constantFrom('email', 'name', 'details', 'text', 'reply', 'status', 'reason', 'assignee', 'template', 'lang', 'role', 'type', 'relationship', 'consent', 'channel', 'receivedAt', 'password', 'newPassword', 'code', 'q', 'sort', 'due', 'cursor', 'next', 'awaitReply', 'partialRefusal', 'partial', 'partialReason', 'evidence', 'withheld', 'description_0', 'reason_0', 'website', '_csrf', '__proto__', 'constructor', 'prototype', 'a[b]', 'a[__proto__][x]', '__proto__[polluted]', 'a.b'),
+  fc.constantFrom('email', 'name', 'details', 'text', 'reply', 'status', 'reason', 'assignee', 'template', 'lang', 'role', 'type', 'relationship', 'consent', 'channel', 'receivedAt', 'months', 'year', 'from', 'to', 'today', 'date', 'password', 'newPassword', 'code', 'q', 'sort', 'due', 'cursor', 'next', 'awaitReply', 'partialRefusal', 'partial', 'partialReason', 'evidence', 'withheld', 'description_0', 'reason_0', 'website', '_csrf', '__proto__', 'constructor', 'prototype', 'a[b]', 'a[__proto__][x]', '__proto__[polluted]', 'a.b'),
   fc.string({ maxLength: 12 }),
 )
 const pairs = fc.array(fc.tuple(key, hostile), { maxLength: 10 })
-const contentType = fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', '', 'x/y; a=b')
+const contentType = fc.constantFrom(
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'multipart/form-data; boundary=x',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+  'multipart/form-data; boundary="x"; boundary=y',
+  'application/xml',
+  'application/json; charset=utf-16',
+  '',
+  'x/y; a=b',
+)
+/** How a multipart body is broken (issue 14 §5): well formed, cut short, without its closing boundary, with a file part or two, with a bad part header. */
+const multipartShape = fc.record({
+  files: fc.integer({ min: 0, max: 2 }),
+  cut: fc.option(fc.nat({ max: 400 }), { nil: undefined }),
+  noClose: fc.boolean(),
+  badHeader: fc.boolean(),
+})
+type MultipartShape = { files: number; cut?: number; noClose: boolean; badHeader: boolean }
 
 function fillPath(url: string, value: string): string {
   return url.replace(/:[a-z]+/gi, encodeURIComponent(value)).replace('*', encodeURIComponent(value))
 }
 
-function encodeBody(ctype: string, entries: Array<[string, string]>, rawJson: boolean): string {
+function encodeMultipart(entries: Array<[string, string]>, shape: MultipartShape): string {
+  const parts = entries.map(([k, v]) => `--x\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '')}"\r\n\r\n${v}\r\n`)
+  // After the fields, so a CSRF field in entries reaches the handler before the files.
+  for (let i = 0; i < shape.files; i++) parts.push(`--x\r\nContent-Disposition: form-data; name="file"; filename="f${i}.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 ${i}\r\n`)
+  if (shape.badHeader) parts.unshift('--x\r\nContent-Disposition\r\n\r\nno name\r\n')
+  const body = parts.join('') + (shape.noClose ? '' : '--x--\r\n')
+  return shape.cut === undefined ? body : body.slice(0, shape.cut)
+}
+
+function encodeBody(ctype: string, entries: Array<[string, string]>, rawJson: boolean, shape: MultipartShape): string {
+  if (ctype.startsWith('multipart/')) return encodeMultipart(entries, shape)
   if (ctype.startsWith('application/json')) {
     if (rawJson) return '{' + entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',') + '}' // duplicate keys kept
     return JSON.stringify(Object.fromEntries(entries))
@@ -119,7 +160,8 @@ t.test('every route with hostile input: no 5xx, no stack trace, always a CSP hea
       contentType,
       fc.boolean(),
       fc.record({ lang: hostile, cookie: hostile }),
-      async (route, who, param, queryPairs, bodyPairs, ctype, rawJson, hdr) => {
+      multipartShape,
+      async (route, who, param, queryPairs, bodyPairs, ctype, rawJson, hdr, shape) => {
         // Signing out or disabling the administrator is tested elsewhere; here it would only end the session.
         if (who === 'staff' && (route.url === '/staff/logout' || route.url.includes('/disable'))) who = 'anonymous'
         const url = fillPath(route.url, param) + '?' + queryPairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
@@ -131,7 +173,7 @@ t.test('every route with hostile input: no 5xx, no stack trace, always a CSP hea
         const cookie = who === 'staff' ? jar.header : who === 'anonymous' ? publicJar.header : ''
         headers.cookie = [cookie, 'lang=' + encodeURIComponent(hdr.cookie.slice(0, 50))].filter(Boolean).join('; ')
         if (who === 'api') headers.authorization = `Bearer ${token}`
-        const res = await app.inject({ method: route.method as 'GET', url, headers, payload: route.method === 'GET' ? undefined : encodeBody(ctype, entries, rawJson) })
+        const res = await app.inject({ method: route.method as 'GET', url, headers, payload: route.method === 'GET' ? undefined : encodeBody(ctype, entries, rawJson, shape) })
         tried++
         const bad = problem(res)
         if (bad) throw new Error(`${route.method} ${route.url} as ${who}: ${bad}`)

@@ -259,7 +259,7 @@ t.test('unverified submissions are purged after the retention period', async (t)
   await h.flushMail()
 
   clock.advance(5 * DAY - 60_000)
-  t.same(await runMaintenance(app.db, config, clock.now()), { unverifiedPurged: 0, rateEventsPurged: 6 }, 'nothing unverified is 7 days old yet (rate events of a day ago go)')
+  t.match(await runMaintenance(app.db, config, clock.now()), { unverifiedPurged: 0, rateEventsPurged: 6 }, 'nothing unverified is 7 days old yet (rate events of a day ago go)')
   clock.advance(2 * 60_000)
   const result = await runMaintenance(app.db, config, clock.now())
   t.equal(result.unverifiedPurged, 1)

@@ -126,6 +126,39 @@ const MULTIPART = new Set(['/staff/registers/import', '/staff/registers/candidat
 const ROLES: Role[] = ['viewer', 'handler', 'admin']
 const below = (min: Role) => ROLES.slice(0, ROLES.indexOf(min))
 
+/** A staff page request as the member's browser sends it: a real form token from their own session, so only the role decides. */
+async function htmlRequest(app: FastifyInstance, e: Entry, url: string, jar: Jar | null) {
+  if (e.method === 'GET') return app.inject({ url, headers: jar ? { cookie: jar.header } : {} })
+  let csrf = 'x'
+  if (jar) {
+    const page = await app.inject({ url: '/staff/account', headers: { cookie: jar.header } })
+    jar.store(page)
+    csrf = csrfFrom(page.body)
+  }
+  // Upload forms are multipart: the token travels as a part of the body.
+  const multipart = MULTIPART.has(e.path)
+  const boundary = 'roles-routes-boundary'
+  return app.inject({
+    method: e.method,
+    url,
+    headers: {
+      'content-type': multipart ? `multipart/form-data; boundary=${boundary}` : 'application/x-www-form-urlencoded',
+      ...(jar ? { cookie: jar.header } : {}),
+    },
+    payload: multipart ? `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}--\r\n` : form({ _csrf: csrf }),
+  })
+}
+
+function apiRequest(app: FastifyInstance, e: Entry, url: string, token: string | null) {
+  const bodyless = e.method === 'GET' || e.method === 'DELETE'
+  return app.inject({
+    method: e.method,
+    url,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(bodyless ? {} : { 'content-type': 'application/json' }) },
+    ...(bodyless ? {} : { payload: '{}' }),
+  })
+}
+
 async function registeredStaffRoutes(t: Test): Promise<string[]> {
   const routes: string[] = []
   await buildTestApp(t, {
@@ -164,29 +197,7 @@ t.test('roles × routes', async (t) => {
     tokens[role] = await apiTokenFor(app, member)
   }
 
-  async function html(e: Entry, jar: Jar | null) {
-    const url = fill(e.path).replace(':fileId', '1')
-    if (e.method === 'GET') return app.inject({ url, headers: jar ? { cookie: jar.header } : {} })
-    // A real form token from the member's own session, so only the role decides.
-    let csrf = 'x'
-    if (jar) {
-      const page = await app.inject({ url: '/staff/account', headers: { cookie: jar.header } })
-      jar.store(page)
-      csrf = csrfFrom(page.body)
-    }
-    // Upload forms are multipart: the token travels as a part of the body.
-    const multipart = MULTIPART.has(e.path)
-    const boundary = 'roles-routes-boundary'
-    return app.inject({
-      method: e.method,
-      url,
-      headers: {
-        'content-type': multipart ? `multipart/form-data; boundary=${boundary}` : 'application/x-www-form-urlencoded',
-        ...(jar ? { cookie: jar.header } : {}),
-      },
-      payload: multipart ? `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}--\r\n` : form({ _csrf: csrf }),
-    })
-  }
+  const html = (e: Entry, jar: Jar | null) => htmlRequest(app, e, fill(e.path).replace(':fileId', '1'), jar)
 
   for (const e of HTML) {
     const label = `${e.method} ${e.path}`
@@ -210,13 +221,7 @@ t.test('roles × routes', async (t) => {
 
   for (const e of API) {
     const label = `${e.method} ${e.path}`
-    const send = (token: string | null) =>
-      app.inject({
-        method: e.method,
-        url: fill(e.path).replace(':fileId', '1'),
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(e.method === 'GET' || e.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
-        ...(e.method === 'GET' || e.method === 'DELETE' ? {} : { payload: '{}' }),
-      })
+    const send = (token: string | null) => apiRequest(app, e, fill(e.path).replace(':fileId', '1'), token)
     const anon = await send(null)
     t.equal(anon.statusCode, 401, `${label}: no token → 401`)
     t.equal(anon.json().error, 'unauthorized')
@@ -241,4 +246,107 @@ t.test('roles × routes', async (t) => {
   await app.db.updateTable('staff').set({ role: 'viewer' }).where('id', '=', demoted.id).execute()
   t.equal((await app.inject({ url: '/staff/admin/staff', headers: { cookie: jar.header } })).statusCode, 403, 'a demoted admin loses admin pages at once')
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/cases', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{}' })).statusCode, 403, 'and their token loses handler rights')
+})
+
+/**
+ * Issue 14 §6, TEAM_SCOPED_ACCESS=true: every case route, page and API, asked about another team's
+ * case by a handler answers exactly as for a case that does not exist; queues and counts leave it out.
+ */
+t.test('TEAM_SCOPED_ACCESS: a handler reaches only their teams’ and their own cases; 404 for the rest', async (t) => {
+  const ctx = await buildTestApp(t, { env: { TEAM_SCOPED_ACCESS: 'true' } })
+  const { app } = ctx
+  const teamId = async (key: string) => (await app.db.selectFrom('teams').select('id').where('key', '=', key).executeTakeFirstOrThrow()).id
+  const { case: ours } = await openCase(ctx, { type: 'access', relationship: 'newsletter' })
+  const { case: theirs } = await openCase(ctx, { type: 'access', relationship: 'candidate' })
+  await app.db.updateTable('cases').set({ team_id: await teamId('marketing') }).where('id', '=', ours.id).execute()
+  await app.db.updateTable('cases').set({ team_id: await teamId('recruitment') }).where('id', '=', theirs.id).execute()
+
+  const member = async (role: Role, team: string | null) => {
+    const s = await createStaff(app, { role })
+    if (team) await app.db.insertInto('team_members').values({ team_id: await teamId(team), staff_id: s.id }).execute()
+    const jar = new Jar()
+    await loginAs(app, jar, s)
+    return { ...s, jar, token: await apiTokenFor(app, s) }
+  }
+  const handler = await member('handler', 'marketing')
+  const lonely = await member('handler', null)
+  const escalation = await member('handler', 'data_protection')
+  const admin = await member('admin', null)
+  const viewer = await member('viewer', null)
+
+  const caseRoutes = (entries: Entry[]) => entries.filter((e) => e.path.includes('/cases/:id'))
+  const url = (e: Entry, id: number) => e.path.replace(':id', String(id)).replace(':fileId', '1')
+  const missing = 99999999
+  type Who = { jar: Jar; token: string }
+  const page = (e: Entry, id: number, who: Who) => htmlRequest(app, e, url(e, id), who.jar)
+  const api = (e: Entry, id: number, who: Who) => apiRequest(app, e, url(e, id), who.token)
+  const hiddenPage = (body: string) => /Vi hittar inte sidan du söker/.test(body)
+  const hiddenJson = (res: { statusCode: number; body: string }) => res.statusCode === 404 && /"error":"not_found","message":"(Ärendet finns inte\.|The case does not exist\.)"/.test(res.body)
+
+  const pages = caseRoutes(HTML)
+  const apis = caseRoutes(API)
+  t.ok(pages.length >= 20 && apis.length >= 15, `${pages.length} case pages and ${apis.length} case API routes`)
+  for (const e of pages) {
+    const label = `${e.method} ${e.path}`
+    const absent = await page(e, missing, handler)
+    for (const [name, who] of [['a handler of another team', handler], ['a handler in no team', lonely]] as const) {
+      const res = await page(e, theirs.id, who)
+      t.equal(res.statusCode, 404, `${label}: ${name} → 404`)
+      t.ok(hiddenPage(res.body), `${label}: ${name} gets the not-found page`)
+      t.equal(res.statusCode, absent.statusCode, `${label}: as for a case that does not exist`)
+    }
+    for (const [name, who] of [['the team’s handler', handler], ['a member of the escalation team', escalation], ['an administrator', admin]] as const) {
+      const target = who === handler ? ours : theirs
+      const res = await page(e, target.id, who)
+      t.notOk(res.statusCode === 404 && hiddenPage(res.body), `${label}: ${name} reaches it (${res.statusCode})`)
+    }
+    if (e.min === 'viewer') t.notOk(hiddenPage((await page(e, theirs.id, viewer)).body), `${label}: a viewer still reads every case`)
+  }
+  for (const e of apis) {
+    const label = `${e.method} ${e.path}`
+    const absent = await api(e, missing, handler)
+    for (const [name, who] of [['a handler of another team', handler], ['a handler in no team', lonely]] as const) {
+      const res = await api(e, theirs.id, who)
+      t.ok(hiddenJson(res), `${label}: ${name} → 404 not_found (${res.statusCode} ${res.body.slice(0, 80)})`)
+      t.same(res.json(), absent.json(), `${label}: the same answer as for a case that does not exist (${absent.body.slice(0, 100)})`)
+    }
+    for (const [name, who] of [['the team’s handler', handler], ['a member of the escalation team', escalation], ['an administrator', admin]] as const) {
+      const target = who === handler ? ours : theirs
+      const res = await api(e, target.id, who)
+      t.notOk(hiddenJson(res), `${label}: ${name} reaches it (${res.statusCode})`)
+    }
+    if (e.min === 'viewer') t.notOk(hiddenJson(await api(e, theirs.id, viewer)), `${label}: a viewer still reads every case`)
+  }
+
+  // Queues and counts.
+  const queue = await app.inject({ url: '/staff?team=all&status=all', headers: { cookie: handler.jar.header } })
+  t.match(queue.body, ours.reference)
+  t.notMatch(queue.body, theirs.reference, 'another team’s case is not listed, even under "all teams"')
+  t.notMatch(queue.body, /Rekrytering \/ Recruitment: <strong>/, 'nor counted per team')
+  const list = await app.inject({ url: '/api/v1/cases?team=all&status=all', headers: { authorization: `Bearer ${handler.token}` } })
+  t.same(list.json().items.map((c: { id: number }) => c.id), [ours.id], 'the API lists only the team’s case')
+  const search = await app.inject({ url: `/api/v1/cases?team=all&status=all&q=${encodeURIComponent(theirs.reference)}`, headers: { authorization: `Bearer ${handler.token}` } })
+  t.same(search.json().items, [], 'nor finds the other by its reference')
+  const alone = await app.inject({ url: '/staff?team=all', headers: { cookie: lonely.jar.header } })
+  t.match(alone.body, /Du är inte med i något team, och här delas ärendena per team/, 'a handler in no team is told why the queue is empty')
+  t.notMatch(alone.body, ours.reference)
+  const aloneApi = await app.inject({ url: '/api/v1/cases?team=all', headers: { authorization: `Bearer ${lonely.token}` } })
+  t.same(aloneApi.json().items, [])
+  t.equal(aloneApi.json().notice.code, 'no_teams', 'and so is an API client')
+  for (const who of [admin, viewer, escalation]) {
+    t.match((await app.inject({ url: '/staff?team=all&status=all', headers: { cookie: who.jar.header } })).body, theirs.reference, 'admins, viewers and the escalation team see all')
+  }
+
+  // A case assigned to a handler is theirs, whatever its team.
+  await app.db.updateTable('cases').set({ assignee_id: lonely.id }).where('id', '=', theirs.id).execute()
+  t.equal((await app.inject({ url: `/staff/cases/${theirs.id}`, headers: { cookie: lonely.jar.header } })).statusCode, 200, 'assigned: reachable')
+  t.match((await app.inject({ url: '/staff?team=all&status=all', headers: { cookie: lonely.jar.header } })).body, theirs.reference, 'and listed')
+
+  // The setting off (the default): teams are queues, not a boundary.
+  const open = await buildTestApp(t)
+  const { case: c } = await openCase(open, { type: 'access', relationship: 'candidate' })
+  const h = await createStaff(open.app, { role: 'handler' })
+  const jar = new Jar()
+  await loginAs(open.app, jar, h)
+  t.equal((await open.app.inject({ url: `/staff/cases/${c.id}`, headers: { cookie: jar.header } })).statusCode, 200, 'without TEAM_SCOPED_ACCESS a handler in no team reads any case')
 })

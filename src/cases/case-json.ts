@@ -1,7 +1,8 @@
 import type { Executor } from '../db/connection.js'
-import type { Case } from '../db/schema.js'
+import type { Case, CasePause } from '../db/schema.js'
 import type { CaseDeadline } from '../deadlines/due-date.js'
 import { emailWarning } from '../intake/email-address.js'
+import { pausesJson, type PauseJson } from './pauses.js'
 
 /** The case as the staff API returns it: the same keys and types from SQLite and PostgreSQL. */
 export interface CaseJson {
@@ -46,6 +47,8 @@ export interface CaseJson {
   controller: { name: string; email: string | null } | null
   keepData: boolean
   minimisedAt: string | null
+  /** The recorded stops of the clock (the wait before confirmation is not one: it is in pausedDays). */
+  pauses: PauseJson[]
 }
 
 function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy'] {
@@ -58,7 +61,7 @@ function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy']
   }
 }
 
-export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en'): CaseJson {
+export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en', pauses: CasePause[] = []): CaseJson {
   return {
     id: c.id,
     reference: c.reference,
@@ -98,6 +101,7 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
     controller: c.controller_name ? { name: c.controller_name, email: c.controller_email } : null,
     keepData: c.keep_data === 1,
     minimisedAt: c.minimised_at,
+    pauses: pausesJson(pauses),
   }
 }
 

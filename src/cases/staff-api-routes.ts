@@ -48,7 +48,8 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const c = await cases.get(id)
       const people = await staffByIds(app.db, [c.assignee_id])
       const teams = await teamsByIds(app.db, [c.team_id])
-      return toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang)
+      const { deadline, pauses } = await cases.deadlineWithPauses(c)
+      return toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses)
     }
 
     app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
@@ -73,7 +74,10 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const teams = await teamsByIds(app.db, page.items.map((c) => c.team_id))
       const lang = apiLang(request)
       const items = []
-      for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang))
+      for (const c of page.items) {
+        const { deadline, pauses } = await cases.deadlineWithPauses(c)
+        items.push(toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses))
+      }
       reply.header('Cache-Control', 'no-store')
       return { items, nextCursor: page.nextCursor }
     })
@@ -181,7 +185,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       await cases.addNote(request.staff!, id, request.body.text)
     })
 
-    action<{ text?: string | null; template?: string | null; lang?: string; awaitReply?: boolean }>(
+    action<{ text?: string | null; template?: string | null; lang?: string; awaitReply?: boolean; pause?: string | null }>(
       'messages',
       {
         type: 'object',
@@ -191,6 +195,8 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
           template: { type: ['string', 'null'], enum: [...MESSAGE_TEMPLATE_KEYS, null] },
           lang: { type: 'string', enum: ['sv', 'en'] },
           awaitReply: { type: 'boolean' },
+          // identity | specify_access: checked by the service, which says why any other is refused.
+          pause: { type: ['string', 'null'], maxLength: 40 },
         },
       },
       async (request, id) => {
@@ -200,6 +206,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
           template: (b.template as TemplateKey | null | undefined) ?? null,
           lang: isLang(b.lang) ? b.lang : null,
           awaitReply: b.awaitReply === true,
+          pause: b.pause ?? null,
         })
       },
     )

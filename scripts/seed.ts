@@ -316,7 +316,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
           ev.push({ case_id: caseId, kind: 'status_changed', actor_type: 'staff', actor_id: d.assignee_id ?? null, data: JSON.stringify({ from: 'new', to: d.status }), created_at: d.updated_at })
         }
         const p = drafts[i].pause
-        if (p) pauseRows.push({ case_id: caseId, reason: 'awaiting_requester', started_at: p.started_at, ended_at: p.ended_at })
+        if (p) pauseRows.push({ case_id: caseId, reason: 'identity', started_at: p.started_at, ended_at: p.ended_at })
       }
       for (let e = 0; e < ev.length; e += EVENT_CHUNK) await trx.insertInto('case_events').values(ev.slice(e, e + EVENT_CHUNK)).execute()
       for (let e = 0; e < pauseRows.length; e += EVENT_CHUNK) await trx.insertInto('case_pauses').values(pauseRows.slice(e, e + EVENT_CHUNK)).execute()

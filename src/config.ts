@@ -206,6 +206,15 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`)
   }
 
+  // Unconfirmed submissions are kept no longer than needed (Art. 5(1)(e)): two days by default, and
+  // never less than their confirmation link lives, or the link would lead nowhere.
+  const verifyTokenTtlHours = int(env, 'VERIFY_TOKEN_TTL_HOURS', 24, 1, 24 * 30)
+  const linkDays = Math.ceil(verifyTokenTtlHours / 24)
+  const unverifiedRetentionDays = int(env, 'UNVERIFIED_RETENTION_DAYS', Math.max(2, linkDays), 1, 365)
+  if (unverifiedRetentionDays < linkDays) {
+    throw new ConfigError('UNVERIFIED_RETENTION_DAYS', `must be at least ${linkDays}: unconfirmed submissions must be kept as long as their confirmation link lives (VERIFY_TOKEN_TTL_HOURS=${verifyTokenTtlHours})`)
+  }
+
   const mailFromAddress = /<([^>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom
   let unsubscribeMailto = email(env, 'UNSUBSCRIBE_MAILTO') ?? mailFromAddress
   if (/<|>/.test(unsubscribeMailto)) unsubscribeMailto = /<([^>]+)>\s*$/.exec(unsubscribeMailto)?.[1] ?? unsubscribeMailto
@@ -225,8 +234,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret,
     logLevel,
     trustProxy: trustProxy ?? false,
-    verifyTokenTtlHours: int(env, 'VERIFY_TOKEN_TTL_HOURS', 24, 1, 24 * 30),
-    unverifiedRetentionDays: int(env, 'UNVERIFIED_RETENTION_DAYS', 7, 1, 365),
+    verifyTokenTtlHours,
+    unverifiedRetentionDays,
     limitAddressPerHour: int(env, 'LIMIT_ADDRESS_PER_HOUR', 3, 0, 1_000_000),
     limitIpPerHour: int(env, 'LIMIT_IP_PER_HOUR', 20, 0, 1_000_000),
     limitEmailsPerHour: int(env, 'LIMIT_EMAILS_PER_HOUR', 500, 1, 1_000_000),

@@ -16,9 +16,10 @@
  *    Open statuses alone are few, so then the status index drives and the search filters.
  *
  * Decisions:
- *  - `due: 'overdue' | 'week'` and the overdue count apply to statuses whose clock runs (new,
- *    in_progress). While a case awaits the requester its clock stands still and its stored
- *    due_date only moves when the pause ends, so it would show as overdue when it is not.
+ *  - `due: 'overdue' | 'week'` and the overdue count apply to open cases whose clock runs: no
+ *    pause open in case_pauses. A paused case's stored due_date moves on every day it stands
+ *    still, so it would show as overdue when it is not. Awaiting the requester without a pause
+ *    (a plain question) leaves the clock running, and such a case can be overdue.
  *  - 'week' = due_date from today to today + 7 inclusive: the `due_today` and `due_soon` states
  *    of src/deadlines/due-date.ts (DUE_SOON_DAYS = 7).
  *  - Search: a reference (`DSR-2026-0001`, `dsr-2026`, `2026-000123`) by prefix; text with '@'
@@ -32,7 +33,7 @@ import { isPostgres, type Executor } from '../db/connection.js'
 import type { Case, Database } from '../db/schema.js'
 import { addDays, isValidDate, type IsoDate } from '../deadlines/calendar-date.js'
 import { REQUEST_TYPES } from '../intake/request-types.js'
-import { CASE_STATUSES, OPEN_STATUSES, isCaseStatus, isPausing, type CaseStatus } from './state-machine.js'
+import { CASE_STATUSES, OPEN_STATUSES, isCaseStatus, type CaseStatus } from './state-machine.js'
 
 export const QUEUE_PAGE_DEFAULT = 50
 export const QUEUE_PAGE_MAX = 200
@@ -241,8 +242,6 @@ function normalize(filters: QueueFilters): Normalized {
     if (filters.due !== 'overdue' && filters.due !== 'week') throw invalid('due', `Unknown due filter: ${JSON.stringify(filters.due)}`)
     if (!filters.today || !isValidDate(filters.today)) throw invalid('today', 'A due filter needs today’s date (YYYY-MM-DD)')
     dueRange = filters.due === 'overdue' ? { before: filters.today } : { from: filters.today, before: addDays(filters.today, DUE_WEEK_DAYS + 1) }
-    // The clock stands still while awaiting the requester: such cases are neither overdue nor due soon.
-    statuses = statuses.filter((s) => !isPausing(s))
   }
 
   const sort = filters.sort ?? 'due'
@@ -279,6 +278,11 @@ function searchCondition(db: Executor, eb: EB, s: Search, driveBySearch: boolean
   return eb.or([email, eb('id', 'in', db.selectFrom('cases').select('id').where((inner) => nameMatch(inner as EB)))])
 }
 
+/** No pause of the clock is open for the case (EDPB 01/2022 §159: only recorded pauses stop it). */
+function clockRunning(eb: EB): Expression<SqlBool> {
+  return eb.not(eb.exists(eb.selectFrom('case_pauses').select('case_pauses.id').whereRef('case_pauses.case_id', '=', 'cases.id').where('case_pauses.ended_at', 'is', null)))
+}
+
 /** The WHERE for the given statuses; `opaque` stops index use on the filter columns. */
 function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[], opaque: boolean): Q {
   if (statuses.length === 1 && !opaque) q = q.where('status', '=', statuses[0])
@@ -288,6 +292,8 @@ function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[],
   if (n.assignee.kind === 'id') q = q.where(opaque ? opaqueInt('assignee_id') : sql.ref('assignee_id'), '=', n.assignee.id)
   if (n.dueRange?.from) q = q.where(opaque ? opaqueText('due_date') : sql.ref('due_date'), '>=', n.dueRange.from)
   if (n.dueRange?.before) q = q.where(opaque ? opaqueText('due_date') : sql.ref('due_date'), '<', n.dueRange.before)
+  // A paused case is neither overdue nor due soon.
+  if (n.dueRange) q = q.where((eb) => clockRunning(eb as EB))
   if (n.search) {
     const s = n.search
     q = q.where((eb) => searchCondition(db, eb as EB, s, opaque))
@@ -361,9 +367,9 @@ export interface QueueCounts {
   byStatus: Partial<Record<CaseStatus, number>>
   /** new + in_progress + awaiting_requester. */
   open: number
-  /** Clock-running open cases (new, in_progress) with due_date before today. */
+  /** Open cases with no pause running and due_date before today. */
   overdue: number
-  /** Clock-running open cases due from today to today + 7. */
+  /** Open cases with no pause running, due from today to today + 7. */
   dueThisWeek: number
 }
 
@@ -381,7 +387,6 @@ export async function queueCounts(db: Executor, today: IsoDate, filters: QueueCo
   if (!isValidDate(today)) throw invalid('today', 'today must be a date (YYYY-MM-DD)')
   const statuses = filters.includeClosed ? [...CASE_STATUSES] : [...OPEN_STATUSES]
   const n = normalize({ type: filters.type, assignee: filters.assignee, me: filters.me, status: statuses, team: filters.team, scope: filters.scope })
-  const running = OPEN_STATUSES.filter((s) => !isPausing(s))
   const weekEnd = addDays(today, DUE_WEEK_DAYS + 1)
 
   const perStatus = await applyFilters(db, db.selectFrom('cases') as unknown as Q, n, statuses, false)
@@ -389,13 +394,14 @@ export async function queueCounts(db: Executor, today: IsoDate, filters: QueueCo
     .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
     .groupBy('status')
     .execute()
-  const due = await applyFilters(db, db.selectFrom('cases') as unknown as Q, n, running, false)
+  const due = await applyFilters(db, db.selectFrom('cases') as unknown as Q, n, [...OPEN_STATUSES], false)
     .clearSelect()
     .select((eb) => [
       eb.fn.sum<number | string | null>(eb.case().when('due_date', '<', today).then(1).else(0).end()).as('overdue'),
       eb.fn.sum<number | string | null>(eb.case().when(eb.and([eb('due_date', '>=', today), eb('due_date', '<', weekEnd)])).then(1).else(0).end()).as('week'),
     ])
     .where('due_date', '<', weekEnd)
+    .where((eb) => clockRunning(eb as unknown as EB))
     .executeTakeFirst()
 
   const byStatus: Partial<Record<CaseStatus, number>> = {}

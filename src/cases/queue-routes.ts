@@ -8,7 +8,8 @@ import { emailKey } from '../intake/validate.js'
 import { staffByIds } from './case-json.js'
 import { parseQueueQuery } from './queue-query.js'
 import { QueueQueryError, listQueue, queueCounts, type QueueFilters } from './queue-repository.js'
-import { CASE_STATUSES, isPausing } from './state-machine.js'
+import { CASE_STATUSES } from './state-machine.js'
+import { pausedCaseIds } from './pauses.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
 import { teamQueueCounts } from '../routing/repository.js'
 import { caseScope, scopeFilter } from '../routing/team-scope.js'
@@ -62,9 +63,10 @@ export async function queueRoutes(app: FastifyInstance) {
     // Scoped, a handler's per-team counts are their own teams' only.
     const teams = (await teamQueueCounts(app.db)).filter((x) => scope.all || scope.filter.ids.includes(x.id))
     const people = await staffByIds(app.db, items.map((c) => c.assignee_id))
+    const paused = await pausedCaseIds(app.db, items.map((c) => c.id))
     const rows = items.map((c) => {
       const daysLeft = diffDays(today, c.due_date)
-      const state = isPausing(c.status) || c.closed_at ? 'ok' : deadlineState(daysLeft)
+      const state = paused.has(c.id) || c.closed_at ? 'ok' : deadlineState(daysLeft)
       return {
         id: c.id,
         reference: c.reference,

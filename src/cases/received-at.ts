@@ -2,16 +2,8 @@ import { isValidDate } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
 
-/**
- * The dates the portal computes deadlines for. Wide enough for any real request (the GDPR applies
- * from 2018), and well inside what the holiday calendar covers, so a deadline three months and a
- * few holidays on is always computable; anything outside is refused where it enters.
- */
-export const SUPPORTED_DATES = { from: '2000-01-01', to: '2999-12-31' } as const
-
-export function isSupportedDate(value: unknown): value is string {
-  return typeof value === 'string' && isValidDate(value) && value >= SUPPORTED_DATES.from && value <= SUPPORTED_DATES.to
-}
+export { SUPPORTED_DATES, isSupportedDate } from '../deadlines/supported-dates.js'
+import { isSupportedDate, SUPPORTED_DATES } from '../deadlines/supported-dates.js'
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 

@@ -14,6 +14,7 @@ import { CaseError, notFound } from './errors.js'
 import { routeNewCase } from '../routing/route-case.js'
 import { upsertClient } from '../routing/repository.js'
 import { minimiseCase } from './minimise.js'
+import { openPause, pauseRefusal } from './pauses.js'
 import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
@@ -66,6 +67,12 @@ export class CaseService {
     return deadlineOf(c, await loadPauses(db, c.id), this.deps.now(), this.eves)
   }
 
+  /** The deadline and the pauses it counts, read once (case JSON). */
+  async deadlineWithPauses(c: Case, db: Executor = this.deps.db) {
+    const pauses = await loadPauses(db, c.id)
+    return { deadline: deadlineOf(c, pauses, this.deps.now(), this.eves), pauses }
+  }
+
   /** Keeps the stored due date (used to sort the queue) equal to the computed one. */
   private async refreshDue(trx: Executor, c: Case, at: string): Promise<Case> {
     const d = deadlineOf(c, await loadPauses(trx, c.id), this.deps.now(), this.eves)
@@ -114,10 +121,11 @@ export class CaseService {
   }
 
   /**
-   * Moves the case through the state machine. Waiting for the requester pauses the deadline
-   * clock, leaving that state ends the pause, and every refusal, in whole or in part, tells the
-   * requester why and where to complain (Art. 12(4)): a rejection, an Art. 12(5) refusal (which
-   * may link the earlier cases it relies on) and a completion with `partialRefusal`.
+   * Moves the case through the state machine. Leaving awaiting_requester ends a running pause
+   * (entering it does not start one: only a message with a reason does, see sendMessage), and
+   * every refusal, in whole or in part, tells the requester why and where to complain (Art. 12(4)):
+   * a rejection, an Art. 12(5) refusal (which may link the earlier cases it relies on) and a
+   * completion with `partialRefusal`.
    */
   async changeStatus(actor: Actor, caseId: number, to: string, reason?: string | null, opts: RefusalInput = {}): Promise<Case> {
     const partial = opts.partialRefusal === undefined || opts.partialRefusal === null ? null : cleanReason(opts.partialRefusal)
@@ -147,12 +155,9 @@ export class CaseService {
 
   /** Also used by feature services (access packages) inside their own transaction; the caller audits. */
   async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
-    if (isPausing(to) && !isPausing(c.status)) {
-      await trx.insertInto('case_pauses').values({ case_id: c.id, reason: 'awaiting_requester', started_at: iso }).execute()
-      await addCaseEvent(trx, { caseId: c.id, kind: 'pause_started', actor: { type: 'system' }, at: iso })
-    } else if (!isPausing(to) && isPausing(c.status)) {
-      await trx.updateTable('case_pauses').set({ ended_at: iso }).where('case_id', '=', c.id).where('ended_at', 'is', null).execute()
-      await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
+    if (!isPausing(to) && isPausing(c.status)) {
+      const ended = await trx.updateTable('case_pauses').set({ ended_at: iso }).where('case_id', '=', c.id).where('ended_at', 'is', null).executeTakeFirst()
+      if (Number(ended.numUpdatedRows) > 0) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
     }
     const closedAt = isClosed(to) ? iso : null
     await trx.updateTable('cases').set({ status: to, closed_at: closedAt, updated_at: iso }).where('id', '=', c.id).execute()
@@ -160,9 +165,14 @@ export class CaseService {
     return this.refreshDue(trx, { ...c, status: to, closed_at: closedAt, updated_at: iso }, iso)
   }
 
-  /** Sends free text or a template to the requester through the outbox; it shows on their status page. */
-  /** `refusal`: the message refuses something (e.g. a rectification), so it ends with the Art. 12(4) notice. */
-  async sendMessage(actor: Actor, caseId: number, input: { text?: string | null; template?: TemplateKey | null; lang?: Lang | null; awaitReply?: boolean; refusal?: boolean }): Promise<Case> {
+  /**
+   * Sends free text or a template to the requester through the outbox; it shows on their status
+   * page. With `pause` the same message stops the clock for that reason (src/cases/pauses.ts):
+   * the case waits for the requester, and the message says why the clock stands still.
+   * `awaitReply` alone waits for the requester with the clock running. `refusal`: the message
+   * refuses something (e.g. a rectification), so it ends with the Art. 12(4) notice.
+   */
+  async sendMessage(actor: Actor, caseId: number, input: { text?: string | null; template?: TemplateKey | null; lang?: Lang | null; awaitReply?: boolean; pause?: string | null; refusal?: boolean }): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const lang = input.lang ?? (c.lang as Lang)
@@ -176,15 +186,35 @@ export class CaseService {
       if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv ett meddelande eller välj en mall.', en: 'Write a message or choose a template.' })
       if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Meddelandet får vara högst ${MAX_TEXT} tecken.`, en: `The message may be at most ${MAX_TEXT} characters.` })
       let current = c
-      if (input.awaitReply && current.status !== 'awaiting_requester') {
+      const pause = input.pause ?? null
+      if (pause !== null) {
+        await this.checkPause(trx, c, pause)
+        body = `${body}\n\n${t(lang, `cases.pause.notice.${pause}`)}`
+        // new → awaiting_requester goes through in_progress (the state machine's rule): asking is work on the case.
+        if (current.status === 'new') current = await this.applyStatus(trx, current, 'in_progress', at.toISOString(), { type: 'staff', id: actor.id }, null)
+      }
+      if ((input.awaitReply || pause !== null) && current.status !== 'awaiting_requester') {
         const check = transition(current.status, 'awaiting_requester', {})
         if (!check.ok) throw new CaseError(check.code, 409, check.message)
         current = await this.applyStatus(trx, current, 'awaiting_requester', at.toISOString(), { type: 'staff', id: actor.id }, null)
       }
-      await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang, refusal: input.refusal === true }, at)
-      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.message', caseId, data: { template: input.template ?? null }, at })
+      const messageId = await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang, refusal: input.refusal === true }, at)
+      if (pause !== null) {
+        const iso = at.toISOString()
+        await trx.insertInto('case_pauses').values({ case_id: c.id, reason: pause, started_at: iso, message_id: messageId }).execute()
+        await addCaseEvent(trx, { caseId: c.id, kind: 'pause_started', actor: { type: 'staff', id: actor.id }, data: { reason: pause, messageId }, at: iso })
+      }
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.message', caseId, data: { template: input.template ?? null, ...(pause ? { pause } : {}) }, at })
       return current
     }, true)
+  }
+
+  /** EDPB 01/2022 §159: a lawful reason, an open case, and no pause already running. */
+  private async checkPause(trx: Executor, c: Case, reason: string): Promise<void> {
+    const refusal = pauseRefusal(reason, c.type)
+    if (refusal) throw new CaseError(refusal.code, refusal.status, refusal.message)
+    if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: t('sv', 'cases.pause.closed'), en: t('en', 'cases.pause.closed') })
+    if (await openPause(trx, c.id)) throw new CaseError('already_paused', 409, { sv: t('sv', 'cases.pause.alreadyPaused'), en: t('en', 'cases.pause.alreadyPaused') })
   }
 
   private async queueTemplateMessage(trx: Executor, c: Case, staffId: number | null, key: TemplateKey, lang: Lang, extra: Record<string, string>, at: Date): Promise<void> {
@@ -198,7 +228,7 @@ export class CaseService {
     staffId: number | null,
     m: { subject: string | null; body: string; template: string | null; lang: Lang; extra?: Record<string, string>; refusal?: boolean },
     at: Date,
-  ): Promise<void> {
+  ): Promise<number> {
     const iso = at.toISOString()
     const values = { name: c.name ?? '', reference: c.reference, dueDate: c.due_date, type: t(m.lang, `types.${c.type}.title`), ...m.extra }
     const filled = fillPlaceholders(m.body, values)
@@ -215,6 +245,7 @@ export class CaseService {
     const mail = this.deps.renderEmail('case-message', m.lang, 'email.messageSubject', { body, statusUrl: `${this.deps.config.publicUrl}/status/${token}`, reference: c.reference })
     await enqueueEmail(trx, { kind: 'case_message', to: c.email, toName: c.name, caseId: c.id, ...mail, subject }, { from: this.deps.config.mailFrom, now: at })
     await addCaseEvent(trx, { caseId: c.id, kind: 'message_out', actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' }, data: { messageId: inserted.id, template: m.template }, at: iso })
+    return inserted.id
   }
 
   /** The requester answers from their status page: the clock restarts if it was waiting on them. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { computeDueDate } from '../deadlines/due-date.js'
-import { isValidDate } from '../deadlines/calendar-date.js'
+import { CALCULATOR_PROBLEM_TEXT, parseCalculatorQuery } from '../deadlines/calculator-query.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendApiError } from '../http/errors.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
@@ -11,7 +11,7 @@ import { cleanLine, cleanText, emailKey } from '../intake/validate.js'
 import { staffByIds, teamsByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
 import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
-import { isSupportedDate, parseReceivedAt, SUPPORTED_DATES } from './received-at.js'
+import { parseReceivedAt, SUPPORTED_DATES } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
 import { MAX_CASE_ID, MAX_EVIDENCE } from './refusal.js'
@@ -50,7 +50,8 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const c = await cases.get(id)
       const people = await staffByIds(app.db, [c.assignee_id])
       const teams = await teamsByIds(app.db, [c.team_id])
-      return toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang)
+      const { deadline, pauses } = await cases.deadlineWithPauses(c)
+      return toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses)
     }
 
     app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
@@ -78,7 +79,10 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const teams = await teamsByIds(app.db, page.items.map((c) => c.team_id))
       const lang = apiLang(request)
       const items = []
-      for (const c of page.items) items.push(toCaseJson(c, await cases.deadline(c), c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang))
+      for (const c of page.items) {
+        const { deadline, pauses } = await cases.deadlineWithPauses(c)
+        items.push(toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses))
+      }
       reply.header('Cache-Control', 'no-store')
       return { items, nextCursor: page.nextCursor, ...notice }
     })
@@ -199,7 +203,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       await cases.addNote(request.staff!, id, request.body.text)
     })
 
-    action<{ text?: string | null; template?: string | null; lang?: string; awaitReply?: boolean }>(
+    action<{ text?: string | null; template?: string | null; lang?: string; awaitReply?: boolean; pause?: string | null }>(
       'messages',
       {
         type: 'object',
@@ -209,6 +213,8 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
           template: { type: ['string', 'null'], enum: [...MESSAGE_TEMPLATE_KEYS, null] },
           lang: { type: 'string', enum: ['sv', 'en'] },
           awaitReply: { type: 'boolean' },
+          // identity | specify_access: checked by the service, which says why any other is refused.
+          pause: { type: ['string', 'null'], maxLength: 40 },
         },
       },
       async (request, id) => {
@@ -218,6 +224,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
           template: (b.template as TemplateKey | null | undefined) ?? null,
           lang: isLang(b.lang) ? b.lang : null,
           awaitReply: b.awaitReply === true,
+          pause: b.pause ?? null,
         })
       },
     )
@@ -258,19 +265,23 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       await cases.extend(request.staff!, id, request.body.reason)
     })
 
-    app.get<{ Querystring: { receivedAt?: string; months?: string } }>('/api/v1/deadlines', viewer, async (request, reply) => {
-      const { receivedAt, months } = request.query ?? {}
-      const fields: Record<string, string> = {}
-      if (typeof receivedAt !== 'string' || !isValidDate(receivedAt)) fields.receivedAt = 'must be a date (YYYY-MM-DD)'
-      else if (!isSupportedDate(receivedAt)) fields.receivedAt = t(request.lang, 'api.dateRange', SUPPORTED_DATES)
-      if (months !== undefined && months !== '1' && months !== '3') fields.months = 'must be 1 or 3'
-      if (Object.keys(fields).length) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields })
-      const result = computeDueDate({ receivedDate: receivedAt!, months: months === '3' ? 3 : 1, eves: app.config.holidayEves })
+    app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/api/v1/deadlines', viewer, async (request, reply) => {
+      const q = parseCalculatorQuery(request.query ?? {})
+      if (!q.ok) {
+        const fields = Object.fromEntries(Object.entries(q.fields).map(([k, v]) => [k, CALCULATOR_PROBLEM_TEXT[v]]))
+        return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields })
+      }
+      const eves = app.config.holidayEves
+      const result = computeDueDate({ receivedDate: q.receivedDate, months: q.months, eves, pausedDays: q.pausedDays })
       return {
         receivedAt: result.receivedDate,
         months: result.months,
         dueDate: result.dueDate,
         skipped: result.skipped.map((s) => ({ date: s.date, reason: s.reason, ...(s.holiday ? { holiday: s.holiday } : {}) })),
+        // Only with confirmedAt, so the answer without it stays as it was.
+        ...(q.confirmedDate
+          ? { confirmedAt: q.confirmedDate, pausedDays: q.pausedDays, strictDueDate: computeDueDate({ receivedDate: q.receivedDate, months: q.months, eves }).dueDate }
+          : {}),
       }
     })
   }

@@ -14,6 +14,8 @@ import { MESSAGE_TEMPLATE_KEYS, DEFAULT_TEMPLATES, isTemplateKey } from './templ
 import { listClients } from '../routing/repository.js'
 import { stockholmDateTime } from './status-routes.js'
 import { caseTimeline } from './timeline.js'
+import { loadPauses } from './deadline.js'
+import { pauseReasonsFor } from './pauses.js'
 import { caseRegisterPanel } from '../registers/case-panel.js'
 import { packageSummary } from '../access/view-model.js'
 import { evidenceFromForm, refusalView } from './refusal-view.js'
@@ -38,6 +40,9 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const lang = request.lang
       const me = request.staff!
       const deadline = await cases.deadline(c)
+      const pauses = await loadPauses(app.db, c.id)
+      const running = pauses.find((p) => p.ended_at === null)
+      const reasonLabel = (r: string) => t(lang, `cases.pause.reasons.${r}`)
       const handlers = await app.db.selectFrom('staff').select(['id', 'name', 'email']).where('disabled', '=', 0).where('role', 'in', ['handler', 'admin']).orderBy('name').execute()
       const timeline = await caseTimeline(app.db, c.id, lang)
       const canWork = me.role === 'handler' || me.role === 'admin'
@@ -74,6 +79,13 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           transitions,
           offerPartial: transitions.some((x) => x.value === 'completed'),
           offerExcessive: transitions.some((x) => x.value === 'refused_excessive'),
+          offersAwaiting: transitions.some((x) => x.value === 'awaiting_requester'),
+          pauses: pauses.map((p) => ({ from: stockholmDateTime(p.started_at), to: p.ended_at ? stockholmDateTime(p.ended_at) : null, reason: reasonLabel(p.reason) })),
+          pauseRunning: running ? t(lang, 'cases.pause.running', { date: stockholmDateTime(running.started_at), reason: reasonLabel(running.reason) }) : null,
+          // Offered while no pause runs; the reasons the law allows for this type of request.
+          pauseOptions: running
+            ? null
+            : [{ value: '', label: t(lang, 'cases.pause.none'), selected: !values.pause }, ...pauseReasonsFor(c.type).map((r) => ({ value: r, label: reasonLabel(r), selected: values.pause === r }))],
           // The package cover letter is written on the package page, not sent as a message.
           ...(await refusalView(app.db, c, deadline.dueDate)),
           templates: MESSAGE_TEMPLATE_KEYS.filter((key) => key !== 'access_package').map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
@@ -149,12 +161,13 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     action('notes', 'note', ['text'], async (request, c, body) => {
       await cases.addNote(request.staff!, c.id, s(body.text))
     })
-    action('messages', 'message', ['text', 'template', 'lang', 'awaitReply'], async (request, c, body) => {
+    action('messages', 'message', ['text', 'template', 'lang', 'awaitReply', 'pause'], async (request, c, body) => {
       await cases.sendMessage(request.staff!, c.id, {
         text: cleanText(body.text),
         template: isTemplateKey(body.template) ? body.template : null,
         lang: isLang(body.lang) ? body.lang : null,
         awaitReply: body.awaitReply === 'on' || body.awaitReply === 'true',
+        pause: s(body.pause) || null,
       })
     })
     action('extend', 'extend', ['reason'], async (request, c, body) => {

@@ -47,7 +47,10 @@ export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 
 export const ANSWERED_STATUSES: readonly CaseStatus[] = ['completed', 'rejected', 'forwarded', 'refused_excessive']
 /** Closed statuses that refuse the request as a whole: the letter gives the reason and the Art. 12(4) notice. */
 export const REFUSED_STATUSES: readonly CaseStatus[] = ['rejected', 'refused_excessive']
-/** Statuses during which the deadline clock stands still. */
+/**
+ * The status in which a pause of the clock may run: a pause starts only with a message that
+ * gives a lawful reason (src/cases/pauses.ts), and ends when the case leaves this status.
+ */
 export const PAUSING_STATUSES: readonly CaseStatus[] = ['awaiting_requester']
 
 export interface Localized {
@@ -111,7 +114,7 @@ export function isOpen(status: string): boolean {
   return (OPEN_STATUSES as readonly string[]).includes(status)
 }
 
-/** awaiting_requester stops the deadline clock (a pause runs while the case is in it). */
+/** Whether a pause may run in this status (whether one does is in case_pauses). */
 export function isPausing(status: string): boolean {
   return (PAUSING_STATUSES as readonly string[]).includes(status)
 }

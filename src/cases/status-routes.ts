@@ -10,6 +10,7 @@ import type { Case } from '../db/schema.js'
 import { findCaseByStatusTokenHash } from './repository.js'
 import type { CaseService } from './service.js'
 import { isClosed } from './state-machine.js'
+import { openPause } from './pauses.js'
 
 const MAX_REPLY = 5000
 
@@ -30,6 +31,7 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
       const lang = request.lang
       const messages = await app.db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', c.id).orderBy('id').execute()
       const deadline = await deps.cases.deadline(c)
+      const pause = await openPause(app.db, c.id)
       const pkg = await app.accessPackages.find(c.id)
       const sentPackage = pkg && (pkg.status === 'sent' || pkg.status === 'deleted') ? pkg : null
       const packageGone = sentPackage ? app.accessPackages.isGone(sentPackage) : false
@@ -43,7 +45,8 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
           receivedDate: stockholmDate(c.received_at),
           dueDate: deadline.dueDate,
           closed: isClosed(c.status),
-          awaiting: c.status === 'awaiting_requester',
+          // Says the clock stands still only when a pause runs, and why (EDPB 01/2022 §159).
+          awaitingText: pause ? t(lang, `status.paused.${pause.reason}`) : c.status === 'awaiting_requester' ? t(lang, 'status.awaiting') : null,
           messages: messages.map((m) => ({ direction: m.direction, text: m.body, when: stockholmDateTime(m.created_at), from: t(lang, m.direction === 'in' ? 'status.fromYou' : 'status.fromUs') })),
           csrf: deps.csrf.token(request, reply),
           replyValue: form.value ?? '',

@@ -22,12 +22,12 @@ export const PLACEHOLDERS = ['name', 'reference', 'dueDate', 'type'] as const
  */
 export const DEFAULT_TEMPLATES: Record<TemplateKey, Record<Lang, TemplateText>> = {
   request_info: {
-    sv: { title: 'Be om förtydligande', subject: 'Fråga om ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att kunna hantera din begäran ({{type}}) behöver vi veta mer: \n\n[Skriv frågan här]\n\nSvara via länken nedan. Medan vi väntar på ditt svar står tidsfristen still.' },
-    en: { title: 'Ask for clarification', subject: 'A question about your case {{reference}}', body: 'Hello {{name}},\n\nTo handle your request ({{type}}) we need to know more:\n\n[Write the question here]\n\nPlease answer through the link below. While we wait for your answer, the time limit is paused.' },
+    sv: { title: 'Be om förtydligande', subject: 'Fråga om ditt ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att kunna hantera din begäran ({{type}}) behöver vi veta mer: \n\n[Skriv frågan här]\n\nSvara via länken nedan.' },
+    en: { title: 'Ask for clarification', subject: 'A question about your case {{reference}}', body: 'Hello {{name}},\n\nTo handle your request ({{type}}) we need to know more:\n\n[Write the question here]\n\nPlease answer through the link below.' },
   },
   confirm_identity: {
-    sv: { title: 'Be om identitetsbekräftelse', subject: 'Bekräfta din identitet – ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att skydda dina uppgifter behöver vi försäkra oss om att det verkligen är du som begär dem. Svara via länken nedan med [uppgift som behövs].\n\nVi frågar bara efter det som behövs, och medan vi väntar står tidsfristen still.' },
-    en: { title: 'Ask to confirm identity', subject: 'Please confirm your identity – case {{reference}}', body: 'Hello {{name}},\n\nTo protect your data we need to make sure it is really you asking for it. Please answer through the link below with [the information needed].\n\nWe only ask for what is needed, and while we wait the time limit is paused.' },
+    sv: { title: 'Be om identitetsbekräftelse', subject: 'Bekräfta din identitet – ärende {{reference}}', body: 'Hej {{name}}!\n\nFör att skydda dina uppgifter behöver vi försäkra oss om att det verkligen är du som begär dem. Svara via länken nedan med [uppgift som behövs].\n\nVi frågar bara efter det som behövs.' },
+    en: { title: 'Ask to confirm identity', subject: 'Please confirm your identity – case {{reference}}', body: 'Hello {{name}},\n\nTo protect your data we need to make sure it is really you asking for it. Please answer through the link below with [the information needed].\n\nWe only ask for what is needed.' },
   },
   answer: {
     sv: { title: 'Svar', subject: 'Svar i ditt ärende {{reference}}', body: 'Hej {{name}}!\n\n[Skriv svaret här]\n\nDen första kopian av dina uppgifter är kostnadsfri.' },

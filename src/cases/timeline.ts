@@ -63,6 +63,10 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
         detail = [data.controller, data.email].filter(Boolean).join(', ') || null
         text = typeof data.body === 'string' ? data.body : null
         break
+      case 'pause_started':
+        // Pauses from before reasons were required (migration 010) carry none.
+        detail = t(lang, `cases.pause.reasons.${typeof data.reason === 'string' ? data.reason : 'unspecified'}`)
+        break
       case 'team_changed':
         detail = typeof data.team === 'string' ? data.team : null
         break

@@ -252,9 +252,12 @@ export interface CaseAccessTokenTable {
 export interface CasePauseTable {
   id: Generated<number>
   case_id: number
-  reason: string // awaiting_requester | verification
+  /** identity | specify_access (src/cases/pauses.ts); unspecified for pauses from before migration 010. */
+  reason: string
   started_at: Timestamp
   ended_at: Timestamp | null
+  /** The message to the requester that asked and stopped the clock (null before migration 010). */
+  message_id: number | null
 }
 
 export interface MessageTemplateTable {

@@ -6,6 +6,9 @@
  *    or on that month's last day when the date does not exist;
  *  - Art. 3(4): a period ending on a Saturday, Sunday or public holiday ends
  *    on the next working day instead.
+ * Where the law can be read two ways we take the reading that gives the
+ * earlier date, so an answer on the date shown is never late (see
+ * `periodEnd` and `pausedDueDate`).
  * Pure: "today" is always an argument.
  */
 import {
@@ -26,6 +29,8 @@ export interface DueDateInput {
   readonly receivedDate: IsoDate
   readonly months: DeadlineMonths
   readonly eves?: boolean
+  /** Calendar days the clock stood still (e.g. receipt to confirmation of the address); 0 when absent. */
+  readonly pausedDays?: number
 }
 
 export type SkipReason = 'saturday' | 'sunday' | 'holiday'
@@ -40,7 +45,7 @@ export interface SkippedDay {
 export interface DueDateResult {
   readonly receivedDate: IsoDate
   readonly months: DeadlineMonths
-  /** The end of the period before the working-day rule. */
+  /** The end of the period before the working-day rule (of the reading that gave `dueDate`). */
   readonly rawEnd: IsoDate
   /** The last day on which the answer is on time. */
   readonly dueDate: IsoDate
@@ -117,12 +122,45 @@ function checkMonths(months: number): asserts months is DeadlineMonths {
   if (months !== 1 && months !== 3) throw new RangeError(`months must be 1 or 3: ${months}`)
 }
 
+/**
+ * The end of a period of `months` from `start`, before Art. 3(4) rolling.
+ * Art. 12(3) grants "two further months": we read them as running from the
+ * end of the first month as Art. 3(2)(c) gives it (before rolling), so
+ * 2026-01-30 → 2026-02-28 → 2026-04-28, not 2026-04-30 (counting three months
+ * from receipt). Both readings are defensible; this one is never later.
+ */
+export function periodEnd(start: IsoDate, months: DeadlineMonths): IsoDate {
+  const firstMonth = addMonthsClamped(start, 1)
+  return months === 1 ? firstMonth : addMonthsClamped(firstMonth, 2)
+}
+
+/**
+ * The due date when the clock stood still for `pausedDays` calendar days.
+ * EDPB Guidelines 01/2022 §159: a suspension can at most move the start of the
+ * period. Two readings follow, and since months differ in length they can
+ * disagree; we take the earlier:
+ *  (a) the period from receipt, its unrolled end moved by the paused days;
+ *  (b) the period counted from the moved start (receipt + paused days; for the
+ *      wait before the address is confirmed, that is the confirmation date).
+ * 2027-01-29 confirmed 2027-02-01: (a) 2027-03-03, (b) 2027-03-01 → 2027-03-01.
+ * 2026-02-27 confirmed 2026-03-01: (a) 2026-03-30, (b) 2026-04-01 → 2026-03-30.
+ */
+function pausedPeriod(receivedDate: IsoDate, months: DeadlineMonths, pausedDays: number, eves: boolean): { rawEnd: IsoDate; dueDate: IsoDate; skipped: SkippedDay[] } {
+  const fromReceipt = addDays(periodEnd(receivedDate, months), pausedDays)
+  const fromMovedStart = periodEnd(addDays(receivedDate, pausedDays), months)
+  const a = { rawEnd: fromReceipt, ...rollToWorkingDay(fromReceipt, eves) }
+  if (pausedDays === 0) return a
+  const b = { rawEnd: fromMovedStart, ...rollToWorkingDay(fromMovedStart, eves) }
+  return diffDays(b.dueDate, a.dueDate) > 0 ? b : a
+}
+
 export function computeDueDate(input: DueDateInput): DueDateResult {
   const { receivedDate, months } = input
   parseDate(receivedDate)
   checkMonths(months)
-  const rawEnd = addMonthsClamped(receivedDate, months)
-  return { receivedDate, months, rawEnd, ...rollToWorkingDay(rawEnd, input.eves === true) }
+  const pausedDays = input.pausedDays ?? 0
+  if (!Number.isInteger(pausedDays) || pausedDays < 0) throw new RangeError(`pausedDays must be a whole number from 0: ${pausedDays}`)
+  return { receivedDate, months, ...pausedPeriod(receivedDate, months, pausedDays, input.eves === true) }
 }
 
 /**
@@ -170,10 +208,8 @@ export function deadlineState(daysLeft: number): DeadlineState {
   return daysLeft <= DUE_SOON_DAYS ? 'due_soon' : 'ok'
 }
 
-/** The period end moved by the paused days, then rolled per Art. 3(4). */
 function pausedDueDate(receivedDate: IsoDate, months: DeadlineMonths, pausedDays: number, eves: boolean): IsoDate {
-  const rawEnd = addMonthsClamped(receivedDate, months)
-  return rollToWorkingDay(addDays(rawEnd, pausedDays), eves).dueDate
+  return pausedPeriod(receivedDate, months, pausedDays, eves).dueDate
 }
 
 export function computeCaseDeadline(input: CaseDeadlineInput): CaseDeadline {

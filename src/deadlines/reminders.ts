@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
-import { deadlineOf, loadPauses } from '../cases/deadline.js'
+import { deadlineOf } from '../cases/deadline.js'
 import { OPEN_STATUSES } from '../cases/state-machine.js'
 import { t, type Lang } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
@@ -17,11 +17,24 @@ export interface ReminderResult {
   cases: number
 }
 
-/** Paused cases' due dates move every day; stored dates are brought up to date before listing. */
+/**
+ * Paused cases' due dates move every day, and a stored date may come from an older reading of
+ * the rules (issue 15: the earlier of two readings): every open case is brought up to date
+ * before listing. Open cases are few; their pauses are read in one query.
+ */
 async function refreshOpenDueDates(trx: Executor, now: Date, eves: boolean): Promise<void> {
-  const paused = await trx.selectFrom('cases').selectAll().where('status', '=', 'awaiting_requester').execute()
-  for (const c of paused) {
-    const due = deadlineOf(c, await loadPauses(trx, c.id), now, eves).dueDate
+  const open = await trx.selectFrom('cases').selectAll().where('status', 'in', [...OPEN_STATUSES]).execute()
+  if (open.length === 0) return
+  const pauses = await trx
+    .selectFrom('case_pauses')
+    .selectAll()
+    .where('case_id', 'in', (eb) => eb.selectFrom('cases').select('id').where('status', 'in', [...OPEN_STATUSES]))
+    .orderBy('started_at')
+    .execute()
+  const byCase = new Map<number, typeof pauses>()
+  for (const p of pauses) byCase.set(p.case_id, [...(byCase.get(p.case_id) ?? []), p])
+  for (const c of open) {
+    const due = deadlineOf(c, byCase.get(c.id) ?? [], now, eves).dueDate
     if (due !== c.due_date) await trx.updateTable('cases').set({ due_date: due }).where('id', '=', c.id).execute()
   }
 }

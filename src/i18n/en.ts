@@ -162,7 +162,12 @@ export const en: Messages = {
     keepLink: 'Keep this link: it is personal and shows your case. Do not share it.',
     fromYou: 'You',
     fromUs: 'Xtractor',
-    awaiting: 'We are waiting for your answer. The time limit is paused until you answer.',
+    awaiting: 'We are waiting for your answer. The time we have to answer your request keeps running meanwhile.',
+    paused: {
+      identity: 'We are waiting for your answer. The time limit stands still until you answer, because we need to make sure it is you asking for the data (Article 12(6) GDPR). The date above moves on by the days we wait.',
+      specify_access: 'We are waiting for your answer. The time limit stands still until you answer, because we hold a large amount of data about you and have asked you to specify which information or processing your request concerns (recital 63 GDPR). The date above moves on by the days we wait.',
+      unspecified: 'We are waiting for your answer. The time limit stands still until you answer. The date above moves on by the days we wait.',
+    },
     replyTitle: 'Answer or send more information',
     reply: 'Your message',
     replyButton: 'Send',

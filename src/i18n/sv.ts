@@ -161,7 +161,12 @@ export const sv = {
     keepLink: 'Spara den här länken: den är personlig och visar ditt ärende. Dela den inte.',
     fromYou: 'Du',
     fromUs: 'Xtractor',
-    awaiting: 'Vi väntar på ditt svar. Tidsfristen står still tills du svarar.',
+    awaiting: 'Vi väntar på ditt svar. Tiden vi har på oss att svara på din begäran löper ändå vidare.',
+    paused: {
+      identity: 'Vi väntar på ditt svar. Tidsfristen står still tills du svarar, eftersom vi behöver försäkra oss om att det är du som begär uppgifterna (artikel 12.6 i dataskyddsförordningen). Datumet ovan flyttas fram med de dagar vi väntar.',
+      specify_access: 'Vi väntar på ditt svar. Tidsfristen står still tills du svarar, eftersom vi har många uppgifter om dig och har bett dig precisera vilka uppgifter eller vilken behandling din begäran gäller (skäl 63 i dataskyddsförordningen). Datumet ovan flyttas fram med de dagar vi väntar.',
+      unspecified: 'Vi väntar på ditt svar. Tidsfristen står still tills du svarar. Datumet ovan flyttas fram med de dagar vi väntar.',
+    },
     replyTitle: 'Svara eller skicka mer information',
     reply: 'Ditt meddelande',
     replyButton: 'Skicka',

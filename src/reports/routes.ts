@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { isValidDate } from '../deadlines/calendar-date.js'
+import { parseCalculatorQuery } from '../deadlines/calculator-query.js'
 import { computeDueDate } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
-import { isSupportedDate, SUPPORTED_DATES } from '../cases/received-at.js'
 import { t } from '../i18n/index.js'
 import { buildReport, loadReportCases, reportCsv } from './deadline-report.js'
 
@@ -44,23 +43,26 @@ export async function reportRoutes(app: FastifyInstance) {
     )
   })
 
-  app.get<{ Querystring: { receivedAt?: string; months?: string } }>('/staff/deadlines', viewer, async (request, reply) => {
+  app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/staff/deadlines', viewer, async (request, reply) => {
     const lang = request.lang
     const q = request.query ?? {}
-    const months = q.months === '3' ? 3 : 1
+    const months = q.months === '3' ? '3' : '1'
     let result = null
-    let error: string | null = null
+    const errors: Record<string, string> = {}
     if (q.receivedAt !== undefined) {
-      if (isValidDate(q.receivedAt) && !isSupportedDate(q.receivedAt)) error = t(lang, 'cases.manual.outOfRange', SUPPORTED_DATES)
-      else if (isValidDate(q.receivedAt)) {
-        const r = computeDueDate({ receivedDate: q.receivedAt, months, eves: app.config.holidayEves })
-        result = { ...r, skipped: r.skipped.map((s) => ({ date: s.date, reason: t(lang, `cases.calculator.${s.reason}`), holiday: s.holiday ? s.holiday[lang] : null })) }
-      } else error = t(lang, 'cases.manual.invalidDate')
+      const parsed = parseCalculatorQuery({ ...q, months })
+      if (parsed.ok) {
+        const r = computeDueDate({ receivedDate: parsed.receivedDate, months: parsed.months, eves: app.config.holidayEves, pausedDays: parsed.pausedDays })
+        result = { ...r, pausedDays: parsed.pausedDays, skipped: r.skipped.map((s) => ({ date: s.date, reason: t(lang, `cases.calculator.${s.reason}`), holiday: s.holiday ? s.holiday[lang] : null })) }
+      } else {
+        for (const [field, problem] of Object.entries(parsed.fields)) errors[field] = t(lang, `cases.calculator.problems.${problem}`)
+      }
     }
+    const errorList = Object.entries(errors).map(([id, message]) => ({ id, message }))
     return reply.staffPage(
       'staff-deadlines',
-      { values: { receivedAt: q.receivedAt ?? stockholmDate(app.clock()), months: String(months) }, result, error, errorList: error ? [{ id: 'receivedAt', message: error }] : [] },
-      { status: error ? 400 : 200, title: t(lang, 'cases.calculator.title') },
+      { values: { receivedAt: q.receivedAt ?? stockholmDate(app.clock()), confirmedAt: q.confirmedAt ?? '', months }, result, errors, errorList },
+      { status: errorList.length ? 400 : 200, title: t(lang, 'cases.calculator.title') },
     )
   })
 }

@@ -1,6 +1,7 @@
 import { appendAudit } from '../audit/log.js'
 import { addCaseEvent } from '../cases/repository.js'
-import { OPEN_STATUSES, isPausing } from '../cases/state-machine.js'
+import { OPEN_STATUSES } from '../cases/state-machine.js'
+import { pausedCaseIds } from '../cases/pauses.js'
 import type { Db, Executor } from '../db/connection.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { claimPeriod, finishPeriod } from '../scheduler/job-runs.js'
@@ -32,9 +33,11 @@ export async function escalationPlan(db: Executor, now: Date, unassignedHours: n
     .execute()
   const teams = await db.selectFrom('teams').select(['id', 'is_escalation', 'escalates_to']).execute()
   const escalationTeam = teams.find((t) => t.is_escalation === 1)?.id ?? null
+  // Only a recorded pause stops the clock (EDPB 01/2022 §159), not the status alone.
+  const paused = await pausedCaseIds(db, candidates.map((c) => c.id))
   const out: EscalationItem[] = []
   for (const c of candidates) {
-    const reason = escalationReason(c, { now, today, unassignedHours, running: !isPausing(c.status) })
+    const reason = escalationReason(c, { now, today, unassignedHours, running: !paused.has(c.id) })
     if (!reason) continue
     const own = teams.find((t) => t.id === c.team_id)
     out.push({ caseId: c.id, reference: c.reference, reason, fromTeamId: c.team_id, toTeamId: own?.escalates_to ?? escalationTeam ?? c.team_id })

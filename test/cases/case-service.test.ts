@@ -40,25 +40,27 @@ t.test('assign, note and status changes land on the timeline and in the audit lo
   t.notOk(notes.some((n) => n.kind === 'case_message'), 'an internal note sends nothing')
 })
 
-t.test('waiting for the requester pauses the deadline; their reply restarts it', async (t) => {
+t.test('EDPB 01/2022 §159: asking to confirm identity pauses the deadline; their reply restarts it', async (t) => {
   const ctx = await buildTestApp(t)
   const { app, clock, smtp, flushMail } = ctx
   const handler = await insertStaff(app, 'handler')
   const { case: c } = await openCase(ctx, { name: 'Åsa Öberg' })
   t.equal(c.due_date, '2026-12-28')
   await app.cases.changeStatus(handler, c.id, 'in_progress')
-  await app.cases.sendMessage(handler, c.id, { template: 'request_info', awaitReply: true })
+  await app.cases.sendMessage(handler, c.id, { template: 'confirm_identity', pause: 'identity' })
   t.equal((await app.cases.get(c.id)).status, 'awaiting_requester')
   await flushMail()
-  const [mail] = await smtp.waitFor((m) => m.parsed.subject === `Fråga om ditt ärende ${c.reference}`)
+  const [mail] = await smtp.waitFor((m) => m.parsed.subject === `Bekräfta din identitet – ärende ${c.reference}`)
   t.match(mail.parsed.text, /Hej Åsa Öberg!/, 'placeholders filled')
+  t.match(mail.parsed.text, /Tidsfristen för att svara på din begäran står still tills du har svarat, eftersom vi behöver försäkra oss om att det är du/, 'the email says the clock stands still, and why')
   const statusUrl = linkIn(mail.parsed.text, `${PUBLIC_URL}/status/`)
 
   clock.advance(5 * DAY)
   const jar = new Jar()
   const page = await app.inject({ url: new URL(statusUrl).pathname })
   t.equal(page.statusCode, 200)
-  t.match(page.body, /Fråga om ditt ärende|För att kunna hantera/)
+  t.match(page.body, /För att skydda dina uppgifter/)
+  t.match(page.body, /Tidsfristen står still tills du svarar, eftersom vi behöver försäkra oss om att det är du/, 'the status page says why the clock stands still')
   const reply = await submitForm(app, jar, new URL(statusUrl).pathname, { reply: 'Jag menar mitt CV från 2024.' }, { postPath: new URL(statusUrl).pathname + '/reply' })
   t.equal(reply.statusCode, 303)
   const after = await app.cases.get(c.id)

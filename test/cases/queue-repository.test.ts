@@ -25,6 +25,8 @@ const TYPES = ['access', 'rectification', 'erasure', 'restriction', 'portability
 let db: Db
 let all: Case[]
 let staffIds: number[]
+/** Cases with a pause of the clock running (the seed pauses its awaiting_requester cases). */
+let paused: Set<number>
 
 function plusDays(date: string, n: number): string {
   const d = new Date(date + 'T00:00:00Z')
@@ -48,11 +50,15 @@ async function addEdgeCases(db: Db, handler: number): Promise<void> {
     { reference: 'DSR-2026-900006', status: 'new', due_date: plusDays(TODAY, 3), name: null, assignee_id: null },
     { reference: 'DSR-2026-900007', status: 'completed', due_date: plusDays(TODAY, -40), name: 'Märta Öberg', assignee_id: handler },
     { reference: 'DSR-2026-900008', status: 'forwarded', due_date: plusDays(TODAY, -20), name: 'Fia Forward', assignee_id: handler },
-    { reference: 'DSR-2026-900009', status: 'refused_excessive', due_date: plusDays(TODAY, -15), name: 'Ulf Upprepad', assignee_id: handler },
+    { reference: 'DSR-2026-900010', status: 'refused_excessive', due_date: plusDays(TODAY, -15), name: 'Ulf Upprepad', assignee_id: handler },
+    { reference: 'DSR-2026-900009', status: 'awaiting_requester', due_date: plusDays(TODAY, -2), name: 'Paul Paus', assignee_id: null },
   ]
   // Ties on the sort keys, to check that the id breaks them.
   for (let i = 0; i < 5; i++) rows.push({ reference: `DSR-2026-9001${i}0`, status: 'new', due_date: plusDays(TODAY, 5), name: 'Tie Case', assignee_id: null })
   await db.insertInto('cases').values(rows.map((r) => ({ ...base, ...r }))).execute()
+  // 900002 waits for an answer with the clock running (a plain question); 900009 with it stopped.
+  const stopped = await db.selectFrom('cases').select('id').where('reference', '=', 'DSR-2026-900009').executeTakeFirstOrThrow()
+  await db.insertInto('case_pauses').values({ case_id: stopped.id, reason: 'identity', started_at: '2026-11-01T08:00:00.000Z', ended_at: null, message_id: null }).execute()
 }
 
 t.before(async () => {
@@ -61,14 +67,16 @@ t.before(async () => {
   staffIds = seeded.staffIds
   await addEdgeCases(db, staffIds[1])
   all = await db.selectFrom('cases').selectAll().execute()
+  paused = new Set((await db.selectFrom('case_pauses').select('case_id').where('ended_at', 'is', null).execute()).map((r) => r.case_id))
 })
 
 // ─── An independent oracle ──────────────────────────────────────────────────────────────────
 
 function expected(f: QueueFilters & { me?: number }): Case[] {
   let statuses = f.status ? ([] as string[]).concat(f.status as string | string[]) : OPEN
-  if (f.due) statuses = statuses.filter((s) => s !== 'awaiting_requester')
   let rows = all.filter((c) => statuses.includes(c.status))
+  // EDPB 01/2022 §159: only a recorded pause stops the clock.
+  if (f.due) rows = rows.filter((c) => !paused.has(c.id))
   if (f.type) {
     const types = ([] as string[]).concat(f.type as string | string[])
     rows = rows.filter((c) => types.includes(c.type))
@@ -177,7 +185,8 @@ t.test('the edges of the due and search filters', async (t) => {
   }
   const overdue = await refs({ due: 'overdue', today: TODAY })
   t.ok(overdue.includes('DSR-2026-900001'), 'due yesterday is overdue')
-  t.notOk(overdue.includes('DSR-2026-900002'), 'awaiting the requester is not overdue: the clock is stopped')
+  t.ok(overdue.includes('DSR-2026-900002'), 'EDPB 01/2022 §159: awaiting the requester without a recorded pause is overdue: the clock runs')
+  t.notOk(overdue.includes('DSR-2026-900009'), 'EDPB 01/2022 §159: awaiting the requester with a pause running is not overdue')
   t.ok(overdue.includes('DSR-2026-900007'), 'a closed case is listed only when closed statuses are asked for')
   t.notOk((await walk({ due: 'overdue', today: TODAY }, 200)).ids.includes(all.find((c) => c.reference === 'DSR-2026-900007')!.id))
   const week = await refs({ due: 'week', today: TODAY })
@@ -189,8 +198,8 @@ t.test('the edges of the due and search filters', async (t) => {
   t.same(await refs({ q: 'ström' }), ['DSR-2026-900004'], 'mid-word, in Ångström')
   t.same(await refs({ q: '100%' }), ['DSR-2026-900003'])
   t.same(await refs({ q: '  DSR-2026-900003  ' }), ['DSR-2026-900003'], 'spaces around the search are ignored')
-  const empty = await listQueue(db, { status: 'awaiting_requester', due: 'overdue', today: TODAY })
-  t.same(empty, { items: [], nextCursor: null })
+  const awaitingOverdue = await listQueue(db, { status: 'awaiting_requester', due: 'overdue', today: TODAY })
+  t.same(awaitingOverdue.items.map((c) => c.reference), ['DSR-2026-900002'], 'only the waiting case whose clock runs')
   t.same(nameLikePatterns('åsa öberg'), ['%åsa öberg%', '%Åsa öberg%', '%åsa Öberg%', '%Åsa Öberg%'])
 })
 
@@ -263,7 +272,7 @@ t.test('counts', async (t) => {
     for (const s of statuses) byStatus[s] = rows.filter((c) => c.status === s).length
     t.same(got.byStatus, byStatus, `${name}: per status`)
     t.equal(got.open, rows.filter((c) => OPEN.includes(c.status)).length, `${name}: open`)
-    const running = rows.filter((c) => c.status === 'new' || c.status === 'in_progress')
+    const running = rows.filter((c) => OPEN.includes(c.status) && !paused.has(c.id))
     t.equal(got.overdue, running.filter((c) => c.due_date < TODAY).length, `${name}: overdue`)
     t.equal(got.dueThisWeek, running.filter((c) => c.due_date >= TODAY && c.due_date <= plusDays(TODAY, 7)).length, `${name}: due this week`)
     return got

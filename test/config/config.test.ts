@@ -37,7 +37,7 @@ t.test('defaults', async (t) => {
   t.equal(c.logLevel, 'silent', 'silent in tests')
   t.equal(c.trustProxy, false)
   t.equal(c.verifyTokenTtlHours, 24)
-  t.equal(c.unverifiedRetentionDays, 7)
+  t.equal(c.unverifiedRetentionDays, 2, 'Art. 5(1)(e): a submission whose link lived 24 hours is kept 2 days, not 7')
   t.equal(c.limitAddressPerHour, 3)
   t.equal(c.limitIpPerHour, 20)
   t.equal(c.bodyLimitBytes, 131072)
@@ -219,4 +219,12 @@ t.test('DATABASE_URL defaults under DATA_DIR, and its folder is created', async 
   t.equal(await pragma('foreign_keys'), 1, 'foreign keys on')
   t.equal(await pragma('busy_timeout'), 5000, 'busy_timeout')
   await f2.close()
+})
+
+t.test('Art. 5(1)(e): unconfirmed submissions are kept as long as their link lives, and no longer by default', async (t) => {
+  const base = { NODE_ENV: 'test' }
+  t.equal(loadConfig({ ...base, VERIFY_TOKEN_TTL_HOURS: '72' }).unverifiedRetentionDays, 3, 'the default follows a longer link life')
+  t.equal(loadConfig({ ...base, VERIFY_TOKEN_TTL_HOURS: '12' }).unverifiedRetentionDays, 2)
+  t.equal(loadConfig({ ...base, VERIFY_TOKEN_TTL_HOURS: '48', UNVERIFIED_RETENTION_DAYS: '2' }).unverifiedRetentionDays, 2)
+  configError(t, { VERIFY_TOKEN_TTL_HOURS: '72', UNVERIFIED_RETENTION_DAYS: '2' }, 'UNVERIFIED_RETENTION_DAYS', 'purged while the link still works')
 })

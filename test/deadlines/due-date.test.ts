@@ -66,10 +66,10 @@ t.test('required examples', async (t) => {
   t.same(computeDueDate({ receivedDate: '2026-01-31', months: 3 }), {
     receivedDate: '2026-01-31',
     months: 3,
-    rawEnd: '2026-04-30',
-    dueDate: '2026-04-30',
+    rawEnd: '2026-04-28',
+    dueDate: '2026-04-28',
     skipped: [],
-  })
+  }, 'Art. 12(3): end of the first month (28 February) plus two months')
 })
 
 t.test('more due dates', async (t) => {
@@ -145,7 +145,7 @@ function checkDueDates(eves: boolean): string[] {
     for (const months of [1, 3] as const) {
       const r = computeDueDate({ receivedDate: d, months, eves })
       const label = `${d}+${months}`
-      if (r.rawEnd !== addMonthsClamped(d, months)) bad.push(`${label}: raw end`)
+      if (r.rawEnd !== addMonthsClamped(addMonthsClamped(d, 1), months - 1)) bad.push(`${label}: raw end`)
       if (!isWorkingDay(r.dueDate, opts)) bad.push(`${label}: ${r.dueDate} not a working day`)
       const gap = diffDays(r.rawEnd, r.dueDate)
       if (gap < 0 || gap > 5) bad.push(`${label}: gap ${gap}`)
@@ -225,10 +225,10 @@ t.test('state and daysLeft', async (t) => {
 
 t.test('extended deadline', async (t) => {
   const r = computeCaseDeadline({ ...base, receivedAt: '2026-01-31T10:00:00Z', extended: true, today: '2026-03-10' })
-  t.equal(r.strictDueDate, '2026-04-30')
-  t.equal(r.dueDate, '2026-04-30')
+  t.equal(r.strictDueDate, '2026-04-28')
+  t.equal(r.dueDate, '2026-04-28')
   t.equal(r.oneMonthDueDate, '2026-03-02')
-  t.equal(r.daysLeft, 51)
+  t.equal(r.daysLeft, 49)
   t.equal(r.extended, true)
   const paused = computeCaseDeadline({
     ...base,
@@ -237,8 +237,8 @@ t.test('extended deadline', async (t) => {
     pauses: [pause('2026-02-02T09:00:00Z', '2026-02-05T09:00:00Z')],
   })
   t.equal(paused.pausedDays, 3)
-  t.equal(paused.strictDueDate, '2026-04-30', 'strict ignores pauses')
-  t.equal(paused.dueDate, '2026-05-04', '30 April + 3 = Sunday 3 May, rolled')
+  t.equal(paused.strictDueDate, '2026-04-28', 'strict ignores pauses')
+  t.equal(paused.dueDate, '2026-05-04', '28 April + 3 = 1 May (a holiday), rolled; from the moved start 3 February: Sunday 3 May, rolled')
   t.equal(paused.oneMonthDueDate, '2026-03-03', '28 February + 3, no roll needed')
 })
 
@@ -425,4 +425,82 @@ t.test('canExtend', async (t) => {
   const weekend = { ...base, receivedAt: '2026-01-31T10:00:00Z' }
   t.same(canExtend({ ...weekend, today: '2026-03-02' }), { ok: true }, 'rolled one-month date counts')
   t.same(canExtend({ ...weekend, today: '2026-03-03' }), { ok: false, reason: 'one_month_passed' })
+})
+
+// ─── Issue 15: the earlier of the two readings of a pause, and the extension ─────────────────
+
+t.test('EDPB 01/2022 §159: the wait before confirmation moves the start, never past one month from the confirmation', async (t) => {
+  const web = (receivedAt: string, verifiedAt: string) => computeCaseDeadline({ ...base, receivedAt, verifiedAt, today: '2026-01-01' })
+  // Stockholm noon both days.
+  const a = web('2027-01-29T11:00:00Z', '2027-02-01T11:00:00Z')
+  t.equal(a.dueDate, '2027-03-01', 'today’s reading gives 2027-03-03; one month from 1 February is Monday 1 March')
+  t.equal(a.pausedDays, 3)
+  t.equal(a.strictDueDate, '2027-03-01', 'strictDueDate stays the date without any pause')
+  const b = web('2026-05-29T10:00:00Z', '2026-06-01T10:00:00Z')
+  t.equal(b.dueDate, '2026-07-01', 'not 2026-07-02')
+  t.equal(b.strictDueDate, '2026-06-29')
+  t.equal(b.pausedDays, 3)
+  const c = web('2026-02-27T11:00:00Z', '2026-03-01T11:00:00Z')
+  t.equal(c.dueDate, '2026-03-30', '(a) 27 March + 2 = Sunday 29 March → 30 March; (b) 1 April: the earlier wins')
+  t.equal(c.pausedDays, 2)
+})
+
+t.test('EDPB 01/2022 §159: the calculator takes the paused days, and picks the earlier reading', async (t) => {
+  t.same(computeDueDate({ receivedDate: '2026-05-29', months: 1, pausedDays: 3 }), {
+    receivedDate: '2026-05-29',
+    months: 1,
+    rawEnd: '2026-07-01',
+    dueDate: '2026-07-01',
+    skipped: [],
+  })
+  t.equal(computeDueDate({ receivedDate: '2027-01-29', months: 1, pausedDays: 3 }).dueDate, '2027-03-01')
+  t.equal(computeDueDate({ receivedDate: '2026-02-27', months: 1, pausedDays: 2 }).dueDate, '2026-03-30')
+  t.equal(computeDueDate({ receivedDate: '2026-02-27', months: 1, pausedDays: 0 }).dueDate, computeDueDate({ receivedDate: '2026-02-27', months: 1 }).dueDate)
+  t.throws(() => computeDueDate({ receivedDate: '2026-02-27', months: 1, pausedDays: -1 }), RangeError)
+  t.throws(() => computeDueDate({ receivedDate: '2026-02-27', months: 1, pausedDays: 1.5 }), RangeError)
+})
+
+t.test('EDPB 01/2022 §159: a staff pause gives the earlier of (a) and (b) too', async (t) => {
+  // Received Friday 29 January 2027, paused 1..4 February (3 days).
+  const r = computeCaseDeadline({ ...base, receivedAt: '2027-01-29T11:00:00Z', today: '2027-02-10', pauses: [pause('2027-02-01T09:00:00Z', '2027-02-04T09:00:00Z')] })
+  t.equal(r.pausedDays, 3)
+  t.equal(r.dueDate, '2027-03-01', '(a) 28 February + 3 = 3 March; (b) 1 February + 1 month = 1 March')
+  t.equal(r.oneMonthDueDate, '2027-03-01')
+})
+
+t.test('EDPB 01/2022 §159: for every receipt date and pause length, the due date is the earlier of the two readings', async (t) => {
+  const roll = (d: string) => {
+    while (!isWorkingDay(d)) d = addDays(d, 1)
+    return d
+  }
+  const bad: string[] = []
+  for (let d = '2026-01-01'; d <= '2028-12-31'; d = addDays(d, 1)) {
+    for (const k of [1, 2, 3, 4, 10, 31]) {
+      for (const months of [1, 3] as const) {
+        const end = (start: string) => addMonthsClamped(addMonthsClamped(start, 1), months - 1)
+        const a = roll(addDays(end(d), k))
+        const b = roll(end(addDays(d, k)))
+        const r = computeDueDate({ receivedDate: d, months, pausedDays: k })
+        if (r.dueDate !== (a < b ? a : b)) bad.push(`${d}+${k}x${months}: ${r.dueDate}, want min(${a}, ${b})`)
+        if (r.dueDate < computeDueDate({ receivedDate: d, months }).dueDate) bad.push(`${d}+${k}x${months}: earlier than without the pause`)
+      }
+    }
+  }
+  t.same(bad, [])
+})
+
+t.test('Art. 12(3) extension: the end of the first month, plus two months, then rolled', async (t) => {
+  const r = computeDueDate({ receivedDate: '2026-01-30', months: 3 })
+  t.equal(r.rawEnd, '2026-04-28', 'first month ends 28 February; plus two months: 28 April')
+  t.equal(r.dueDate, '2026-04-28', 'a Tuesday, not 30 April')
+  t.equal(dayOfWeek(r.dueDate), 2)
+  const c = computeCaseDeadline({ ...base, receivedAt: '2026-01-30T10:00:00Z', extended: true, today: '2026-02-10' })
+  t.equal(c.dueDate, '2026-04-28')
+  t.equal(c.strictDueDate, '2026-04-28')
+  // Never later than counting three months from receipt.
+  const bad: string[] = []
+  for (let d = '2026-01-01'; d <= '2030-12-31'; d = addDays(d, 1)) {
+    if (computeDueDate({ receivedDate: d, months: 3 }).rawEnd > addMonthsClamped(d, 3)) bad.push(d)
+  }
+  t.same(bad, [])
 })

@@ -1,0 +1,77 @@
+/**
+ * When the deadline clock may stand still. EDPB Guidelines 01/2022 §159 allows a suspension
+ * only (a) while the controller has reasonable doubt about the requester's identity and has
+ * asked, without undue delay, for what it needs (Art. 12(6)), and (b) for an access request,
+ * while it asks the requester to specify what they want because it holds a large quantity of
+ * data (recital 63). Anything else asked of the requester leaves the clock running. A pause is
+ * always opened by the message that asks (CaseService.sendMessage) and ends when the requester
+ * answers or the case goes back to in_progress.
+ */
+import type { Executor } from '../db/connection.js'
+import type { CasePause } from '../db/schema.js'
+import type { Localized } from './state-machine.js'
+
+export const PAUSE_REASONS = ['identity', 'specify_access'] as const
+export type PauseReason = (typeof PAUSE_REASONS)[number]
+/** Pauses recorded before reasons were required (migration 010). */
+export const LEGACY_PAUSE_REASON = 'unspecified'
+
+/** Recital 63 speaks of the right of access; portability (Art. 20) hands over the same data. */
+const SPECIFY_TYPES: readonly string[] = ['access', 'portability']
+
+export function isPauseReason(value: unknown): value is PauseReason {
+  return typeof value === 'string' && (PAUSE_REASONS as readonly string[]).includes(value)
+}
+
+export function pauseReasonsFor(caseType: string): PauseReason[] {
+  return PAUSE_REASONS.filter((r) => r !== 'specify_access' || SPECIFY_TYPES.includes(caseType))
+}
+
+export type PauseRefusal = { code: 'invalid_pause_reason' | 'pause_not_allowed'; status: 400 | 409; message: Localized }
+
+/** Why this reason cannot pause this case, or null when it can. */
+export function pauseRefusal(reason: unknown, caseType: string): PauseRefusal | null {
+  if (!isPauseReason(reason)) {
+    return {
+      code: 'invalid_pause_reason',
+      status: 400,
+      message: {
+        sv: 'Tidsfristen kan bara stå still av två skäl: identity (rimliga tvivel om identiteten, artikel 12.6) eller specify_access (den registrerade ombeds precisera en begäran om tillgång, skäl 63).',
+        en: 'The clock can only be stopped for two reasons: identity (reasonable doubt about identity, Article 12(6)) or specify_access (asking the requester to specify an access request, recital 63).',
+      },
+    }
+  }
+  if (!pauseReasonsFor(caseType).includes(reason)) {
+    return {
+      code: 'pause_not_allowed',
+      status: 409,
+      message: {
+        sv: 'Att be den registrerade precisera vilka uppgifter hen vill ha stoppar bara tidsfristen för en begäran om tillgång eller dataportabilitet (skäl 63). Skicka frågan utan att stoppa tidsfristen.',
+        en: 'Asking the requester to specify which data they want stops the clock only for an access or portability request (recital 63). Send the question without stopping the clock.',
+      },
+    }
+  }
+  return null
+}
+
+export async function openPause(db: Executor, caseId: number): Promise<CasePause | undefined> {
+  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
+}
+
+/** Case ids among `ids` whose clock stands still now. */
+export async function pausedCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('case_pauses').select('case_id').where('case_id', 'in', ids).where('ended_at', 'is', null).execute()
+  return new Set(rows.map((r) => r.case_id))
+}
+
+export interface PauseJson {
+  reason: string
+  from: string
+  to: string | null
+  messageId: number | null
+}
+
+export function pausesJson(pauses: CasePause[]): PauseJson[] {
+  return pauses.map((p) => ({ reason: p.reason, from: p.started_at, to: p.ended_at, messageId: p.message_id }))
+}

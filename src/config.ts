@@ -129,8 +129,10 @@ function email(env: Env, name: string): string | undefined {
 }
 
 /** Development keeps one generated secret under the data folder so sessions survive restarts. */
+export const DEV_SECRET_FILE = 'session-secret'
+
 function devSecret(dataDir: string): string {
-  const file = join(dataDir, 'session-secret')
+  const file = join(dataDir, DEV_SECRET_FILE)
   try {
     const existing = readFileSync(file, 'utf8').trim()
     if (existing.length >= 32) return existing

@@ -57,7 +57,7 @@ function mixed(url: string, seconds: number, label: string): Promise<LoadResult>
     requestFor: () => {
       turn = (turn + 1) % 3
       if (turn === 0) return { method: 'POST', path: '/api/v1/requests', headers: { 'content-type': 'application/json', ...clientHeaders() }, body: submissionBody() }
-      return { method: 'GET', path: turn === 1 ? '/' : '/en' }
+      return { method: 'GET', path: turn === 1 ? '/' : '/request?type=access' }
     },
   })
 }
@@ -127,7 +127,7 @@ export async function run(report: (line: string) => void, opts: { quick?: boolea
     const portal = await withServer(BUILT_SERVER, env, async (s) => {
       const idleMb = rssMb(s.child.pid!)
       await mixed(s.url, 1, 'warm-up')
-      const m = await sampled(s.child.pid!, () => mixed(s.url, seconds, 'mixed: GET /, GET /en, POST /api/v1/requests'))
+      const m = await sampled(s.child.pid!, () => mixed(s.url, seconds, 'mixed: GET /, GET /request, POST /api/v1/requests'))
       return { ...m, idleMb }
     })
     if (portal.result.non2xx > 0 || portal.result.errors > 0) throw new Error(`mixed load: ${portal.result.non2xx} non-2xx, ${portal.result.errors} errors`)

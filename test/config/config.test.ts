@@ -220,3 +220,11 @@ t.test('DATABASE_URL defaults under DATA_DIR, and its folder is created', async 
   t.equal(await pragma('busy_timeout'), 5000, 'busy_timeout')
   await f2.close()
 })
+
+t.test('staff passwords: Argon2id at OWASP minimum outside tests, a cheap cost under NODE_ENV=test only', async (t) => {
+  const secret = { SESSION_SECRET: 'x'.repeat(40), MAIL_FROM: 'dsr@xtractor.se', DATA_DIR: '/tmp/dsr-config-test' }
+  t.same(loadConfig({ ...secret, NODE_ENV: 'production' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
+  t.same(loadConfig({ ...secret, NODE_ENV: 'development' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
+  t.same(loadConfig({ ...secret }).passwordHashCost, { memoryCost: 19456, timeCost: 2 }, 'no NODE_ENV: the real cost')
+  t.same(loadConfig({ ...secret, NODE_ENV: 'test' }).passwordHashCost, { memoryCost: 1024, timeCost: 1 })
+})

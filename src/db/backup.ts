@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { cp, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import SqliteDb from 'better-sqlite3'
 import { DEV_SECRET_FILE } from '../config.js'
@@ -54,11 +54,14 @@ export async function backupFiles(dataDir: string, dir: string, exclude: string[
   if (to === from || to.startsWith(from + sep)) throw new BackupError('The files folder must be outside DATA_DIR.')
   const existing = await readdir(to).catch(() => null)
   if (existing && existing.length > 0) throw new BackupError(`The files folder must be new or empty: ${to}`)
-  await mkdir(to, { recursive: true })
   const left = new Set([...exclude.map((p) => resolve(p)), join(from, DEV_SECRET_FILE)])
   let files = 0
-  const present = await stat(from).catch(() => null)
-  if (!present) return { files }
+  if (!(await stat(from).catch(() => null))) {
+    await mkdir(to, { recursive: true })
+    return { files }
+  }
+  // cp creates the folder itself; an empty one given is removed first (Node 24's cp refuses an existing one).
+  if (existing) await rmdir(to)
   await cp(from, to, {
     recursive: true,
     errorOnExist: true,

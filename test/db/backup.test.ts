@@ -63,7 +63,9 @@ t.test('backup FILE --files DIR while the portal runs; a new portal on the copy 
 
   const backupFile = join(dir, 'backups', 'portal-copy.db')
   mkdirSync(join(dir, 'backups'))
+  // An empty folder made ready for the files is accepted (Node 24's fs.cp refuses to copy into an existing one).
   const filesDir = join(dir, 'backups', 'files')
+  mkdirSync(filesDir)
   const run = await cli(env, ['backup', backupFile, '--files', filesDir])
   t.equal(run.code, 0, run.err)
   t.match(run.out, /Database copied to .*portal-copy\.db/)

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatLoad, load, type LoadResult } from './lib/load.js'
 import { startProcess } from './lib/server.js'
+import { BUILT_SERVER } from './lib/built.js'
 
 export interface HttpBenchResult {
   bare: LoadResult
@@ -52,7 +53,7 @@ export async function run(report: (line: string) => void, opts: { seconds?: numb
     } finally {
       await bareServer.stop()
     }
-    const portal = await startProcess('src/server.ts', portalEnv(dir))
+    const portal = await startProcess(BUILT_SERVER, portalEnv(dir))
     let home: LoadResult
     let submissions: LoadResult
     let submissions50: LoadResult

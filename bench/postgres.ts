@@ -14,6 +14,7 @@ import pg from 'pg'
 import { clientHeaders, portalEnv, submissionBody } from './http.js'
 import { formatLoad, load, type LoadResult } from './lib/load.js'
 import { startProcess } from './lib/server.js'
+import { BUILT_SERVER } from './lib/built.js'
 
 const DEFAULT_PG = 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -31,7 +32,7 @@ function submissions(url: string, label: string, seconds: number): Promise<LoadR
 }
 
 async function measure(label: string, env: Record<string, string>, seconds: number): Promise<LoadResult> {
-  const portal = await startProcess('src/server.ts', env)
+  const portal = await startProcess(BUILT_SERVER, env)
   try {
     await submissions(portal.url, 'warm-up', 2)
     return await submissions(portal.url, label, seconds)

@@ -14,6 +14,7 @@ import { projectRoot } from '../src/paths.js'
 import { portalEnv } from './http.js'
 import { formatLoad, load, type LoadResult } from './lib/load.js'
 import { startProcess } from './lib/server.js'
+import { BUILT_SERVER } from './lib/built.js'
 
 const TARGET_P99_MS = 50
 
@@ -58,7 +59,7 @@ export async function run(report: (line: string) => void, opts: { cases?: number
     cli(env, ['staff', 'add', '--email', email, '--name', 'Bench Handler', '--role', 'handler'], password + '\n')
     const token = cli(env, ['token', 'create', '--email', email]).trim().split('\n').at(-1)!
 
-    const portal = await startProcess('src/server.ts', env)
+    const portal = await startProcess(BUILT_SERVER, env)
     try {
       const cookie = await signIn(portal.url, email, password)
       const html = { cookie }

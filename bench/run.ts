@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { parseFlags } from '../src/cli/context.js'
 import { projectRoot } from '../src/paths.js'
 import { runQueueBench } from './queue.js'
+import { ensureBuilt } from './lib/built.js'
 
 type Section = { name: string; run: (report: (line: string) => void, quick: boolean) => Promise<unknown> }
 
@@ -22,6 +23,7 @@ const sections: Section[] = [
   { name: 'queue', run: (r, q) => runQueueBench({ cases: q ? 10_000 : 100_000, runs: q ? 100 : 500, log: r }) },
   { name: 'queue-http', run: async (r, q) => (await import('./queue-http.js')).run(r, { cases: q ? 10_000 : 100_000, amount: q ? 100 : 500 }) },
 ]
+sections.unshift({ name: 'footprint', run: async (r, q) => (await import('./footprint.js')).run(r, { quick: q }) })
 for (const name of ['unsubscribe', 'compile', 'postgres']) {
   const file = join(projectRoot, 'bench', `${name}.ts`)
   if (existsSync(file)) {
@@ -29,6 +31,7 @@ for (const name of ['unsubscribe', 'compile', 'postgres']) {
   }
 }
 
+ensureBuilt()
 console.log(`dsr-portal benchmarks, ${new Date().toISOString()}, Node ${process.version}${quick ? ' (quick)' : ''}`)
 let failed = false
 for (const section of sections) {

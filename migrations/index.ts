@@ -1,7 +1,8 @@
 /*
  * Every migration runs on SQLite AND PostgreSQL (the suite runs both ways: TEST_DATABASE_URL).
  * Portability rules:
- *  - Schema builder only (db.schema...). No sql`` / raw SQL, no pragmas, no SQLite- or PG-only types.
+ *  - Schema builder only (db.schema...). No sql`` / raw SQL, no pragmas, no SQLite- or PG-only types
+ *    (exception: 013's search indexes, one branch per dialect).
  *  - Column types: 'text' for every string (no varchar(N): SQLite ignores the length, PostgreSQL
  *    enforces it, so a long value would be stored on one and a 500 on the other), 'integer' for
  *    numbers and for booleans (0/1, `.defaultTo(0)`), timestamps as 'text' ISO-8601 UTC
@@ -24,6 +25,7 @@ import * as m006 from './006_access_packages.js'
 import * as m008 from './008_one_mailbox_one_address.js'
 import * as m010 from './010_pause_reasons.js'
 import * as m011 from './011_refusals.js'
+import * as m013 from './013_name_search.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '008_one_mailbox_one_address': m008,
   '010_pause_reasons': m010,
   '011_refusals': m011,
+  '013_name_search': m013,
 }

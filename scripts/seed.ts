@@ -24,6 +24,7 @@ import { stockholmDate } from '../src/deadlines/stockholm.js'
 import { formatReference } from '../src/cases/repository.js'
 import type { CaseStatus } from '../src/cases/state-machine.js'
 import { hashPassword } from '../src/staff/password-hash.js'
+import { PASSWORD_HASH_COST } from '../src/config.js'
 
 export interface SeedOptions {
   cases: number
@@ -229,7 +230,7 @@ async function ensureHandlers(db: Db, n: number, at: string): Promise<number[]> 
   if (n <= 0) return []
   // Nobody knows this password: seeded handlers exist to be assigned cases, not to log in. Hashed
   // with the portal's own parameters, like every real account, so sign-in timing matches the dummy's.
-  const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
+  const passwordHash = await hashPassword(randomBytes(32).toString('base64url'), PASSWORD_HASH_COST)
   const rows = Array.from({ length: n }, (_, i) => {
     const name = HANDLER_NAMES[i % HANDLER_NAMES.length] + (i >= HANDLER_NAMES.length ? ` ${Math.floor(i / HANDLER_NAMES.length) + 1}` : '')
     const email = `handlaggare${i + 1}@xtractor-seed.example`

@@ -7,9 +7,10 @@ import { deadlineCommands } from './deadlines/cli-commands.js'
 import { auditCommands } from './audit/cli-commands.js'
 import { staffCommands } from './staff/cli-commands.js'
 import { registerCommands } from './registers/cli-commands.js'
+import { backupCommands } from './cli/backup-commands.js'
 
 /** Every feature adds its verbs here. */
-const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands]
+const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands, ...backupCommands]
 
 function usage(): string {
   return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see README.md).'].join('\n')
@@ -59,7 +60,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   }
   const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize })
   try {
-    if (command.name !== 'migrate') await migrateToLatest(db)
+    if (command.name !== 'migrate' && command.migrates !== false) await migrateToLatest(db)
     return await command.run({
       config,
       db,

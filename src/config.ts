@@ -19,6 +19,8 @@ export interface Config {
   mailFrom: string
   staffEmail: string | null
   sessionSecret: string
+  /** PASSWORD_HASH_COST; under NODE_ENV=test a cheap one. */
+  passwordHashCost: { memoryCost: number; timeCost: number }
   logLevel: string
   trustProxy: string | false
   verifyTokenTtlHours: number
@@ -129,8 +131,15 @@ function email(env: Env, name: string): string | undefined {
 }
 
 /** Development keeps one generated secret under the data folder so sessions survive restarts. */
+export const DEV_SECRET_FILE = 'session-secret'
+
+/** Argon2id for staff passwords: OWASP's minimum, 19 MiB of memory and 2 passes. */
+export const PASSWORD_HASH_COST = { memoryCost: 19456, timeCost: 2 }
+/** Under NODE_ENV=test only: the cheapest sound cost (1 MiB, 1 pass), as tests sign in hundreds of times. */
+const TEST_PASSWORD_HASH_COST = { memoryCost: 1024, timeCost: 1 }
+
 function devSecret(dataDir: string): string {
-  const file = join(dataDir, 'session-secret')
+  const file = join(dataDir, DEV_SECRET_FILE)
   try {
     const existing = readFileSync(file, 'utf8').trim()
     if (existing.length >= 32) return existing
@@ -232,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     staffEmail: email(env, 'STAFF_EMAIL') ?? null,
     sessionSecret,
+    passwordHashCost: nodeEnv === 'test' ? TEST_PASSWORD_HASH_COST : PASSWORD_HASH_COST,
     logLevel,
     trustProxy: trustProxy ?? false,
     verifyTokenTtlHours,

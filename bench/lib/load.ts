@@ -22,6 +22,8 @@ export interface LoadOptions {
   body?: () => string
   /** Called per request: extra headers for it (a client address behind the proxy). */
   perRequestHeaders?: () => Record<string, string>
+  /** Called per request: the whole request (a mixed load of several routes). */
+  requestFor?: () => { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }
 }
 
 export async function load(opts: LoadOptions): Promise<LoadResult> {
@@ -31,8 +33,9 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
     method: opts.method ?? 'GET',
     headers: opts.headers,
-    requests:
-      opts.body || opts.perRequestHeaders
+    requests: opts.requestFor
+      ? [{ setupRequest: (req) => { const r = opts.requestFor!(); return { ...req, method: r.method, path: r.path, headers: { ...req.headers, ...r.headers }, body: r.body } } }]
+      : opts.body || opts.perRequestHeaders
         ? [
             {
               setupRequest: (req) => ({

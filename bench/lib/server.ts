@@ -25,10 +25,15 @@ export async function freePort(): Promise<number> {
   return port
 }
 
-/** Runs `script` (a TypeScript file under the project) with tsx and waits until `ready` matches its output. */
+/**
+ * Runs `script` under the project and waits until `ready` matches its output: a TypeScript file
+ * through tsx (the bench's helpers), a .js file (the built server under dist/) with plain node,
+ * as `npm start` runs it.
+ */
 export async function startProcess(script: string, env: Record<string, string>, ready = /listening on/i): Promise<Started> {
   const port = Number(env.PORT ?? (await freePort()))
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', join(projectRoot, script)] : [join(projectRoot, script)]
+  const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

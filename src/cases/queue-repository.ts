@@ -10,7 +10,8 @@
  *    Each branch reads its page straight from an index in order (status_due, status_received,
  *    assignee_status_due), so no query sorts more than (statuses × page) rows.
  *  - A search (q) is driven by the matching index instead: the unique reference index or
- *    email_key (prefix ranges), and for names a scan of the narrow cases_name_idx. When the
+ *    email_key (prefix ranges), and for names a trigram index (migrations/013: FTS5 on SQLite,
+ *    pg_trgm on PostgreSQL) that yields the matching ids without reading the others. When the
  *    search includes closed statuses, the status/assignee/due columns are wrapped in no-op
  *    expressions so the planner cannot walk those indexes over the whole history instead.
  *    Open statuses alone are few, so then the status index drives and the search filters.
@@ -25,8 +26,8 @@
  *  - Search: a reference (`DSR-2026-0001`, `dsr-2026`, `2026-000123`) by prefix; text with '@'
  *    by email prefix (email_key is lower-cased, so any case matches; a full address is the
  *    exact match); other text by email prefix or, from 3 characters, by a case-insensitive
- *    substring of the name. SQLite's LIKE folds only ASCII, so the name patterns also try the
- *    other case of a non-ASCII letter that starts a word (åsa → Åsa, öberg → Öberg).
+ *    substring of the name, with the case of every letter folded (Å and å, Ö and ö) on both
+ *    databases: the trigram tokenizer's folding on SQLite, lower() on PostgreSQL.
  */
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely'
 import { isPostgres, type Executor } from '../db/connection.js'
@@ -157,7 +158,7 @@ interface Normalized {
 type Search =
   | { kind: 'reference'; lo: string; hi: string }
   | { kind: 'email'; lo: string; hi: string }
-  | { kind: 'text'; lo: string; hi: string; names: string[] | null; lowerName: string | null }
+  | { kind: 'text'; lo: string; hi: string; name: { phrase: string; lowerLike: string } | null }
 
 const invalid = (field: string, message: string) => new QueueQueryError('invalid_filter', field, message)
 
@@ -175,28 +176,8 @@ function prefixEnd(prefix: string): string {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
 
-/**
- * LIKE patterns for a case-insensitive substring on SQLite, whose LIKE folds ASCII only: the
- * lower-cased text, plus variants with upper-cased non-ASCII letters at word starts.
- */
-export function nameLikePatterns(text: string): string[] {
-  const lower = text.toLocaleLowerCase('sv')
-  const toggles: number[] = []
-  for (let i = 0; i < lower.length; i++) {
-    const c = lower[i]
-    if (c.charCodeAt(0) > 127 && c.toLocaleUpperCase('sv') !== c && (i === 0 || /[\s-]/.test(lower[i - 1]))) toggles.push(i)
-  }
-  const used = toggles.slice(0, 4)
-  const out: string[] = []
-  for (let mask = 0; mask < 1 << used.length; mask++) {
-    const chars = [...lower]
-    used.forEach((pos, bit) => {
-      if (mask & (1 << bit)) chars[pos] = chars[pos].toLocaleUpperCase('sv')
-    })
-    out.push('%' + escapeLike(chars.join('')) + '%')
-  }
-  return out
-}
+/** An FTS5 string: the text as one phrase, so its trigrams must follow each other (a substring). */
+const ftsPhrase = (text: string) => '"' + text.replace(/"/g, '""') + '"'
 
 function parseSearch(raw: string | null | undefined): Search | null {
   if (raw === undefined || raw === null) return null
@@ -214,7 +195,7 @@ function parseSearch(raw: string | null | undefined): Search | null {
   const lower = q.toLowerCase()
   if (q.includes('@')) return { kind: 'email', lo: lower, hi: prefixEnd(lower) }
   const nameOk = [...q].length >= NAME_SEARCH_MIN
-  return { kind: 'text', lo: lower, hi: prefixEnd(lower), names: nameOk ? nameLikePatterns(q) : null, lowerName: nameOk ? '%' + escapeLike(q.toLocaleLowerCase('sv')) + '%' : null }
+  return { kind: 'text', lo: lower, hi: prefixEnd(lower), name: nameOk ? { phrase: ftsPhrase(q), lowerLike: '%' + escapeLike(q.toLocaleLowerCase('sv')) + '%' } : null }
 }
 
 function normalize(filters: QueueFilters): Normalized {
@@ -267,14 +248,13 @@ const opaqueInt = (col: 'assignee_id') => sql<number | null>`(${sql.ref(col)} + 
 function searchCondition(db: Executor, eb: EB, s: Search, driveBySearch: boolean): Expression<SqlBool> {
   if (s.kind === 'reference') return eb.and([eb('reference', '>=', s.lo), eb('reference', '<', s.hi)])
   const email = eb.and([eb('email_key', '>=', s.lo), eb('email_key', '<', s.hi)])
-  if (s.kind === 'email' || !s.names) return email
-  // PostgreSQL: lower() folds all of Unicode, one pattern suffices.
-  const nameMatch = (inner: EB) =>
-    isPostgres(db)
-      ? sql<SqlBool>`lower(${inner.ref('name')}) like ${s.lowerName} escape '\\'`
-      : inner.or(s.names!.map((p) => sql<SqlBool>`${inner.ref('name')} like ${p} escape '\\'`))
+  if (s.kind === 'email' || !s.name) return email
+  const name = s.name
+  // SQLite: the ids from the FTS5 trigram index (migrations/013), a few matches or none read.
+  if (!isPostgres(db)) return eb.or([email, eb('id', 'in', sql<number>`(select rowid from cases_name_fts where cases_name_fts match ${name.phrase})`)])
+  // PostgreSQL: lower() folds all of Unicode; the pg_trgm index on lower(name) serves the LIKE.
+  const nameMatch = (inner: EB) => sql<SqlBool>`lower(${inner.ref('name')}) like ${name.lowerLike} escape '\\'`
   if (!driveBySearch) return eb.or([email, nameMatch(eb)])
-  // Scan only the narrow name index for the ids, and look up just the matches.
   return eb.or([email, eb('id', 'in', db.selectFrom('cases').select('id').where((inner) => nameMatch(inner as EB)))])
 }
 

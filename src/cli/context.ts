@@ -18,6 +18,8 @@ export interface CliCommand {
   /** e.g. 'staff add' */
   name: string
   usage: string
+  /** false: runs on the schema as it is (a backup taken before an upgrade is of the old schema). */
+  migrates?: false
   run: (ctx: CliContext) => Promise<number>
 }
 

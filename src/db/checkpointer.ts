@@ -26,6 +26,9 @@ parentPort.on('message', (message) => {
 })
 `
 
+/** V8 heap sizes for the thread (MB); the defaults would reserve tens of megabytes for each thread. */
+const CHECKPOINT_THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 2 }
+
 export interface CheckpointResult {
   busy?: number
   log?: number
@@ -117,7 +120,9 @@ export class Checkpointer {
     if (this.worker) return this.worker
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
     // None of the process's preloads (tsx, a test runner's instrumentation): the thread needs none.
-    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.dbPath }, execArgv: [] })
+    // A small heap: the thread holds one connection and a few result objects. Past it the thread
+    // stops and the main connection checkpoints as before (onFail), so nothing is lost.
+    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.dbPath }, execArgv: [], resourceLimits: CHECKPOINT_THREAD_LIMITS })
     worker.unref()
     worker.on('message', (result: CheckpointResult) => {
       this.inFlight = false

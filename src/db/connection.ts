@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import SqliteDb from 'better-sqlite3'
-import pg from 'pg'
+import type pg from 'pg'
 import {
   CompiledQuery,
   Kysely,
@@ -154,13 +155,21 @@ const INT8_OID = 20
  * ids stay far below that, and reading them as numbers makes rows identical to SQLite's.
  * Set per pool, not on pg's global parsers, so nothing else in the process is affected.
  */
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+function pgTypes(driver: typeof pg) {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  }
+}
+
+/** Loaded only when a PostgreSQL URL is used: a SQLite portal starts without it (time and memory). */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg
 }
 
 export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, types: pgTypes })
+  const driver = loadPg()
+  const pool = new driver.Pool({ connectionString: databaseUrl, max, types: pgTypes(driver) })
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it and the next query reports any real outage.
   pool.on('error', () => {})

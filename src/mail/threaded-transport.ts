@@ -87,12 +87,19 @@ export function threadedTransport(spec: ThreadSpec, print: (line: string) => voi
   }
 }
 
+/**
+ * V8 heap sizes for the thread (MB): one email at a time needs a few megabytes, and V8's defaults
+ * would let each thread grow a heap of its own as large as the main thread's. A thread that runs
+ * out stops; the rows it held are tried again with a new one (see `lost` above).
+ */
+const MAIL_THREAD_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 }
+
 function startThread(spec: ThreadSpec): Worker {
   const source = import.meta.url.endsWith('.ts')
   const entry = new URL(source ? './send-thread.ts' : './send-thread.js', import.meta.url)
   // The thread takes none of the process's preloads (a test runner's instrumentation among them):
   // it runs only what it is given here.
-  if (!source) return new Worker(entry, { workerData: spec, execArgv: [] })
+  if (!source) return new Worker(entry, { workerData: spec, execArgv: [], resourceLimits: MAIL_THREAD_LIMITS })
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}) })`
-  return new Worker(bootstrap, { eval: true, workerData: spec, execArgv: [] })
+  return new Worker(bootstrap, { eval: true, workerData: spec, execArgv: [], resourceLimits: MAIL_THREAD_LIMITS })
 }

@@ -100,7 +100,7 @@ export class StaffAccounts {
     const [problem] = this.problems(input)
     if (problem) throw problem
     const email = normaliseEmail(input.email)
-    const passwordHash = await hashPassword(input.password)
+    const passwordHash = await hashPassword(input.password, this.deps.config.passwordHashCost)
     const at = this.deps.now()
     const row = {
       email,
@@ -147,7 +147,7 @@ export class StaffAccounts {
     if (!staff) throw new StaffError('not_found')
     const problem = checkPassword(password, { email: staff.email, name: staff.name })
     if (problem) throw new StaffError(`password_${problem}`, 'password')
-    const hash = await hashPassword(password)
+    const hash = await hashPassword(password, this.deps.config.passwordHashCost)
     const at = this.deps.now()
     await this.deps.db.transaction().execute(async (trx) => {
       await updateStaff(trx, staffId, { password_hash: hash, updated_at: at.toISOString() })

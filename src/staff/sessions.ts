@@ -77,7 +77,7 @@ export class StaffSessions {
   ) {
     this.throttle = new LoginThrottle(deps.config.sessionSecret)
     // Made now rather than at the first unknown address, which would otherwise take one hash longer.
-    dummyHash().catch(() => {})
+    dummyHash(deps.config.passwordHashCost).catch(() => {})
   }
 
   private async newSession(db: Executor, staffId: number, mfaPassed: boolean, at: Date): Promise<string> {
@@ -114,7 +114,7 @@ export class StaffSessions {
     // own stored hash may carry other Argon2 parameters (made before they changed, or by a tool
     // with argon2's defaults, and never renewed because the account cannot sign in), and checking
     // that hash would take measurably longer or shorter than the dummy, telling the account apart.
-    const dummy = await dummyHash()
+    const dummy = await dummyHash(this.deps.config.passwordHashCost)
     const member = staff?.disabled === 0 ? staff : undefined
     const ok = (await verifyPassword(member ? member.password_hash : dummy, input.password)) && member !== undefined
 
@@ -129,7 +129,7 @@ export class StaffSessions {
 
     // The password is right: a hash from older parameters is renewed, so from now on a wrong
     // password for this account costs what the dummy costs, like an unknown address.
-    const renewedHash = needsRehash(member.password_hash) ? await hashPassword(input.password) : null
+    const renewedHash = needsRehash(member.password_hash, this.deps.config.passwordHashCost) ? await hashPassword(input.password, this.deps.config.passwordHashCost) : null
     if (input.previousSessionId) await deleteSession(db, hashToken(input.previousSessionId))
     const mfaRequired = member.totp_enabled === 1
     return db.transaction().execute(async (trx) => {

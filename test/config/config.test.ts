@@ -228,3 +228,11 @@ t.test('Art. 5(1)(e): unconfirmed submissions are kept as long as their link liv
   t.equal(loadConfig({ ...base, VERIFY_TOKEN_TTL_HOURS: '48', UNVERIFIED_RETENTION_DAYS: '2' }).unverifiedRetentionDays, 2)
   configError(t, { VERIFY_TOKEN_TTL_HOURS: '72', UNVERIFIED_RETENTION_DAYS: '2' }, 'UNVERIFIED_RETENTION_DAYS', 'purged while the link still works')
 })
+
+t.test('staff passwords: Argon2id at OWASP minimum outside tests, a cheap cost under NODE_ENV=test only', async (t) => {
+  const secret = { SESSION_SECRET: 'x'.repeat(40), MAIL_FROM: 'dsr@xtractor.se', DATA_DIR: '/tmp/dsr-config-test' }
+  t.same(loadConfig({ ...secret, NODE_ENV: 'production' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
+  t.same(loadConfig({ ...secret, NODE_ENV: 'development' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
+  t.same(loadConfig({ ...secret }).passwordHashCost, { memoryCost: 19456, timeCost: 2 }, 'no NODE_ENV: the real cost')
+  t.same(loadConfig({ ...secret, NODE_ENV: 'test' }).passwordHashCost, { memoryCost: 1024, timeCost: 1 })
+})

@@ -13,8 +13,9 @@ const KILLS = Number(process.env.LOAD_KILLS ?? 6)
 
 t.test('load and faults, short version', async (t) => {
   const lines: string[] = []
+  const submissions = Number(process.env.LOAD_SUBMISSIONS ?? 500)
   const r = await runLoadtest({
-    submissions: Number(process.env.LOAD_SUBMISSIONS ?? 500),
+    submissions,
     connections: 50,
     mixedSeconds: Number(process.env.LOAD_SECONDS ?? 10),
     faults: true,
@@ -32,13 +33,17 @@ t.test('load and faults, short version', async (t) => {
   t.equal(s.missingRows, 0, 'every 202 has its row')
   t.equal(s.status5xx, 0, 'no 5xx')
   t.equal(s.errors, 0, 'no connection errors or timeouts')
-  t.ok(s.p99 > 0, `p99 reported: ${s.p99} ms`)
+  t.equal(s.sent, submissions, `all ${submissions} submissions were sent (p99 ${s.p99} ms)`)
 
   const m = r.mixed
   t.ok(m.requests > 0, `mixed traffic: ${m.requests} requests, ${m.reqPerSec} req/s, p99 ${m.p99} ms`)
   t.equal(m.status5xx, 0, 'no 5xx in mixed traffic')
   t.equal(m.non2xx3xx, 0, 'every mixed request answered 2xx/3xx')
-  t.ok(m.rssEndMb > 0 && m.loopDelayMaxMs >= 0, `memory ${m.rssStartMb}→${m.rssEndMb} MB RSS, event-loop delay p99 ${m.loopDelayP99Ms} ms`)
+  // Memory depends on what the server holds, not on how busy the machine is: a leak of the
+  // mixed traffic's requests (sessions, bodies, rows) would show here. Event-loop delay is a
+  // timing figure, reported only.
+  t.ok(m.rssEndMb > 0 && m.rssEndMb < 400, `RSS measured in the server and bounded: ${m.rssStartMb}→${m.rssEndMb} MB (event-loop delay p99 ${m.loopDelayP99Ms} ms)`)
+  t.ok(m.heapEndMb - m.heapStartMb < 100, `the heap grows by less than 100 MB over the mixed traffic: ${m.heapStartMb}→${m.heapEndMb} MB`)
   t.equal(r.sqliteBusyInLogs, 0, 'no SQLITE_BUSY anywhere')
 
   const o = r.smtpOutage!
@@ -54,7 +59,7 @@ t.test('load and faults, short version', async (t) => {
   t.equal(k.missingRows, 0, 'every acknowledged request survived the kill')
   t.equal(k.wrongOutboxRows, 0, 'each with exactly one outbox row')
   t.equal(k.integrityFailures, 0, 'integrity_check ok after every kill')
-  t.ok(k.drainSeconds >= 0, `the outbox drained (${k.drainSeconds} s)`)
+  t.not(k.drainSeconds, -1, `the outbox drained within the 5 minutes allowed (${k.drainSeconds} s; -1 means it did not)`)
   t.equal(k.undeliveredAfterDrain, 0, 'every acknowledged request got its email')
   t.equal(k.distinctMessageIdsPerAddressViolations, 0, 'a resend after a kill keeps the Message-ID')
 })

@@ -23,6 +23,7 @@ import * as m005 from './005_routing.js'
 import * as m006 from './006_access_packages.js'
 import * as m008 from './008_one_mailbox_one_address.js'
 import * as m011 from './011_refusals.js'
+import * as m012 from './012_on_behalf.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '006_access_packages': m006,
   '008_one_mailbox_one_address': m008,
   '011_refusals': m011,
+  '012_on_behalf': m012,
 }

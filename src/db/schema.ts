@@ -27,6 +27,14 @@ export interface SubmissionTable {
   updated_at: Timestamp
   verified_at: Timestamp | null
   case_id: number | null
+  /** Issue 15 §5: a request made for someone else (src/intake/on-behalf.ts); null: about the requester. */
+  on_behalf_kind: ColumnType<string | null, string | null | undefined, string | null>
+  subject_name: ColumnType<string | null, string | null | undefined, string | null>
+  subject_email: ColumnType<string | null, string | null | undefined, string | null>
+  /** The representative's proof of authority: a path under DATA_DIR/proofs, its shown name and type. */
+  proof_file: ColumnType<string | null, string | null | undefined, string | null>
+  proof_name: ColumnType<string | null, string | null | undefined, string | null>
+  proof_type: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface VerificationTokenTable {
@@ -81,6 +89,17 @@ export interface CaseTable {
   refusal_evidence: ColumnType<string | null, string | null | undefined, string | null>
   /** Completed, but part of the request was refused: the reason sent (Art. 12(4)). */
   partial_refusal_reason: ColumnType<string | null, string | null | undefined, string | null>
+  /** Issue 15 §5: a request made for someone else (src/intake/on-behalf.ts); null: about the requester. */
+  on_behalf_kind: ColumnType<string | null, string | null | undefined, string | null>
+  subject_name: ColumnType<string | null, string | null | undefined, string | null>
+  subject_email: ColumnType<string | null, string | null | undefined, string | null>
+  /** The representative's proof of authority: a path under DATA_DIR/proofs, its shown name and type. */
+  proof_file: ColumnType<string | null, string | null | undefined, string | null>
+  proof_name: ColumnType<string | null, string | null | undefined, string | null>
+  proof_type: ColumnType<string | null, string | null | undefined, string | null>
+  /** When (and by whom) staff checked the representative's authority; registers act only after. */
+  authority_checked_at: ColumnType<string | null, string | null | undefined, string | null>
+  authority_checked_by: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface TeamTable {

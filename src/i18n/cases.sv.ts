@@ -85,6 +85,7 @@ export const casesSv = {
   },
   events: {
     team_changed: 'Flyttat till ett annat team',
+    authority_checked: 'Ombudets behörighet kontrollerad',
     routed: 'Styrt till team',
     escalated: 'Eskalerat',
     forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',

@@ -4,6 +4,7 @@ import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
 import { registersEn } from './registers.en.js'
 import { routingEn } from './routing.en.js'
+import { behalfEn } from './behalf.en.js'
 
 export const en: Messages = {
   staff: staffEn,
@@ -11,6 +12,7 @@ export const en: Messages = {
   registers: registersEn,
   access: accessEn,
   routing: routingEn,
+  behalf: behalfEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',
@@ -57,6 +59,7 @@ export const en: Messages = {
     customer_contact: 'Contact person at a client',
     supplier: 'Supplier or subcontractor',
     event_participant: 'Event or trip participant',
+    employee: 'Employee or former employee',
     other: 'Other',
   },
   consents: {

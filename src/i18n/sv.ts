@@ -3,6 +3,7 @@ import { casesSv } from './cases.sv.js'
 import { staffSv } from './staff.sv.js'
 import { registersSv } from './registers.sv.js'
 import { routingSv } from './routing.sv.js'
+import { behalfSv } from './behalf.sv.js'
 
 export const sv = {
   staff: staffSv,
@@ -10,6 +11,7 @@ export const sv = {
   registers: registersSv,
   access: accessSv,
   routing: routingSv,
+  behalf: behalfSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',
@@ -56,6 +58,7 @@ export const sv = {
     customer_contact: 'Kontaktperson hos en kund',
     supplier: 'Leverantör eller underkonsult',
     event_participant: 'Deltagare i event eller resa',
+    employee: 'Anställd eller tidigare anställd',
     other: 'Annat',
   },
   consents: {

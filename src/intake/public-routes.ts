@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { t, type Lang } from '../i18n/index.js'
+import { isLang, t, type Lang } from '../i18n/index.js'
 import { translateErrors } from '../http/render.js'
 import { sendMessagePage } from '../http/errors.js'
 import { controller, localise, purposes, recipients, rightsSummary, recipientsFor } from '../registers/processing-register.js'
@@ -8,8 +8,13 @@ import { looksLikeToken } from '../security/tokens.js'
 import { CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType, type RequestType } from './request-types.js'
 import { typeTitle, type IntakeService } from './service.js'
 import { validateRequest, type FieldErrors } from './validate.js'
+import multipart from '@fastify/multipart'
+import { readMultipartForm, type MultipartForm } from '../http/multipart-form.js'
+import { cleanFilename } from '../registers/cv-storage.js'
+import { behalfFormView, megabytes } from './on-behalf-form.js'
+import { sniffProof, storeProof } from './proof.js'
 
-const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep'] as const
+const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep', 'about', 'behalf_kind', 'subject_name', 'subject_email'] as const
 
 /** The links on the home page, one group per situation named in the privacy policy. */
 const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
@@ -25,7 +30,7 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
 }
 
-export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number }) {
+export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number; dataDir: string; proofMaxBytes: number }) {
   const { intake, csrf } = deps
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, type: RequestType, values: Record<string, string>, errors: FieldErrors | null, status = 200, extraError?: string) {
@@ -45,12 +50,16 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         csrf: csrf.token(request, reply),
         relationshipOptions: RELATIONSHIPS.map((value) => ({ value, label: t(lang, `relationships.${value}`) })),
         consentOptions: CONSENT_KINDS.map((value) => ({ value, label: t(lang, `consents.${value}`) })),
+        // Issue 15 §5: every form but the unsubscribe asks whether the request is about the person filling it in.
+        behalf: type === 'unsubscribe' ? null : behalfFormView(lang, values, deps.proofMaxBytes),
       },
       { status, title: errors || extraError ? `${t(lang, 'form.errorSummary')}: ${title}` : title },
     )
   }
 
   return async function routes(app: FastifyInstance) {
+    // The request forms are multipart (a proof of authority may come with them); form-urlencoded still works.
+    await app.register(multipart, { limits: { fileSize: deps.proofMaxBytes, files: 1, fields: 40, fieldSize: 64 * 1024, parts: 41 }, throwFileSizeLimit: false })
     // The home page's content depends only on the language: built once per language.
     const homeData = new Map<Lang, Record<string, unknown>>()
     function homeFor(lang: Lang): Record<string, unknown> {
@@ -133,19 +142,40 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
     app.post<{ Params: { type: string }; Body: Record<string, unknown> }>('/request/:type', async (request, reply) => {
       const { type } = request.params
       if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      let form: MultipartForm
+      try {
+        form = request.isMultipart() ? await readMultipartForm(request, deps.proofMaxBytes, { fields: 40, fieldSize: 64 * 1024 }) : { fields: {}, file: null }
+      } catch (error) {
+        // The multipart parser's refusals (too many parts, a broken body) are bad input, not a fault.
+        const status = (error as { statusCode?: number }).statusCode
+        if (typeof status === 'number' && status >= 400 && status < 500) return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.badRequest')
+        throw error
+      }
+      const body: Record<string, unknown> = request.isMultipart() ? form.fields : request.body !== null && typeof request.body === 'object' ? request.body : {}
+      // A multipart body is read only here, after the language was chosen: its lang field counts too.
+      if (isLang(body.lang)) request.lang = body.lang
       const values: Record<string, string> = {}
       for (const f of FORM_FIELDS) values[f] = str(body[f])
+      if (type === 'unsubscribe') values.about = ''
+      const file = form.file && form.file.field === 'proof' && form.file.filename !== '' && form.file.bytes.length > 0 ? form.file : null
 
       if (!csrf.verify(request, body._csrf)) {
         return renderForm(request, reply, type, values, null, 403, t(request.lang, 'errors.csrf'))
       }
       const result = validateRequest({ ...values, type }, { strictConsent: true })
-      if (!result.ok) return renderForm(request, reply, type, values, result.errors, 400)
+      const proofError = file && values.about === 'other' ? (file.truncated ? 'behalf.errors.proofTooLarge' : !sniffProof(file.bytes) ? 'behalf.errors.proofType' : null) : null
+      if (!result.ok || proofError) {
+        const errors = result.ok ? {} : result.errors
+        if (proofError) errors.proof = { key: proofError, params: { mb: megabytes(deps.proofMaxBytes) } }
+        else if (file && values.about === 'other') errors.proof = { key: 'behalf.errors.proofAgain' }
+        return renderForm(request, reply, type, values, errors, 400)
+      }
 
       // A filled honeypot is a bot: it gets the same page, and nothing is stored or sent.
       if (str(body.website) === '') {
-        await intake.submit(result.value, { ip: request.ip, lang: request.lang, channel: 'web' })
+        const kind = file && result.value.onBehalfOf ? sniffProof(file.bytes) : null
+        const proof = file && kind ? { file: await storeProof(deps.dataDir, file.bytes, kind), name: cleanFilename(file.filename), type: kind.contentType } : null
+        await intake.submit(result.value, { ip: request.ip, lang: request.lang, channel: 'web', proof })
       }
       const lang = request.lang
       return reply.page(

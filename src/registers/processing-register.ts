@@ -24,6 +24,7 @@ export type Relationship =
   | 'customer_contact'
   | 'supplier'
   | 'event_participant'
+  | 'employee'
   | 'other'
 
 export const relationships: Relationship[] = [
@@ -32,6 +33,7 @@ export const relationships: Relationship[] = [
   'customer_contact',
   'supplier',
   'event_participant',
+  'employee',
   'other',
 ]
 
@@ -267,12 +269,12 @@ export const purposes: Purpose[] = [
     },
     recipientIds: [],
     source: SOURCE_YOU,
-    relationships: ['supplier', 'other'],
+    relationships: ['supplier', 'employee', 'other'],
     role: 'controller',
     automatedDecisions: false,
     note: {
-      sv: 'Detaljerna finns i personalhandboken och underkonsultavtalet, inte i policyn. Portalen har ingen egen relation för anställda, så anställda hör till "övrigt".',
-      en: 'The details are in the staff handbook and the subcontractor agreement, not in the policy. The portal has no separate relationship for employees, so employees fall under "other".',
+      sv: 'Detaljerna finns i personalhandboken och underkonsultavtalet, inte i policyn.',
+      en: 'The details are in the staff handbook and the subcontractor agreement, not in the policy.',
     },
   },
   {

@@ -14,7 +14,7 @@ const DAY = 86_400_000
  * would otherwise stay for ever, naming who was signed in when).
  */
 export async function runMaintenance(db: Executor, config: Config, now: Date) {
-  const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString())
+  const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString(), config.dataDir)
   const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - DAY).toISOString())
   const sessionsPurged = await purgeExpiredSessions(db, now.toISOString(), new Date(now.getTime() - IDLE_MS).toISOString())
   return { unverifiedPurged, rateEventsPurged, sessionsPurged }

@@ -5,6 +5,7 @@ import { staffEn } from './staff.en.js'
 import { registersEn } from './registers.en.js'
 import { routingEn } from './routing.en.js'
 import { behalfEn } from './behalf.en.js'
+import { privacyEn } from './privacy.en.js'
 
 export const en: Messages = {
   staff: staffEn,
@@ -13,6 +14,7 @@ export const en: Messages = {
   access: accessEn,
   routing: routingEn,
   behalf: behalfEn,
+  privacy: privacyEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',

@@ -4,6 +4,7 @@ import { staffSv } from './staff.sv.js'
 import { registersSv } from './registers.sv.js'
 import { routingSv } from './routing.sv.js'
 import { behalfSv } from './behalf.sv.js'
+import { privacySv } from './privacy.sv.js'
 
 export const sv = {
   staff: staffSv,
@@ -12,6 +13,7 @@ export const sv = {
   access: accessSv,
   routing: routingSv,
   behalf: behalfSv,
+  privacy: privacySv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',

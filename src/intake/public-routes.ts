@@ -13,6 +13,8 @@ import { readMultipartForm, type MultipartForm } from '../http/multipart-form.js
 import { cleanFilename } from '../registers/cv-storage.js'
 import { behalfFormView, megabytes } from './on-behalf-form.js'
 import { sniffProof, storeProof } from './proof.js'
+import { privacyNotice } from './privacy-notice.js'
+import type { Config } from '../config.js'
 
 const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep', 'about', 'behalf_kind', 'subject_name', 'subject_email'] as const
 
@@ -30,7 +32,7 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
 }
 
-export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number; dataDir: string; proofMaxBytes: number }) {
+export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number; dataDir: string; proofMaxBytes: number; config: Config }) {
   const { intake, csrf } = deps
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, type: RequestType, values: Record<string, string>, errors: FieldErrors | null, status = 200, extraError?: string) {
@@ -121,6 +123,12 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         },
         { title: t(lang, 'site.register') },
       )
+    })
+
+    // Art. 13: the portal's own processing, with the numbers of the settings in force.
+    app.get('/privacy/requests', async (request, reply) => {
+      const notice = privacyNotice(deps.config, request.lang)
+      return reply.page('privacy-requests', { notice }, { title: notice.title, cache: true })
     })
 
     app.get('/request', async (request, reply) => {

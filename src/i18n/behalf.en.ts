@@ -16,12 +16,12 @@ export const behalfEn: typeof behalfSv = {
   subjectEmail: 'Email address of the person the request is about',
   subjectEmailHint: 'If it differs from yours. We use it only to find their data with us, never to write to.',
   proof: 'Power of attorney or other proof',
-  proofHint: 'PDF, JPEG or PNG, at most {mb} MB. You can also send it later when we contact you.',
+  proofHint: 'PDF, JPEG or PNG, at most {size}. You can also send it later when we contact you.',
   errors: {
     kind: 'Choose who you are to the person the request is about.',
     representativeName: 'Give your own name when you ask on behalf of someone else.',
     proofType: 'The proof must be a PDF, JPEG or PNG file.',
-    proofTooLarge: 'The file is too large. It may be at most {mb} MB.',
+    proofTooLarge: 'The file is too large. It may be at most {size}.',
     proofAgain: 'Choose the file again: it is not kept when the form is shown again.',
   },
   staff: {

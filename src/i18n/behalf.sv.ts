@@ -15,12 +15,12 @@ export const behalfSv = {
   subjectEmail: 'E-postadress till den som begäran gäller',
   subjectEmailHint: 'Om den skiljer sig från din. Vi använder den bara för att hitta uppgifterna hos oss, aldrig för att skriva till.',
   proof: 'Fullmakt eller annat underlag',
-  proofHint: 'PDF, JPEG eller PNG, högst {mb} MB. Du kan också skicka underlaget senare när vi hör av oss.',
+  proofHint: 'PDF, JPEG eller PNG, högst {size}. Du kan också skicka underlaget senare när vi hör av oss.',
   errors: {
     kind: 'Välj vad du är för den som begäran gäller.',
     representativeName: 'Skriv ditt eget namn när du begär för någon annans räkning.',
     proofType: 'Underlaget måste vara en PDF-, JPEG- eller PNG-fil.',
-    proofTooLarge: 'Filen är för stor. Den får vara högst {mb} MB.',
+    proofTooLarge: 'Filen är för stor. Den får vara högst {size}.',
     proofAgain: 'Välj filen igen: den skickas inte med när formuläret visas på nytt.',
   },
   staff: {

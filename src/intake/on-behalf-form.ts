@@ -1,9 +1,7 @@
+import { formatBytes } from '../access/errors.js'
 import { t, type Lang } from '../i18n/index.js'
 import { ON_BEHALF_KINDS } from './request-types.js'
 
-export function megabytes(bytes: number): string {
-  return String(Math.round((bytes / (1024 * 1024)) * 10) / 10)
-}
 
 /** The "Is this request about you?" part of the public form (views/partials/behalf-fields.hbs). */
 export function behalfFormView(lang: Lang, values: Record<string, string>, proofMaxBytes: number) {
@@ -14,6 +12,6 @@ export function behalfFormView(lang: Lang, values: Record<string, string>, proof
     ],
     about: values.about === 'other' ? 'other' : 'self',
     kindOptions: ON_BEHALF_KINDS.map((value) => ({ value, label: t(lang, `behalf.kinds.${value}`) })),
-    proofHint: t(lang, 'behalf.proofHint', { mb: megabytes(proofMaxBytes) }),
+    proofHint: t(lang, 'behalf.proofHint', { size: formatBytes(proofMaxBytes) }),
   }
 }

@@ -11,7 +11,8 @@ import { validateRequest, type FieldErrors } from './validate.js'
 import multipart from '@fastify/multipart'
 import { readMultipartForm, type MultipartForm } from '../http/multipart-form.js'
 import { cleanFilename } from '../registers/cv-storage.js'
-import { behalfFormView, megabytes } from './on-behalf-form.js'
+import { behalfFormView } from './on-behalf-form.js'
+import { formatBytes } from '../access/errors.js'
 import { sniffProof, storeProof } from './proof.js'
 import { privacyNotice } from './privacy-notice.js'
 import type { Config } from '../config.js'
@@ -174,7 +175,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       const proofError = file && values.about === 'other' ? (file.truncated ? 'behalf.errors.proofTooLarge' : !sniffProof(file.bytes) ? 'behalf.errors.proofType' : null) : null
       if (!result.ok || proofError) {
         const errors = result.ok ? {} : result.errors
-        if (proofError) errors.proof = { key: proofError, params: { mb: megabytes(deps.proofMaxBytes) } }
+        if (proofError) errors.proof = { key: proofError, params: { size: formatBytes(deps.proofMaxBytes) } }
         else if (file && values.about === 'other') errors.proof = { key: 'behalf.errors.proofAgain' }
         return renderForm(request, reply, type, values, errors, 400)
       }

@@ -145,6 +145,8 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       const values: Record<string, string> = {}
       if ((RELATIONSHIPS as readonly string[]).includes(str(q.relationship))) values.relationship = str(q.relationship)
       if ((CONSENT_KINDS as readonly string[]).includes(str(q.consent))) values.consent = str(q.consent)
+      // A link may open the form with the representative's part chosen (?about=other).
+      if (q.about === 'other' && type !== 'unsubscribe') values.about = 'other'
       return renderForm(request, reply, type, values, null)
     })
 

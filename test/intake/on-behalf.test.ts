@@ -52,6 +52,8 @@ t.test('Art. 12(2): every public form but the unsubscribe asks whether the reque
     for (const label of ['Jag är förälder eller vårdnadshavare till ett barn', 'Jag har en fullmakt', 'Annat ombud']) t.match(sv.body, label)
     t.match(sv.body, /<input id="proof" name="proof" type="file"/)
     t.notMatch(sv.body, /<script/, 'no script needed: the fields are in the page, only CSS hides them')
+    t.match(sv.body, '<input id="name" name="name" type="text"', `${type}: the name field is a text field (it took the request type as its input type)`)
+    t.match(sv.body, '<input id="subject_name" name="subject_name" type="text"')
     const en = await app.inject({ url: `/request/${type}?lang=en` })
     t.match(en.body, 'Is this request about you?')
     t.match(en.body, 'I am a parent or guardian of a child')

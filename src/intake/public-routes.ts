@@ -15,6 +15,7 @@ import { behalfFormView } from './on-behalf-form.js'
 import { formatBytes } from '../access/errors.js'
 import { sniffProof, storeProof } from './proof.js'
 import { privacyNotice } from './privacy-notice.js'
+import { formatArticles } from '../i18n/articles.js'
 import type { Config } from '../config.js'
 
 const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep', 'about', 'behalf_kind', 'subject_name', 'subject_email'] as const
@@ -76,7 +77,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         const rights = rightsSummary.map((r) => ({
           title: localise(r.title, lang),
           description: localise(r.description, lang),
-          articles: r.articles.join(', '),
+          articles: formatArticles(r.articles, lang),
           href: isRequestType(r.id) ? `/request/${r.id}` : null,
         }))
         data = { situations, rights, controller }
@@ -110,7 +111,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
             id: p.id,
             title: localise(p.title, lang),
             description: localise(p.description, lang),
-            article: p.legalBasis.article,
+            article: p.legalBasis.article ? formatArticles([p.legalBasis.article], lang) : null,
             legalBasis: localise(p.legalBasis.text, lang),
             dataCategories: p.dataCategories.map((c) => localise(c, lang)),
             dataSubjects: localise(p.dataSubjects, lang),

@@ -295,7 +295,7 @@ export const purposes: Purpose[] = [
       { sv: 'CV', en: 'CV' },
       { sv: 'Kontaktuppgifter', en: 'Contact details' },
     ],
-    dataSubjects: { sv: 'Arbetssökande.', en: 'Job applicants.' },
+    dataSubjects: { sv: 'Jobbsökande.', en: 'Job applicants.' },
     retention: {
       sv: 'I tre år, eller så länge ditt samtycke gäller.',
       en: 'For three years, or for as long as your consent lasts.',
@@ -369,7 +369,7 @@ export const purposes: Purpose[] = [
     },
     dataCategories: [
       {
-        sv: 'De personuppgifter du lämnar när du kontaktar oss, till exempel i mejl',
+        sv: 'De personuppgifter du lämnar när du kontaktar oss, till exempel via e-post',
         en: 'The personal data you give us when you contact us, for example by email',
       },
     ],
@@ -378,7 +378,7 @@ export const purposes: Purpose[] = [
       en: 'People who contact us with questions.',
     },
     retention: {
-      sv: 'Inte längre än vad som behövs för att besvara frågan, om det inte finns samtycke eller annan rättslig grund. Vi raderar mejlet direkt efter att frågan har besvarats.',
+      sv: 'Inte längre än vad som behövs för att besvara frågan, om det inte finns samtycke eller annan rättslig grund. Vi raderar e-postmeddelandet direkt efter att frågan har besvarats.',
       en: 'No longer than needed to answer the question, unless there is consent or another legal basis. We delete the email as soon as the question has been answered.',
     },
     recipientIds: [],
@@ -494,7 +494,7 @@ export const purposes: Purpose[] = [
     id: 'newsletter',
     title: { sv: 'Nyhetsbrev och mejlmarknadsföring', en: 'Newsletter and email marketing' },
     description: {
-      sv: 'Vi skickar nyhetsbrev och erbjudanden via mejl till personer som visar intresse för våra produkter och tjänster. Du kan när som helst avsäga dig utskicken genom att klicka på länken i mejlet eller mejla oss.',
+      sv: 'Vi skickar nyhetsbrev och erbjudanden via e-post till personer som visar intresse för våra produkter och tjänster. Du kan när som helst avsäga dig utskicken genom att klicka på länken i e-postmeddelandet eller skriva till oss.',
       en: 'We send newsletters and offers by email to people who show interest in our products and services. You can unsubscribe at any time by clicking the link in the email or by emailing us.',
     },
     legalBasis: {
@@ -699,7 +699,7 @@ export const rightsSummary: Right[] = [
     articles: ['Art. 21(2)', 'Art. 21(3)'],
     title: { sv: 'Avsluta nyhetsbrevet', en: 'Unsubscribe from the newsletter' },
     description: {
-      sv: 'Du kan när som helst avsäga dig vårt nyhetsbrev och andra utskick via mejl. Klicka på länken i mejlet eller mejla oss på hej@xtractor.se.',
+      sv: 'Du kan när som helst avsäga dig vårt nyhetsbrev och andra utskick via e-post. Klicka på länken i e-postmeddelandet eller skriva till oss på hej@xtractor.se.',
       en: 'You can unsubscribe from our newsletter and other email mailings at any time. Click the link in the email or email us at hej@xtractor.se.',
     },
   },

@@ -492,7 +492,7 @@ export const purposes: Purpose[] = [
   },
   {
     id: 'newsletter',
-    title: { sv: 'Nyhetsbrev och mejlmarknadsföring', en: 'Newsletter and email marketing' },
+    title: { sv: 'Nyhetsbrev och marknadsföring via e-post', en: 'Newsletter and email marketing' },
     description: {
       sv: 'Vi skickar nyhetsbrev och erbjudanden via e-post till personer som visar intresse för våra produkter och tjänster. Du kan när som helst avsäga dig utskicken genom att klicka på länken i e-postmeddelandet eller skriva till oss.',
       en: 'We send newsletters and offers by email to people who show interest in our products and services. You can unsubscribe at any time by clicking the link in the email or by emailing us.',
@@ -506,7 +506,7 @@ export const purposes: Purpose[] = [
     },
     dataCategories: [
       { sv: 'Namn', en: 'Name' },
-      { sv: 'Mejladress', en: 'Email address' },
+      { sv: 'E-postadress', en: 'Email address' },
       { sv: 'Telefonnummer', en: 'Phone number' },
     ],
     dataSubjects: {
@@ -539,7 +539,7 @@ export const purposes: Purpose[] = [
     },
     dataCategories: [
       { sv: 'Kontaktpersonens namn', en: "Contact person's name" },
-      { sv: 'Mejladress', en: 'Email address' },
+      { sv: 'E-postadress', en: 'Email address' },
       { sv: 'Telefonnummer', en: 'Phone number' },
       {
         sv: 'Vilket företag eller vilken organisation kontaktpersonen hör till',

@@ -1,5 +1,4 @@
 import type { Lang } from '../i18n/index.js'
-import { formatArticles } from '../i18n/articles.js'
 import { controller, purposes, purposesFor, recipientsFor, rightsSummary, type Purpose, type Relationship, relationships } from '../registers/processing-register.js'
 
 /**
@@ -96,7 +95,7 @@ export function art15Info(lang: Lang, held: { newsletter: boolean; candidate: bo
       id: p.id,
       title: p.title[lang],
       description: p.description[lang],
-      legalBasis: { article: p.legalBasis.article ? formatArticles([p.legalBasis.article], lang) : null, text: p.legalBasis.text[lang] },
+      legalBasis: { article: p.legalBasis.article, text: p.legalBasis.text[lang] },
       dataCategories: p.dataCategories.map((c) => c[lang]),
       retention: p.retention[lang],
       recipients: [...recipientsFor(p.id === REQUEST_HANDLING.id ? [] : [p.id], { includeGeneral: false }), ...general].map(show),
@@ -106,7 +105,7 @@ export function art15Info(lang: Lang, held: { newsletter: boolean; candidate: bo
       appliesBecause: [...(reasons.get(p.id) ?? [])],
     })),
     recipients: recipientList.map(show),
-    rights: rightsSummary.map((r) => ({ id: r.id, articles: r.articles.map((a) => formatArticles([a], lang)), title: r.title[lang], description: r.description[lang] })),
+    rights: rightsSummary.map((r) => ({ id: r.id, articles: r.articles, title: r.title[lang], description: r.description[lang] })),
     complaint: { authority: controller.supervisoryAuthority.name[lang], url: controller.supervisoryAuthority.url, email: controller.supervisoryAuthority.email, phone: controller.supervisoryAuthority.phone },
     automatedDecisionMaking: { used: false, text: AUTOMATED[lang] },
     storage: controller.storage[lang],

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { appendAudit } from '../audit/log.js'
 import { proofPath } from '../intake/proof.js'
+import { sendPrivateFile } from '../http/private-download.js'
 import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
@@ -187,12 +187,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       if (!c) return reply
       if (!c.proof_file) return reply.code(404).staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'errors.notFound')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
       await appendAudit(app.db, { actorType: 'staff', actorId: request.staff!.id, action: 'case.proof_download', caseId: c.id, at: app.clock() })
-      return reply
-        .header('Cache-Control', 'no-store')
-        .header('Content-Type', c.proof_type ?? 'application/octet-stream')
-        .header('Content-Disposition', `attachment; filename="${encodeURIComponent(c.proof_name ?? 'proof')}"`)
-        .header('X-Content-Type-Options', 'nosniff')
-        .send(createReadStream(proofPath(app.config.dataDir, c.proof_file)))
+      return sendPrivateFile(reply, proofPath(app.config.dataDir, c.proof_file), { contentType: c.proof_type, name: c.proof_name, fallbackName: 'proof' })
     })
 
     function manualForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs'
 import { emailWarning } from '../intake/email-address.js'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { appendAudit } from '../audit/log.js'
 import { readMultipartForm } from '../http/multipart-form.js'
+import { sendPrivateFile } from '../http/private-download.js'
 import { authorityPending } from '../cases/authority.js'
 import { t, type Lang } from '../i18n/index.js'
 import { staffActor } from '../staff/actor.js'
@@ -118,12 +118,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     const candidate = id === null ? undefined : await findCandidate(app.db, id)
     if (!candidate?.cv_path) return reply.staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'registers.cv.none')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
     await appendAudit(app.db, { actorType: 'staff', actorId: request.staff!.id, action: 'register.cv_download', target: `candidate:${candidate.id}`, at: app.clock() })
-    return reply
-      .header('Cache-Control', 'no-store')
-      .header('Content-Type', candidate.cv_content_type ?? 'application/octet-stream')
-      .header('Content-Disposition', `attachment; filename="${encodeURIComponent(candidate.cv_filename ?? 'cv')}"`)
-      .header('X-Content-Type-Options', 'nosniff')
-      .send(createReadStream(cvFile(app.config.dataDir, candidate.cv_path)))
+    return sendPrivateFile(reply, cvFile(app.config.dataDir, candidate.cv_path), { contentType: candidate.cv_content_type, name: candidate.cv_filename, fallbackName: 'cv' })
   })
 
   async function caseOr404(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {

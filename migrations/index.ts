@@ -25,6 +25,7 @@ import * as m006 from './006_access_packages.js'
 import * as m008 from './008_one_mailbox_one_address.js'
 import * as m010 from './010_pause_reasons.js'
 import * as m011 from './011_refusals.js'
+import * as m012 from './012_on_behalf.js'
 import * as m013 from './013_name_search.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '008_one_mailbox_one_address': m008,
   '010_pause_reasons': m010,
   '011_refusals': m011,
+  '012_on_behalf': m012,
   '013_name_search': m013,
 }

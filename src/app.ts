@@ -89,7 +89,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('cases', cases)
 
   await fastify.register(healthRoutes)
-  await fastify.register(publicRoutes({ intake, csrf, verifyTtlHours: config.verifyTokenTtlHours }))
+  await fastify.register(publicRoutes({ intake, csrf, verifyTtlHours: config.verifyTokenTtlHours, dataDir: config.dataDir, proofMaxBytes: config.proofMaxBytes, config }))
   await fastify.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
   await fastify.register(statusRoutes({ cases, csrf }))
 

@@ -53,6 +53,10 @@ export interface Config {
   packageUploadMaxBytes: number
   /** How many download codes a requester may ask for per package and hour. */
   packageCodesPerHour: number
+  /** PROOF_MAX_BYTES: the largest proof of authority a representative may upload with a request. */
+  proofMaxBytes: number
+  /** MAIL_PROVIDER_NAME: who delivers the portal's email, named as a recipient in the notice at /privacy/requests (Art. 13(1)(e)). */
+  mailProviderName: string | null
   /** ESCALATE_UNASSIGNED_HOURS: an open case nobody has taken after this many hours goes to the data-protection team; 0 turns that rule off (overdue cases still escalate). */
   escalateUnassignedHours: number
   /** Handlers read and act only on their teams' cases and those assigned to them (issue 14). */
@@ -127,6 +131,15 @@ function email(env: Env, name: string): string | undefined {
   if (raw === undefined) return undefined
   const bare = /<([^>]+)>\s*$/.exec(raw)?.[1] ?? raw
   if (!EMAIL.test(bare) || /[\r\n]/.test(raw)) throw new ConfigError(name, 'is not a valid email address')
+  return raw
+}
+
+/** A name shown on a public page: one plain line. */
+function mailProviderName(env: Env): string | null {
+  const raw = str(env, 'MAIL_PROVIDER_NAME')
+  if (raw === undefined) return null
+  // eslint-disable-next-line no-control-regex
+  if (raw.length > 200 || /[\u0000-\u001f\u007f<>]/.test(raw)) throw new ConfigError('MAIL_PROVIDER_NAME', 'must be one line of at most 200 characters, without < or >')
   return raw
 }
 
@@ -264,5 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
     packageCodesPerHour: int(env, 'PACKAGE_CODES_PER_HOUR', 5, 1, 1000),
     escalateUnassignedHours: int(env, 'ESCALATE_UNASSIGNED_HOURS', 48, 0, 24 * 365),
     teamScopedAccess: bool(env, 'TEAM_SCOPED_ACCESS', false),
+    proofMaxBytes: int(env, 'PROOF_MAX_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+    mailProviderName: mailProviderName(env),
   }
 }

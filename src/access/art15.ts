@@ -20,7 +20,7 @@ const REQUEST_HANDLING = {
   },
   legalBasis: { article: 'Art. 6(1)(c)', text: { sv: 'Rättslig förpliktelse (artiklarna 12–22 i dataskyddsförordningen).', en: 'Legal obligation (GDPR Articles 12–22).' } },
   dataCategories: [
-    { sv: 'Mejladress', en: 'Email address' },
+    { sv: 'E-postadress', en: 'Email address' },
     { sv: 'Namn, om du angav det', en: 'Name, if you gave it' },
     { sv: 'Det du skrev i din begäran och dina meddelanden', en: 'What you wrote in your request and messages' },
     { sv: 'Ärendets historik (datum, status, åtgärder)', en: 'The history of the case (dates, status, actions)' },

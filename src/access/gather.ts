@@ -30,3 +30,8 @@ export async function gatherFor(db: Executor, key: string) {
 }
 
 export type Gathered = Awaited<ReturnType<typeof gatherFor>>
+
+/** Nothing found: a request made for someone else whose address the representative did not give. */
+export function emptyGathered(): Gathered {
+  return { newsletter: [], candidates: [], suppressions: [], cases: [], messages: [], events: [] }
+}

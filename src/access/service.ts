@@ -21,7 +21,8 @@ import { CODE_TRIES, CODE_TTL_MS, codeHash, codeMatches, newCode } from './codes
 import { buildDocument, recordCount, type PackageDocument } from './document.js'
 import { packageError, formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath, type StoreResult } from './files.js'
-import { gatherFor } from './gather.js'
+import { emptyGathered, gatherFor } from './gather.js'
+import { registerKey } from '../cases/authority.js'
 import type { RenderReport } from './report.js'
 import { makeZip, type ZipEntry } from './zip.js'
 import { parseWithheld, withheldText, type WithheldItem } from './withheld.js'
@@ -148,7 +149,8 @@ export class AccessPackageService {
       if (c.status === 'new') c = await this.deps.cases.applyStatus(trx, c, 'in_progress', iso, { type: 'staff', id: actor.id }, null)
       const existing = await this.find(caseId, trx)
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
-      const gathered = await gatherFor(trx, emailKey(c.email))
+      const key = registerKey(c)
+      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key)
       const doc = buildDocument(c, gathered, lang, at)
       const count = recordCount(gathered)
       const data = seal(this.key, JSON.stringify(doc))

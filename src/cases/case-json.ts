@@ -59,6 +59,15 @@ export interface CaseJson {
   late: boolean
   /** The recorded stops of the clock (the wait before confirmation is not one: it is in pausedDays). */
   pauses: PauseJson[]
+  /** Issue 15 §5: made by a representative (the requester: email, name) for the data subject named here. */
+  onBehalfOf: {
+    kind: string
+    subjectName: string | null
+    subjectEmail: string | null
+    proof: { name: string | null; contentType: string | null } | null
+    authorityChecked: boolean
+    authorityCheckedAt: string | null
+  } | null
 }
 
 function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy'] {
@@ -116,6 +125,16 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
     partialRefusal: c.partial_refusal_reason ? { reason: c.partial_refusal_reason } : null,
     late: answeredLate(c.status, c.closed_at ? stockholmDate(c.closed_at) : null, deadline.dueDate),
     pauses: pausesJson(pauses),
+    onBehalfOf: c.on_behalf_kind
+      ? {
+          kind: c.on_behalf_kind,
+          subjectName: c.subject_name,
+          subjectEmail: c.subject_email,
+          proof: c.proof_file ? { name: c.proof_name, contentType: c.proof_type } : null,
+          authorityChecked: c.authority_checked_at !== null,
+          authorityCheckedAt: c.authority_checked_at,
+        }
+      : null,
   }
 }
 

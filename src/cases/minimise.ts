@@ -14,7 +14,7 @@ export async function minimiseCase(trx: Executor, caseId: number, at: string): P
   const c = await trx.selectFrom('cases').select(['email', 'email_key']).where('id', '=', caseId).executeTakeFirstOrThrow()
   await trx
     .updateTable('cases')
-    .set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, controller_name: null, controller_email: null, refusal_reason: null, partial_refusal_reason: null, minimised_at: at, updated_at: at })
+    .set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, controller_name: null, controller_email: null, refusal_reason: null, partial_refusal_reason: null, subject_name: null, subject_email: null, minimised_at: at, updated_at: at })
     .where('id', '=', caseId)
     .execute()
   await trx.deleteFrom('case_messages').where('case_id', '=', caseId).execute()

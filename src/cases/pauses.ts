@@ -36,7 +36,7 @@ export function pauseRefusal(reason: unknown, caseType: string): PauseRefusal | 
       code: 'invalid_pause_reason',
       status: 400,
       message: {
-        sv: 'Tidsfristen kan bara stå still av två skäl: identity (rimliga tvivel om identiteten, artikel 12.6) eller specify_access (den registrerade ombeds precisera en begäran om tillgång, skäl 63).',
+        sv: 'Tidsfristen kan bara stå still av två skäl: identity (rimliga tvivel om identiteten, artikel 12.6) eller specify_access (den registrerade ombeds precisera en begäran om tillgång (registerutdrag), skäl 63).',
         en: 'The clock can only be stopped for two reasons: identity (reasonable doubt about identity, Article 12(6)) or specify_access (asking the requester to specify an access request, recital 63).',
       },
     }
@@ -46,7 +46,7 @@ export function pauseRefusal(reason: unknown, caseType: string): PauseRefusal | 
       code: 'pause_not_allowed',
       status: 409,
       message: {
-        sv: 'Att be den registrerade precisera vilka uppgifter hen vill ha stoppar bara tidsfristen för en begäran om tillgång eller dataportabilitet (skäl 63). Skicka frågan utan att stoppa tidsfristen.',
+        sv: 'Att be den registrerade precisera vilka uppgifter hen vill ha stoppar bara tidsfristen för en begäran om tillgång (registerutdrag) eller dataportabilitet (skäl 63). Skicka frågan utan att stoppa tidsfristen.',
         en: 'Asking the requester to specify which data they want stops the clock only for an access or portability request (recital 63). Send the question without stopping the clock.',
       },
     }

@@ -11,10 +11,14 @@ import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
 import { CaseError, notFound } from './errors.js'
+import { registerKey, requireAuthority } from './authority.js'
+import { applyImmediateActions } from '../registers/immediate-actions.js'
+import { sealKey } from '../mail/seal.js'
 import { routeNewCase } from '../routing/route-case.js'
 import { upsertClient } from '../routing/repository.js'
 import { minimiseCase } from './minimise.js'
 import { openPause, pauseRefusal } from './pauses.js'
+import { dropCaseProof } from '../intake/proof.js'
 import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
@@ -155,6 +159,7 @@ export class CaseService {
 
   /** Also used by feature services (access packages) inside their own transaction; the caller audits. */
   async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
+    if (to === 'completed') requireAuthority(c)
     if (!isPausing(to) && isPausing(c.status)) {
       const ended = await trx.updateTable('case_pauses').set({ ended_at: iso }).where('case_id', '=', c.id).where('ended_at', 'is', null).executeTakeFirst()
       if (Number(ended.numUpdatedRows) > 0) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
@@ -163,6 +168,35 @@ export class CaseService {
     await trx.updateTable('cases').set({ status: to, closed_at: closedAt, updated_at: iso }).where('id', '=', c.id).execute()
     await addCaseEvent(trx, { caseId: c.id, kind: 'status_changed', actor, data: { from: c.status, to, ...(reason ? { reason } : {}) }, at: iso })
     return this.refreshDue(trx, { ...c, status: to, closed_at: closedAt, updated_at: iso }, iso)
+  }
+
+  /**
+   * Staff tick that a representative's authority is checked (issue 15 §5). Only then are the
+   * registers searched for the data subject's address, and what the portal otherwise does at
+   * confirmation (an opt-out, a withdrawal of recruitment consent, a rectification proposal) is done.
+   */
+  async checkAuthority(actor: Actor, caseId: number): Promise<Case> {
+    return this.act(async (trx, at) => {
+      const c = await this.get(caseId, trx)
+      if (!c.on_behalf_kind) throw new CaseError('not_on_behalf', 409, { sv: 'Ärendet gäller den som begärde det själv.', en: 'The case is about the requester themselves.' })
+      if (c.authority_checked_at) throw new CaseError('authority_checked', 409, { sv: 'Behörigheten är redan kontrollerad.', en: 'The authority is checked already.' })
+      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat.', en: 'The case is closed.' })
+      const iso = at.toISOString()
+      const checked = await trx
+        .updateTable('cases')
+        .set({ authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso })
+        .where('id', '=', c.id)
+        .where('authority_checked_at', 'is', null)
+        .executeTakeFirst()
+      // Two ticks at once: only one carries out what follows.
+      if (Number(checked.numUpdatedRows) !== 1) throw new CaseError('authority_checked', 409, { sv: 'Behörigheten är redan kontrollerad.', en: 'The authority is checked already.' })
+      await addCaseEvent(trx, { caseId: c.id, kind: 'authority_checked', actor: { type: 'staff', id: actor.id }, data: { kind: c.on_behalf_kind }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.authority_check', caseId: c.id, data: { kind: c.on_behalf_kind }, at })
+      const now = { ...c, authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso }
+      const key = registerKey(now)
+      if (key === null) return now
+      return applyImmediateActions(trx, now, { config: this.deps.config, renderEmail: this.deps.renderEmail, seal: sealKey(this.deps.config.sessionSecret) }, at, key)
+    }, true)
   }
 
   /**
@@ -304,6 +338,14 @@ export class CaseService {
         refusal_reason: null,
         refusal_evidence: null,
         partial_refusal_reason: null,
+        on_behalf_kind: null,
+        subject_name: null,
+        subject_email: null,
+        proof_file: null,
+        proof_name: null,
+        proof_type: null,
+        authority_checked_at: null,
+        authority_checked_by: null,
       }
       const due = deadlineOf({ ...draft, id: 0, reference: '' }, [], at, this.eves).dueDate
       const created = await insertCase(trx, { ...draft, due_date: due }, Number(stockholmDate(at).slice(0, 4)))
@@ -410,7 +452,11 @@ export class CaseService {
       await this.queueTemplateMessage(trx, c, actor.id, 'question_answer', input.lang ?? (c.lang as Lang), { answer }, at)
       c = await this.applyStatus(trx, c, 'completed', iso, staffActor, null)
       const minimise = c.keep_data !== 1
-      if (minimise) await minimiseCase(trx, c.id, iso)
+      if (minimise) {
+        // The proof goes first: minimiseCase deletes the submission that may name it too.
+        await dropCaseProof(trx, this.deps.config.dataDir, c.id)
+        await minimiseCase(trx, c.id, iso)
+      }
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.answer', caseId, data: { minimised: minimise }, at })
       return this.get(caseId, trx)
     }, true)

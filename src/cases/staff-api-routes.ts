@@ -199,6 +199,11 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       },
     )
 
+    // Issue 15 §5: the representative's authority is checked; the registers then act on the data subject's address.
+    action<{ checked: true }>('authority', { type: 'object', additionalProperties: false, required: ['checked'], properties: { checked: { const: true } } }, async (request, id) => {
+      await cases.checkAuthority(request.staff!, id)
+    })
+
     action<{ text: string }>('notes', { type: 'object', additionalProperties: false, required: ['text'], properties: { text: str(20000) } }, async (request, id) => {
       await cases.addNote(request.staff!, id, request.body.text)
     })

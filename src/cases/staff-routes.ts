@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { appendAudit } from '../audit/log.js'
+import { proofPath } from '../intake/proof.js'
+import { sendPrivateFile } from '../http/private-download.js'
 import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
@@ -25,7 +28,7 @@ const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
 interface Problem {
-  section: 'assign' | 'team' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'csrf'
+  section: 'assign' | 'team' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'authority' | 'csrf'
   message: string
   values: Record<string, string>
 }
@@ -110,6 +113,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
             { value: 'sv', label: 'Svenska', selected: (values.forwardLang || 'sv') === 'sv' },
             { value: 'en', label: 'English', selected: values.forwardLang === 'en' },
           ],
+          behalf: c.on_behalf_kind ? { kindLabel: t(lang, `behalf.kindShort.${c.on_behalf_kind}`), checkedAt: c.authority_checked_at ? stockholmDateTime(c.authority_checked_at) : null } : null,
           problem,
           errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
           values,
@@ -185,6 +189,18 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     })
     action('answer', 'answer', ['answer'], async (request, c, body) => {
       await cases.answerQuestion(request.staff!, c.id, { text: s(body.answer) })
+    })
+    action('authority', 'authority', [], async (request, c) => {
+      await cases.checkAuthority(request.staff!, c.id)
+    })
+
+    // The representative's proof of authority: never from a served folder, always as a download.
+    app.get<{ Params: { id: string } }>('/staff/cases/:id/proof', viewer, async (request, reply) => {
+      const c = await loadCase(app, request, reply)
+      if (!c) return reply
+      if (!c.proof_file) return reply.code(404).staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'errors.notFound')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
+      await appendAudit(app.db, { actorType: 'staff', actorId: request.staff!.id, action: 'case.proof_download', caseId: c.id, at: app.clock() })
+      return sendPrivateFile(reply, proofPath(app.config.dataDir, c.proof_file), { contentType: c.proof_type, name: c.proof_name, fallbackName: 'proof' })
     })
 
     function manualForm(request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {

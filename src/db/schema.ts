@@ -8,7 +8,18 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 type Timestamp = string
 type Flag = ColumnType<number, number | undefined, number>
 
-export interface SubmissionTable {
+/** Issue 15 §5: a request made for someone else (src/intake/on-behalf.ts); null: about the requester. */
+interface OnBehalfColumns {
+  on_behalf_kind: ColumnType<string | null, string | null | undefined, string | null>
+  subject_name: ColumnType<string | null, string | null | undefined, string | null>
+  subject_email: ColumnType<string | null, string | null | undefined, string | null>
+  /** The representative's proof of authority: a path under DATA_DIR/proofs, its shown name and type. */
+  proof_file: ColumnType<string | null, string | null | undefined, string | null>
+  proof_name: ColumnType<string | null, string | null | undefined, string | null>
+  proof_type: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface SubmissionTable extends OnBehalfColumns {
   id: Generated<number>
   type: string
   email: string
@@ -38,7 +49,7 @@ export interface VerificationTokenTable {
   created_at: Timestamp
 }
 
-export interface CaseTable {
+export interface CaseTable extends OnBehalfColumns {
   id: Generated<number>
   reference: string
   type: string
@@ -81,6 +92,9 @@ export interface CaseTable {
   refusal_evidence: ColumnType<string | null, string | null | undefined, string | null>
   /** Completed, but part of the request was refused: the reason sent (Art. 12(4)). */
   partial_refusal_reason: ColumnType<string | null, string | null | undefined, string | null>
+  /** When (and by whom) staff checked the representative's authority; registers act only after. */
+  authority_checked_at: ColumnType<string | null, string | null | undefined, string | null>
+  authority_checked_by: ColumnType<number | null, number | null | undefined, number | null>
 }
 
 export interface TeamTable {

@@ -87,6 +87,7 @@ export const casesEn: typeof casesSv = {
   },
   events: {
     team_changed: 'Moved to another team',
+    authority_checked: "Representative's authority checked",
     routed: 'Routed to a team',
     escalated: 'Escalated',
     forwarded: 'Passed on to the controller',

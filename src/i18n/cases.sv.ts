@@ -85,6 +85,7 @@ export const casesSv = {
   },
   events: {
     team_changed: 'Flyttat till ett annat team',
+    authority_checked: 'Ombudets behörighet kontrollerad',
     routed: 'Styrt till team',
     escalated: 'Eskalerat',
     forwarded: 'Vidarebefordrat till den personuppgiftsansvarige',
@@ -128,14 +129,14 @@ export const casesSv = {
   },
   actors: { requester: 'Den registrerade', system: 'Systemet' },
   pause: {
-    reasons: { identity: 'Rimliga tvivel om identiteten (artikel 12.6)', specify_access: 'Den registrerade ombeds precisera sin begäran om tillgång (skäl 63)', unspecified: 'Skäl inte angivet (från före kravet på skäl)' },
+    reasons: { identity: 'Rimliga tvivel om identiteten (artikel 12.6)', specify_access: 'Den registrerade ombeds precisera sin begäran om tillgång (registerutdrag) (skäl 63)', unspecified: 'Skäl inte angivet (från före kravet på skäl)' },
     notice: {
       identity: 'Tidsfristen för att svara på din begäran står still tills du har svarat, eftersom vi behöver försäkra oss om att det är du som begär uppgifterna (artikel 12.6 i dataskyddsförordningen).',
       specify_access: 'Tidsfristen för att svara på din begäran står still tills du har svarat, eftersom vi har många uppgifter om dig och behöver veta vilka uppgifter eller vilken behandling din begäran gäller (skäl 63 i dataskyddsförordningen).',
     },
     label: 'Stoppa tidsfristen medan vi väntar',
     none: 'Nej, tidsfristen löper vidare',
-    help: 'Tidsfristen får bara stå still av två skäl (EDPB:s riktlinjer 01/2022 punkt 159): rimliga tvivel om identiteten, eller när den registrerade ombeds precisera en begäran om tillgång eller dataportabilitet. Alla andra frågor skickas utan att stoppa tidsfristen. Meddelandet får en mening om varför tidsfristen står still.',
+    help: 'Tidsfristen får bara stå still av två skäl (EDPB:s riktlinjer 01/2022 punkt 159): rimliga tvivel om identiteten, eller när den registrerade ombeds precisera en begäran om tillgång (registerutdrag) eller dataportabilitet. Alla andra frågor skickas utan att stoppa tidsfristen. Meddelandet får en mening om varför tidsfristen står still.',
     statusNote: 'Att bara ändra status till ”Väntar på registrerad” stoppar inte tidsfristen. Skicka ett meddelande med ett skäl nedan för att stoppa den.',
     running: 'Tidsfristen står still sedan {date}: {reason}. Den startar igen när den registrerade svarar eller när ärendet sätts till ”Pågår”.',
     list: 'Uppehåll',

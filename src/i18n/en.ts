@@ -4,6 +4,8 @@ import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
 import { registersEn } from './registers.en.js'
 import { routingEn } from './routing.en.js'
+import { behalfEn } from './behalf.en.js'
+import { privacyEn } from './privacy.en.js'
 
 export const en: Messages = {
   staff: staffEn,
@@ -11,6 +13,8 @@ export const en: Messages = {
   registers: registersEn,
   access: accessEn,
   routing: routingEn,
+  behalf: behalfEn,
+  privacy: privacyEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',
@@ -57,6 +61,7 @@ export const en: Messages = {
     customer_contact: 'Contact person at a client',
     supplier: 'Supplier or subcontractor',
     event_participant: 'Event or trip participant',
+    employee: 'Employee or former employee',
     other: 'Other',
   },
   consents: {

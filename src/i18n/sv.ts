@@ -3,6 +3,8 @@ import { casesSv } from './cases.sv.js'
 import { staffSv } from './staff.sv.js'
 import { registersSv } from './registers.sv.js'
 import { routingSv } from './routing.sv.js'
+import { behalfSv } from './behalf.sv.js'
+import { privacySv } from './privacy.sv.js'
 
 export const sv = {
   staff: staffSv,
@@ -10,6 +12,8 @@ export const sv = {
   registers: registersSv,
   access: accessSv,
   routing: routingSv,
+  behalf: behalfSv,
+  privacy: privacySv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',
@@ -29,25 +33,25 @@ export const sv = {
     situationsTitle: 'Vad gäller det?',
     rightsTitle: 'Dina rättigheter',
     allRequests: 'Alla typer av begäran',
-    how: 'Så går det till: fyll i formuläret, öppna länken vi mejlar dig och bekräfta. Då öppnas ditt ärende och du får ett kvitto med en länk där du kan följa det.',
+    how: 'Så går det till: fyll i formuläret, öppna länken vi skickar till din e-post och bekräfta. Då öppnas ditt ärende och du får ett kvitto med en länk där du kan följa det.',
   },
   situations: {
     candidate: { title: 'Jobbsökande', text: 'Du har sökt jobb hos oss och vi sparar ditt CV med ditt samtycke i tre år.', links: { withdraw: 'Återkalla samtycket och radera mitt CV', update: 'Ändra mina kontaktuppgifter' } },
-    newsletter: { title: 'Nyhetsbrev', text: 'Du får våra nyhetsbrev eller erbjudanden via mejl.', links: { unsubscribe: 'Avsluta prenumerationen', object: 'Invänd mot direktmarknadsföring' } },
+    newsletter: { title: 'Nyhetsbrev', text: 'Du får våra nyhetsbrev eller erbjudanden via e-post.', links: { unsubscribe: 'Avsluta prenumerationen', object: 'Invänd mot direktmarknadsföring' } },
     customer: { title: 'Kontaktperson hos en kund', text: 'Du är kontaktperson hos en av våra kunder.', links: { access: 'Se vilka uppgifter ni har om mig', rectify: 'Rätta mina uppgifter' } },
     support: { title: 'Support och kundservice', text: 'Du har haft ett supportärende hos oss.', links: { access: 'Se vilka uppgifter ni har om mig', erase: 'Radera mina uppgifter' } },
     events: { title: 'Event och resor', text: 'Du har deltagit i ett event eller en resa, till exempel med uppgifter om matallergier.', links: { erase: 'Radera mina uppgifter', access: 'Se vilka uppgifter ni har om mig' } },
     other: { title: 'Något annat', text: 'Du har frågat oss något eller har en annan relation till oss.', links: { question: 'Ställ en fråga om hur vi hanterar personuppgifter', access: 'Se vilka uppgifter ni har om mig', all: 'Välj bland alla typer av begäran' } },
   },
   types: {
-    access: { title: 'Få tillgång till dina uppgifter', short: 'Tillgång', text: 'Få veta vilka personuppgifter vi har om dig och få en kopia (artikel 15).' },
+    access: { title: 'Få tillgång till dina uppgifter', short: 'Tillgång (registerutdrag)', text: 'Få veta vilka personuppgifter vi har om dig och få en kopia (artikel 15).' },
     rectification: { title: 'Rätta felaktiga uppgifter', short: 'Rättelse', text: 'Be oss rätta uppgifter som är fel eller komplettera dem (artikel 16).' },
     erasure: { title: 'Radera dina uppgifter', short: 'Radering', text: 'Be oss radera dina personuppgifter (artikel 17).' },
     restriction: { title: 'Begränsa behandlingen', short: 'Begränsning', text: 'Be oss att tills vidare bara lagra dina uppgifter och inte använda dem (artikel 18).' },
     portability: { title: 'Flytta dina uppgifter', short: 'Dataportabilitet', text: 'Få uppgifter du själv lämnat i ett maskinläsbart format (artikel 20).' },
     objection: { title: 'Invända mot behandling', short: 'Invändning', text: 'Invänd mot behandling som grundar sig på intresseavvägning, till exempel marknadsföring (artikel 21).' },
     withdraw_consent: { title: 'Återkalla samtycke', short: 'Återkallat samtycke', text: 'Återkalla ett samtycke du gett, till exempel att vi sparar ditt CV (artikel 7.3).' },
-    unsubscribe: { title: 'Avsluta nyhetsbrev', short: 'Avregistrering', text: 'Sluta få nyhetsbrev och erbjudanden från oss via mejl.' },
+    unsubscribe: { title: 'Avsluta nyhetsbrev', short: 'Avregistrering', text: 'Sluta få nyhetsbrev och erbjudanden från oss via e-post.' },
     question: { title: 'Ställ en fråga om dina personuppgifter', short: 'Fråga', text: 'Fråga oss hur vi hanterar personuppgifter. Vi raderar dina uppgifter så snart vi har svarat, om du inte ber oss spara dem.' },
   },
   relationships: {
@@ -56,6 +60,7 @@ export const sv = {
     customer_contact: 'Kontaktperson hos en kund',
     supplier: 'Leverantör eller underkonsult',
     event_participant: 'Deltagare i event eller resa',
+    employee: 'Anställd eller tidigare anställd',
     other: 'Annat',
   },
   consents: {
@@ -135,7 +140,7 @@ export const sv = {
   inbox: {
     title: 'Kolla din e-post',
     text: 'Om adressen kan ta emot e-post har vi skickat en länk till den. Öppna länken inom {hours} timmar och bekräfta för att skicka in din begäran.',
-    noMail: 'Fick du inget mejl? Kolla skräpposten. Du kan skicka formuläret igen; då får du en ny länk.',
+    noMail: 'Fick du inget e-postmeddelande? Kolla skräpposten. Du kan skicka formuläret igen; då får du en ny länk.',
   },
   verify: {
     title: 'Bekräfta din begäran',
@@ -144,7 +149,7 @@ export const sv = {
     invalidTitle: 'Länken fungerar inte',
     invalid: 'Länken är ogiltig eller har gått ut. Skicka in formuläret igen så får du en ny länk.',
     usedTitle: 'Redan bekräftad',
-    used: 'Den här begäran är redan bekräftad. Länken till ditt ärende finns i kvittot vi mejlade dig.',
+    used: 'Den här begäran är redan bekräftad. Länken till ditt ärende finns i kvittot vi skickade till din e-post.',
     expiredTitle: 'Länken har gått ut',
     expired: 'Länken gällde i {hours} timmar och har gått ut. Skicka in formuläret igen så får du en ny länk.',
     newRequest: 'Skicka in en ny begäran',
@@ -188,7 +193,7 @@ export const sv = {
     greeting: 'Hej {name}!',
     greetingNoName: 'Hej!',
     signature: 'Vänliga hälsningar\nXtractor Interactive AB\nhej@xtractor.se, 08-588 945 00',
-    ignore: 'Har du inte skickat någon begäran? Då kan du bortse från det här mejlet; inget händer utan att länken används.',
+    ignore: 'Har du inte skickat någon begäran? Då kan du bortse från det här e-postmeddelandet; inget händer utan att länken används.',
     verifySubject: 'Bekräfta din begäran till Xtractor',
     verifyIntro: 'Vi har tagit emot en begäran om "{type}" med den här e-postadressen. Öppna länken och bekräfta för att skicka in den:',
     verifyValid: 'Länken gäller i {hours} timmar.',

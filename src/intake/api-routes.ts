@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { sendApiError } from '../http/errors.js'
 import { isLang, t } from '../i18n/index.js'
 import { looksLikeToken } from '../security/tokens.js'
-import { CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, MAX_VALUE, RELATIONSHIPS, REQUEST_TYPES } from './request-types.js'
+import { CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, MAX_VALUE, ON_BEHALF_KINDS, RELATIONSHIPS, REQUEST_TYPES } from './request-types.js'
 import type { IntakeService } from './service.js'
 import { validateRequest } from './validate.js'
 
@@ -22,8 +22,22 @@ const requestBody = {
     lang: { type: 'string', enum: ['sv', 'en'] },
     /** Questions: consent to keep the details after the answer. */
     keep: { type: 'boolean' },
+    /** Issue 15 §5: made for someone else; the requester (email, name) is the representative. */
+    onBehalfOf: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      required: ['kind', 'subjectName'],
+      properties: {
+        kind: { type: 'string', enum: [...ON_BEHALF_KINDS] },
+        subjectName: { type: 'string', maxLength: MAX_NAME * 2 },
+        subjectEmail: { type: ['string', 'null'], maxLength: MAX_EMAIL + 50 },
+      },
+    },
   },
 } as const
+
+/** The form's names for the representative's fields, as the API spells them. */
+const API_FIELDS: Record<string, string> = { behalf_kind: 'onBehalfOf.kind', subject_name: 'onBehalfOf.subjectName', subject_email: 'onBehalfOf.subjectEmail' }
 
 const verifyBody = {
   type: 'object',
@@ -54,7 +68,7 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
           if (!error) continue
           const params = { ...error.params }
           if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field)
-          fields[field] = t(lang, error.key, params)
+          fields[API_FIELDS[field] ?? field] = t(lang, error.key, params)
         }
         return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields })
       }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { t, type Lang } from '../i18n/index.js'
+import { isLang, t, type Lang } from '../i18n/index.js'
 import { translateErrors } from '../http/render.js'
 import { sendMessagePage } from '../http/errors.js'
 import { controller, localise, purposes, recipients, rightsSummary, recipientsFor } from '../registers/processing-register.js'
@@ -8,8 +8,17 @@ import { looksLikeToken } from '../security/tokens.js'
 import { CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType, type RequestType } from './request-types.js'
 import { typeTitle, type IntakeService } from './service.js'
 import { validateRequest, type FieldErrors } from './validate.js'
+import multipart from '@fastify/multipart'
+import { readMultipartForm, type MultipartForm } from '../http/multipart-form.js'
+import { cleanFilename } from '../registers/cv-storage.js'
+import { behalfFormView } from './on-behalf-form.js'
+import { formatBytes } from '../access/errors.js'
+import { sniffProof, storeProof } from './proof.js'
+import { privacyNotice } from './privacy-notice.js'
+import { formatArticles } from '../i18n/articles.js'
+import type { Config } from '../config.js'
 
-const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep'] as const
+const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep', 'about', 'behalf_kind', 'subject_name', 'subject_email'] as const
 
 /** The links on the home page, one group per situation named in the privacy policy. */
 const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
@@ -25,7 +34,7 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
 }
 
-export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number }) {
+export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTtlHours: number; dataDir: string; proofMaxBytes: number; config: Config }) {
   const { intake, csrf } = deps
 
   function renderForm(request: FastifyRequest, reply: FastifyReply, type: RequestType, values: Record<string, string>, errors: FieldErrors | null, status = 200, extraError?: string) {
@@ -45,12 +54,16 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         csrf: csrf.token(request, reply),
         relationshipOptions: RELATIONSHIPS.map((value) => ({ value, label: t(lang, `relationships.${value}`) })),
         consentOptions: CONSENT_KINDS.map((value) => ({ value, label: t(lang, `consents.${value}`) })),
+        // Issue 15 §5: every form but the unsubscribe asks whether the request is about the person filling it in.
+        behalf: type === 'unsubscribe' ? null : behalfFormView(lang, values, deps.proofMaxBytes),
       },
       { status, title: errors || extraError ? `${t(lang, 'form.errorSummary')}: ${title}` : title },
     )
   }
 
   return async function routes(app: FastifyInstance) {
+    // The request forms are multipart (a proof of authority may come with them); form-urlencoded still works.
+    await app.register(multipart, { limits: { fileSize: deps.proofMaxBytes, files: 1, fields: 40, fieldSize: 64 * 1024, parts: 41 }, throwFileSizeLimit: false })
     // The home page's content depends only on the language: built once per language.
     const homeData = new Map<Lang, Record<string, unknown>>()
     function homeFor(lang: Lang): Record<string, unknown> {
@@ -64,7 +77,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         const rights = rightsSummary.map((r) => ({
           title: localise(r.title, lang),
           description: localise(r.description, lang),
-          articles: r.articles.join(', '),
+          articles: formatArticles(r.articles, lang),
           href: isRequestType(r.id) ? `/request/${r.id}` : null,
         }))
         data = { situations, rights, controller }
@@ -98,7 +111,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
             id: p.id,
             title: localise(p.title, lang),
             description: localise(p.description, lang),
-            article: p.legalBasis.article,
+            article: p.legalBasis.article ? formatArticles([p.legalBasis.article], lang) : null,
             legalBasis: localise(p.legalBasis.text, lang),
             dataCategories: p.dataCategories.map((c) => localise(c, lang)),
             dataSubjects: localise(p.dataSubjects, lang),
@@ -114,6 +127,12 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       )
     })
 
+    // Art. 13: the portal's own processing, with the numbers of the settings in force.
+    app.get('/privacy/requests', async (request, reply) => {
+      const notice = privacyNotice(deps.config, request.lang)
+      return reply.page('privacy-requests', { notice }, { title: notice.title, cache: true })
+    })
+
     app.get('/request', async (request, reply) => {
       const lang = request.lang
       const types = REQUEST_TYPES.map((id) => ({ id, title: typeTitle(lang, id), text: t(lang, `types.${id}.text`) }))
@@ -127,25 +146,48 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       const values: Record<string, string> = {}
       if ((RELATIONSHIPS as readonly string[]).includes(str(q.relationship))) values.relationship = str(q.relationship)
       if ((CONSENT_KINDS as readonly string[]).includes(str(q.consent))) values.consent = str(q.consent)
+      // A link may open the form with the representative's part chosen (?about=other).
+      if (q.about === 'other' && type !== 'unsubscribe') values.about = 'other'
       return renderForm(request, reply, type, values, null)
     })
 
     app.post<{ Params: { type: string }; Body: Record<string, unknown> }>('/request/:type', async (request, reply) => {
       const { type } = request.params
       if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      let form: MultipartForm
+      try {
+        form = request.isMultipart() ? await readMultipartForm(request, deps.proofMaxBytes, { fields: 40, fieldSize: 64 * 1024 }) : { fields: {}, file: null }
+      } catch (error) {
+        // The multipart parser's refusals (too many parts, a broken body) are bad input, not a fault.
+        const status = (error as { statusCode?: number }).statusCode
+        if (typeof status === 'number' && status >= 400 && status < 500) return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.badRequest')
+        throw error
+      }
+      const body: Record<string, unknown> = request.isMultipart() ? form.fields : request.body !== null && typeof request.body === 'object' ? request.body : {}
+      // A multipart body is read only here, after the language was chosen: its lang field counts too.
+      if (isLang(body.lang)) request.lang = body.lang
       const values: Record<string, string> = {}
       for (const f of FORM_FIELDS) values[f] = str(body[f])
+      if (type === 'unsubscribe') values.about = ''
+      const file = form.file && form.file.field === 'proof' && form.file.filename !== '' && form.file.bytes.length > 0 ? form.file : null
 
       if (!csrf.verify(request, body._csrf)) {
         return renderForm(request, reply, type, values, null, 403, t(request.lang, 'errors.csrf'))
       }
       const result = validateRequest({ ...values, type }, { strictConsent: true })
-      if (!result.ok) return renderForm(request, reply, type, values, result.errors, 400)
+      const proofError = file && values.about === 'other' ? (file.truncated ? 'behalf.errors.proofTooLarge' : !sniffProof(file.bytes) ? 'behalf.errors.proofType' : null) : null
+      if (!result.ok || proofError) {
+        const errors = result.ok ? {} : result.errors
+        if (proofError) errors.proof = { key: proofError, params: { size: formatBytes(deps.proofMaxBytes) } }
+        else if (file && values.about === 'other') errors.proof = { key: 'behalf.errors.proofAgain' }
+        return renderForm(request, reply, type, values, errors, 400)
+      }
 
       // A filled honeypot is a bot: it gets the same page, and nothing is stored or sent.
       if (str(body.website) === '') {
-        await intake.submit(result.value, { ip: request.ip, lang: request.lang, channel: 'web' })
+        const kind = file && result.value.onBehalfOf ? sniffProof(file.bytes) : null
+        const proof = file && kind ? { file: await storeProof(deps.dataDir, file.bytes, kind), name: cleanFilename(file.filename), type: kind.contentType } : null
+        await intake.submit(result.value, { ip: request.ip, lang: request.lang, channel: 'web', proof })
       }
       const lang = request.lang
       return reply.page(

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
+import { deleteProof } from './proof.js'
 import type { NewSubmission, Submission, SubmissionUpdate, VerificationToken } from '../db/schema.js'
 
 // Every submission runs these three: prepared once (src/db/prepared.ts).
@@ -28,6 +29,12 @@ const insertSubmissionQuery = prepared<SubmissionSlots, { id: number }>((db, p) 
       incorrect_value: p.incorrect_value,
       correct_value: p.correct_value,
       keep_data: p.keep_data!,
+      on_behalf_kind: p.on_behalf_kind,
+      subject_name: p.subject_name,
+      subject_email: p.subject_email,
+      proof_file: p.proof_file,
+      proof_name: p.proof_name,
+      proof_type: p.proof_type,
       lang: p.lang!,
       channel: p.channel!,
       status: p.status!,
@@ -83,7 +90,11 @@ export async function consumeTokens(db: Executor, submissionId: number, at: stri
  * confirmation emails of that age already sent or given up: they hold the address and name of
  * someone who may never have confirmed. Returns how many submissions went.
  */
-export async function purgeUnverified(db: Executor, cutoff: string): Promise<number> {
+export async function purgeUnverified(db: Executor, cutoff: string, dataDir?: string): Promise<number> {
+  if (dataDir) {
+    const proofs = await db.selectFrom('submissions').select('proof_file').where('status', '=', 'pending').where('created_at', '<', cutoff).where('proof_file', 'is not', null).execute()
+    for (const p of proofs) await deleteProof(dataDir, p.proof_file)
+  }
   const result = await db.deleteFrom('submissions').where('status', '=', 'pending').where('created_at', '<', cutoff).executeTakeFirst()
   await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
   return Number(result.numDeletedRows)

@@ -12,8 +12,12 @@ export const REQUEST_TYPES = [
 ] as const
 export type RequestType = (typeof REQUEST_TYPES)[number]
 
-export const RELATIONSHIPS = ['candidate', 'newsletter', 'customer_contact', 'supplier', 'event_participant', 'other'] as const
+export const RELATIONSHIPS = ['candidate', 'newsletter', 'customer_contact', 'supplier', 'event_participant', 'employee', 'other'] as const
 export type Relationship = (typeof RELATIONSHIPS)[number]
+
+/** Who asks for someone else (issue 15 §5): a child's guardian, a holder of a power of attorney, another representative. */
+export const ON_BEHALF_KINDS = ['guardian', 'power_of_attorney', 'representative'] as const
+export type OnBehalfKind = (typeof ON_BEHALF_KINDS)[number]
 
 export const CONSENT_KINDS = ['recruitment', 'newsletter', 'other'] as const
 export type ConsentKind = (typeof CONSENT_KINDS)[number]

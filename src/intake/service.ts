@@ -26,6 +26,8 @@ import {
   insertVerificationToken,
   updateSubmission,
 } from './repository.js'
+import { onBehalfColumns } from './on-behalf.js'
+import { deleteProof } from './proof.js'
 import type { Channel } from './request-types.js'
 import { emailKey, type RequestInput } from './validate.js'
 
@@ -40,6 +42,13 @@ export interface IntakeDeps {
   mailQueued: () => void
   /** Batches the public's writes into shared durable commits (see src/db/group-commit.ts). */
   writes?: GroupCommit
+}
+
+/** A proof of authority already written to DATA_DIR/proofs by the form (src/intake/proof.ts). */
+export interface StoredProof {
+  file: string
+  name: string
+  type: string
 }
 
 export type SubmitOutcome = 'queued' | 'limited_ip' | 'limited_address'
@@ -79,7 +88,7 @@ export class IntakeService {
    * Stores a request pending confirmation and queues the link. Every path takes about the same
    * time and gives the caller no hint of which one was taken (no enumeration).
    */
-  async submit(input: RequestInput, meta: { ip: string; lang: Lang; channel: Extract<Channel, 'web' | 'api'> }): Promise<SubmitOutcome> {
+  async submit(input: RequestInput, meta: { ip: string; lang: Lang; channel: Extract<Channel, 'web' | 'api'>; proof?: StoredProof | null }): Promise<SubmitOutcome> {
     const { config, now } = this.deps
     const at = now()
     const atIso = at.toISOString()
@@ -88,6 +97,8 @@ export class IntakeService {
     const ipKey = keyedHash(config.sessionSecret, 'ip:' + clientNetwork(meta.ip))
     const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
 
+    const proof = input.onBehalfOf ? (meta.proof ?? null) : null
+    let replacedProof: string | null = null
     const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {
       // Two instances taking the same address at once must not both pass its limit or both add a pending request.
       await serializeOn(trx, 'submit-address', addressKey)
@@ -113,14 +124,20 @@ export class IntakeService {
         incorrect_value: input.incorrect,
         correct_value: input.correct,
         keep_data: input.keepData ? 1 : 0,
+        ...onBehalfColumns(input.onBehalfOf ?? null, proof),
         lang: meta.lang,
         updated_at: atIso,
       }
       // The same request asked again gets a new link, not a second request; the newest wording wins.
-      const pending = await findPendingSubmission(trx, key, input.type)
+      // A request for someone else is the same request only for the same person.
+      const found = await findPendingSubmission(trx, key, input.type)
+      const pending = found && found.on_behalf_kind === fields.on_behalf_kind && found.subject_name === fields.subject_name ? found : undefined
       let submissionId: number
       if (pending) {
         submissionId = pending.id
+        // A proof sent before stays unless a new one replaces it.
+        if (!proof && pending.proof_file) Object.assign(fields, { proof_file: pending.proof_file, proof_name: pending.proof_name, proof_type: pending.proof_type })
+        else if (pending.proof_file) replacedProof = pending.proof_file
         await updateSubmission(trx, pending.id, fields)
       } else {
         submissionId = await insertSubmission(trx, {
@@ -150,6 +167,9 @@ export class IntakeService {
       return 'queued'
     })
     if (outcome === 'queued') this.deps.mailQueued()
+    // A proof nobody will look at is not kept: refused by a limit, or replaced by a newer one.
+    if (meta.proof && (outcome !== 'queued' || !proof)) await deleteProof(config.dataDir, meta.proof.file)
+    await deleteProof(config.dataDir, replacedProof)
     return outcome
   }
 
@@ -202,6 +222,12 @@ export class IntakeService {
           incorrect_value: submission.incorrect_value,
           correct_value: submission.correct_value,
           keep_data: submission.keep_data,
+          on_behalf_kind: submission.on_behalf_kind,
+          subject_name: submission.subject_name,
+          subject_email: submission.subject_email,
+          proof_file: submission.proof_file,
+          proof_name: submission.proof_name,
+          proof_type: submission.proof_type,
           lang: submission.lang,
           channel: submission.channel,
           received_at: submission.created_at,
@@ -239,8 +265,9 @@ export class IntakeService {
         )
         await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice, headers: mailHeaders(staffLang) }, { from: config.mailFrom, now: at, seal: this.seal })
       }
-      // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once.
-      const current = await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
+      // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once;
+      // a request made for someone else waits until staff have checked the representative's authority.
+      const current = created.on_behalf_kind ? created : await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
       return { state: 'confirmed', case: current, statusToken }
     })
     if (result.state === 'confirmed') this.deps.mailQueued()

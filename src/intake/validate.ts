@@ -11,6 +11,7 @@ import {
 } from './request-types.js'
 import { emailKey, emailProblemKey, parseEmail } from './email-address.js'
 import { isLinkLikeName } from './name-rule.js'
+import { parseOnBehalf, type OnBehalfErrors, type OnBehalfOf } from './on-behalf.js'
 
 export interface RequestInput {
   type: RequestType
@@ -23,6 +24,8 @@ export interface RequestInput {
   correct: string | null
   /** Questions only: the person consents to keeping their data after the answer. */
   keepData?: boolean
+  /** Made for someone else (src/intake/on-behalf.ts); null: about the requester. */
+  onBehalfOf?: OnBehalfOf | null
 }
 
 /** A field's error as a message key and its parameters, translated where it is shown. */
@@ -30,7 +33,7 @@ export interface FieldError {
   key: string
   params?: Record<string, unknown>
 }
-export type FieldErrors = Partial<Record<'type' | 'email' | 'name' | 'relationship' | 'consent' | 'details' | 'incorrect' | 'correct', FieldError>>
+export type FieldErrors = Partial<Record<'type' | 'email' | 'name' | 'relationship' | 'consent' | 'details' | 'incorrect' | 'correct', FieldError>> & OnBehalfErrors
 
 /** The address as stored (src/intake/email-address.ts); what was typed, trimmed, when it cannot be read. */
 export function normaliseEmail(raw: string): string {
@@ -108,6 +111,8 @@ export function validateRequest(
   if (correct && correct.length > MAX_VALUE) errors.correct = { key: 'errors.tooLong', params: { field: 'form.correct', max: MAX_VALUE } }
   if (type === 'rectification' && !correct && !details && !errors.correct) errors.correct = { key: 'errors.rectification' }
   if (type === 'question' && !details && !errors.details) errors.details = { key: 'errors.question' }
+  const behalf = parseOnBehalf(raw)
+  for (const [field, error] of Object.entries(behalf.errors) as Array<[keyof OnBehalfErrors, FieldError]>) errors[field] ??= error
 
   if (Object.keys(errors).length > 0) return { ok: false, errors }
   return {
@@ -122,6 +127,7 @@ export function validateRequest(
       incorrect: type === 'rectification' ? incorrect : null,
       correct: type === 'rectification' ? correct : null,
       keepData: type === 'question' && isYes(raw.keep),
+      onBehalfOf: behalf.value,
     },
   }
 }

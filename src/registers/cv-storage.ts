@@ -31,23 +31,34 @@ export function sniffCv(bytes: Buffer, filename: string): CvType | null {
   return null
 }
 
-/** Writes the file under a random name (never the uploaded one) and returns the path relative to DATA_DIR. */
-export async function storeCv(dataDir: string, bytes: Buffer, type: CvType): Promise<string> {
-  const dir = cvDir(dataDir)
+/**
+ * Writes a file to DATA_DIR/<folder> (never served) under a random name, never the uploaded one,
+ * and returns the path relative to DATA_DIR. Also used for proofs of authority (src/intake/proof.ts).
+ */
+export async function storePrivateFile(dataDir: string, folder: string, bytes: Buffer, ext: string): Promise<string> {
+  const dir = join(dataDir, folder)
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  const name = `${randomBytes(18).toString('base64url')}.${type.ext}`
+  const name = `${randomBytes(18).toString('base64url')}.${ext}`
   const tmp = join(dir, `.${name}.tmp`)
   await writeFile(tmp, bytes, { mode: 0o600 })
   await rename(tmp, join(dir, name))
-  return `cvs/${name}`
+  return `${folder}/${name}`
 }
 
-/** The absolute path of a stored CV, refusing anything that would lead outside the CV folder. */
-export function cvFile(dataDir: string, relative: string): string {
-  const dir = resolve(cvDir(dataDir))
+/** The absolute path of a stored file, refusing anything that would lead outside its folder. */
+export function privateFilePath(dataDir: string, folder: string, relative: string): string {
+  const dir = resolve(dataDir, folder)
   const full = resolve(dataDir, relative)
-  if (!full.startsWith(dir + sep)) throw new Error('CV path outside the CV folder')
+  if (!full.startsWith(dir + sep)) throw new Error(`path outside the ${folder} folder`)
   return full
+}
+
+export async function storeCv(dataDir: string, bytes: Buffer, type: CvType): Promise<string> {
+  return storePrivateFile(dataDir, 'cvs', bytes, type.ext)
+}
+
+export function cvFile(dataDir: string, relative: string): string {
+  return privateFilePath(dataDir, 'cvs', relative)
 }
 
 /** Deletes a stored CV; one already gone counts as deleted (a retried erasure must not fail). */

@@ -37,8 +37,16 @@ export function isNewsletterOptOut(c: Pick<Case, 'type' | 'relationship' | 'cons
  *    erased (CV file deleted), the case completed, the requester told; no match: staff as usual;
  *  - a candidate's rectification: a proposal staff approve on the case page.
  */
-export async function applyImmediateActions(trx: Executor, c: Case, deps: ImmediateDeps, now: Date): Promise<Case> {
+export async function applyImmediateActions(trx: Executor, requested: Case, deps: ImmediateDeps, now: Date, matchKey: string = requested.email_key): Promise<Case> {
   const at = now.toISOString()
+  // The registers are searched for `matchKey` (for a request made for someone else, the data
+  // subject's address); the case keeps, and mail goes to, the requester's confirmed address.
+  const c = { ...requested, email_key: matchKey }
+  const done = await applyTo(trx, c, deps, now, at)
+  return { ...done, email_key: requested.email_key }
+}
+
+async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, at: string): Promise<Case> {
   if (isNewsletterOptOut(c)) {
     const done = await unsubscribeForCase(trx, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
     await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.suppress', caseId: c.id, data: { type: c.type }, at: now })

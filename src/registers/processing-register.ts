@@ -24,6 +24,7 @@ export type Relationship =
   | 'customer_contact'
   | 'supplier'
   | 'event_participant'
+  | 'employee'
   | 'other'
 
 export const relationships: Relationship[] = [
@@ -32,6 +33,7 @@ export const relationships: Relationship[] = [
   'customer_contact',
   'supplier',
   'event_participant',
+  'employee',
   'other',
 ]
 
@@ -267,12 +269,12 @@ export const purposes: Purpose[] = [
     },
     recipientIds: [],
     source: SOURCE_YOU,
-    relationships: ['supplier', 'other'],
+    relationships: ['supplier', 'employee', 'other'],
     role: 'controller',
     automatedDecisions: false,
     note: {
-      sv: 'Detaljerna finns i personalhandboken och underkonsultavtalet, inte i policyn. Portalen har ingen egen relation för anställda, så anställda hör till "övrigt".',
-      en: 'The details are in the staff handbook and the subcontractor agreement, not in the policy. The portal has no separate relationship for employees, so employees fall under "other".',
+      sv: 'Detaljerna finns i personalhandboken och underkonsultavtalet, inte i policyn.',
+      en: 'The details are in the staff handbook and the subcontractor agreement, not in the policy.',
     },
   },
   {
@@ -293,7 +295,7 @@ export const purposes: Purpose[] = [
       { sv: 'CV', en: 'CV' },
       { sv: 'Kontaktuppgifter', en: 'Contact details' },
     ],
-    dataSubjects: { sv: 'Arbetssökande.', en: 'Job applicants.' },
+    dataSubjects: { sv: 'Jobbsökande.', en: 'Job applicants.' },
     retention: {
       sv: 'I tre år, eller så länge ditt samtycke gäller.',
       en: 'For three years, or for as long as your consent lasts.',
@@ -367,7 +369,7 @@ export const purposes: Purpose[] = [
     },
     dataCategories: [
       {
-        sv: 'De personuppgifter du lämnar när du kontaktar oss, till exempel i mejl',
+        sv: 'De personuppgifter du lämnar när du kontaktar oss, till exempel via e-post',
         en: 'The personal data you give us when you contact us, for example by email',
       },
     ],
@@ -376,7 +378,7 @@ export const purposes: Purpose[] = [
       en: 'People who contact us with questions.',
     },
     retention: {
-      sv: 'Inte längre än vad som behövs för att besvara frågan, om det inte finns samtycke eller annan rättslig grund. Vi raderar mejlet direkt efter att frågan har besvarats.',
+      sv: 'Inte längre än vad som behövs för att besvara frågan, om det inte finns samtycke eller annan rättslig grund. Vi raderar e-postmeddelandet direkt efter att frågan har besvarats.',
       en: 'No longer than needed to answer the question, unless there is consent or another legal basis. We delete the email as soon as the question has been answered.',
     },
     recipientIds: [],
@@ -490,9 +492,9 @@ export const purposes: Purpose[] = [
   },
   {
     id: 'newsletter',
-    title: { sv: 'Nyhetsbrev och mejlmarknadsföring', en: 'Newsletter and email marketing' },
+    title: { sv: 'Nyhetsbrev och marknadsföring via e-post', en: 'Newsletter and email marketing' },
     description: {
-      sv: 'Vi skickar nyhetsbrev och erbjudanden via mejl till personer som visar intresse för våra produkter och tjänster. Du kan när som helst avsäga dig utskicken genom att klicka på länken i mejlet eller mejla oss.',
+      sv: 'Vi skickar nyhetsbrev och erbjudanden via e-post till personer som visar intresse för våra produkter och tjänster. Du kan när som helst avsäga dig utskicken genom att klicka på länken i e-postmeddelandet eller skriva till oss.',
       en: 'We send newsletters and offers by email to people who show interest in our products and services. You can unsubscribe at any time by clicking the link in the email or by emailing us.',
     },
     legalBasis: {
@@ -504,7 +506,7 @@ export const purposes: Purpose[] = [
     },
     dataCategories: [
       { sv: 'Namn', en: 'Name' },
-      { sv: 'Mejladress', en: 'Email address' },
+      { sv: 'E-postadress', en: 'Email address' },
       { sv: 'Telefonnummer', en: 'Phone number' },
     ],
     dataSubjects: {
@@ -537,7 +539,7 @@ export const purposes: Purpose[] = [
     },
     dataCategories: [
       { sv: 'Kontaktpersonens namn', en: "Contact person's name" },
-      { sv: 'Mejladress', en: 'Email address' },
+      { sv: 'E-postadress', en: 'Email address' },
       { sv: 'Telefonnummer', en: 'Phone number' },
       {
         sv: 'Vilket företag eller vilken organisation kontaktpersonen hör till',
@@ -697,7 +699,7 @@ export const rightsSummary: Right[] = [
     articles: ['Art. 21(2)', 'Art. 21(3)'],
     title: { sv: 'Avsluta nyhetsbrevet', en: 'Unsubscribe from the newsletter' },
     description: {
-      sv: 'Du kan när som helst avsäga dig vårt nyhetsbrev och andra utskick via mejl. Klicka på länken i mejlet eller mejla oss på hej@xtractor.se.',
+      sv: 'Du kan när som helst avsäga dig vårt nyhetsbrev och andra utskick via e-post. Klicka på länken i e-postmeddelandet eller skriva till oss på hej@xtractor.se.',
       en: 'You can unsubscribe from our newsletter and other email mailings at any time. Click the link in the email or email us at hej@xtractor.se.',
     },
   },

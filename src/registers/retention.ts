@@ -1,6 +1,7 @@
 import { appendAudit, type AuditActorType } from '../audit/log.js'
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
+import { dropCaseProof } from '../intake/proof.js'
 import { purgeUnverified } from '../intake/repository.js'
 import { eraseCandidate } from './candidate-erasure.js'
 import { candidatesToErase } from './candidates-repository.js'
@@ -29,7 +30,7 @@ export function caseCutoff(now: Date, years: number): string {
 async function minimiseCase(trx: Executor, caseId: number, at: string): Promise<void> {
   await trx
     .updateTable('cases')
-    .set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, extension_reason: null, updated_at: at })
+    .set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, extension_reason: null, subject_name: null, subject_email: null, updated_at: at })
     .where('id', '=', caseId)
     .execute()
   await trx.deleteFrom('case_messages').where('case_id', '=', caseId).execute()
@@ -38,7 +39,7 @@ async function minimiseCase(trx: Executor, caseId: number, at: string): Promise<
   await trx.updateTable('case_events').set({ data: null }).where('case_id', '=', caseId).where('kind', 'in', ['note', 'status_changed', 'extended', 'recipient_checked']).execute()
   await trx.updateTable('case_recipient_notifications').set({ reason: null }).where('case_id', '=', caseId).execute()
   await trx.updateTable('rectification_proposals').set({ stored_value: null, proposed_value: null }).where('case_id', '=', caseId).execute()
-  await trx.updateTable('submissions').set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null }).where('case_id', '=', caseId).execute()
+  await trx.updateTable('submissions').set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, subject_name: null, subject_email: null }).where('case_id', '=', caseId).execute()
   await trx.insertInto('case_minimisations').values({ case_id: caseId, minimised_at: at }).execute()
 }
 
@@ -66,7 +67,7 @@ export async function runRetention(db: Db, config: Config, now: Date, actor: { t
       erasedIds.push(candidate.id)
     }
   }
-  result.unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString())
+  result.unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString(), config.dataDir)
 
   const cutoff = caseCutoff(now, config.caseRetentionYears)
   const due = await db
@@ -84,6 +85,7 @@ export async function runRetention(db: Db, config: Config, now: Date, actor: { t
       const already = await trx.selectFrom('case_minimisations').select('case_id').where('case_id', '=', id).executeTakeFirst()
       if (already) return
       await minimiseCase(trx, id, at)
+      await dropCaseProof(trx, config.dataDir, id)
       minimisedIds.push(id)
     })
   }

@@ -1,8 +1,10 @@
-import { createReadStream } from 'node:fs'
 import { emailWarning } from '../intake/email-address.js'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { appendAudit } from '../audit/log.js'
+import { readMultipartForm } from '../http/multipart-form.js'
+import { sendPrivateFile } from '../http/private-download.js'
+import { authorityPending } from '../cases/authority.js'
 import { t, type Lang } from '../i18n/index.js'
 import { staffActor } from '../staff/actor.js'
 import { findCandidate, listCandidates, updateCandidate } from './candidates-repository.js'
@@ -14,26 +16,8 @@ import { listSubscribers } from './subscribers-repository.js'
 
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
-interface Upload {
-  fields: Record<string, string>
-  file: { filename: string; bytes: Buffer; truncated: boolean } | null
-}
-
 /** Reads a multipart form: its text fields and at most one file, stopping at `maxBytes`. */
-async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Upload> {
-  const out: Upload = { fields: {}, file: null }
-  if (!request.isMultipart()) return out
-  for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1000 } })) {
-    if (part.type === 'file') {
-      const chunks: Buffer[] = []
-      for await (const chunk of part.file) chunks.push(chunk as Buffer)
-      out.file = { filename: part.filename, bytes: Buffer.concat(chunks), truncated: part.file.truncated }
-    } else {
-      out.fields[part.fieldname] = s(part.value)
-    }
-  }
-  return out
-}
+const readUpload = (request: FastifyRequest, maxBytes: number) => readMultipartForm(request, maxBytes)
 
 /** /staff/registers: the newsletter and candidate registers, CSV import and CV upload. */
 export async function registerStaffRoutes(app: FastifyInstance) {
@@ -134,12 +118,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     const candidate = id === null ? undefined : await findCandidate(app.db, id)
     if (!candidate?.cv_path) return reply.staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'registers.cv.none')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
     await appendAudit(app.db, { actorType: 'staff', actorId: request.staff!.id, action: 'register.cv_download', target: `candidate:${candidate.id}`, at: app.clock() })
-    return reply
-      .header('Cache-Control', 'no-store')
-      .header('Content-Type', candidate.cv_content_type ?? 'application/octet-stream')
-      .header('Content-Disposition', `attachment; filename="${encodeURIComponent(candidate.cv_filename ?? 'cv')}"`)
-      .header('X-Content-Type-Options', 'nosniff')
-      .send(createReadStream(cvFile(app.config.dataDir, candidate.cv_path)))
+    return sendPrivateFile(reply, cvFile(app.config.dataDir, candidate.cv_path), { contentType: candidate.cv_content_type, name: candidate.cv_filename, fallbackName: 'cv' })
   })
 
   async function caseOr404(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
@@ -160,6 +139,8 @@ export async function registerStaffRoutes(app: FastifyInstance) {
   app.post<{ Params: { id: string } }>('/staff/cases/:id/recipients', caseForm, async (request, reply) => {
     const c = await caseOr404(request, reply)
     if (!c) return reply
+    // Issue 15 §5: nothing is done in the registers for a representative whose authority is unchecked.
+    if (authorityPending(c)) return refuse(request, reply, c.id, 'behalf.staff.unchecked', 409)
     const body = (request.body ?? {}) as Record<string, unknown>
     try {
       await app.db.transaction().execute((trx) => setRecipientStatus(trx, c, { recipient: s(body.recipient), status: s(body.status), reason: s(body.reason).slice(0, 1000) }, request.staff!.id, app.clock()))
@@ -173,6 +154,8 @@ export async function registerStaffRoutes(app: FastifyInstance) {
   app.post<{ Params: { id: string } }>('/staff/cases/:id/rectification', caseForm, async (request, reply) => {
     const c = await caseOr404(request, reply)
     if (!c) return reply
+    // Issue 15 §5: nothing is done in the registers for a representative whose authority is unchecked.
+    if (authorityPending(c)) return refuse(request, reply, c.id, 'behalf.staff.unchecked', 409)
     const body = (request.body ?? {}) as Record<string, unknown>
     const decision = s(body.decision) === 'reject' ? 'reject' : 'apply'
     const proposalId = /^\d{1,12}$/.test(s(body.proposal)) ? Number(s(body.proposal)) : -1

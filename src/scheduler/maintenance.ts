@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import { purgeUnverified } from '../intake/repository.js'
-import { purgeRateEvents } from '../security/rate-limit.js'
+import { purgeRateEvents, RATE_EVENT_RETENTION_HOURS } from '../security/rate-limit.js'
 import { purgeExpiredSessions } from '../staff/repository.js'
 import { IDLE_MS } from '../staff/sessions.js'
 import { claimPeriod, finishPeriod } from './job-runs.js'
@@ -14,8 +14,8 @@ const DAY = 86_400_000
  * would otherwise stay for ever, naming who was signed in when).
  */
 export async function runMaintenance(db: Executor, config: Config, now: Date) {
-  const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString())
-  const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - DAY).toISOString())
+  const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString(), config.dataDir)
+  const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - RATE_EVENT_RETENTION_HOURS * 3_600_000).toISOString())
   const sessionsPurged = await purgeExpiredSessions(db, now.toISOString(), new Date(now.getTime() - IDLE_MS).toISOString())
   return { unverifiedPurged, rateEventsPurged, sessionsPurged }
 }

@@ -57,6 +57,9 @@ export async function recordEvent(db: Executor, bucket: string, keyHash: string,
   await db.insertInto('rate_events').values({ bucket, key_hash: keyHash, created_at: at }).execute()
 }
 
+/** How long the keyed hashes of client IPs and addresses behind the rate limits are kept (told in /privacy/requests). */
+export const RATE_EVENT_RETENTION_HOURS = 24
+
 export async function purgeRateEvents(db: Executor, before: string): Promise<number> {
   const result = await db.deleteFrom('rate_events').where('created_at', '<', before).executeTakeFirst()
   return Number(result.numDeletedRows)

@@ -28,7 +28,7 @@ t.test('EDPB 01/2022 §159: the case page pauses only with a reason and a messag
   t.equal(sent.statusCode, 303)
   const after = await app.inject({ url: `/staff/cases/${access.id}`, headers: { cookie: jar.header } })
   t.match(after.body, /id="pause-running"/)
-  t.match(after.body, /Den registrerade ombeds precisera sin begäran om tillgång \(skäl 63\)/, 'the reason is shown, in the timeline too')
+  t.match(after.body, /Den registrerade ombeds precisera sin begäran om tillgång \(registerutdrag\) \(skäl 63\)/, 'the reason is shown, in the timeline too')
   t.notMatch(after.body, /name="pause" value=/, 'no second pause is offered while one runs')
 
   // In progress again: the page says that moving to awaiting_requester alone does not pause.

@@ -52,7 +52,7 @@ t.test('every request type renders in Swedish by default and in English on reque
     const cookie = byQuery.cookies.find((c: { name: string }) => c.name === 'lang') as { value: string } | undefined
     t.equal(cookie?.value, 'en', 'the switch sets the lang cookie')
   }
-  t.equal((await app.inject({ url: '/request/withdraw_consent' })).body.match(/type="radio"/g)?.length, 3, 'three consent choices')
+  t.equal((await app.inject({ url: '/request/withdraw_consent' })).body.match(/type="radio" id="consent-/g)?.length, 3, 'three consent choices')
   t.match((await app.inject({ url: '/request/rectification' })).body, /id="correct"/)
 })
 

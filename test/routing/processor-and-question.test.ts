@@ -89,7 +89,7 @@ t.test('a question from the public form is confirmed, routed, answered and then 
   const jar = new Jar()
   await loginAs(app, jar, handler)
   const casePath = `/staff/cases/${c.id}`
-  t.match((await app.inject({ url: casePath, headers: { cookie: jar.header } })).body, /raderas personens kontaktuppgifter/)
+  t.match((await app.inject({ url: casePath, headers: { cookie: jar.header } })).body, /raderas den registrerades kontaktuppgifter/)
   const blank = await staffForm(app, jar, casePath, { answer: '  ' }, { postPath: `${casePath}/answer` })
   t.equal(blank.statusCode, 400)
   t.match(blank.body, /Skriv svaret/)

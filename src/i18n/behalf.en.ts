@@ -1,0 +1,41 @@
+import type { behalfSv } from './behalf.sv.js'
+
+export const behalfEn: typeof behalfSv = {
+  about: 'Is this request about you?',
+  aboutSelf: 'Yes, it is about me',
+  aboutOther: 'No, I am asking on behalf of someone else',
+  aboutHint: 'If you are asking for someone else, give your own details above. We only ever write to your email address.',
+  kind: 'Who are you to the person the request is about?',
+  kinds: {
+    guardian: 'I am a parent or guardian of a child',
+    power_of_attorney: 'I have a power of attorney',
+    representative: 'Other representative',
+  },
+  kindShort: { guardian: 'Guardian', power_of_attorney: 'Power of attorney', representative: 'Other representative' },
+  subjectName: 'Name of the person the request is about',
+  subjectEmail: 'Email address of the person the request is about',
+  subjectEmailHint: 'If it differs from yours. We use it only to find their data with us, never to write to.',
+  proof: 'Power of attorney or other proof',
+  proofHint: 'PDF, JPEG or PNG, at most {size}. You can also send it later when we contact you.',
+  errors: {
+    kind: 'Choose who you are to the person the request is about.',
+    representativeName: 'Give your own name when you ask on behalf of someone else.',
+    proofType: 'The proof must be a PDF, JPEG or PNG file.',
+    proofTooLarge: 'The file is too large. It may be at most {size}.',
+    proofAgain: 'Choose the file again: it is not kept when the form is shown again.',
+  },
+  staff: {
+    title: 'Request made on behalf of someone else',
+    representative: 'Representative (who asks, and whom we write to)',
+    subject: 'Data subject',
+    subjectEmail: "Data subject's email address",
+    noSubjectEmail: 'Not given: the registers cannot be searched by address.',
+    proof: 'Proof',
+    noProof: 'No proof attached.',
+    authority: "The representative's authority is checked",
+    authorityHint: "Check the power of attorney or the custody before anything is done in the registers. The case cannot be completed until this is ticked. Ticking searches the registers for the data subject's address and carries out what is otherwise done automatically.",
+    authorityCheck: 'Mark as checked',
+    authorityChecked: 'Checked {at}',
+    unchecked: "The representative's authority has not been checked: tick it on the case first.",
+  },
+}

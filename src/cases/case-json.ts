@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import type { CaseDeadline } from '../deadlines/due-date.js'
+import type { AddressChangeJson } from '../intake/address-change.js'
 import { emailWarning } from '../intake/email-address.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { answeredLate, evidenceIds } from './refusal.js'
@@ -56,6 +57,8 @@ export interface CaseJson {
   partialRefusal: { reason: string } | null
   /** Answered (or refused) after the due date. */
   late: boolean
+  /** A rectification changing the email address: `confirmedAt` is null until the new address confirms. */
+  addressChange: AddressChangeJson | null
 }
 
 function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy'] {
@@ -68,7 +71,7 @@ function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy']
   }
 }
 
-export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en'): CaseJson {
+export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en', addressChange: AddressChangeJson | null = null): CaseJson {
   return {
     id: c.id,
     reference: c.reference,
@@ -112,6 +115,7 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
     evidence: evidenceIds(c),
     partialRefusal: c.partial_refusal_reason ? { reason: c.partial_refusal_reason } : null,
     late: answeredLate(c.status, c.closed_at ? stockholmDate(c.closed_at) : null, deadline.dueDate),
+    addressChange,
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Executor } from '../db/connection.js'
 import type { AddressChange, Case } from '../db/schema.js'
 import { addCaseEvent } from '../cases/repository.js'
-import type { Lang } from '../i18n/index.js'
+import { stockholmDateTime } from '../cases/status-routes.js'
+import { t, type Lang } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { ImmediateDeps } from '../registers/immediate-actions.js'
 import { hashToken, newToken } from '../security/tokens.js'
@@ -43,6 +44,13 @@ export function toAddressChangeJson(row: AddressChange, now: Date): AddressChang
 
 export async function findAddressChange(db: Executor, caseId: number): Promise<AddressChange | undefined> {
   return db.selectFrom('address_changes').selectAll().where('case_id', '=', caseId).executeTakeFirst()
+}
+
+/** For a page of cases: each case's address change as the staff API shows it. */
+export async function addressChangesByCase(db: Executor, caseIds: number[], now: Date): Promise<Map<number, AddressChangeJson>> {
+  if (caseIds.length === 0) return new Map()
+  const rows = await db.selectFrom('address_changes').selectAll().where('case_id', 'in', caseIds).execute()
+  return new Map(rows.map((r) => [r.case_id, toAddressChangeJson(r, now)]))
 }
 
 export async function findAddressChangeByToken(db: Executor, token: string): Promise<AddressChange | undefined> {
@@ -106,4 +114,13 @@ export async function decideAddressChange(trx: Executor, token: string, decision
   if (Number(result.numUpdatedRows) === 0) return { state: 'used' }
   await addCaseEvent(trx, { caseId: row.case_id, kind: decision === 'confirm' ? 'address_confirmed' : 'address_declined', actor: { type: 'requester' }, data: {}, at })
   return { state: 'done' }
+}
+
+/** For the staff case page: where the change of address stands, and what staff may do. */
+export async function addressChangeNotice(db: Executor, caseId: number, lang: Lang, now: Date): Promise<{ state: AddressChangeState; title: string; text: string } | null> {
+  const row = await findAddressChange(db, caseId)
+  if (!row) return null
+  const state = addressChangeState(row, now)
+  const params = { from: row.from_email, to: row.to_email, expires: stockholmDateTime(row.expires_at), at: row.confirmed_at ? stockholmDateTime(row.confirmed_at) : '' }
+  return { state, title: t(lang, 'confirm.staff.title'), text: t(lang, `confirm.staff.${state}`, params) }
 }

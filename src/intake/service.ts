@@ -92,6 +92,15 @@ export class IntakeService {
   }
 
   /**
+   * One address's submissions, confirmations and discards take their turn (PostgreSQL; SQLite has
+   * one writer): confirming A uses up the links of A's duplicates, and two of those at once in
+   * opposite order would otherwise wait on each other's rows.
+   */
+  private lockAddress(trx: Transaction<Database>, key: string): Promise<void> {
+    return serializeOn(trx, 'submit-address', keyedHash(this.deps.config.sessionSecret, 'address:' + key))
+  }
+
+  /**
    * Stores a request pending confirmation and queues the link. Every path takes about the same
    * time and gives the caller no hint of which one was taken (no enumeration).
    */
@@ -183,6 +192,7 @@ export class IntakeService {
       if (!submission) return { state: 'unknown' as const }
       if (row.used_at || submission.status !== 'pending') return { state: spentState(submission.status) }
       if (row.expires_at <= atIso) return { state: 'expired' as const }
+      await this.lockAddress(trx, submission.email_key)
       if (!(await consumeTokens(trx, submission.id, atIso))) return { state: 'used' as const }
       await discardSubmission(trx, submission.id, atIso)
       return { state: 'discarded_now' as const }
@@ -214,6 +224,7 @@ export class IntakeService {
       if (!submission) return { state: 'unknown' }
       if (row.used_at || submission.status !== 'pending') return { state: spentState(submission.status) }
       if (row.expires_at <= atIso) return { state: 'expired' }
+      await this.lockAddress(trx, submission.email_key)
       if (!(await consumeTokens(trx, submission.id, atIso))) return { state: 'used' }
 
       const deadline = computeCaseDeadline({

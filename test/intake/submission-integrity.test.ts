@@ -217,6 +217,18 @@ t.test('asking again: an identical request is one request; a different one keeps
   ])
 })
 
+t.test('two identical submissions confirmed at once: one case, the other link used, no error', async (t) => {
+  const h = await buildTestApp(t, { env: { LIMIT_ADDRESS_PER_HOUR: '1000' } })
+  for (let round = 0; round < 5; round++) {
+    const same = { type: 'objection', email: `twice${round}@example.com`, details: 'Sluta' }
+    const a = await submitApi(h, same)
+    const b = await submitApi(h, same)
+    const codes = (await Promise.all([confirmApi(h.app, a), confirmApi(h.app, b), confirmApi(h.app, a), confirmApi(h.app, b)])).map((r) => r.statusCode).sort()
+    t.same(codes, [200, 410, 410, 410], `round ${round}`)
+    t.equal((await h.app.db.selectFrom('cases').select('id').where('email_key', '=', same.email).execute()).length, 1)
+  }
+})
+
 t.test('property: for any two submissions A and B for one address, confirming A opens a case with exactly A', async (t) => {
   const h = await buildTestApp(t, { env: { LIMIT_ADDRESS_PER_HOUR: '1000000' } })
   const { app } = h

@@ -6,7 +6,7 @@ import { t, type Lang } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { ImmediateDeps } from '../registers/immediate-actions.js'
 import { hashToken, newToken } from '../security/tokens.js'
-import { emailKey, isValidEmail, normaliseEmail } from './validate.js'
+import { emailKey, parseEmail } from './email-address.js'
 
 const HOUR = 3_600_000
 
@@ -27,9 +27,8 @@ export interface AddressChangeJson {
  */
 export function requestedAddress(c: Pick<Case, 'type' | 'correct_value' | 'email_key'>): string | null {
   if (c.type !== 'rectification' || !c.correct_value) return null
-  const candidate = normaliseEmail(c.correct_value.split('\n')[0])
-  if (!isValidEmail(candidate) || emailKey(candidate) === c.email_key) return null
-  return candidate
+  const parsed = parseEmail(c.correct_value.split('\n')[0])
+  return parsed.ok && parsed.key !== c.email_key ? parsed.email : null
 }
 
 export function addressChangeState(row: Pick<AddressChange, 'confirmed_at' | 'declined_at' | 'expires_at'>, now: Date): AddressChangeState {

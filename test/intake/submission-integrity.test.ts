@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { en } from '../../src/i18n/en.js'
 import { sv } from '../../src/i18n/sv.js'
+import { isLinkLikeName } from '../../src/intake/name-rule.js'
 import { buildTestApp, csrfFrom, form, Jar, PUBLIC_URL, submitForm, type TestApp } from '../helpers/app.js'
 import { insertCandidate } from '../helpers/package.js'
 import { linkIn } from '../helpers/smtp.js'
@@ -233,9 +234,11 @@ t.test('property: for any two submissions A and B for one address, confirming A 
   const h = await buildTestApp(t, { env: { LIMIT_ADDRESS_PER_HOUR: '1000000' } })
   const { app } = h
   const text = fc.option(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== '' && s === s.trim() && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\s{2}/.test(s)), { nil: undefined })
+  // Names keep to the name rule (no links or addresses: issue 14 section 4).
+  const name = text.filter((s) => s === undefined || !isLinkLikeName(s))
   const submission = fc.record({
     type: fc.constantFrom('access', 'erasure', 'withdraw_consent', 'rectification', 'objection'),
-    name: text,
+    name,
     relationship: fc.option(fc.constantFrom('candidate', 'newsletter', 'customer_contact', 'other'), { nil: undefined }),
     consent: fc.option(fc.constantFrom('recruitment', 'newsletter', 'other'), { nil: undefined }),
     details: text,

@@ -22,6 +22,7 @@ import * as m003 from './003_queue_indexes.js'
 import * as m004 from './004_registers.js'
 import * as m005 from './005_routing.js'
 import * as m006 from './006_access_packages.js'
+import * as m007 from './007_address_changes.js'
 import * as m008 from './008_one_mailbox_one_address.js'
 import * as m010 from './010_pause_reasons.js'
 import * as m011 from './011_refusals.js'
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '004_registers': m004,
   '005_routing': m005,
   '006_access_packages': m006,
+  '007_address_changes': m007,
   '008_one_mailbox_one_address': m008,
   '010_pause_reasons': m010,
   '011_refusals': m011,

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import type { Case, CasePause } from '../db/schema.js'
 import type { CaseDeadline } from '../deadlines/due-date.js'
+import type { AddressChangeJson } from '../intake/address-change.js'
 import { emailWarning } from '../intake/email-address.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { answeredLate, evidenceIds } from './refusal.js'
@@ -68,6 +69,8 @@ export interface CaseJson {
     authorityChecked: boolean
     authorityCheckedAt: string | null
   } | null
+  /** A rectification changing the email address: `confirmedAt` is null until the new address confirms. */
+  addressChange: AddressChangeJson | null
 }
 
 function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy'] {
@@ -80,7 +83,7 @@ function routedByOf(raw: string | null, lang: 'sv' | 'en'): CaseJson['routedBy']
   }
 }
 
-export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en', pauses: CasePause[] = []): CaseJson {
+export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: string; name: string } | null, team: { key: string; name: string } | null = null, lang: 'sv' | 'en' = 'en', pauses: CasePause[] = [], addressChange: AddressChangeJson | null = null): CaseJson {
   return {
     id: c.id,
     reference: c.reference,
@@ -135,6 +138,7 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
           authorityCheckedAt: c.authority_checked_at,
         }
       : null,
+    addressChange,
   }
 }
 

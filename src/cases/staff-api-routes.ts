@@ -19,6 +19,7 @@ import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
 import { parseQueueQuery } from './queue-query.js'
 import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
 import { caseScope, scopeFilter } from '../routing/team-scope.js'
+import { addressChangesByCase } from '../intake/address-change.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -51,7 +52,8 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const people = await staffByIds(app.db, [c.assignee_id])
       const teams = await teamsByIds(app.db, [c.team_id])
       const { deadline, pauses } = await cases.deadlineWithPauses(c)
-      return toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses)
+      const change = await addressChangesByCase(app.db, [c.id], app.clock())
+      return toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, change.get(c.id) ?? null)
     }
 
     app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
@@ -79,9 +81,10 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       const teams = await teamsByIds(app.db, page.items.map((c) => c.team_id))
       const lang = apiLang(request)
       const items = []
+      const changes = await addressChangesByCase(app.db, page.items.map((c) => c.id), app.clock())
       for (const c of page.items) {
         const { deadline, pauses } = await cases.deadlineWithPauses(c)
-        items.push(toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses))
+        items.push(toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, changes.get(c.id) ?? null))
       }
       reply.header('Cache-Control', 'no-store')
       return { items, nextCursor: page.nextCursor, ...notice }

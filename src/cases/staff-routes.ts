@@ -22,6 +22,7 @@ import { pauseReasonsFor } from './pauses.js'
 import { caseRegisterPanel } from '../registers/case-panel.js'
 import { packageSummary } from '../access/view-model.js'
 import { evidenceFromForm, refusalView } from './refusal-view.js'
+import { addressChangeNotice } from '../intake/address-change.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
@@ -105,6 +106,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           escalated: c.escalated_at !== null,
           escalationLabel: c.escalation_reason ? t(lang, `routing.escalation.reasons.${c.escalation_reason}`) : null,
           isQuestion: c.type === 'question',
+          addressChange: await addressChangeNotice(app.db, c.id, lang, app.clock()),
           minimisedText: c.minimised_at ? t(lang, 'routing.casePage.minimised', { date: stockholmDateTime(c.minimised_at) }) : null,
           canForward: !isClosed(c.status) && !c.minimised_at,
           teamOptions: allTeams.map((x) => ({ value: String(x.id), label: x.name, selected: x.id === c.team_id })),

@@ -32,7 +32,7 @@ export interface SubmissionTable extends OnBehalfColumns {
   correct_value: string | null
   lang: string
   channel: string
-  status: string // pending | verified
+  status: string // pending | verified | duplicate (of a confirmed one) | discarded ("this wasn't me")
   keep_data: Flag
   created_at: Timestamp
   updated_at: Timestamp
@@ -358,6 +358,20 @@ export interface CaseRecipientNotificationTable {
   updated_at: Timestamp
 }
 
+/** A rectification that changes the requester's address: the new address confirms by its own link. */
+export interface AddressChangeTable {
+  id: Generated<number>
+  case_id: number
+  from_email: string
+  to_email: string
+  to_email_key: string
+  token_hash: string
+  expires_at: Timestamp
+  confirmed_at: Timestamp | null
+  declined_at: Timestamp | null
+  created_at: Timestamp
+}
+
 export interface RectificationProposalTable {
   id: Generated<number>
   case_id: number
@@ -450,6 +464,7 @@ export interface Database {
   suppressions: SuppressionTable
   case_recipient_notifications: CaseRecipientNotificationTable
   rectification_proposals: RectificationProposalTable
+  address_changes: AddressChangeTable
   case_minimisations: CaseMinimisationTable
   access_packages: AccessPackageTable
   access_package_files: AccessPackageFileTable
@@ -502,6 +517,7 @@ export type CandidateUpdate = Updateable<CandidateTable>
 export type Suppression = Selectable<SuppressionTable>
 export type CaseRecipientNotification = Selectable<CaseRecipientNotificationTable>
 export type RectificationProposal = Selectable<RectificationProposalTable>
+export type AddressChange = Selectable<AddressChangeTable>
 export type AccessPackage = Selectable<AccessPackageTable>
 export type AccessPackageFile = Selectable<AccessPackageFileTable>
 export type AccessPackageCode = Selectable<AccessPackageCodeTable>

@@ -86,6 +86,9 @@ export const casesEn: typeof casesSv = {
     onTime: 'On time',
   },
   events: {
+    address_change_requested: 'Link sent to new email address',
+    address_confirmed: 'New email address confirmed',
+    address_declined: 'New email address declined by its recipient',
     team_changed: 'Moved to another team',
     authority_checked: "Representative's authority checked",
     routed: 'Routed to a team',

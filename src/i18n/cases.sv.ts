@@ -84,6 +84,9 @@ export const casesSv = {
     onTime: 'I tid',
   },
   events: {
+    address_change_requested: 'Länk skickad till ny e-postadress',
+    address_confirmed: 'Ny e-postadress bekräftad',
+    address_declined: 'Ny e-postadress avböjd av mottagaren',
     team_changed: 'Flyttat till ett annat team',
     authority_checked: 'Ombudets behörighet kontrollerad',
     routed: 'Styrt till team',

@@ -1,5 +1,6 @@
 import { accessEn } from './access.en.js'
 import { casesEn } from './cases.en.js'
+import { confirmEn } from './confirm.en.js'
 import type { Messages } from './sv.js'
 import { staffEn } from './staff.en.js'
 import { registersEn } from './registers.en.js'
@@ -10,6 +11,7 @@ import { privacyEn } from './privacy.en.js'
 export const en: Messages = {
   staff: staffEn,
   cases: casesEn,
+  confirm: confirmEn,
   registers: registersEn,
   access: accessEn,
   routing: routingEn,

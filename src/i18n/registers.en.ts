@@ -96,6 +96,7 @@ export const registersEn: typeof registersSv = {
       erased: 'The candidate has been erased.',
       bad_field: 'Choose a detail to change.',
       bad_value: 'The value does not fit the detail.',
+      address_unconfirmed: 'The new email address has not been confirmed by its recipient. Do not change the address; answer the data subject without changing it.',
       email_taken: 'Another candidate already has that email address.',
       reason_required: 'Give the reason for rejecting the rectification. The requester must be told why, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4)).',
     },

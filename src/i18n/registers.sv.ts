@@ -94,6 +94,7 @@ export const registersSv = {
       erased: 'Kandidaten är raderad.',
       bad_field: 'Välj en uppgift att ändra.',
       bad_value: 'Värdet passar inte uppgiften.',
+      address_unconfirmed: 'Den nya e-postadressen är inte bekräftad av sin mottagare. Byt inte adressen; svara den registrerade utan att byta den.',
       email_taken: 'En annan kandidat har redan den e-postadressen.',
       reason_required: 'Ange skälet till att rättelsen avslås. Den registrerade ska få veta varför, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artikel 12.4 i dataskyddsförordningen).',
     },

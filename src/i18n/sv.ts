@@ -1,5 +1,6 @@
 import { accessSv } from './access.sv.js'
 import { casesSv } from './cases.sv.js'
+import { confirmSv } from './confirm.sv.js'
 import { staffSv } from './staff.sv.js'
 import { registersSv } from './registers.sv.js'
 import { routingSv } from './routing.sv.js'
@@ -9,6 +10,7 @@ import { privacySv } from './privacy.sv.js'
 export const sv = {
   staff: staffSv,
   cases: casesSv,
+  confirm: confirmSv,
   registers: registersSv,
   access: accessSv,
   routing: routingSv,

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { sendApiError } from '../http/errors.js'
 import { isLang, t } from '../i18n/index.js'
 import { looksLikeToken } from '../security/tokens.js'
@@ -84,10 +84,22 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
           .header('Cache-Control', 'no-store')
           .send({ reference: outcome.case.reference, statusUrl: `${deps.publicUrl}/status/${outcome.statusToken}` })
       }
-      const lang = request.lang
-      if (outcome.state === 'unknown') return sendApiError(reply, 404, { error: 'token_unknown', message: t(lang, 'api.tokenUnknown') })
-      if (outcome.state === 'used') return sendApiError(reply, 410, { error: 'token_used', message: t(lang, 'api.tokenUsed') })
-      return sendApiError(reply, 410, { error: 'token_expired', message: t(lang, 'api.tokenExpired') })
+      return sendTokenError(reply, outcome.state)
+    })
+
+    // "This wasn't me": the submission is deleted; its token then answers 410 token_used like a used one.
+    app.post<{ Body: { token: string } }>('/api/v1/verify/discard', { schema: { body: verifyBody } }, async (request, reply) => {
+      const { token } = request.body
+      const outcome = looksLikeToken(token) ? await intake.discard(token) : { state: 'unknown' as const }
+      if (outcome.state === 'discarded_now') return reply.code(204).header('Cache-Control', 'no-store').send()
+      return sendTokenError(reply, outcome.state)
     })
   }
+}
+
+function sendTokenError(reply: FastifyReply, state: 'unknown' | 'used' | 'discarded' | 'expired') {
+  const lang = reply.request.lang
+  if (state === 'unknown') return sendApiError(reply, 404, { error: 'token_unknown', message: t(lang, 'api.tokenUnknown') })
+  if (state === 'expired') return sendApiError(reply, 410, { error: 'token_expired', message: t(lang, 'api.tokenExpired') })
+  return sendApiError(reply, 410, { error: 'token_used', message: t(lang, 'api.tokenUsed') })
 }

@@ -7,6 +7,7 @@ import type { Csrf } from '../security/csrf.js'
 import { looksLikeToken } from '../security/tokens.js'
 import { CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType, type RequestType } from './request-types.js'
 import { typeTitle, type IntakeService } from './service.js'
+import { addressNote, reviewRows } from './review.js'
 import { validateRequest, type FieldErrors } from './validate.js'
 import multipart from '@fastify/multipart'
 import { readMultipartForm, type MultipartForm } from '../http/multipart-form.js'
@@ -197,34 +198,73 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       )
     })
 
+    /** The request as confirming it would open it, with both buttons; or the new-address page. */
+    async function renderVerify(request: FastifyRequest, reply: FastifyReply, token: string, csrfError?: string) {
+      const lang = request.lang
+      const status = csrfError ? 403 : 200
+      const state = await intake.inspectToken(token)
+      if (state.state === 'unknown') {
+        const address = await intake.inspectAddressToken(token)
+        if (address.state !== 'valid') return sendTokenProblem(reply, address.state, deps.verifyTtlHours)
+        return reply.page('verify-address', { token, email: address.email, csrf: csrf.token(request, reply), csrfError }, { status, title: t(lang, 'confirm.address.title') })
+      }
+      if (state.state !== 'valid') return sendTokenProblem(reply, state.state, deps.verifyTtlHours)
+      const { submission } = state
+      return reply.page(
+        'verify-confirm',
+        { token, typeTitle: typeTitle(lang, submission.type), rows: reviewRows(lang, submission), addressNote: addressNote(lang, submission), csrf: csrf.token(request, reply), csrfError },
+        { status, title: t(lang, 'verify.title') },
+      )
+    }
+
+    function formBody(request: FastifyRequest): Record<string, unknown> {
+      return request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {}
+    }
+
     app.get<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
       const { token } = request.params
-      const state = looksLikeToken(token) ? await intake.inspectToken(token) : { state: 'unknown' as const }
-      if (state.state !== 'valid') return sendTokenProblem(reply, state.state, deps.verifyTtlHours)
+      if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
       // The link itself changes nothing: mail scanners open links, only the button confirms.
-      return reply.page('verify-confirm', { token, typeTitle: typeTitle(request.lang, state.type), csrf: csrf.token(request, reply) }, { title: t(request.lang, 'verify.title') })
+      return renderVerify(request, reply, token)
     })
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/verify/:token', async (request, reply) => {
+    app.post<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
       const { token } = request.params
       if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-      if (!csrf.verify(request, body._csrf)) {
-        const state = await intake.inspectToken(token)
-        if (state.state !== 'valid') return sendTokenProblem(reply, state.state, deps.verifyTtlHours)
-        return reply.page('verify-confirm', { token, typeTitle: typeTitle(request.lang, state.type), csrf: csrf.token(request, reply), csrfError: t(request.lang, 'errors.csrf') }, { status: 403, title: t(request.lang, 'verify.title') })
-      }
+      if (!csrf.verify(request, formBody(request)._csrf)) return renderVerify(request, reply, token, t(request.lang, 'errors.csrf'))
       const outcome = await intake.confirm(token)
-      if (outcome.state !== 'confirmed') return sendTokenProblem(reply, outcome.state, deps.verifyTtlHours)
-      return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${outcome.statusToken}`, 303)
+      if (outcome.state === 'confirmed') return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${outcome.statusToken}`, 303)
+      if (outcome.state !== 'unknown') return sendTokenProblem(reply, outcome.state, deps.verifyTtlHours)
+      const address = await intake.decideAddress(token, 'confirm')
+      if (address.state !== 'done') return sendTokenProblem(reply, address.state, deps.verifyTtlHours)
+      return sendMessagePage(reply, 200, 'confirm.address.confirmedTitle', 'confirm.address.confirmed')
+    })
+
+    // "This wasn't me": the submission is deleted (or the new address refused) and the link answers 410.
+    app.post<{ Params: { token: string } }>('/verify/:token/discard', async (request, reply) => {
+      const { token } = request.params
+      if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
+      if (!csrf.verify(request, formBody(request)._csrf)) return renderVerify(request, reply, token, t(request.lang, 'errors.csrf'))
+      const outcome = await intake.discard(token)
+      if (outcome.state === 'discarded_now') return sendMessagePage(reply, 200, 'confirm.discardedTitle', 'confirm.discarded')
+      if (outcome.state !== 'unknown') return sendTokenProblem(reply, outcome.state, deps.verifyTtlHours)
+      const address = await intake.decideAddress(token, 'decline')
+      if (address.state !== 'done') return sendTokenProblem(reply, address.state, deps.verifyTtlHours)
+      return sendMessagePage(reply, 200, 'confirm.address.declinedTitle', 'confirm.address.declined')
     })
   }
 }
 
-export function sendTokenProblem(reply: FastifyReply, state: 'unknown' | 'used' | 'expired', hours: number): FastifyReply {
+const TOKEN_PROBLEMS = {
+  used: ['verify.usedTitle', 'verify.used', 410],
+  discarded: ['confirm.discardedTitle', 'confirm.discarded', 410],
+  expired: ['verify.expiredTitle', 'verify.expired', 410],
+  unknown: ['verify.invalidTitle', 'verify.invalid', 404],
+} as const
+
+export function sendTokenProblem(reply: FastifyReply, state: keyof typeof TOKEN_PROBLEMS, hours: number): FastifyReply {
   const lang = reply.request.lang
-  const [titleKey, textKey, status] =
-    state === 'used' ? ['verify.usedTitle', 'verify.used', 410] : state === 'expired' ? ['verify.expiredTitle', 'verify.expired', 410] : ['verify.invalidTitle', 'verify.invalid', 404]
+  const [titleKey, textKey, status] = TOKEN_PROBLEMS[state]
   return reply.page(
     'message',
     { title: t(lang, titleKey), paragraphs: [t(lang, textKey, { hours })], link: { href: '/request', text: t(lang, 'verify.newRequest') } },

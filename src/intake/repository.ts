@@ -3,13 +3,9 @@ import { prepared } from '../db/prepared.js'
 import { deleteProof } from './proof.js'
 import type { NewSubmission, Submission, SubmissionUpdate, VerificationToken } from '../db/schema.js'
 
-// Every submission runs these three: prepared once (src/db/prepared.ts).
-const pendingQuery = prepared<{ emailKey: string; type: string }, Submission>((db, p) =>
-  db.selectFrom('submissions').selectAll().where('email_key', '=', p.emailKey).where('type', '=', p.type).where('status', '=', 'pending').orderBy('id', 'desc').limit(1),
-)
-
-export async function findPendingSubmission(db: Executor, emailKey: string, type: string): Promise<Submission | undefined> {
-  return (await pendingQuery(db, { emailKey, type })).rows[0]
+/** The address's other requests of one type still waiting for confirmation. */
+export async function findOtherPending(db: Executor, emailKey: string, type: string, exceptId: number): Promise<Submission[]> {
+  return db.selectFrom('submissions').selectAll().where('email_key', '=', emailKey).where('type', '=', type).where('status', '=', 'pending').where('id', '!=', exceptId).orderBy('id').execute()
 }
 
 type SubmissionFields = Required<Omit<NewSubmission, 'id' | 'verified_at' | 'case_id'>>
@@ -85,6 +81,15 @@ export async function consumeTokens(db: Executor, submissionId: number, at: stri
   return Number(result.numUpdatedRows) > 0
 }
 
+/** "This wasn't me": the submission keeps only its id and status, so its link answers like a used one. */
+export async function discardSubmission(db: Executor, id: number, at: string): Promise<void> {
+  await db
+    .updateTable('submissions')
+    .set({ status: 'discarded', email: '', email_key: '', name: null, relationship: null, consent_kind: null, details: null, incorrect_value: null, correct_value: null, keep_data: 0, updated_at: at })
+    .where('id', '=', id)
+    .execute()
+}
+
 /**
  * Unverified submissions older than the cutoff go, with their tokens (cascade), and so do the
  * confirmation emails of that age already sent or given up: they hold the address and name of
@@ -95,7 +100,7 @@ export async function purgeUnverified(db: Executor, cutoff: string, dataDir?: st
     const proofs = await db.selectFrom('submissions').select('proof_file').where('status', '=', 'pending').where('created_at', '<', cutoff).where('proof_file', 'is not', null).execute()
     for (const p of proofs) await deleteProof(dataDir, p.proof_file)
   }
-  const result = await db.deleteFrom('submissions').where('status', '=', 'pending').where('created_at', '<', cutoff).executeTakeFirst()
+  const result = await db.deleteFrom('submissions').where('status', 'in', ['pending', 'discarded', 'duplicate']).where('created_at', '<', cutoff).executeTakeFirst()
   await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
   return Number(result.numDeletedRows)
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js'
 import { serializeOn, type Db } from '../db/connection.js'
-import type { Case } from '../db/schema.js'
+import type { Case, Submission } from '../db/schema.js'
 import { isImmediate } from '../deadlines/case-rules.js'
 import { computeCaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
@@ -17,9 +17,11 @@ import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { clientNetwork } from '../security/client-network.js'
 import { countRecentPair, recordEvent, recordEventPair } from '../security/rate-limit.js'
 import { hashToken, keyedHash, newToken } from '../security/tokens.js'
+import { addressChangeState, decideAddressChange, findAddressChangeByToken, startAddressChange, type AddressDecision } from './address-change.js'
 import {
   consumeTokens,
-  findPendingSubmission,
+  discardSubmission,
+  findOtherPending,
   findSubmission,
   findVerificationToken,
   insertSubmission,
@@ -56,12 +58,26 @@ export type SubmitOutcome = 'queued' | 'limited_ip' | 'limited_address'
 export type TokenState =
   | { state: 'unknown' }
   | { state: 'used' }
+  | { state: 'discarded' }
   | { state: 'expired' }
-  | { state: 'valid'; type: string; lang: Lang }
+  | { state: 'valid'; submission: Submission }
 
 export type ConfirmOutcome =
-  | { state: 'unknown' | 'used' | 'expired' }
+  | { state: 'unknown' | 'used' | 'discarded' | 'expired' }
   | { state: 'confirmed'; case: Case; statusToken: string }
+
+export type DiscardOutcome = { state: 'unknown' | 'used' | 'discarded' | 'expired' }
+
+/** A link whose submission was discarded answers like a used one, with its own words on the page. */
+function spentState(status: string): 'used' | 'discarded' {
+  return status === 'discarded' ? 'discarded' : 'used'
+}
+
+/** What the requester typed, compared as stored: identical submissions are one request asked twice. */
+function sameContent(a: Submission, b: Submission): boolean {
+  const keys = ['type', 'name', 'relationship', 'consent_kind', 'details', 'incorrect_value', 'correct_value', 'keep_data', 'on_behalf_kind', 'subject_name', 'subject_email', 'proof_name'] as const
+  return keys.every((k) => a[k] === b[k])
+}
 
 /** Every email says its language, and that it is automatic (so out-of-office replies stay away). */
 function mailHeaders(lang: Lang): Record<string, string> {
@@ -85,6 +101,15 @@ export class IntakeService {
   }
 
   /**
+   * One address's submissions, confirmations and discards take their turn (PostgreSQL; SQLite has
+   * one writer): confirming A uses up the links of A's duplicates, and two of those at once in
+   * opposite order would otherwise wait on each other's rows.
+   */
+  private lockAddress(trx: Transaction<Database>, key: string): Promise<void> {
+    return serializeOn(trx, 'submit-address', keyedHash(this.deps.config.sessionSecret, 'address:' + key))
+  }
+
+  /**
    * Stores a request pending confirmation and queues the link. Every path takes about the same
    * time and gives the caller no hint of which one was taken (no enumeration).
    */
@@ -98,7 +123,6 @@ export class IntakeService {
     const addressKey = keyedHash(config.sessionSecret, 'address:' + key)
 
     const proof = input.onBehalfOf ? (meta.proof ?? null) : null
-    let replacedProof: string | null = null
     const outcome = await this.write(async (trx): Promise<SubmitOutcome> => {
       // Two instances taking the same address at once must not both pass its limit or both add a pending request.
       await serializeOn(trx, 'submit-address', addressKey)
@@ -115,8 +139,12 @@ export class IntakeService {
         return 'limited_address'
       }
 
-      const fields = {
+      // Every submission is its own row with its own link, never changed afterwards: a link confirms
+      // exactly what was sent with it, whoever submits for the same address later (issue 14).
+      const submissionId = await insertSubmission(trx, {
+        type: input.type,
         email: input.email,
+        email_key: key,
         name: input.name,
         relationship: input.relationship,
         consent_kind: input.consentKind,
@@ -126,29 +154,11 @@ export class IntakeService {
         keep_data: input.keepData ? 1 : 0,
         ...onBehalfColumns(input.onBehalfOf ?? null, proof),
         lang: meta.lang,
+        channel: meta.channel,
+        status: 'pending',
+        created_at: atIso,
         updated_at: atIso,
-      }
-      // The same request asked again gets a new link, not a second request; the newest wording wins.
-      // A request for someone else is the same request only for the same person.
-      const found = await findPendingSubmission(trx, key, input.type)
-      const pending = found && found.on_behalf_kind === fields.on_behalf_kind && found.subject_name === fields.subject_name ? found : undefined
-      let submissionId: number
-      if (pending) {
-        submissionId = pending.id
-        // A proof sent before stays unless a new one replaces it.
-        if (!proof && pending.proof_file) Object.assign(fields, { proof_file: pending.proof_file, proof_name: pending.proof_name, proof_type: pending.proof_type })
-        else if (pending.proof_file) replacedProof = pending.proof_file
-        await updateSubmission(trx, pending.id, fields)
-      } else {
-        submissionId = await insertSubmission(trx, {
-          ...fields,
-          type: input.type,
-          email_key: key,
-          channel: meta.channel,
-          status: 'pending',
-          created_at: atIso,
-        })
-      }
+      })
       const token = newToken()
       await insertVerificationToken(trx, {
         submissionId,
@@ -157,19 +167,18 @@ export class IntakeService {
         createdAt: atIso,
       })
       await recordEventPair(trx, { bucket: 'submit_ip', keyHash: ipKey }, { bucket: 'verify_email', keyHash: addressKey }, atIso)
+      // The address is not confirmed yet: the email carries none of the submitter's words (no name).
       const mail = this.deps.renderEmail('verify', meta.lang, 'email.verifySubject', {
-        name: input.name,
         typeTitle: typeTitle(meta.lang, input.type),
         link: `${config.publicUrl}/verify/${token}`,
         hours: config.verifyTokenTtlHours,
       })
-      await enqueueEmail(trx, { kind: 'verify', to: input.email, toName: input.name, ...mail, headers: mailHeaders(meta.lang), verifyTokenHash: hashToken(token) }, { from: config.mailFrom, now: at, seal: this.seal })
+      await enqueueEmail(trx, { kind: 'verify', to: input.email, ...mail, headers: mailHeaders(meta.lang), verifyTokenHash: hashToken(token) }, { from: config.mailFrom, now: at, seal: this.seal })
       return 'queued'
     })
     if (outcome === 'queued') this.deps.mailQueued()
-    // A proof nobody will look at is not kept: refused by a limit, or replaced by a newer one.
+    // A proof nobody will look at is not kept: refused by a limit, or sent with a request about oneself.
     if (meta.proof && (outcome !== 'queued' || !proof)) await deleteProof(config.dataDir, meta.proof.file)
-    await deleteProof(config.dataDir, replacedProof)
     return outcome
   }
 
@@ -178,9 +187,42 @@ export class IntakeService {
     if (!row) return { state: 'unknown' }
     const submission = await findSubmission(this.deps.db, row.submission_id)
     if (!submission) return { state: 'unknown' }
-    if (row.used_at || submission.status !== 'pending') return { state: 'used' }
+    if (row.used_at || submission.status !== 'pending') return { state: spentState(submission.status) }
     if (row.expires_at <= this.deps.now().toISOString()) return { state: 'expired' }
-    return { state: 'valid', type: submission.type, lang: submission.lang as Lang }
+    return { state: 'valid', submission }
+  }
+
+  /**
+   * "This wasn't me": the submission's content is deleted and its link answers like a used one.
+   * Uses up the link at the same single point as confirm(), so of the two at once exactly one wins.
+   */
+  async discard(token: string): Promise<DiscardOutcome | { state: 'discarded_now' }> {
+    return this.write(async (trx) => {
+      const atIso = this.deps.now().toISOString()
+      const row = await findVerificationToken(trx, hashToken(token))
+      if (!row) return { state: 'unknown' as const }
+      const submission = await findSubmission(trx, row.submission_id)
+      if (!submission) return { state: 'unknown' as const }
+      if (row.used_at || submission.status !== 'pending') return { state: spentState(submission.status) }
+      if (row.expires_at <= atIso) return { state: 'expired' as const }
+      await this.lockAddress(trx, submission.email_key)
+      if (!(await consumeTokens(trx, submission.id, atIso))) return { state: 'used' as const }
+      await discardSubmission(trx, submission.id, atIso)
+      return { state: 'discarded_now' as const }
+    })
+  }
+
+  /** A link sent to the new address of a rectification (src/intake/address-change.ts). */
+  async inspectAddressToken(token: string): Promise<{ state: 'unknown' | 'used' | 'expired' } | { state: 'valid'; email: string }> {
+    const row = await findAddressChangeByToken(this.deps.db, token)
+    if (!row) return { state: 'unknown' }
+    const state = addressChangeState(row, this.deps.now())
+    if (state === 'pending') return { state: 'valid', email: row.to_email }
+    return { state: state === 'expired' ? 'expired' : 'used' }
+  }
+
+  decideAddress(token: string, decision: 'confirm' | 'decline'): Promise<AddressDecision> {
+    return this.write((trx) => decideAddressChange(trx, token, decision, this.deps.now()))
   }
 
   /** Confirms the address and opens the case, exactly once however many times the link is posted. */
@@ -191,11 +233,11 @@ export class IntakeService {
       const atIso = at.toISOString()
       const row = await findVerificationToken(trx, hashToken(token))
       if (!row) return { state: 'unknown' }
-      if (row.used_at) return { state: 'used' }
-      if (row.expires_at <= atIso) return { state: 'expired' }
       const submission = await findSubmission(trx, row.submission_id)
       if (!submission) return { state: 'unknown' }
-      if (submission.status !== 'pending') return { state: 'used' }
+      if (row.used_at || submission.status !== 'pending') return { state: spentState(submission.status) }
+      if (row.expires_at <= atIso) return { state: 'expired' }
+      await this.lockAddress(trx, submission.email_key)
       if (!(await consumeTokens(trx, submission.id, atIso))) return { state: 'used' }
 
       const deadline = computeCaseDeadline({
@@ -240,6 +282,13 @@ export class IntakeService {
       )
       await insertAccessToken(trx, created.id, hashToken(statusToken), atIso)
       await updateSubmission(trx, submission.id, { status: 'verified', verified_at: atIso, case_id: created.id, updated_at: atIso })
+      // The same request asked again (a lost email) is this one: its other links are used up with it.
+      // A pending submission with different content keeps its own link, to be confirmed or discarded on its own.
+      for (const other of await findOtherPending(trx, submission.email_key, submission.type, submission.id)) {
+        if (sameContent(other, submission) && (await consumeTokens(trx, other.id, atIso))) {
+          await updateSubmission(trx, other.id, { status: 'duplicate', case_id: created.id, updated_at: atIso })
+        }
+      }
       await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'requester' }, data: { channel: submission.channel }, at: submission.created_at })
       await addCaseEvent(trx, { caseId: created.id, kind: 'verified', actor: { type: 'requester' }, data: { pausedDays: deadline.pausedDays }, at: atIso })
       await routeNewCase(trx, created, at)
@@ -268,6 +317,8 @@ export class IntakeService {
       // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once;
       // a request made for someone else waits until staff have checked the representative's authority.
       const current = created.on_behalf_kind ? created : await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
+      // A change of one's own address is confirmed by the new address; a representative's request is checked by staff.
+      if (!created.on_behalf_kind) await startAddressChange(trx, current, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
       return { state: 'confirmed', case: current, statusToken }
     })
     if (result.state === 'confirmed') this.deps.mailQueued()

@@ -156,10 +156,18 @@ export async function markSent(db: Executor, id: number, now: Date, verifyTokenH
  */
 async function startLinkLifetime(db: Executor, tokenHash: string, sentAt: Date): Promise<void> {
   const token = await db.selectFrom('verification_tokens').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
-  if (!token) return
+  if (!token) return startAddressLinkLifetime(db, tokenHash, sentAt)
   const lifetime = Date.parse(token.expires_at) - Date.parse(token.created_at)
   const expires = new Date(sentAt.getTime() + lifetime).toISOString()
   if (expires > token.expires_at) await db.updateTable('verification_tokens').set({ expires_at: expires }).where('id', '=', token.id).execute()
+}
+
+/** The same for the link to a new address (src/intake/address-change.ts). */
+async function startAddressLinkLifetime(db: Executor, tokenHash: string, sentAt: Date): Promise<void> {
+  const change = await db.selectFrom('address_changes').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('confirmed_at', 'is', null).where('declined_at', 'is', null).executeTakeFirst()
+  if (!change) return
+  const expires = new Date(sentAt.getTime() + Date.parse(change.expires_at) - Date.parse(change.created_at)).toISOString()
+  if (expires > change.expires_at) await db.updateTable('address_changes').set({ expires_at: expires }).where('id', '=', change.id).execute()
 }
 
 /** A global hourly ceiling on one kind of email (confirmation links: LIMIT_EMAILS_PER_HOUR). */

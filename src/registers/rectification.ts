@@ -4,6 +4,7 @@ import type { Executor } from '../db/connection.js'
 import type { Case, RectificationProposal } from '../db/schema.js'
 import { addCaseEvent } from '../cases/repository.js'
 import { cleanReason } from '../cases/refusal.js'
+import { findAddressChange } from '../intake/address-change.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { recordAction } from './case-actions.js'
@@ -43,7 +44,7 @@ export async function proposalsFor(db: Executor, caseId: number): Promise<Rectif
 }
 
 export class RectificationError extends Error {
-  constructor(readonly code: 'not_found' | 'decided' | 'erased' | 'bad_field' | 'bad_value' | 'email_taken' | 'reason_required') {
+  constructor(readonly code: 'not_found' | 'decided' | 'erased' | 'bad_field' | 'bad_value' | 'email_taken' | 'reason_required' | 'address_unconfirmed') {
     super(code)
   }
 }
@@ -88,6 +89,9 @@ export async function decideProposal(
   const stored = candidate[field]
   if (field === 'email') {
     const key = emailKey(value)
+    // A requested change of address waits for the new address's own confirmation (issue 14).
+    const change = await findAddressChange(trx, c.id)
+    if (change && (change.confirmed_at === null || change.to_email_key !== key)) throw new RectificationError('address_unconfirmed')
     const other = await findCandidateByEmail(trx, key)
     if (other && other.id !== candidate.id) throw new RectificationError('email_taken')
     await updateCandidate(trx, candidate.id, { email: value, email_normalized: key, email_hash: candidateEmailHash(config.sessionSecret, key), updated_at: at })

@@ -155,7 +155,7 @@ t.test('expired, unknown, used and malformed tokens', async (t) => {
   t.equal((await app.inject({ url: '/verify/' })).statusCode, 404)
 })
 
-t.test('asking again for the same pending request sends a new link, not a duplicate', async (t) => {
+t.test('asking again sends a new link for a new submission; the old link keeps its own content (issue 14)', async (t) => {
   const h = await buildTestApp(t)
   const { app } = h
   await submitForm(app, new Jar(), '/request/erasure', { email: 'Again@Example.com', name: 'First' })
@@ -164,32 +164,28 @@ t.test('asking again for the same pending request sends a new link, not a duplic
   await submitForm(app, new Jar(), '/request/erasure', { email: 'again@EXAMPLE.com', name: 'Second', details: 'newer wording' })
   const second = await latestLink(h, 'again@example.com')
   t.not(first, second, 'a new link')
-  const subs = await app.db.selectFrom('submissions').selectAll().execute()
-  t.equal(subs.length, 1, 'one submission')
-  t.equal(subs[0].name, 'Second', 'newest wording wins')
-  t.equal(subs[0].created_at, '2026-11-25T10:00:00.000Z', 'received at the first submission')
+  const subs = await app.db.selectFrom('submissions').selectAll().orderBy('id').execute()
+  t.same(subs.map((s) => [s.name, s.details, s.created_at]), [
+    ['First', null, '2026-11-25T10:00:00.000Z'],
+    ['Second', 'newer wording', '2026-11-25T10:01:00.000Z'],
+  ], 'each submission as it was sent; nothing overwritten')
   t.equal((await app.db.selectFrom('verification_tokens').select('id').execute()).length, 2)
   t.equal(h.smtp.received.length, 2, 'two emails')
 
-  // A different type from the same address is a different request.
-  await submitForm(app, new Jar(), '/request/access', { email: 'again@example.com' })
-  t.equal((await app.db.selectFrom('submissions').select('id').execute()).length, 2)
-
   const ok = await confirmViaApi(app, tokenOf(second))
-  t.equal(ok.statusCode, 200, 'the newest link works')
+  t.equal(ok.statusCode, 200, 'the newest link confirms the newest submission')
   const cases = await app.db.selectFrom('cases').selectAll().execute()
   t.equal(cases.length, 1)
-  t.equal(cases[0].received_at, '2026-11-25T10:00:00.000Z')
+  t.equal(cases[0].received_at, '2026-11-25T10:01:00.000Z')
   t.equal(cases[0].name, 'Second')
+  // Different content: the older link is still its own request, shown as sent.
+  const page = await app.inject({ url: new URL(first).pathname })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, 'First')
+  t.notMatch(page.body, 'newer wording')
   const old = await confirmViaApi(app, tokenOf(first))
-  t.equal(old.statusCode, 410, 'the older link is used up with it')
-  t.equal(old.json().error, 'token_used')
-  t.equal((await app.db.selectFrom('cases').select('id').execute()).length, 1)
-
-  // After confirming, asking again (an hour later: three emails went to the address) is a new request.
-  h.clock.advance(HOUR)
-  await submitForm(app, new Jar(), '/request/erasure', { email: 'again@example.com' })
-  t.equal((await app.db.selectFrom('submissions').where('type', '=', 'erasure').select('id').execute()).length, 2)
+  t.equal(old.statusCode, 200)
+  t.same((await app.db.selectFrom('cases').select('name').orderBy('id').execute()).map((c) => c.name), ['Second', 'First'])
 })
 
 t.test('20 concurrent confirmations of one token open one case and queue one receipt', async (t) => {

@@ -217,7 +217,7 @@ t.test('the dev mailbox writes .eml files and prints the links', async (t) => {
   t.equal(files.length, 1)
   t.match(files[0], /-verify\.eml$/)
   const eml = readFileSync(join(dir, 'mail', files[0]), 'utf8')
-  t.match(eml, /^To: Dev <dev@example\.com>$/m)
+  t.match(eml, /^To: dev@example\.com$/m, "the confirmation email names no one (issue 14)")
   t.match(eml, /^Subject: /m)
   t.match(eml, /^Message-ID: <[^>]+>$/m)
   const link = printed.map((l) => /(https:\/\/\S+\/verify\/\S+)/.exec(l)?.[1]).find(Boolean)

@@ -121,6 +121,7 @@ const PUBLIC = new Set([
   'POST /staff/setup/:token',
   'POST /api/v1/requests',
   'POST /api/v1/verify',
+  'POST /api/v1/verify/discard',
 ])
 
 const MULTIPART = new Set(['/staff/registers/import', '/staff/registers/candidates/:id/cv', '/staff/cases/:id/package/files'])

@@ -14,7 +14,7 @@ export const confirmSv = {
     keep: 'Uppgifterna får sparas efter svaret',
     onBehalfKind: 'För någon annans räkning',
     subjectName: 'Den som begäran gäller',
-    subjectEmail: 'Den registrerades e-postadress',
+    subjectEmail: 'E-postadress till den som begäran gäller',
     proof: 'Underlag',
   },
   empty: 'Inte ifyllt',

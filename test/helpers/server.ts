@@ -70,10 +70,14 @@ export function httpGet(port: number, path: string, headers: Record<string, stri
   })
 }
 
-/** Runs `bin/dsr-portal.js <argv>` with the given environment and stdin; resolves with its exit code and output. */
+/**
+ * Runs the CLI from its TypeScript source (`node --import tsx src/cli-main.ts <argv>`, what
+ * `bin/dsr-portal.js` does without a build), so a stale dist/ never stands in for the code under
+ * test; .ci/smoke-dist runs the built one. Resolves with its exit code and output.
+ */
 export function runCli(argv: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'dsr-portal.js'), ...argv], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli-main.ts'), ...argv], {
       cwd: projectRoot,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -67,18 +67,28 @@ for (const lang of ['sv', 'en'] as const) {
   })
 }
 
-t.test('CR/LF in a name adds no header and no recipient', async (t) => {
+t.test('CR/LF in a name adds no header and no recipient, before confirmation and in the receipt that carries the name', async (t) => {
   const h = await buildTestApp(t)
   const { app, smtp } = h
-  const names = ['Eve\r\nBcc: evil@x.se', 'Eve\nBcc: evil2@x.se', 'Eve\rCc: evil3@x.se', 'Eve\u2028Bcc: evil4@x.se', 'Eve"\r\n\r\nBody injected', '=?utf-8?q?Eve=0D=0ABcc=3A_evil5@x.se?=']
+  // No "@" in these names: the name rule refuses names with addresses (issue 14 §4), and the
+  // injection still tries a header line of its own.
+  const names = ['Eve\r\nBcc: evil', 'Eve\nBcc: evil2', 'Eve\rCc: evil3', 'Eve\u2028Bcc: evil4', 'Eve"\r\n\r\nBody injected', '=?utf-8?q?Eve=0D=0ABcc=3A_evil5?=']
   for (const [i, name] of names.entries()) {
     const res = await submitForm(app, new Jar(), '/request/access', { email: `eve${i}@example.com`, name })
     t.equal(res.statusCode, 200)
   }
-  const api = await app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'access', email: 'eveapi@example.com', name: 'Eve\r\nBcc: evilapi@x.se\r\nX-Evil: 1' } })
+  const api = await app.inject({ method: 'POST', url: '/api/v1/requests', payload: { type: 'access', email: 'eveapi@example.com', name: 'Eve\r\nBcc: evilapi\r\nX-Evil: 1' } })
   t.equal(api.statusCode, 202)
   await h.flushMail()
   await smtp.waitFor(() => true, names.length + 1)
+  // Confirm each: the receipt greets the person by name and may carry it in To:.
+  for (const mail of [...smtp.received]) {
+    const token = linkIn(mail.parsed.text, `${PUBLIC_URL}/verify/`).split('/').pop()
+    t.equal((await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { token } })).statusCode, 200)
+  }
+  await h.flushMail()
+  await smtp.waitFor(() => true, 2 * (names.length + 1))
+  t.ok(smtp.received.some((m) => /Eve/.test(m.parsed.text ?? '')), 'a receipt carries the name')
   for (const mail of smtp.received) {
     t.equal(mail.envelopeTo.length, 1, 'one envelope recipient')
     t.match(mail.envelopeTo[0], /^eve(\d|api)@example\.com$/)
@@ -87,7 +97,7 @@ t.test('CR/LF in a name adds no header and no recipient', async (t) => {
     t.notOk(mail.parsed.bcc, 'no Bcc')
     const lines = headerLines(mail.raw)
     t.notOk(lines.some((l) => /^(bcc|cc|x-evil):/i.test(l)), 'no injected header line')
-    t.notOk(/evil\d?@x\.se|evilapi/.test(mail.envelopeTo.join()), 'no evil recipient')
+    t.notOk(/evil/.test(mail.envelopeTo.join()), 'no evil recipient')
     t.notOk(mail.parsed.text?.startsWith('Body injected'), 'body not replaced')
   }
   const stored = await app.db.selectFrom('submissions').select('name').execute()

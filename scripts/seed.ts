@@ -333,7 +333,7 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
 async function cli(argv: string[]): Promise<number> {
   const { flags } = parseFlags(argv)
   if (flags.help) {
-    console.log('Usage: npm run seed -- --cases N [--staff N] [--db PATH] [--seed N] [--batch N]\nPATH defaults to DATABASE_URL (see README.md).')
+    console.log('Usage: npm run seed -- --cases N [--staff N] [--db PATH] [--seed N] [--batch N]\nPATH defaults to DATABASE_URL (see docs/settings.md).')
     return 0
   }
   const int = (name: string, def: number): number => {

@@ -13,7 +13,7 @@ import { backupCommands } from './cli/backup-commands.js'
 const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands, ...backupCommands]
 
 function usage(): string {
-  return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see README.md).'].join('\n')
+  return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see docs/settings.md).'].join('\n')
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -6,7 +6,7 @@ import type { Gathered } from './gather.js'
 
 /**
  * The machine-readable copy (Art. 15(3), Art. 20): `package.json` in the ZIP. The shape is
- * versioned; README.md ("Access and portability packages") documents it. Field names are
+ * versioned; docs/access-packages.md documents it. Field names are
  * English and stable; free text (titles, descriptions) is in the requester's language.
  */
 export const PACKAGE_FORMAT = 'xtractor-dsr-package'

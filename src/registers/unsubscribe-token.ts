@@ -9,7 +9,7 @@ import { hashToken } from '../security/tokens.js'
  * back at any time by deriving it again, so the token itself never sits in the database.
  * The address rather than the row id is the input because it is known before the insert: an
  * import of 100,000 rows then needs no second write per row to store the hash.
- * Rotating SESSION_SECRET changes every derived token; see README ("Unsubscribe headers and links").
+ * Rotating SESSION_SECRET changes every derived token; see docs/registers.md ("Unsubscribe headers and links").
  */
 export function unsubscribeToken(secret: string, emailNormalized: string): string {
   return createHmac('sha256', secret).update(`dsr-unsubscribe-v1:${emailNormalized}`, 'utf8').digest('base64url')

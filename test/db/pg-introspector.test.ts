@@ -9,7 +9,7 @@ import t from 'tap'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { onPostgres, testDb } from '../helpers/db.js'
 
-const needsPg = { skip: onPostgres ? false : 'needs PostgreSQL: set TEST_DATABASE_URL=postgres://… (README: Running on PostgreSQL)' }
+const needsPg = { skip: onPostgres ? false : 'needs PostgreSQL: set TEST_DATABASE_URL=postgres://… (docs/postgresql.md)' }
 
 t.test('tables are those of the current schema only, each once', needsPg, async (t) => {
   const mine = await testDb(t, 'mine')

@@ -1,7 +1,7 @@
 /**
  * Three real server processes on one PostgreSQL schema, as behind a load balancer: 1,000
  * submissions and their confirmations are spread over them, and every case must exist once and
- * every email must have been sent once. Runs only with TEST_DATABASE_URL (see README).
+ * every email must have been sent once. Runs only with TEST_DATABASE_URL (see docs/postgresql.md).
  */
 import t from 'tap'
 import { createDb } from '../../src/db/connection.js'
@@ -39,7 +39,7 @@ if (onPostgres) t.setTimeout(600_000)
 
 t.test(
   'three instances on one PostgreSQL: 1,000 requests confirmed, each case once, each email once',
-  { skip: onPostgres ? false : 'needs PostgreSQL: set TEST_DATABASE_URL=postgres://… (README: Running on PostgreSQL)' },
+  { skip: onPostgres ? false : 'needs PostgreSQL: set TEST_DATABASE_URL=postgres://… (docs/postgresql.md)' },
   async (t) => {
     const url = await testDatabaseUrl(t, 'three-instances')
     const smtp = await new TestSmtp().start()

@@ -200,7 +200,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     app.get<{ Params: { id: string } }>('/staff/cases/:id/proof', viewer, async (request, reply) => {
       const c = await loadCase(app, request, reply)
       if (!c) return reply
-      if (!c.proof_file) return reply.code(404).staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'errors.notFound')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
+      // The case exists and the caller may read it: say what is missing, not that the case is.
+      if (!c.proof_file) return reply.code(404).staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'behalf.staff.noProof')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
       await appendAudit(app.db, { actorType: 'staff', actorId: request.staff!.id, action: 'case.proof_download', caseId: c.id, at: app.clock() })
       return sendPrivateFile(reply, proofPath(app.config.dataDir, c.proof_file), { contentType: c.proof_type, name: c.proof_name, fallbackName: 'proof' })
     })

@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
+import { deferredCompilers } from './http/deferred-compilers.js'
 
 const TOKEN_PARENTS = new Set(['verify', 'status', 'u', 'download', 'setup', 'package', 'packages'])
 
@@ -63,6 +64,7 @@ export function fastifyOptions(config: Config): FastifyServerOptions {
     routerOptions: { maxParamLength: MAX_PATH + 1 },
     rewriteUrl: (req) => rewriteUnroutable(req.url ?? '/'),
     return503OnClosing: true,
+    schemaController: deferredCompilers(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }
 }

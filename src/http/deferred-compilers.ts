@@ -8,14 +8,14 @@ type Factory<F> = (externalSchemas: unknown, options: unknown) => (route: RouteS
 
 // Fastify's own compilers (Ajv and fast-json-stringify), the very copies Fastify depends on,
 // loaded only when a route is first used.
-const require = createRequire(createRequire(import.meta.url).resolve('fastify'))
+const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'))
 const ajvFactory = (() => {
   let factory: Factory<Validate> | undefined
-  return (): Factory<Validate> => (factory ??= (require('@fastify/ajv-compiler') as () => Factory<Validate>)())
+  return (): Factory<Validate> => (factory ??= (fastifyRequire('@fastify/ajv-compiler') as () => Factory<Validate>)())
 })()
 const serializerFactory = (() => {
   let factory: Factory<Serialize> | undefined
-  return (): Factory<Serialize> => (factory ??= (require('@fastify/fast-json-stringify-compiler') as () => Factory<Serialize>)())
+  return (): Factory<Serialize> => (factory ??= (fastifyRequire('@fastify/fast-json-stringify-compiler') as () => Factory<Serialize>)())
 })()
 
 /** Compilations not yet run; `compileDeferred` runs them (tests prove every route's schemas compile). */

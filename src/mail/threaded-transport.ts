@@ -1,4 +1,7 @@
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { projectRoot } from '../paths.js'
 import type { OutboxRow } from '../db/schema.js'
 import type { MailTransport } from './transport.js'
 
@@ -96,7 +99,8 @@ const MAIL_THREAD_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb
 
 function startThread(spec: ThreadSpec): Worker {
   const source = import.meta.url.endsWith('.ts')
-  const entry = new URL(source ? './send-thread.ts' : './send-thread.js', import.meta.url)
+  // From dist/ this module may be inlined in a bundle elsewhere, so the thread's file is found from the project's root.
+  const entry = source ? new URL('./send-thread.ts', import.meta.url) : pathToFileURL(join(projectRoot, 'dist', 'src', 'mail', 'send-thread.js'))
   // The thread takes none of the process's preloads (a test runner's instrumentation among them):
   // it runs only what it is given here.
   if (!source) return new Worker(entry, { workerData: spec, execArgv: [], resourceLimits: MAIL_THREAD_LIMITS })

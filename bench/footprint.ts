@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { clientHeaders, portalEnv, submissionBody } from './http.js'
@@ -160,6 +160,8 @@ export async function run(report: (line: string) => void, opts: { quick?: boolea
       report(`  raw single-writer durable commits ${raw.toFixed(0)}/s; ${formatLoad(sub)}  ratio ${(sub.reqPerSec / raw).toFixed(2)}`)
     }
     const ratio = median(ratios)
+    // Timings on a shared machine say little without how busy it was.
+    report(`Load average (1, 5, 15 min): ${loadavg().map((x) => x.toFixed(2)).join(', ')}`)
     report(
       `Targets: memory < ${MEMORY_TARGET_MB} MB: ${portal.peakMb.toFixed(0)} MB ${portal.peakMb < MEMORY_TARGET_MB ? 'met' : 'NOT met'}; ` +
         `start < ${START_TARGET_MS} ms: ${startMs.toFixed(0)} ms ${startMs < START_TARGET_MS ? 'met' : 'NOT met'}; ` +

@@ -31,6 +31,8 @@ export interface Config {
   limitEmailsPerHour: number
   bodyLimitBytes: number
   outboxPollMs: number
+  /** OUTBOX_LEASE_MS: how long a sender holds the emails it took before another may resend them (after a crash). */
+  outboxLeaseMs: number
   /** Treat Midsummer Eve, Christmas Eve and New Year's Eve as holidays. */
   holidayEves: boolean
   /** Reminders list cases overdue or due within this many days. */
@@ -264,6 +266,7 @@ export function loadConfig(env: Env = process.env): Config {
     limitEmailsPerHour: int(env, 'LIMIT_EMAILS_PER_HOUR', 500, 1, 1_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 128 * 1024, 1024, 50 * 1024 * 1024),
     outboxPollMs: int(env, 'OUTBOX_POLL_MS', 2000, 10, 3_600_000),
+    outboxLeaseMs: int(env, 'OUTBOX_LEASE_MS', 60_000, 5_000, 3_600_000),
     holidayEves: bool(env, 'HOLIDAY_EVES', false),
     reminderDays: int(env, 'REMINDER_DAYS', 7, 0, 90),
     reminderHour: int(env, 'REMINDER_HOUR', 7, 0, 23),

@@ -31,7 +31,7 @@ export default fp(
     const transport =
       opts.transport ??
       threadedTransport(config.smtpUrl ? { kind: 'smtp', smtpUrl: config.smtpUrl } : { kind: 'dev-mailbox', mailDir: config.mailDir }, print)
-    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret), writes: app.writes, ceiling: { kind: 'verify', perHour: config.limitEmailsPerHour } })
+    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret), writes: app.writes, ceiling: { kind: 'verify', perHour: config.limitEmailsPerHour } })
     app.decorate('renderEmail', emailRenderer(opts.engine))
     app.decorate('outbox', worker)
     if (opts.startWorker) app.addHook('onReady', async () => worker.start())

@@ -6,7 +6,8 @@ import type { OutboxRow } from '../db/schema.js'
 import { unseal, type SealKey } from './seal.js'
 import type { MailTransport } from './transport.js'
 
-const LEASE_MS = 60_000
+/** How long a claimed row is ours before another sender may take it over (a crash mid-send). */
+export const DEFAULT_LEASE_MS = 60_000
 const BATCH = 20
 /** Emails in flight at once: enough to hide a send's round trips, few enough for any SMTP server. */
 const SEND_AT_ONCE = 5
@@ -46,8 +47,12 @@ export class OutboxWorker {
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
-    private readonly opts: { from: string; pollMs: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit; ceiling?: EmailCeiling },
+    private readonly opts: { from: string; pollMs: number; leaseMs?: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit; ceiling?: EmailCeiling },
   ) {}
+
+  private get leaseMs(): number {
+    return this.opts.leaseMs ?? DEFAULT_LEASE_MS
+  }
 
   start(): void {
     this.stopped = false
@@ -110,17 +115,17 @@ export class OutboxWorker {
 
   /** One batch; returns how many rows it handled. */
   async runOnce(): Promise<number> {
-    const rows = await claimDue(this.db, this.opts.now(), LEASE_MS, BATCH, this.opts.ceiling)
+    const rows = await claimDue(this.db, this.opts.now(), this.leaseMs, BATCH, this.opts.ceiling)
     if (rows.length === 0) return 0
     // A claim leases its rows until one moment; a quick batch sends them without writing again.
     let lease = rows[0].locked_until!
     let held = new Set(rows.map((r) => r.id))
     for (let i = 0; i < rows.length; i += SEND_AT_ONCE) {
       const now = this.opts.now()
-      if (Date.parse(lease) - now.getTime() < LEASE_MS / 2) {
+      if (Date.parse(lease) - now.getTime() < this.leaseMs / 2) {
         // Slow sending: the rows still to send get a fresh lease, all in one write, where it is
         // still ours; a row another instance took over meanwhile is left to it.
-        const renewed = await renewLeases(this.db, rows.slice(i).filter((r) => held.has(r.id)).map((r) => r.id), lease, now, LEASE_MS)
+        const renewed = await renewLeases(this.db, rows.slice(i).filter((r) => held.has(r.id)).map((r) => r.id), lease, now, this.leaseMs)
         lease = renewed.until
         held = renewed.ids
       }

@@ -5,6 +5,18 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { projectRoot } from '../../src/paths.js'
 
+/**
+ * The environment of every TypeScript child a test starts (`node --import tsx ...`), minus its own
+ * coverage. tsx emits whitespace-minified code, so a child's coverage of a file maps through a
+ * different source map than the test process's (tap's ts-node loader) for the same URL; merged,
+ * the report depended on which process's map the merge met first, and moved from run to run
+ * (whole files at 0%). The children's code is measured in the test processes that import it.
+ * tap's own processinfo reads this switch in the child.
+ */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer()
@@ -34,7 +46,7 @@ export async function startServer(t: Test | null, env: Record<string, string>, o
   const preload = (opts.preload ?? []).flatMap((p) => ['--import', p])
   const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'src/server.ts'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: childEnv({ PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env }),
     stdio: preload.length ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -79,7 +91,7 @@ export function runCli(argv: string[], env: Record<string, string>, stdin = ''):
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli-main.ts'), ...argv], {
       cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: childEnv({ PATH: process.env.PATH ?? '', ...env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let out = ''

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { projectRoot } from '../../src/paths.js'
 import { testDatabaseUrl } from '../helpers/db.js'
-import { httpGet, sleep, startServer } from '../helpers/server.js'
+import { childEnv, httpGet, sleep, startServer } from '../helpers/server.js'
 
 
 t.test('the server starts, answers /healthz, and finishes an in-flight request on SIGTERM', async (t) => {
@@ -75,7 +75,7 @@ t.test('a port in use is reported and exits 1', async (t) => {
   const first = await startServer(t, { DATA_DIR: join(dir, 'a'), LOG_LEVEL: 'warn' })
   const second = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: String(first.port), DATA_DIR: join(dir, 'b'), LOG_LEVEL: 'error' },
+    env: childEnv({ PATH: process.env.PATH ?? '', PORT: String(first.port), DATA_DIR: join(dir, 'b'), LOG_LEVEL: 'error' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -25,6 +25,7 @@ import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
+import { openApiDocument } from './http/openapi.js'
 import errorPlugin, { useApiErrors, usePageErrors } from './http/errors.js'
 import renderPlugin from './http/render.js'
 import securityHeaders from './http/security.js'
@@ -136,6 +137,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       useApiErrors(scope)
       useTokenAuth(scope)
       await scope.register(teamScope, { api: true })
+      // Before the routes, so the document sees each of them.
+      await openApiDocument(scope, { publicUrl: config.publicUrl })
       await scope.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
       await scope.register(meApiRoutes)
       await scope.register(staffApiRoutes({ cases }))

@@ -11,23 +11,13 @@ import { SESSION_COOKIE, type ResolvedSession, type SignedInStaff } from './sess
 import { StaffCsrf } from './staff-csrf.js'
 
 /**
- * The staff-auth plugin: who is signed in, and the guards staff routes use.
+ * Staff identity, shared at the root: app.staffService (accounts, sessions, mfa), app.staffCsrf
+ * (.token for a form's `_csrf`, .verify), request.staff / request.staffSession (null until a
+ * scope's hook sets them), reply.staffPage() (reply.page() in the staff layout).
  *
- *   request.staff          { id, email, name, role, lang } | null. From the `dsr_staff` session
- *                          cookie on /staff pages (only once the TOTP step, if any, is done), or
- *                          from `Authorization: Bearer dsr_…` on /api/ routes (never the cookie there,
- *                          so the JSON API cannot be driven cross-site).
- *   request.staffSession   the cookie's session, also while its TOTP code is still owed (then
- *                          request.staff is null); null for API tokens.
- *   app.requireStaff(min)  a preHandler: anonymous → 303 to /staff/login?next=… (HTML) or
- *                          401 {error:'unauthorized'} (API); lower role → 403 page / 403 {error:'forbidden'};
- *                          with STAFF_REQUIRE_MFA an admin without TOTP → 303 to /staff/account/mfa.
- *   app.staffCsrf          .token(request, reply) for a form's hidden `_csrf` field, .verify(request, body._csrf);
- *                          app.staffCsrfCheck is a preHandler that answers 403 when the field is wrong.
- *   reply.staffPage(v, d)  reply.page() in the staff layout (staffArea: true → views/partials/staff-nav.hbs).
- *   app.staffService       accounts, sessions, mfa (src/staff/service.ts).
- *
- * Every /staff response, and every API response to a token, is sent with Cache-Control: no-store.
+ * Each scope adds its own sign-in: useSessionAuth (the /staff pages, cookie; anonymous → 303 to
+ * /staff/login, low role → 403 page) and useTokenAuth (/api/v1, bearer token, never the cookie;
+ * 401/403 JSON). Both give the scope app.requireStaff(min) and answer with Cache-Control: no-store.
  */
 
 declare module 'fastify' {

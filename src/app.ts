@@ -5,7 +5,10 @@ import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { Config } from './config.js'
-import accessPackages from './access/plugin.js'
+import { packageApiRoutes } from './access/api-routes.js'
+import accessPackages, { withUploads } from './access/plugin.js'
+import { packageStaffRoutes } from './access/staff-routes.js'
+import { packageStatusRoutes } from './access/status-routes.js'
 import { queueRoutes } from './cases/queue-routes.js'
 import { CaseService } from './cases/service.js'
 import { staffApiRoutes } from './cases/staff-api-routes.js'
@@ -22,7 +25,8 @@ import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { healthRoutes } from './health/routes.js'
-import errorPlugin from './http/errors.js'
+import { openApiDocument } from './http/openapi.js'
+import errorPlugin, { useApiErrors, usePageErrors } from './http/errors.js'
 import renderPlugin from './http/render.js'
 import securityHeaders from './http/security.js'
 import { apiRoutes } from './intake/api-routes.js'
@@ -33,8 +37,8 @@ import type { MailTransport } from './mail/transport.js'
 import { publicDir, viewsDir } from './paths.js'
 import { Scheduler } from './scheduler/scheduler.js'
 import { Csrf } from './security/csrf.js'
-import staffAuth from './staff/auth-plugin.js'
-import { staffHomeRoute } from './staff/home-route.js'
+import { staffApiRoutes as meApiRoutes } from './staff/api-routes.js'
+import staffAuth, { useSessionAuth, useTokenAuth } from './staff/auth-plugin.js'
 import { staffRoutes } from './staff/routes.js'
 import { createEngine } from './views/engine.js'
 
@@ -58,6 +62,17 @@ export interface AppOptions {
   print?: (line: string) => void
 }
 
+/**
+ * The map of the app. Shared things (database, settings, views, cookies, security headers, mail,
+ * staff identity, the services) are registered at the root, visible everywhere; the routes live in
+ * three encapsulated scopes, each with its own sign-in, error answers and form-token policy:
+ *
+ *   public  /         pages for the public; forms carry the double-submit token (src/security/csrf.ts)
+ *   staff   /staff    pages for staff, signed in by cookie (src/staff/auth-plugin.ts useSessionAuth)
+ *   api     /api/v1   JSON, signed in by bearer token (useTokenAuth), {error, message, fields?} errors
+ *
+ * A route that differs from its scope says so in its own `config` (`auth: 'public'`, `csrf`).
+ */
 async function app(fastify: FastifyInstance, opts: AppOptions) {
   const { config } = opts
   const now = opts.now ?? (() => new Date())
@@ -76,10 +91,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(errorPlugin)
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', decorateReply: false })
   await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport })
-  // request.staff, app.requireStaff(), app.staffCsrf, reply.staffPage(): see src/staff/auth-plugin.ts.
+  // app.staffService, app.staffCsrf, request.staff, reply.staffPage(): see src/staff/auth-plugin.ts.
   await fastify.register(staffAuth, { config, now, announce: opts.print ?? (config.env === 'test' ? null : (line: string) => console.log(line)) })
-  // TEAM_SCOPED_ACCESS: before any case route is registered, so every one of them gets the check.
-  await fastify.register(teamScope)
 
   const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), writes: fastify.writes })
   fastify.decorate('intake', intake)
@@ -87,32 +100,59 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('csrf', csrf)
   const cases = new CaseService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake() })
   fastify.decorate('cases', cases)
-
-  await fastify.register(healthRoutes)
-  await fastify.register(publicRoutes({ intake, csrf, verifyTtlHours: config.verifyTokenTtlHours, dataDir: config.dataDir, proofMaxBytes: config.proofMaxBytes, config }))
-  await fastify.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
-  await fastify.register(statusRoutes({ cases, csrf }))
-
-  await fastify.register(staffRoutes)
-  await fastify.register(queueRoutes)
-  await fastify.register(staffCaseRoutes({ cases }))
-  await fastify.register(staffApiRoutes({ cases }))
-  await fastify.register(templateRoutes)
-  await fastify.register(reportRoutes)
-  await fastify.register(unsubscribeRoutes)
-  await fastify.register(registerApiRoutes)
-  await fastify.register(registerStaffRoutes)
-  // Access and portability packages (compile, review, send, download with a code): src/access.
   await fastify.register(accessPackages, { engine, now })
+  const packages = fastify.accessPackages
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
-  await fastify.register(routingStaffRoutes({ admin: routingAdmin }))
-  await fastify.register(routingApiRoutes({ admin: routingAdmin }))
-  // Stand-in for GET /staff, added only if no plugin above registered it: keep it after all routes.
-  await fastify.register(staffHomeRoute)
+
+  await fastify.register(async function publicScope(scope) {
+    // Its 404 page is the root's, which also answers what no scope routes.
+    usePageErrors(scope, { notFound: false })
+    await scope.register(healthRoutes)
+    await scope.register(publicRoutes({ intake, csrf, verifyTtlHours: config.verifyTokenTtlHours, dataDir: config.dataDir, proofMaxBytes: config.proofMaxBytes, config }))
+    await scope.register(statusRoutes({ cases, csrf }))
+    await scope.register(withUploads(packageStatusRoutes(packages)))
+    await scope.register(unsubscribeRoutes)
+  })
+
+  await fastify.register(
+    async function staffScope(scope) {
+      usePageErrors(scope)
+      useSessionAuth(scope, config)
+      // TEAM_SCOPED_ACCESS: before any case route is registered, so every one of them gets the check.
+      await scope.register(teamScope, { api: false })
+      await scope.register(staffRoutes)
+      await scope.register(queueRoutes)
+      await scope.register(staffCaseRoutes({ cases }))
+      await scope.register(templateRoutes)
+      await scope.register(reportRoutes)
+      await scope.register(registerStaffRoutes)
+      await scope.register(withUploads(packageStaffRoutes(packages)))
+      await scope.register(routingStaffRoutes({ admin: routingAdmin }))
+    },
+    { prefix: '/staff' },
+  )
+
+  await fastify.register(
+    async function apiScope(scope) {
+      useApiErrors(scope)
+      useTokenAuth(scope)
+      await scope.register(teamScope, { api: true })
+      // Before the routes, so the document sees each of them.
+      await openApiDocument(scope, { publicUrl: config.publicUrl })
+      await scope.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
+      await scope.register(meApiRoutes)
+      await scope.register(staffApiRoutes({ cases }))
+      await scope.register(registerApiRoutes)
+      await scope.register(withUploads(packageApiRoutes(packages)))
+      await scope.register(routingApiRoutes({ admin: routingAdmin }))
+    },
+    { prefix: '/api/v1' },
+  )
 
   const scheduler = new Scheduler(fastify, config, now)
   if (opts.background !== false) fastify.addHook('onReady', async () => scheduler.start())
   fastify.addHook('preClose', async () => scheduler.stop())
 }
 
+/** fastify-plugin only so the root decorations (app.db, app.cases, …) stay visible to the caller (tests, the CLI). */
 export default fp(app, { name: 'dsr-portal' })

@@ -68,7 +68,7 @@ export function packageApiRoutes(service: AccessPackageService) {
       }
     }
 
-    app.get<{ Params: { id: string } }>('/api/v1/cases/:id/package', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id/package', viewer, async (request, reply) => {
       const id = parseId(request.params.id)
       const body = id === null ? null : await json(id)
       if (id === null || body === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case has no package.' })
@@ -76,14 +76,14 @@ export function packageApiRoutes(service: AccessPackageService) {
       return reply.header('Cache-Control', 'no-store').send(body)
     })
 
-    app.post('/api/v1/cases/:id/package/compile', handler, (request: Req, reply) =>
+    app.post('/cases/:id/package/compile', handler, (request: Req, reply) =>
       run(request, reply, async (id, body) => {
         if (body.lang !== undefined && !isLang(body.lang)) throw new CaseError('invalid_body', 400, { sv: 'lang ska vara sv eller en.', en: 'lang must be sv or en.' })
         await service.compile(request.staff!, id, isLang(body.lang) ? body.lang : null)
       }, 201),
     )
 
-    app.put('/api/v1/cases/:id/package/cover-letter', handler, (request: Req, reply) =>
+    app.put('/cases/:id/package/cover-letter', handler, (request: Req, reply) =>
       run(request, reply, async (id, body) => {
         if (body.reset !== true && typeof body.text !== 'string') throw new CaseError('invalid_body', 400, { sv: 'Skicka text (sträng) eller reset: true.', en: 'Send text (a string) or reset: true.' })
         await service.setCoverLetter(request.staff!, id, typeof body.text === 'string' ? body.text : null, { reset: body.reset === true })
@@ -91,20 +91,20 @@ export function packageApiRoutes(service: AccessPackageService) {
     )
 
     // Art. 15(4), 12(4): what is left out of the copy, each with its reason; replaces the list.
-    app.put('/api/v1/cases/:id/package/withheld', handler, (request: Req, reply) =>
+    app.put('/cases/:id/package/withheld', handler, (request: Req, reply) =>
       run(request, reply, async (id, body) => {
         await service.setWithheld(request.staff!, id, body.withheld)
       }),
     )
 
-    app.post('/api/v1/cases/:id/package/review', handler, (request: Req, reply) => run(request, reply, (id) => service.review(request.staff!, id)))
-    app.post('/api/v1/cases/:id/package/send', handler, (request: Req, reply) => run(request, reply, (id) => service.send(request.staff!, id)))
+    app.post('/cases/:id/package/review', handler, (request: Req, reply) => run(request, reply, (id) => service.review(request.staff!, id)))
+    app.post('/cases/:id/package/send', handler, (request: Req, reply) => run(request, reply, (id) => service.send(request.staff!, id)))
 
-    app.delete('/api/v1/cases/:id/package/files/:fileId', handler, (request: Req, reply) =>
+    app.delete('/cases/:id/package/files/:fileId', handler, (request: Req, reply) =>
       run(request, reply, (id) => service.removeFile(request.staff!, id, parseId(request.params.fileId) ?? -1)),
     )
 
-    app.post('/api/v1/cases/:id/package/files', handler, (request: Req, reply) =>
+    app.post('/cases/:id/package/files', handler, (request: Req, reply) =>
       run(
         request,
         reply,
@@ -113,7 +113,7 @@ export function packageApiRoutes(service: AccessPackageService) {
       ),
     )
 
-    app.get<{ Params: { id: string } }>('/api/v1/cases/:id/package/preview', handler, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id/package/preview', handler, async (request, reply) => {
       const id = parseId(request.params.id)
       if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
       try {

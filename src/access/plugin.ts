@@ -2,11 +2,8 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Engine } from '../views/engine.js'
-import { packageApiRoutes } from './api-routes.js'
 import { reportRenderer } from './report.js'
 import { AccessPackageService } from './service.js'
-import { packageStaffRoutes } from './staff-routes.js'
-import { packageStatusRoutes } from './status-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** Issue 6: access and portability packages. Multipart parsing exists only inside these routes. */
+/** Access and portability packages: the service, visible to every scope. */
 export default fp(
   async function accessPackages(app: FastifyInstance, opts: { engine: Engine; now: () => Date }) {
     const service = new AccessPackageService({
@@ -27,16 +24,18 @@ export default fp(
       mailQueued: () => app.outbox.wake(),
     })
     app.decorate('accessPackages', service)
-    await app.register(async (scope) => {
-      await scope.register(multipart, {
-        // Over the limit the stream is cut short and flagged; the service then refuses the file with a clear message.
-        throwFileSizeLimit: false,
-        limits: { fileSize: app.config.packageUploadMaxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12, headerPairs: 50 },
-      })
-      await scope.register(packageStaffRoutes(service))
-      await scope.register(packageApiRoutes(service))
-      await scope.register(packageStatusRoutes(service))
-    })
   },
   { name: 'access-packages' },
 )
+
+/** A scope's package routes, with multipart parsing that exists only inside them. */
+export function withUploads(routes: (app: FastifyInstance) => Promise<void>) {
+  return async function uploads(scope: FastifyInstance) {
+    await scope.register(multipart, {
+      // Over the limit the stream is cut short and flagged; the service then refuses the file with a clear message.
+      throwFileSizeLimit: false,
+      limits: { fileSize: scope.config.packageUploadMaxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12, headerPairs: 50 },
+    })
+    await scope.register(routes)
+  }
+}

@@ -63,7 +63,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
 
     const page = (c: Case) => `/staff/cases/${c.id}/package`
 
-    app.get<{ Params: { id: string } }>('/staff/cases/:id/package', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id/package', viewer, async (request, reply) => {
       const c = await load(request, reply)
       if (!c) return reply
       await app.cases.recordView(request.staff!, c.id)
@@ -73,7 +73,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
     /** A package form (src/cases/staff-action.ts); a refused cover letter keeps what was typed. */
     function action(path: string, section: Section, run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>) {
       caseAction(app, {
-        url: `/staff/cases/:id/package/${path}`,
+        url: `/cases/:id/package/${path}`,
         run,
         page,
         showAgain: (request, reply, c, problem, body) => {
@@ -105,7 +105,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
     })
 
     // multipart/form-data: the _csrf field comes before the file, so nothing is stored for a forged form.
-    app.post<{ Params: { id: string } }>('/staff/cases/:id/package/files', handler, async (request, reply) => {
+    app.post<{ Params: { id: string } }>('/cases/:id/package/files', { ...handler, config: { csrf: 'form' } }, async (request, reply) => {
       const c = await load(request, reply)
       if (!c) return reply
       try {
@@ -118,7 +118,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
       return reply.code(303).redirect(`${page(c)}?done=1`, 303)
     })
 
-    app.get<{ Params: { id: string } }>('/staff/cases/:id/package/preview', handler, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id/package/preview', handler, async (request, reply) => {
       const c = await load(request, reply)
       if (!c) return reply
       try {

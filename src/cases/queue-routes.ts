@@ -16,7 +16,7 @@ import { caseScope, scopeFilter } from '../routing/team-scope.js'
 
 /** The staff queue: filters, counts, and a page of cases with their deadlines, keyset-paginated. */
 export async function queueRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: Record<string, unknown> }>('/staff', { preHandler: app.requireStaff('viewer') }, async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('', { preHandler: app.requireStaff('viewer') }, async (request, reply) => {
     const lang = request.lang
     const me = request.staff!
     const today = stockholmDate(app.clock())

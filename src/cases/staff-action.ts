@@ -47,7 +47,7 @@ export interface CaseAction {
  * the action runs; a CaseError shows the page again, anything else is a server error.
  */
 export function caseAction(app: FastifyInstance, action: CaseAction): void {
-  app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(action.url, { preHandler: app.requireStaff('handler') }, async (request, reply) => {
+  app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(action.url, { preHandler: app.requireStaff('handler'), config: { csrf: 'form' } }, async (request, reply) => {
     const c = await loadCase(app, request, reply)
     if (!c) return reply
     const body = request.body !== null && typeof request.body === 'object' ? request.body : {}

@@ -56,7 +56,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       return toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, change.get(c.id) ?? null)
     }
 
-    app.get<{ Querystring: Record<string, unknown> }>('/api/v1/cases', viewer, async (request, reply) => {
+    app.get<{ Querystring: Record<string, unknown> }>('/cases', viewer, async (request, reply) => {
       const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id, { team: defaultTeamFilter(request.staff!.role) })
       if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
       const team = await resolveTeamFilter(app.db, parsed.team, request.staff!.id)
@@ -90,7 +90,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       return { items, nextCursor: page.nextCursor, ...notice }
     })
 
-    app.get<{ Params: { id: string } }>('/api/v1/cases/:id', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id', viewer, async (request, reply) => {
       const id = parseId(request.params.id)
       if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
       try {
@@ -103,7 +103,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
     })
 
     app.post<{ Body: Record<string, unknown> }>(
-      '/api/v1/cases',
+      '/cases',
       {
         ...handler,
         schema: {
@@ -155,7 +155,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
     )
 
     function action<B>(path: string, schema: object, run: (request: FastifyRequest<{ Params: { id: string }; Body: B }>, id: number) => Promise<unknown>) {
-      app.post<{ Params: { id: string }; Body: B }>(`/api/v1/cases/:id/${path}`, { ...handler, schema: { body: schema } }, async (request, reply) => {
+      app.post<{ Params: { id: string }; Body: B }>(`/cases/:id/${path}`, { ...handler, schema: { body: schema } }, async (request, reply) => {
         const id = parseId(request.params.id)
         if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
         try {
@@ -273,7 +273,7 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       await cases.extend(request.staff!, id, request.body.reason)
     })
 
-    app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/api/v1/deadlines', viewer, async (request, reply) => {
+    app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/deadlines', viewer, async (request, reply) => {
       const q = parseCalculatorQuery(request.query ?? {})
       if (!q.ok) {
         const fields = Object.fromEntries(Object.entries(q.fields).map(([k, v]) => [k, CALCULATOR_PROBLEM_TEXT[v]]))

@@ -126,7 +126,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       )
     }
 
-    app.get<{ Params: { id: string } }>('/staff/cases/:id', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id', viewer, async (request, reply) => {
       const c = await loadCase(app, request, reply)
       if (!c) return reply
       await cases.recordView(request.staff!, c.id)
@@ -139,7 +139,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
      */
     function action(path: string, section: Problem['section'], fields: string[], run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>) {
       caseAction(app, {
-        url: `/staff/cases/:id/${path}`,
+        url: `/cases/:id/${path}`,
         run,
         page: (c) => `/staff/cases/${c.id}`,
         showAgain: async (request, reply, c, problem, body) => {
@@ -197,7 +197,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     })
 
     // The representative's proof of authority: never from a served folder, always as a download.
-    app.get<{ Params: { id: string } }>('/staff/cases/:id/proof', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id/proof', viewer, async (request, reply) => {
       const c = await loadCase(app, request, reply)
       if (!c) return reply
       // The case exists and the caller may read it: say what is missing, not that the case is.
@@ -230,11 +230,11 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       )
     }
 
-    app.get('/staff/cases/new', handler, async (request, reply) =>
+    app.get('/cases/new', handler, async (request, reply) =>
       manualForm(request, reply, { receivedAt: stockholmDate(app.clock()), lang: 'sv', channel: 'email' }, {}),
     )
 
-    app.post<{ Body: Body }>('/staff/cases/new', handler, async (request, reply) => {
+    app.post<{ Body: Body }>('/cases/new', { ...handler, config: { csrf: 'form' } }, async (request, reply) => {
       const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
       const lang = request.lang
       const values: Record<string, string> = {}

@@ -24,9 +24,9 @@ export async function templateRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get<{ Querystring: { saved?: string } }>('/staff/admin/templates', { preHandler: admin }, async (request, reply) => render(request, reply, { saved: request.query?.saved === '1' }))
+  app.get<{ Querystring: { saved?: string } }>('/admin/templates', { preHandler: admin }, async (request, reply) => render(request, reply, { saved: request.query?.saved === '1' }))
 
-  app.post<{ Body: Record<string, unknown> }>('/staff/admin/templates', { preHandler: [admin, app.staffCsrfCheck] }, async (request, reply) => {
+  app.post<{ Body: Record<string, unknown> }>('/admin/templates', { preHandler: [admin, app.staffCsrfCheck] }, async (request, reply) => {
     const b = request.body ?? {}
     const key = b.key
     const lang = b.lang

@@ -1,11 +1,7 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { detectLang, t, type Lang } from '../i18n/index.js'
 import { isBrokenMultipart } from './broken-multipart.js'
-
-export function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/')
-}
 
 export interface ApiErrorBody {
   error: string
@@ -90,44 +86,62 @@ const API_CODES: Record<number, string> = {
   503: 'unavailable',
 }
 
+function apiNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendApiError(reply, 404, { error: 'not_found', message: t(request.lang, 'api.notFound') })
+}
+
+/** The API scope's errors: {error, message, fields?} JSON in the caller's language, never a page. */
+export function useApiErrors(scope: FastifyInstance): void {
+  scope.setNotFoundHandler(apiNotFound)
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    const lang = errorLang(request)
+    if (isBrokenMultipart(error)) {
+      const problem = t(lang, 'api.brokenMultipart')
+      return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
+    }
+    const shown = shownStatus(error, request)
+    if (error.validation) {
+      return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields: fieldsOf(error, lang) })
+    }
+    if (shown === 400) {
+      // Body parser errors: not JSON, empty, or a forbidden key such as __proto__.
+      const problem = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? t(lang, 'api.emptyBody') : t(lang, 'api.notJson')
+      return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
+    }
+    const key = shown >= 500 ? (shown === 503 ? 'api.unavailable' : 'api.server') : shown === 413 ? 'api.tooLarge' : shown === 415 ? 'api.unsupported' : shown === 404 ? 'api.notFound' : 'api.badRequest'
+    return sendApiError(reply, shown, { error: API_CODES[shown] ?? (shown >= 500 ? 'internal_error' : 'bad_request'), message: t(lang, key) })
+  })
+}
+
+/** The page scopes' errors (public and staff): a message page in the visitor's language. */
+export function usePageErrors(scope: FastifyInstance, opts: { notFound?: boolean } = {}): void {
+  if (opts.notFound !== false) scope.setNotFoundHandler((_request, reply) => sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound'))
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isBrokenMultipart(error)) return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.brokenUpload')
+    const shown = shownStatus(error, request)
+    const [titleKey, textKey] = PAGES[shown] ?? (shown >= 500 ? ['errors.serverTitle', 'errors.server'] : PAGES[400])
+    return sendMessagePage(reply, shown, titleKey, textKey)
+  })
+}
+
+function shownStatus(error: FastifyError, request: FastifyRequest): number {
+  const raw = typeof error.statusCode === 'number' ? error.statusCode : 500
+  const status = raw >= 400 && raw < 600 ? raw : 500
+  if (status >= 500) {
+    // The error object, not the request: messages from lower layers never quote request data here.
+    request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'request failed')
+  }
+  return status >= 500 ? (status === 503 ? 503 : 500) : status
+}
+
+/**
+ * Pages at the root (what no scope routes, e.g. /nope), and JSON for anything else under /api/
+ * (an unknown version), as the API scope would answer.
+ */
 export default fp(
   async function errorPlugin(app) {
-    app.setNotFoundHandler((request, reply) => {
-      if (wantsJson(request)) return sendApiError(reply, 404, { error: 'not_found', message: t(request.lang, 'api.notFound') })
-      return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-    })
-
-    app.setErrorHandler((error: FastifyError, request, reply) => {
-      if (isBrokenMultipart(error)) {
-        if (wantsJson(request)) {
-          const problem = t(errorLang(request), 'api.brokenMultipart')
-          return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
-        }
-        return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.brokenUpload')
-      }
-      const raw = typeof error.statusCode === 'number' ? error.statusCode : 500
-      const status = raw >= 400 && raw < 600 ? raw : 500
-      if (status >= 500) {
-        // The error object, not the request: messages from lower layers never quote request data here.
-        request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'request failed')
-      }
-      const shown = status >= 500 ? (status === 503 ? 503 : 500) : status
-      if (wantsJson(request)) {
-        const lang = errorLang(request)
-        if (error.validation) {
-          return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields: fieldsOf(error, lang) })
-        }
-        if (shown === 400) {
-          // Body parser errors: not JSON, empty, or a forbidden key such as __proto__.
-          const problem = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? t(lang, 'api.emptyBody') : t(lang, 'api.notJson')
-          return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
-        }
-        const key = shown >= 500 ? (shown === 503 ? 'api.unavailable' : 'api.server') : shown === 413 ? 'api.tooLarge' : shown === 415 ? 'api.unsupported' : shown === 404 ? 'api.notFound' : 'api.badRequest'
-        return sendApiError(reply, shown, { error: API_CODES[shown] ?? (shown >= 500 ? 'internal_error' : 'bad_request'), message: t(lang, key) })
-      }
-      const [titleKey, textKey] = PAGES[shown] ?? (shown >= 500 ? ['errors.serverTitle', 'errors.server'] : PAGES[400])
-      return sendMessagePage(reply, shown, titleKey, textKey)
-    })
+    usePageErrors(app)
+    await app.register(async (api) => api.setNotFoundHandler(apiNotFound), { prefix: '/api' })
   },
   { name: 'errors', dependencies: ['render'] },
 )

@@ -59,7 +59,7 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
       }
     })
 
-    app.post<{ Body: Record<string, unknown> }>('/api/v1/requests', { schema: { body: requestBody } }, async (request, reply) => {
+    app.post<{ Body: Record<string, unknown> }>('/requests', { config: { auth: 'public' }, schema: { security: [], body: requestBody } }, async (request, reply) => {
       const lang = isLang(request.body.lang) ? request.body.lang : request.lang
       const result = validateRequest(request.body, { strictConsent: false })
       if (!result.ok) {
@@ -76,7 +76,7 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
       return reply.code(202).header('Cache-Control', 'no-store').send({ status: 'pending_verification' })
     })
 
-    app.post<{ Body: { token: string } }>('/api/v1/verify', { schema: { body: verifyBody } }, async (request, reply) => {
+    app.post<{ Body: { token: string } }>('/verify', { config: { auth: 'public' }, schema: { security: [], body: verifyBody } }, async (request, reply) => {
       const { token } = request.body
       const outcome = looksLikeToken(token) ? await intake.confirm(token) : { state: 'unknown' as const }
       if (outcome.state === 'confirmed') {
@@ -88,7 +88,7 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
     })
 
     // "This wasn't me": the submission is deleted; its token then answers 410 token_used like a used one.
-    app.post<{ Body: { token: string } }>('/api/v1/verify/discard', { schema: { body: verifyBody } }, async (request, reply) => {
+    app.post<{ Body: { token: string } }>('/verify/discard', { config: { auth: 'public' }, schema: { security: [], body: verifyBody } }, async (request, reply) => {
       const { token } = request.body
       const outcome = looksLikeToken(token) ? await intake.discard(token) : { state: 'unknown' as const }
       if (outcome.state === 'discarded_now') return reply.code(204).header('Cache-Control', 'no-store').send()

@@ -32,7 +32,7 @@ export async function registerApiRoutes(app: FastifyInstance) {
   const handler = { preValidation: app.requireStaff('handler') }
 
   app.post<{ Body: { email: string; name?: string | null; phone?: string | null; source?: string | null } }>(
-    '/api/v1/subscribers',
+    '/subscribers',
     {
       ...handler,
       schema: {
@@ -71,14 +71,14 @@ export async function registerApiRoutes(app: FastifyInstance) {
     },
   )
 
-  app.get<{ Params: { id: string } }>('/api/v1/subscribers/:id', viewer, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/subscribers/:id', viewer, async (request, reply) => {
     const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
     const s = id === null ? undefined : await findSubscriber(app.db, id)
     if (!s) return sendApiError(reply, 404, { error: 'not_found', message: 'The subscriber does not exist.' })
     return reply.header('Cache-Control', 'no-store').send(subscriberJson(app.config, s))
   })
 
-  app.get<{ Querystring: Record<string, unknown> }>('/api/v1/suppressions', viewer, async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/suppressions', viewer, async (request, reply) => {
     const q = request.query ?? {}
     const fields: Record<string, string> = {}
     let since: string | null = null

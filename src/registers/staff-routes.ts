@@ -70,12 +70,12 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get('/staff/registers', viewer, async (request, reply) => {
+  app.get('/registers', viewer, async (request, reply) => {
     const done = s((request.query as Record<string, unknown> | undefined)?.done)
     return page(request, reply, { notice: done === 'cv' ? t(request.lang, 'registers.cv.uploaded') : undefined })
   })
 
-  app.post('/staff/registers/import', admin, async (request, reply) => {
+  app.post('/registers/import', { ...admin, config: { csrf: 'form' } }, async (request, reply) => {
     const lang = request.lang
     const upload = await readUpload(request, app.config.importMaxBytes)
     const values = { register: upload.fields.register ?? '' }
@@ -89,7 +89,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     return page(request, reply, { report, values, status: report.fileErrors.length || (report.rejected.length && !report.imported) ? 400 : 200 })
   })
 
-  app.post<{ Params: { id: string } }>('/staff/registers/candidates/:id/cv', handler, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/registers/candidates/:id/cv', { ...handler, config: { csrf: 'form' } }, async (request, reply) => {
     const lang = request.lang
     const upload = await readUpload(request, app.config.cvMaxBytes)
     if (!app.staffCsrf.verify(request, upload.fields._csrf)) return page(request, reply, { error: t(lang, 'errors.csrf'), status: 403 })
@@ -113,7 +113,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     return reply.redirect('/staff/registers?done=cv', 303)
   })
 
-  app.get<{ Params: { id: string } }>('/staff/registers/candidates/:id/cv', handler, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/registers/candidates/:id/cv', handler, async (request, reply) => {
     const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
     const candidate = id === null ? undefined : await findCandidate(app.db, id)
     if (!candidate?.cv_path) return reply.staffPage('message', { title: t(request.lang, 'errors.notFoundTitle'), paragraphs: [t(request.lang, 'registers.cv.none')] }, { status: 404, title: t(request.lang, 'errors.notFoundTitle') })
@@ -136,7 +136,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     )
   }
 
-  app.post<{ Params: { id: string } }>('/staff/cases/:id/recipients', caseForm, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/cases/:id/recipients', caseForm, async (request, reply) => {
     const c = await caseOr404(request, reply)
     if (!c) return reply
     // Issue 15 §5: nothing is done in the registers for a representative whose authority is unchecked.
@@ -151,7 +151,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     return reply.redirect(`/staff/cases/${c.id}?done=1`, 303)
   })
 
-  app.post<{ Params: { id: string } }>('/staff/cases/:id/rectification', caseForm, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/cases/:id/rectification', caseForm, async (request, reply) => {
     const c = await caseOr404(request, reply)
     if (!c) return reply
     // Issue 15 §5: nothing is done in the registers for a representative whose authority is unchecked.

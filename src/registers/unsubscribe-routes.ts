@@ -33,7 +33,7 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
     return reply.page('unsubscribe', { token: request.params.token, email: maskEmail(subscriber.email), done, lang: request.lang }, { title: t(request.lang, done ? 'registers.unsubscribe.doneTitle' : 'registers.unsubscribe.title') })
   })
 
-  app.post<{ Params: { token: string } }>('/u/:token', async (request, reply) => {
+  app.post<{ Params: { token: string } }>('/u/:token', { config: { csrf: false } }, async (request, reply) => {
     noStore(reply)
     // Drain multipart fields so the request completes; their content does not change what happens.
     if (request.isMultipart()) {

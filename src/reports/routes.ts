@@ -15,7 +15,7 @@ function yearRange(raw: unknown, today: string): { year: number; from: string; t
 export async function reportRoutes(app: FastifyInstance) {
   const viewer = { preHandler: app.requireStaff('viewer') }
 
-  app.get<{ Querystring: { year?: string; format?: string } }>('/staff/reports', viewer, async (request, reply) => {
+  app.get<{ Querystring: { year?: string; format?: string } }>('/reports', viewer, async (request, reply) => {
     const lang = request.lang
     const today = stockholmDate(app.clock())
     const range = yearRange(request.query?.year, today)
@@ -43,7 +43,7 @@ export async function reportRoutes(app: FastifyInstance) {
     )
   })
 
-  app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/staff/deadlines', viewer, async (request, reply) => {
+  app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/deadlines', viewer, async (request, reply) => {
     const lang = request.lang
     const q = request.query ?? {}
     const months = q.months === '3' ? '3' : '1'

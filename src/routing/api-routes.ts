@@ -132,9 +132,9 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
       return { name: b.name, key: b.key ?? null, memberIds, isDefault: b.default, isEscalation: b.escalation, escalatesTo: await teamId(b.escalatesTo, 'escalatesTo') }
     }
 
-    app.get('/api/v1/teams', viewer, async () => ({ items: await teamJson(), warnings: (await admin.warnings()).map((w) => ({ code: w.code, message: w.message.en })) }))
+    app.get('/teams', viewer, async () => ({ items: await teamJson(), warnings: (await admin.warnings()).map((w) => ({ code: w.code, message: w.message.en })) }))
 
-    app.post<{ Body: TeamBody }>('/api/v1/teams', { ...adminOnly, schema: { body: teamSchema } }, async (request, reply) => {
+    app.post<{ Body: TeamBody }>('/teams', { ...adminOnly, schema: { body: teamSchema } }, async (request, reply) => {
       try {
         const id = await admin.saveTeam(request.staff!.id, null, await teamInput(request.body))
         return reply.code(201).send((await teamJson()).find((t) => t.id === id))
@@ -143,7 +143,7 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
       }
     })
 
-    app.put<{ Params: { id: string }; Body: TeamBody }>('/api/v1/teams/:id', { ...adminOnly, schema: { body: teamSchema } }, async (request, reply) => {
+    app.put<{ Params: { id: string }; Body: TeamBody }>('/teams/:id', { ...adminOnly, schema: { body: teamSchema } }, async (request, reply) => {
       try {
         const id = await teamId(request.params.id, 'id')
         await admin.saveTeam(request.staff!.id, id, await teamInput(request.body))
@@ -154,12 +154,12 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
       }
     })
 
-    app.get('/api/v1/routing-rules', viewer, async (request) => {
+    app.get('/routing-rules', viewer, async (request) => {
       const lang = apiLang(request)
       return { items: await ruleJson(await admin.rules()), warnings: (await admin.warnings()).map((w) => ({ code: w.code, message: w.message[lang] })) }
     })
 
-    app.post<{ Body: RuleBody }>('/api/v1/routing-rules', { ...adminOnly, schema: { body: ruleSchema } }, async (request, reply) => {
+    app.post<{ Body: RuleBody }>('/routing-rules', { ...adminOnly, schema: { body: ruleSchema } }, async (request, reply) => {
       try {
         const id = await admin.createRule(request.staff!.id, await ruleInput(request.body))
         return reply.code(201).send((await ruleJson(await admin.rules())).find((r) => r.id === id))
@@ -168,7 +168,7 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
       }
     })
 
-    app.put<{ Params: { id: string }; Body: RuleBody }>('/api/v1/routing-rules/:id', { ...adminOnly, schema: { body: ruleSchema } }, async (request, reply) => {
+    app.put<{ Params: { id: string }; Body: RuleBody }>('/routing-rules/:id', { ...adminOnly, schema: { body: ruleSchema } }, async (request, reply) => {
       const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
       if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The rule does not exist.' })
       try {
@@ -179,7 +179,7 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
       }
     })
 
-    app.delete<{ Params: { id: string } }>('/api/v1/routing-rules/:id', adminOnly, async (request, reply) => {
+    app.delete<{ Params: { id: string } }>('/routing-rules/:id', adminOnly, async (request, reply) => {
       const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
       if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The rule does not exist.' })
       try {
@@ -192,7 +192,7 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
 
     // The whole ordered list at once: {"rules": [...]} or a bare array; the order given is the order used.
     app.put<{ Body: unknown }>(
-      '/api/v1/routing-rules',
+      '/routing-rules',
       { ...adminOnly, schema: { body: { anyOf: [{ type: 'array', maxItems: 200, items: ruleSchema }, { type: 'object', additionalProperties: false, required: ['rules'], properties: { rules: { type: 'array', maxItems: 200, items: ruleSchema } } }] } } },
       async (request, reply) => {
         const items = (Array.isArray(request.body) ? request.body : (request.body as { rules: RuleBody[] }).rules) as RuleBody[]
@@ -215,7 +215,7 @@ export function routingApiRoutes(deps: { admin: RoutingAdmin }) {
     )
 
     app.post<{ Body: { type: string; relationship?: string | null; consent?: string | null; channel?: string; details?: string | null } }>(
-      '/api/v1/routing-rules/test',
+      '/routing-rules/test',
       { ...viewer, schema: { body: testSchema } },
       async (request) => {
         const b = request.body

@@ -109,9 +109,9 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    app.get<{ Querystring: { saved?: string } }>('/staff/admin/routing', { preHandler: adminOnly }, async (request, reply) => rulesPage(request, reply, { saved: request.query?.saved === '1' }))
+    app.get<{ Querystring: { saved?: string } }>('/admin/routing', { preHandler: adminOnly }, async (request, reply) => rulesPage(request, reply, { saved: request.query?.saved === '1' }))
 
-    app.post<{ Body: Body }>('/staff/admin/routing', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    app.post<{ Body: Body }>('/admin/routing', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
       const input = ruleFromForm(request.body ?? {})
       try {
         await admin.createRule(request.staff!.id, input)
@@ -134,9 +134,9 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    app.get<{ Params: { id: string } }>('/staff/admin/routing/:id', { preHandler: adminOnly }, async (request, reply) => editPage(request, reply, idOf(request.params.id) ?? -1))
+    app.get<{ Params: { id: string } }>('/admin/routing/:id', { preHandler: adminOnly }, async (request, reply) => editPage(request, reply, idOf(request.params.id) ?? -1))
 
-    app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/routing/:id', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/routing/:id', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
       const id = idOf(request.params.id) ?? -1
       const input = ruleFromForm(request.body ?? {})
       try {
@@ -148,7 +148,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return reply.redirect('/staff/admin/routing?saved=1', 303)
     })
 
-    app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/routing/:id/move', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/routing/:id/move', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
       try {
         await admin.moveRule(request.staff!.id, idOf(request.params.id) ?? -1, s(request.body?.direction) === 'up' ? -1 : 1)
       } catch (error) {
@@ -158,7 +158,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return reply.redirect('/staff/admin/routing?saved=1', 303)
     })
 
-    app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/routing/:id/delete', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/routing/:id/delete', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
       try {
         await admin.deleteRule(request.staff!.id, idOf(request.params.id) ?? -1)
       } catch (error) {
@@ -204,7 +204,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    app.get<{ Querystring: { saved?: string } }>('/staff/admin/teams', { preHandler: adminOnly }, async (request, reply) => teamsPage(request, reply, { saved: request.query?.saved === '1' }))
+    app.get<{ Querystring: { saved?: string } }>('/admin/teams', { preHandler: adminOnly }, async (request, reply) => teamsPage(request, reply, { saved: request.query?.saved === '1' }))
 
     async function saveTeam(request: FastifyRequest<{ Body: Body }>, reply: FastifyReply, id: number | null) {
       const b = request.body ?? {}
@@ -223,12 +223,12 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return reply.redirect('/staff/admin/teams?saved=1', 303)
     }
 
-    app.post<{ Body: Body }>('/staff/admin/teams', { preHandler: [adminOnly, csrf] }, async (request, reply) => saveTeam(request, reply, null))
-    app.post<{ Params: { id: string }; Body: Body }>('/staff/admin/teams/:id', { preHandler: [adminOnly, csrf] }, async (request, reply) => saveTeam(request, reply, idOf(request.params.id) ?? -1))
+    app.post<{ Body: Body }>('/admin/teams', { preHandler: [adminOnly, csrf] }, async (request, reply) => saveTeam(request, reply, null))
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/teams/:id', { preHandler: [adminOnly, csrf] }, async (request, reply) => saveTeam(request, reply, idOf(request.params.id) ?? -1))
 
     // ── Dry run: which rule would win ──
 
-    app.get<{ Querystring: Record<string, unknown> }>('/staff/routing/test', { preHandler: viewer }, async (request, reply) => {
+    app.get<{ Querystring: Record<string, unknown> }>('/routing/test', { preHandler: viewer }, async (request, reply) => {
       const lang = request.lang
       const q = request.query ?? {}
       const values = { type: s(q.type), relationship: s(q.relationship), consent: s(q.consent), channel: s(q.channel) || 'web', details: s(q.details).slice(0, 5000) }
@@ -260,7 +260,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     // ── Escalation: what would happen now, and (admins) run it ──
 
-    app.get<{ Querystring: { ran?: string } }>('/staff/escalation', { preHandler: viewer }, async (request, reply) => {
+    app.get<{ Querystring: { ran?: string } }>('/escalation', { preHandler: viewer }, async (request, reply) => {
       const lang = request.lang
       const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
       const planned = await escalationPlan(app.db, app.clock(), app.config.escalateUnassignedHours)
@@ -281,7 +281,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     })
 
-    app.post('/staff/escalation/run', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    app.post('/escalation/run', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
       const result = await runEscalation(app.db, app.clock(), app.config.escalateUnassignedHours, { actorId: request.staff!.id, force: true })
       return reply.redirect(`/staff/escalation?ran=${result.escalated}`, 303)
     })

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { QueueTeamFilter } from '../cases/queue-repository.js'
 import { notFound } from '../cases/errors.js'
 import type { Executor } from '../db/connection.js'
-import { sendApiError, sendMessagePage, wantsJson } from '../http/errors.js'
+import { sendApiError, sendMessagePage } from '../http/errors.js'
 import { isLang } from '../i18n/index.js'
 
 /**
@@ -38,8 +38,8 @@ export function scopeAllows(scope: CaseScope, c: { team_id: number | null; assig
 const CASE_ROUTE = /^\/(staff|api\/v1)\/cases\/:id(\/|$)/
 
 /** Answers exactly as for a case that does not exist, so the scope tells nothing about other teams' cases. */
-function hidden(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (wantsJson(request)) {
+function hidden(api: boolean, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (api) {
     const lang = isLang(request.staff?.lang) ? request.staff.lang : request.lang
     const error = notFound()
     return sendApiError(reply, 404, { error: error.code, message: error.messages[lang] })
@@ -47,9 +47,9 @@ function hidden(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
 }
 
-/** Registered before the routes: adds the scope check after each case route's own sign-in and role check (request.staff is set on request). */
+/** Registered in the staff and API scopes before their routes (`api`: which of the two): adds the scope check after each case route's own sign-in and role check (request.staff is set on request). */
 export default fp(
-  async function teamScope(app: FastifyInstance) {
+  async function teamScope(app: FastifyInstance, opts: { api: boolean }) {
     if (!app.config.teamScopedAccess) return
     const guard: preHandlerHookHandler = async (request, reply) => {
       const staff = request.staff
@@ -59,14 +59,14 @@ export default fp(
       const raw = (request.params as { id?: string }).id ?? ''
       const c = /^\d{1,12}$/.test(raw) ? await app.db.selectFrom('cases').select(['team_id', 'assignee_id']).where('id', '=', Number(raw)).executeTakeFirst() : undefined
       // A case that does not exist gets the same answer, or the difference would tell that the other does.
-      if (!c || !scopeAllows(scope, c)) return hidden(request, reply)
+      if (!c || !scopeAllows(scope, c)) return hidden(opts.api, request, reply)
     }
     app.addHook('onRoute', (route) => {
       if (!CASE_ROUTE.test(route.url)) return
       // The API authorises in preValidation: checked there too, so a hidden case is not even told its body is wrong.
-      if (route.url.startsWith('/api/')) route.preValidation = [...[route.preValidation ?? []].flat(), guard]
+      if (opts.api) route.preValidation = [...[route.preValidation ?? []].flat(), guard]
       else route.preHandler = [...[route.preHandler ?? []].flat(), guard]
     })
   },
-  { name: 'team-scope', dependencies: ['errors'] },
+  { name: 'team-scope' },
 )

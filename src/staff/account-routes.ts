@@ -62,12 +62,12 @@ export async function accountRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get('/staff/account', { preHandler: viewer }, async (request, reply) => {
+  app.get('/account', { preHandler: viewer }, async (request, reply) => {
     const done = (request.query as Record<string, unknown>)?.done
     return accountPage(request, reply, { notice: done === 'password' ? t(request.lang, 'staff.account.passwordChanged') : undefined })
   })
 
-  app.post('/staff/account/password', { preHandler: [viewer, csrf] }, async (request, reply) => {
+  app.post('/account/password', { preHandler: [viewer, csrf] }, async (request, reply) => {
     const body = bodyOf(request)
     const lang = request.lang
     const next = str(body.password).slice(0, 1024)
@@ -83,13 +83,13 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/staff/account?done=password', 303)
   })
 
-  app.get('/staff/account/mfa', { preHandler: enrolling }, async (request, reply) => {
+  app.get('/account/mfa', { preHandler: enrolling }, async (request, reply) => {
     const done = (request.query as Record<string, unknown>)?.done
     const notice = done === 'enabled' ? t(request.lang, 'staff.mfa.enabledNow') : done === 'disabled' ? t(request.lang, 'staff.mfa.disabledNow') : undefined
     return mfaPage(request, reply, { notice })
   })
 
-  app.post('/staff/account/mfa/enable', { preHandler: [enrolling, csrf] }, async (request, reply) => {
+  app.post('/account/mfa/enable', { preHandler: [enrolling, csrf] }, async (request, reply) => {
     const ok = await mfa.enable(request.staff!.id, str(bodyOf(request).code).slice(0, 20))
     if (!ok) return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.invalid' }]) })
     // The session now belongs to a member with MFA; STAFF_REQUIRE_MFA stops redirecting here.
@@ -97,7 +97,7 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/staff/account/mfa?done=enabled', 303)
   })
 
-  app.post('/staff/account/mfa/disable', { preHandler: [enrolling, csrf] }, async (request, reply) => {
+  app.post('/account/mfa/disable', { preHandler: [enrolling, csrf] }, async (request, reply) => {
     const staff = request.staff!
     if (app.config.staffRequireMfa && staff.role === 'admin') {
       return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.cannotDisable' }]) })

@@ -31,12 +31,12 @@ export async function adminRoutes(app: FastifyInstance) {
 
   const NOTICES: Record<string, string> = { added: 'staff.admin.added', role: 'staff.admin.roleChanged', disabled: 'staff.admin.disabledNow' }
 
-  app.get('/staff/admin/staff', { preHandler: admin }, async (request, reply) => {
+  app.get('/admin/staff', { preHandler: admin }, async (request, reply) => {
     const done = str((request.query as Record<string, unknown>)?.done)
     return listPage(request, reply, { notice: NOTICES[done] ? t(request.lang, NOTICES[done]) : undefined })
   })
 
-  app.post('/staff/admin/staff', { preHandler: [admin, csrf] }, async (request, reply) => {
+  app.post('/admin/staff', { preHandler: [admin, csrf] }, async (request, reply) => {
     const body = bodyOf(request)
     const values = { email: str(body.email).trim().slice(0, 320), name: str(body.name).slice(0, 400), role: str(body.role) }
     const input = { ...values, password: str(body.password).slice(0, 1024) }
@@ -66,11 +66,11 @@ export async function adminRoutes(app: FastifyInstance) {
     return reply.redirect(`/staff/admin/staff?done=${done}`, 303)
   }
 
-  app.post<{ Params: { id: string } }>('/staff/admin/staff/:id/role', { preHandler: [admin, csrf] }, async (request, reply) =>
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/role', { preHandler: [admin, csrf] }, async (request, reply) =>
     act(request, reply, (id) => accounts.setRole(id, str(bodyOf(request).role), staffActor(request.staff!.id)), 'role'),
   )
 
-  app.post<{ Params: { id: string } }>('/staff/admin/staff/:id/disable', { preHandler: [admin, csrf] }, async (request, reply) =>
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/disable', { preHandler: [admin, csrf] }, async (request, reply) =>
     act(request, reply, (id) => accounts.disable(id, staffActor(request.staff!.id)), 'disabled'),
   )
 }

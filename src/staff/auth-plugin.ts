@@ -11,26 +11,22 @@ import { SESSION_COOKIE, type ResolvedSession, type SignedInStaff } from './sess
 import { StaffCsrf } from './staff-csrf.js'
 
 /**
- * The staff-auth plugin: who is signed in, and the guards staff routes use.
+ * Staff identity, shared at the root: app.staffService (accounts, sessions, mfa), app.staffCsrf
+ * (.token for a form's `_csrf`, .verify), request.staff / request.staffSession (null until a
+ * scope's hook sets them), reply.staffPage() (reply.page() in the staff layout).
  *
- *   request.staff          { id, email, name, role, lang } | null. From the `dsr_staff` session
- *                          cookie on /staff pages (only once the TOTP step, if any, is done), or
- *                          from `Authorization: Bearer dsr_…` on /api/ routes (never the cookie there,
- *                          so the JSON API cannot be driven cross-site).
- *   request.staffSession   the cookie's session, also while its TOTP code is still owed (then
- *                          request.staff is null); null for API tokens.
- *   app.requireStaff(min)  a preHandler: anonymous → 303 to /staff/login?next=… (HTML) or
- *                          401 {error:'unauthorized'} (API); lower role → 403 page / 403 {error:'forbidden'};
- *                          with STAFF_REQUIRE_MFA an admin without TOTP → 303 to /staff/account/mfa.
- *   app.staffCsrf          .token(request, reply) for a form's hidden `_csrf` field, .verify(request, body._csrf);
- *                          app.staffCsrfCheck is a preHandler that answers 403 when the field is wrong.
- *   reply.staffPage(v, d)  reply.page() in the staff layout (staffArea: true → views/partials/staff-nav.hbs).
- *   app.staffService       accounts, sessions, mfa (src/staff/service.ts).
- *
- * Every /staff response, and every API response to a token, is sent with Cache-Control: no-store.
+ * Each scope adds its own sign-in: useSessionAuth (the /staff pages, cookie; anonymous → 303 to
+ * /staff/login, low role → 403 page) and useTokenAuth (/api/v1, bearer token, never the cookie;
+ * 401/403 JSON). Both give the scope app.requireStaff(min) and answer with Cache-Control: no-store.
  */
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'public': the scope lets callers in without signing in (login, intake, verification). */
+    auth?: 'public'
+    /** 'form': the handler checks the token itself to show the form again; false: no token (one-click links). */
+    csrf?: 'form' | false
+  }
   interface FastifyInstance {
     staffService: StaffServices
     staffCsrf: StaffCsrf
@@ -54,14 +50,6 @@ export interface StaffAuthOptions {
   announce: ((line: string) => void) | null
 }
 
-function isStaffPath(url: string): boolean {
-  return url === '/staff' || url.startsWith('/staff/') || url.startsWith('/staff?')
-}
-
-export function isApiPath(url: string): boolean {
-  return url.startsWith('/api/')
-}
-
 /** Admins must have TOTP when STAFF_REQUIRE_MFA is on (browser sessions only; API tokens are made on the server's command line). */
 export function mustEnrol(config: Config, request: FastifyRequest): boolean {
   const s = request.staffSession
@@ -83,25 +71,6 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
   app.decorateRequest('staff', null)
   app.decorateRequest('staffSession', null)
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (isApiPath(request.url)) {
-      const header = request.headers.authorization
-      const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
-      if (m) request.staff = await services.sessions.resolveApiToken(m[1])
-      return
-    }
-    if (!isStaffPath(request.url)) return
-    const cookie = request.cookies[SESSION_COOKIE]
-    if (!cookie) return
-    const session = await services.sessions.resolve(cookie)
-    if (!session) {
-      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(secure))
-      return
-    }
-    request.staffSession = session
-    if (session.mfaPassed) request.staff = session.staff
-  })
-
   // After the render plugin's hook has picked request.lang: a signed-in member's pages follow
   // their stored language unless the switch (?lang=, or its cookie) says otherwise, and using the
   // switch stores the new choice.
@@ -116,12 +85,6 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
       }
     } else if (!isLang(request.cookies[LANG_COOKIE]) && !isLang((request.body as Record<string, unknown> | undefined)?.lang)) {
       request.lang = staff.lang
-    }
-  })
-
-  app.addHook('onSend', async (request, reply) => {
-    if (isStaffPath(request.url) || (isApiPath(request.url) && request.headers.authorization !== undefined)) {
-      reply.header('Cache-Control', 'no-store')
     }
   })
 
@@ -140,48 +103,6 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
     return this.page(view, { ...data, staffArea: true, staffNav }, o)
   })
 
-  function forbidden(request: FastifyRequest, reply: FastifyReply) {
-    if (isApiPath(request.url)) return sendApiError(reply, 403, { error: 'forbidden', message: 'Your role does not allow this.' })
-    const lang = request.lang
-    return reply.staffPage('message', { title: t(lang, 'staff.forbiddenTitle'), paragraphs: [t(lang, 'staff.forbidden')], link: { href: '/staff', text: t(lang, 'staff.nav.queue') } }, { status: 403, title: t(lang, 'staff.forbiddenTitle') })
-  }
-
-  app.decorate('requireStaff', function requireStaff(minRole: Role, ro: { allowPendingEnrolment?: boolean } = {}): preHandlerAsyncHookHandler {
-    return async function (request, reply) {
-      const staff = request.staff
-      if (!staff) {
-        if (isApiPath(request.url)) {
-          await sendApiError(reply, 401, { error: 'unauthorized', message: 'A valid API token is required (Authorization: Bearer …).' })
-          return reply
-        }
-        const next = request.method === 'GET' ? safeNextPath(request.url) : '/staff'
-        const target = next === '/staff' ? '/staff/login' : `/staff/login?next=${encodeURIComponent(next)}`
-        await reply.header('Cache-Control', 'no-store').redirect(target, 303)
-        return reply
-      }
-      if (!ro.allowPendingEnrolment && !isApiPath(request.url) && mustEnrol(config, request)) {
-        await reply.header('Cache-Control', 'no-store').redirect('/staff/account/mfa', 303)
-        return reply
-      }
-      if (!roleAtLeast(staff.role, minRole)) {
-        await forbidden(request, reply)
-        return reply
-      }
-    }
-  })
-
-  app.decorate('staffCsrfCheck', async function (request: FastifyRequest, reply: FastifyReply) {
-    const body = request.body as Record<string, unknown> | undefined
-    if (csrf.verify(request, body?._csrf)) return
-    if (isApiPath(request.url)) {
-      await sendApiError(reply, 403, { error: 'csrf', message: 'The form token is missing or wrong.' })
-      return reply
-    }
-    const lang = request.lang
-    await reply.staffPage('message', { title: t(lang, 'staff.csrfTitle'), paragraphs: [t(lang, 'errors.csrf')], link: { href: '/staff', text: t(lang, 'staff.nav.queue') } }, { status: 403, title: t(lang, 'staff.csrfTitle') })
-    return reply
-  })
-
   if (opts.announce) {
     const announce = opts.announce
     app.addHook('onReady', async () => {
@@ -190,6 +111,112 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
       if (token) announce(`No staff accounts yet. Create the first administrator within one hour at: ${config.publicUrl}/staff/setup/${token}`)
     })
   }
+}
+
+/**
+ * The staff scope (/staff): who is signed in comes from the session cookie; anonymous visitors are
+ * sent to the login page, except on routes declared `config: { auth: 'public' }` (login, setup);
+ * every POST carries the form token, checked after the route's own guards, except on routes that
+ * check it in the handler to show the form again (`config: { csrf: 'form' }`).
+ */
+export function useSessionAuth(scope: FastifyInstance, config: Config): void {
+  const services = scope.staffService
+  const csrf = scope.staffCsrf
+  const secure = config.publicUrl.startsWith('https:')
+  scope.addHook('onRequest', async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE]
+    if (!cookie) return
+    const session = await services.sessions.resolve(cookie)
+    if (!session) {
+      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(secure))
+      return
+    }
+    request.staffSession = session
+    if (session.mfaPassed) request.staff = session.staff
+  })
+  scope.addHook('onSend', async (_request, reply) => {
+    reply.header('Cache-Control', 'no-store')
+  })
+
+  function forbidden(request: FastifyRequest, reply: FastifyReply) {
+    const lang = request.lang
+    return reply.staffPage('message', { title: t(lang, 'staff.forbiddenTitle'), paragraphs: [t(lang, 'staff.forbidden')], link: { href: '/staff', text: t(lang, 'staff.nav.queue') } }, { status: 403, title: t(lang, 'staff.forbiddenTitle') })
+  }
+
+  function requireStaff(minRole: Role, ro: { allowPendingEnrolment?: boolean } = {}): preHandlerAsyncHookHandler {
+    return async function (request, reply) {
+      const staff = request.staff
+      if (!staff) {
+        const next = request.method === 'GET' ? safeNextPath(request.url) : '/staff'
+        const target = next === '/staff' ? '/staff/login' : `/staff/login?next=${encodeURIComponent(next)}`
+        await reply.header('Cache-Control', 'no-store').redirect(target, 303)
+        return reply
+      }
+      if (!ro.allowPendingEnrolment && mustEnrol(config, request)) {
+        await reply.header('Cache-Control', 'no-store').redirect('/staff/account/mfa', 303)
+        return reply
+      }
+      if (!roleAtLeast(staff.role, minRole)) {
+        await forbidden(request, reply)
+        return reply
+      }
+    }
+  }
+  scope.decorate('requireStaff', requireStaff)
+
+  const csrfCheck: preHandlerAsyncHookHandler = async function (request, reply) {
+    const body = request.body as Record<string, unknown> | undefined
+    if (csrf.verify(request, body?._csrf)) return
+    const lang = request.lang
+    await reply.staffPage('message', { title: t(lang, 'staff.csrfTitle'), paragraphs: [t(lang, 'errors.csrf')], link: { href: '/staff', text: t(lang, 'staff.nav.queue') } }, { status: 403, title: t(lang, 'staff.csrfTitle') })
+    return reply
+  }
+  scope.decorate('staffCsrfCheck', csrfCheck)
+
+  const signedIn = requireStaff('viewer', { allowPendingEnrolment: true })
+  scope.addHook('onRoute', (route) => {
+    if (route.config?.auth !== 'public') route.preValidation = [signedIn, ...[route.preValidation ?? []].flat()]
+    const methods = [route.method].flat()
+    if (route.config?.csrf === undefined && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+      const own = [route.preHandler ?? []].flat()
+      if (!own.includes(csrfCheck)) route.preHandler = [...own, csrfCheck]
+    }
+  })
+}
+
+/**
+ * The API scope (/api/v1): who is calling comes from `Authorization: Bearer dsr_…`, never the
+ * cookie, so the API cannot be driven cross-site and needs no form token. A route without
+ * `config: { auth: 'public' }` answers 401 to a caller without a valid token.
+ */
+export function useTokenAuth(scope: FastifyInstance): void {
+  const services = scope.staffService
+  scope.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization
+    const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+    if (m) request.staff = await services.sessions.resolveApiToken(m[1])
+  })
+  scope.addHook('onSend', async (request, reply) => {
+    if (request.headers.authorization !== undefined) reply.header('Cache-Control', 'no-store')
+  })
+  function requireStaff(minRole: Role): preHandlerAsyncHookHandler {
+    return async function (request, reply) {
+      const staff = request.staff
+      if (!staff) {
+        await sendApiError(reply, 401, { error: 'unauthorized', message: 'A valid API token is required (Authorization: Bearer …).' })
+        return reply
+      }
+      if (!roleAtLeast(staff.role, minRole)) {
+        await sendApiError(reply, 403, { error: 'forbidden', message: 'Your role does not allow this.' })
+        return reply
+      }
+    }
+  }
+  scope.decorate('requireStaff', requireStaff)
+  const signedIn = requireStaff('viewer')
+  scope.addHook('onRoute', (route) => {
+    if (route.config?.auth !== 'public') route.preValidation = [signedIn, ...[route.preValidation ?? []].flat()]
+  })
 }
 
 export default fp(staffAuth, { name: 'staff-auth', dependencies: ['db', 'render', '@fastify/cookie'] })

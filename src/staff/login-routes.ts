@@ -40,7 +40,7 @@ export async function loginRoutes(app: FastifyInstance) {
 
   const mfaUrl = (next: string) => (next === '/staff' ? '/staff/login/mfa' : `/staff/login/mfa?next=${encodeURIComponent(next)}`)
 
-  app.get<{ Querystring: Record<string, unknown> }>('/staff/login', async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/login', { config: { auth: 'public' } }, async (request, reply) => {
     const next = safeNextPath(request.query?.next)
     if (request.staff) return reply.redirect(next, 303)
     if (request.staffSession) return reply.redirect(mfaUrl(next), 303)
@@ -48,7 +48,7 @@ export async function loginRoutes(app: FastifyInstance) {
     return loginPage(request, reply, { next, notice })
   })
 
-  app.post('/staff/login', async (request, reply) => {
+  app.post('/login', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
     const body = bodyOf(request)
     const email = str(body.email).trim().slice(0, 320)
     const password = str(body.password).slice(0, 1024)
@@ -72,14 +72,14 @@ export async function loginRoutes(app: FastifyInstance) {
     return reply.redirect(result.mfaRequired ? mfaUrl(next) : next, 303)
   })
 
-  app.get<{ Querystring: Record<string, unknown> }>('/staff/login/mfa', async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/login/mfa', { config: { auth: 'public' } }, async (request, reply) => {
     const next = safeNextPath(request.query?.next)
     if (request.staff) return reply.redirect(next, 303)
     if (!request.staffSession) return reply.redirect('/staff/login', 303)
     return mfaPage(request, reply, { next })
   })
 
-  app.post('/staff/login/mfa', async (request, reply) => {
+  app.post('/login/mfa', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
     const body = bodyOf(request)
     const next = safeNextPath(body.next)
     const lang = request.lang
@@ -104,7 +104,7 @@ export async function loginRoutes(app: FastifyInstance) {
     return mfaPage(request, reply, { next, status: 401, errors: formErrors(lang, [{ field: 'code', key: 'staff.mfaStep.invalid' }]) })
   })
 
-  app.post('/staff/logout', async (request, reply) => {
+  app.post('/logout', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
     const session = request.staffSession
     if (!session) return reply.redirect('/staff/login', 303)
     const body = bodyOf(request)

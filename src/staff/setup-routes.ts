@@ -26,14 +26,14 @@ export async function setupRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get<{ Params: { token: string } }>('/staff/setup/:token', async (request, reply) => {
+  app.get<{ Params: { token: string } }>('/setup/:token', { config: { auth: 'public' } }, async (request, reply) => {
     const { token } = request.params
     const { state } = looksLikeToken(token) ? await accounts.setupTokenState(token) : { state: 'unknown' as const }
     if (state !== 'valid') return problemPage(request, reply, state)
     return form(request, reply, token, { email: '', name: '' })
   })
 
-  app.post<{ Params: { token: string } }>('/staff/setup/:token', async (request, reply) => {
+  app.post<{ Params: { token: string } }>('/setup/:token', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
     const { token } = request.params
     if (!looksLikeToken(token)) return problemPage(request, reply, 'unknown')
     const { state } = await accounts.setupTokenState(token)

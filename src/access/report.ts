@@ -1,4 +1,4 @@
-import { stockholmDateTime } from '../cases/status-routes.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 import { t, type Lang } from '../i18n/index.js'
 import { templateCache, type Engine } from '../views/engine.js'
 import type { PackageDocument } from './document.js'

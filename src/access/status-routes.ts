@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findCaseByStatusTokenHash } from '../cases/repository.js'
-import { stockholmDateTime } from '../cases/status-routes.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 import type { Case } from '../db/schema.js'
 import { sendMessagePage } from '../http/errors.js'
 import { t, type Lang } from '../i18n/index.js'

@@ -1,4 +1,4 @@
-import { stockholmDateTime } from '../cases/status-routes.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 import type { Db } from '../db/connection.js'
 import type { AccessPackage, Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'

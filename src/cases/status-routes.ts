@@ -11,15 +11,9 @@ import { findCaseByStatusTokenHash } from './repository.js'
 import type { CaseService } from './service.js'
 import { isClosed } from './state-machine.js'
 import { openPause } from './pauses.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 const MAX_REPLY = 5000
-
-/** 'YYYY-MM-DD HH:MM' in Stockholm time, for people rather than machines. */
-export function stockholmDateTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date(iso))
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? ''
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`
-}
 
 export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
   return async function routes(app: FastifyInstance) {

@@ -1,7 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import { t, type Lang } from '../i18n/index.js'
 import { listCaseEvents } from './repository.js'
-import { stockholmDateTime } from './status-routes.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 export interface TimelineEntry {
   kind: string

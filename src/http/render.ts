@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import { detectLang, LANG_COOKIE, isLang, t, type Lang } from '../i18n/index.js'
 import type { FieldErrors } from '../intake/validate.js'
 

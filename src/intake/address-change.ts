@@ -1,7 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import type { AddressChange, Case } from '../db/schema.js'
 import { addCaseEvent } from '../cases/repository.js'
-import { stockholmDateTime } from '../cases/status-routes.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 import { t, type Lang } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { ImmediateDeps } from '../registers/immediate-actions.js'

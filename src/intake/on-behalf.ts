@@ -1,6 +1,6 @@
 import { MAX_NAME, ON_BEHALF_KINDS, type OnBehalfKind } from './request-types.js'
 import { isLinkLikeName } from './name-rule.js'
-import { cleanLine, isValidEmail, normaliseEmail, type FieldError } from './validate.js'
+import { cleanLine, isValidEmail, normaliseEmail, type FieldError } from './fields.js'
 
 /**
  * A request made for someone else (issue 15 §5): a parent or guardian of a child, someone holding

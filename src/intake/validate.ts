@@ -12,6 +12,7 @@ import {
 import { emailKey, emailProblemKey, parseEmail } from './email-address.js'
 import { isLinkLikeName } from './name-rule.js'
 import { parseOnBehalf, type OnBehalfErrors, type OnBehalfOf } from './on-behalf.js'
+import { cleanLine, cleanText, isValidEmail, normaliseEmail, type FieldError } from './fields.js'
 
 export interface RequestInput {
   type: RequestType
@@ -28,40 +29,9 @@ export interface RequestInput {
   onBehalfOf?: OnBehalfOf | null
 }
 
-/** A field's error as a message key and its parameters, translated where it is shown. */
-export interface FieldError {
-  key: string
-  params?: Record<string, unknown>
-}
 export type FieldErrors = Partial<Record<'type' | 'email' | 'name' | 'relationship' | 'consent' | 'details' | 'incorrect' | 'correct', FieldError>> & OnBehalfErrors
 
-/** The address as stored (src/intake/email-address.ts); what was typed, trimmed, when it cannot be read. */
-export function normaliseEmail(raw: string): string {
-  const parsed = parseEmail(raw)
-  return parsed.ok ? parsed.email : raw.trim()
-}
-
-export { emailKey }
-
-export function isValidEmail(email: string): boolean {
-  return parseEmail(email).ok
-}
-
-/** Names go into email headers: control characters (CR/LF among them) become spaces. */
-export function cleanLine(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null
-  // eslint-disable-next-line no-control-regex
-  const v = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
-  return v === '' ? null : v
-}
-
-/** Free text keeps its line breaks but loses other control characters. */
-export function cleanText(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null
-  // eslint-disable-next-line no-control-regex
-  const v = raw.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim()
-  return v === '' ? null : v
-}
+export { cleanLine, cleanText, emailKey, isValidEmail, normaliseEmail, type FieldError }
 
 function isYes(v: unknown): boolean {
   return v === true || v === 'on' || v === 'true' || v === '1' || v === 'yes'

@@ -36,7 +36,6 @@ t.test('packages are deleted after PACKAGE_RETENTION_DAYS; the pages say so plai
   const page = await app.inject({ url: `${statusPath}/package` })
   t.equal(page.statusCode, 410)
   t.match(page.body, /Din kopia raderades .*30 dagar efter att den skickades/)
-  const jar = new Jar()
   const late = await app.inject({ method: 'POST', url: `${statusPath}/package/code`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
   t.equal(late.statusCode, 410, 'no code for a deleted package')
   t.match(late.body, /raderades/)

@@ -73,7 +73,7 @@ t.before(async () => {
 // ─── An independent oracle ──────────────────────────────────────────────────────────────────
 
 function expected(f: QueueFilters & { me?: number }): Case[] {
-  let statuses = f.status ? ([] as string[]).concat(f.status as string | string[]) : OPEN
+  const statuses = f.status ? ([] as string[]).concat(f.status as string | string[]) : OPEN
   let rows = all.filter((c) => statuses.includes(c.status))
   // EDPB 01/2022 §159: only a recorded pause stops the clock.
   if (f.due) rows = rows.filter((c) => !paused.has(c.id))

@@ -28,7 +28,7 @@ export function cleanReason(raw: unknown): string {
 /** Refuses input that does not belong to the status asked for, before anything changes. */
 export function checkRefusalInput(to: string, partial: string | null, evidence: number[] | null | undefined): void {
   if (partial !== null && to !== 'completed') {
-    throw new CaseError('partial_refusal_not_allowed', 400, { sv: 'Ett delvis avslag hör till att slutföra ärendet (status ”Slutfört”).', en: 'A partial refusal goes with completing the case (status "completed").' })
+    throw new CaseError('partial_refusal_not_allowed', 400, { sv: 'Ett delvis avslag hör till att slutföra ärendet (status ”Klar”).', en: 'A partial refusal goes with completing the case (status "completed").' })
   }
   if (partial === '') {
     throw new CaseError('reason_required', 400, {

@@ -37,6 +37,7 @@
  *    or an IMY inquiry, or when the answer was incomplete. A withdrawn case stays closed: what
  *    the requester asks for afterwards is a new request and a new case.
  */
+import { messages } from '../i18n/index.js'
 
 export const CASE_STATUSES = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded', 'refused_excessive'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
@@ -58,16 +59,10 @@ export interface Localized {
   en: string
 }
 
-export const STATUS_LABELS: Record<CaseStatus, Localized> = {
-  new: { sv: 'Nytt', en: 'New' },
-  in_progress: { sv: 'Handläggs', en: 'In progress' },
-  awaiting_requester: { sv: 'Väntar på den registrerade', en: 'Awaiting the requester' },
-  completed: { sv: 'Slutfört', en: 'Completed' },
-  rejected: { sv: 'Avslaget', en: 'Rejected' },
-  withdrawn: { sv: 'Återkallat', en: 'Withdrawn' },
-  forwarded: { sv: 'Vidarebefordrat', en: 'Forwarded' },
-  refused_excessive: { sv: 'Avslaget som uppenbart ogrundat eller orimligt', en: 'Refused as manifestly unfounded or excessive' },
-}
+/** The staff catalogue's status words (src/i18n/cases.*.ts), so messages and pages name a status alike. */
+export const STATUS_LABELS = Object.fromEntries(
+  CASE_STATUSES.map((s) => [s, { sv: messages('sv').cases.statuses[s], en: messages('en').cases.statuses[s] }]),
+) as Record<CaseStatus, Localized>
 
 interface Edge {
   to: CaseStatus

@@ -126,5 +126,5 @@ t.test('Art. 12(5): refusing a manifestly unfounded or excessive request needs t
     t.match(transition(from, 'refused_excessive', { reason: '  ' }), { ok: false, code: 'reason_required', message: { sv: /uppenbart ogrundad.*IMY.*12\.4/s, en: /manifestly unfounded.*IMY.*12\(4\)/s } }, from)
     t.same(transition(from, 'refused_excessive', { reason: 'Fifth identical request this month: DSR-2026-000001…4' }), { ok: true }, from)
   }
-  t.same(STATUS_LABELS.refused_excessive, { sv: 'Avslaget som uppenbart ogrundat eller orimligt', en: 'Refused as manifestly unfounded or excessive' })
+  t.same(STATUS_LABELS.refused_excessive, { sv: 'Avslagen: uppenbart ogrundad eller orimlig', en: 'Refused: manifestly unfounded or excessive' })
 })

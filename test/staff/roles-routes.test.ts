@@ -113,7 +113,7 @@ const API: Entry[] = [
   { method: 'POST', path: '/api/v1/routing-rules/test', min: 'viewer' },
 ]
 
-/** Routes anyone may reach: sign-in, first-admin setup, and the public request API. */
+/** Routes anyone may reach: sign-in, first-admin setup, the public request API and the OpenAPI document. */
 const PUBLIC = new Set([
   'GET /staff/login',
   'POST /staff/login',
@@ -125,6 +125,7 @@ const PUBLIC = new Set([
   'POST /api/v1/requests',
   'POST /api/v1/verify',
   'POST /api/v1/verify/discard',
+  'GET /api/v1/openapi.json',
 ])
 
 const MULTIPART = new Set(['/staff/registers/import', '/staff/registers/candidates/:id/cv', '/staff/cases/:id/package/files'])

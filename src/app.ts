@@ -36,7 +36,7 @@ import mailPlugin from './mail/plugin.js'
 import type { MailTransport } from './mail/transport.js'
 import { publicDir, viewsDir } from './paths.js'
 import { Scheduler } from './scheduler/scheduler.js'
-import { Csrf, formTokens } from './security/csrf.js'
+import { Csrf } from './security/csrf.js'
 import { staffApiRoutes as meApiRoutes } from './staff/api-routes.js'
 import staffAuth, { useSessionAuth, useTokenAuth } from './staff/auth-plugin.js'
 import { staffRoutes } from './staff/routes.js'
@@ -85,7 +85,6 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(dbPlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize })
   await fastify.register(securityHeaders, { https })
   await fastify.register(cookie, { secret: config.sessionSecret })
-  await fastify.register(formTokens, { secret: config.sessionSecret, secure: https })
   await fastify.register(formbody, { bodyLimit: config.bodyLimitBytes })
   await fastify.register(view, { engine: { handlebars: engine }, root: viewsDir, layout: 'layouts/main.hbs', production: true })
   await fastify.register(renderPlugin, { secureCookies: https })
@@ -97,7 +96,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
 
   const intake = new IntakeService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), writes: fastify.writes })
   fastify.decorate('intake', intake)
-  const csrf = new Csrf(https)
+  const csrf = new Csrf(config.sessionSecret, https)
   fastify.decorate('csrf', csrf)
   const cases = new CaseService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake() })
   fastify.decorate('cases', cases)

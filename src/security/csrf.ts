@@ -1,66 +1,51 @@
-import { randomBytes } from 'node:crypto'
-import csrfProtection from '@fastify/csrf-protection'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import fp from 'fastify-plugin'
+import Tokens from '@fastify/csrf'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 
 const COOKIE = 'dsr_csrf'
 /** Whom a token is for: a staff session's id hash, or nobody (public forms, login, first-admin setup). */
 const ANONYMOUS = 'anonymous'
 
-function cookieOptions(secure: boolean) {
-  return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, signed: true }
-}
-
-const fieldOf = new WeakMap<FastifyRequest, { field: string; userInfo: string }>()
-
 /**
- * Form tokens on @fastify/csrf-protection: the secret lives in a signed `dsr_csrf` cookie
- * (a planted cookie is refused, so a sibling host cannot choose it), and the token is an HMAC
- * under the server secret of that secret and whom it is for, so a session's tokens die with it.
- * Registered once at the root; routes use the Csrf class below, which answers yes/no so each
- * route can show its form again with a message.
+ * Form tokens from @fastify/csrf, the token library that @fastify/csrf-protection is built on:
+ * the secret lives in a signed `dsr_csrf` cookie (a planted cookie is refused, so a sibling host
+ * cannot choose it), and each token is salted and bound by an HMAC under the server secret to
+ * whom it is for, so a session's tokens die with it. The plugin's own hook is not used: it
+ * answers a bad token with a bare 403, where our routes show their form again with what was
+ * typed and a message, so they ask this class for a yes or no.
  */
-export const formTokens = fp(
-  async function formTokens(app: FastifyInstance, opts: { secret: string; secure: boolean }) {
-    await app.register(csrfProtection, {
-      cookieKey: COOKIE,
-      cookieOpts: cookieOptions(opts.secure),
-      csrfOpts: { userInfo: true, hmacKey: opts.secret },
-      getToken: (request) => fieldOf.get(request)?.field,
-      getUserInfo: (request) => fieldOf.get(request)?.userInfo ?? ANONYMOUS,
-      // A forged form is the sender's fault, not ours.
-      logLevel: 'debug',
-    })
-  },
-  { name: 'form-tokens', dependencies: ['@fastify/cookie'] },
-)
-
-/** The `_csrf` field of a form: made with reply.generateCsrf, checked with app.csrfProtection. */
 export class Csrf {
-  constructor(private readonly secure: boolean) {}
+  private readonly tokens: Tokens.TokensUserinfo
 
-  /** The field value for a form; sets the cookie when the browser has none yet. */
+  constructor(
+    serverSecret: string,
+    private readonly secure: boolean,
+  ) {
+    // The typings' call signature keeps only the last overload; with userInfo it is the bound kind.
+    this.tokens = Tokens({ userInfo: true, hmacKey: serverSecret }) as unknown as Tokens.TokensUserinfo
+  }
+
+  /** The field value for a form; sets the cookie when the browser has none (one cookie for every form on the page). */
   token(request: FastifyRequest, reply: FastifyReply, userInfo = ANONYMOUS): string {
-    if (reply.unsignCookie(request.cookies[COOKIE] ?? '').value === null) {
-      // Chosen here, not by the library, so that every form on this page shares one cookie.
-      const secret = randomBytes(18).toString('base64url')
-      reply.setCookie(COOKIE, secret, cookieOptions(this.secure))
+    let secret = this.secretOf(request)
+    if (secret === null) {
+      secret = this.tokens.secretSync()
+      reply.setCookie(COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, signed: true })
+      // The same request's later token() calls read it again.
       request.cookies[COOKIE] = reply.signCookie(secret)
     }
-    return reply.generateCsrf({ userInfo })
+    return this.tokens.create(secret, userInfo)
   }
 
   verify(request: FastifyRequest, field: unknown, userInfo = ANONYMOUS): boolean {
-    if (typeof field !== 'string') return false
-    let ok = false
-    fieldOf.set(request, { field, userInfo })
-    // The library's check is a hook that sends its own 403; given a reply that only records the
-    // outcome, it answers yes (done) or no (send) synchronously, and the route decides the page.
-    const outcome = { unsignCookie: (value: string) => request.server.unsignCookie(value), send: () => outcome }
-    request.server.csrfProtection(request, outcome as unknown as FastifyReply, () => {
-      ok = true
-    })
-    fieldOf.delete(request)
-    return ok
+    if (typeof field !== 'string' || field.length > 200) return false
+    const secret = this.secretOf(request)
+    return secret !== null && this.tokens.verify(secret, field, userInfo)
+  }
+
+  private secretOf(request: FastifyRequest): string | null {
+    const raw = request.cookies[COOKIE]
+    if (!raw) return null
+    const unsigned = request.unsignCookie(raw)
+    return unsigned.valid ? unsigned.value : null
   }
 }

@@ -11,11 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
 import { seedDatabase } from '../scripts/seed.js'
 import { encodeCursor, listQueue, queueCounts, type QueueFilters, type QueuePage } from '../src/cases/queue-repository.js'
 import { CASE_STATUSES } from '../src/cases/state-machine.js'
-import { parseFlags } from '../src/cli/context.js'
 import { createDb } from '../src/db/connection.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { stockholmDate } from '../src/deadlines/stockholm.js'
@@ -153,7 +153,7 @@ export function formatQueueBench(r: QueueBenchResult): string[] {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { flags } = parseFlags(process.argv.slice(2))
+  const { values: flags } = parseArgs({ options: { cases: { type: 'string' }, runs: { type: 'string' } } })
   runQueueBench({ cases: flags.cases ? Number(flags.cases) : undefined, runs: flags.runs ? Number(flags.runs) : undefined, log: (l) => console.log(l) }).then(
     (r) => {
       process.exitCode = r.ok ? 0 : 1

@@ -6,16 +6,16 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseFlags } from '../src/cli/context.js'
+import { parseArgs } from 'node:util'
 import { projectRoot } from '../src/paths.js'
 import { runQueueBench } from './queue.js'
 import { ensureBuilt } from './lib/built.js'
 
 type Section = { name: string; run: (report: (line: string) => void, quick: boolean) => Promise<unknown> }
 
-const { flags } = parseFlags(process.argv.slice(2))
-const quick = Boolean(flags.quick)
-const only = typeof flags.only === 'string' ? flags.only.split(',') : null
+const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } })
+const quick = flags.quick ?? false
+const only = flags.only?.split(',') ?? null
 const report = (line: string) => console.log(line)
 
 const sections: Section[] = [

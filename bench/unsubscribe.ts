@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import app from '../src/app.js'
-import { parseFlags } from '../src/cli/context.js'
 import { loadConfig } from '../src/config.js'
 import { fastifyOptions } from '../src/fastify-options.js'
 import { insertSubscribers } from '../src/registers/subscribers-repository.js'
@@ -84,6 +84,6 @@ export async function run(report: (line: string) => void, options: Options = {})
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { flags } = parseFlags(process.argv.slice(2))
+  const { values: flags } = parseArgs({ options: { subscribers: { type: 'string' }, connections: { type: 'string' } } })
   await run((line) => console.log(line), { subscribers: flags.subscribers ? Number(flags.subscribers) : undefined, connections: flags.connections ? Number(flags.connections) : undefined })
 }

@@ -12,8 +12,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 import { appendAudit } from '../src/audit/log.js'
-import { parseFlags } from '../src/cli/context.js'
 import { loadConfig } from '../src/config.js'
 import { createDb, type Db } from '../src/db/connection.js'
 import { migrateToLatest } from '../src/db/migrate.js'
@@ -331,12 +331,12 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedResul
 }
 
 async function cli(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv)
+  const { values: flags } = parseArgs({ args: argv, options: { help: { type: 'boolean' }, cases: { type: 'string' }, staff: { type: 'string' }, db: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' } } })
   if (flags.help) {
     console.log('Usage: npm run seed -- --cases N [--staff N] [--db PATH] [--seed N] [--batch N]\nPATH defaults to DATABASE_URL (see docs/settings.md).')
     return 0
   }
-  const int = (name: string, def: number): number => {
+  const int = (name: 'cases' | 'staff' | 'seed' | 'batch', def: number): number => {
     const v = flags[name]
     if (v === undefined) return def
     if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v}"`)

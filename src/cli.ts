@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.js'
 import { createDb } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
-import { parseFlags, type CliCommand } from './cli/context.js'
+import { isFlagError, parseFlags, type CliCommand, type FlagSpec } from './cli/context.js'
 import { coreCommands } from './cli/core-commands.js'
 import { deadlineCommands } from './deadlines/cli-commands.js'
 import { auditCommands } from './audit/cli-commands.js'
@@ -9,8 +9,22 @@ import { staffCommands } from './staff/cli-commands.js'
 import { registerCommands } from './registers/cli-commands.js'
 import { backupCommands } from './cli/backup-commands.js'
 
-/** Every feature adds its verbs here. */
+/** Every feature adds its verbs here, and their flags to FLAGS. */
 const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands, ...backupCommands]
+
+/** Every flag a command reads; any other is refused (a typo would otherwise be ignored). */
+const FLAGS: FlagSpec = {
+  help: 'boolean',
+  email: 'string',
+  name: 'string',
+  role: 'string',
+  received: 'string',
+  months: 'string',
+  partial: 'boolean',
+  'dry-run': 'boolean',
+  json: 'boolean',
+  files: 'string',
+}
 
 function usage(): string {
   return ['Usage: dsr-portal <command> [options]', '', 'Commands:', ...COMMANDS.map((c) => '  ' + c.usage), '', 'Settings are read from the environment, as for the server (see docs/settings.md).'].join('\n')
@@ -34,7 +48,15 @@ export interface CliIo {
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   const out = io.out ?? ((s: string) => console.log(s))
   const err = io.err ?? ((s: string) => console.error(s))
-  const { positional, flags } = parseFlags(argv)
+  let parsed
+  try {
+    parsed = parseFlags(argv, FLAGS)
+  } catch (error) {
+    if (!isFlagError(error)) throw error
+    err(`${error.message}\n\n${usage()}`)
+    return 2
+  }
+  const { positional, flags } = parsed
   if (positional.length === 0 || positional[0] === 'help' || flags.help) {
     out(usage())
     return positional.length === 0 && !flags.help ? 1 : 0

@@ -13,8 +13,6 @@ import type { Localized } from './state-machine.js'
 
 export const PAUSE_REASONS = ['identity', 'specify_access'] as const
 export type PauseReason = (typeof PAUSE_REASONS)[number]
-/** Pauses recorded before reasons were required (migration 010). */
-export const LEGACY_PAUSE_REASON = 'unspecified'
 
 /** Recital 63 speaks of the right of access; portability (Art. 20) hands over the same data. */
 const SPECIFY_TYPES: readonly string[] = ['access', 'portability']

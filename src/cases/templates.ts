@@ -13,8 +13,6 @@ export type TemplateKey = (typeof TEMPLATE_KEYS)[number]
 export const ACTION_TEMPLATE_KEYS: readonly TemplateKey[] = ['question_answer', 'forward_controller', 'forward_requester', 'partial_refusal', 'refused_excessive']
 export const MESSAGE_TEMPLATE_KEYS = TEMPLATE_KEYS.filter((k) => !ACTION_TEMPLATE_KEYS.includes(k))
 
-export const PLACEHOLDERS = ['name', 'reference', 'dueDate', 'type'] as const
-
 /**
  * Used until an admin edits a template; placeholders are {{name}}, {{reference}}, {{dueDate}}, {{type}}.
  * The refusal letters (rejection, partial_refusal, refused_excessive) say nothing about IMY and the

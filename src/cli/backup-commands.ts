@@ -11,11 +11,7 @@ export const backupCommands: CliCommand[] = [
     migrates: false,
     async run({ config, args, flags, out, err }) {
       const [file] = args
-      const filesDir = flags.files === 'true' ? undefined : flags.files
-      if (flags.files === 'true') {
-        err('--files needs a folder: backup FILE --files DIR')
-        return 2
-      }
+      const filesDir = flags.files
       const postgres = isPostgresUrl(config.databaseUrl)
       if (postgres && (file || filesDir === undefined)) {
         err('On PostgreSQL the database is backed up with pg_dump, e.g. pg_dump --format=custom --file=portal.dump "$DATABASE_URL"; restore with pg_restore. This command copies the files under DATA_DIR: backup --files DIR.')

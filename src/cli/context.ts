@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 
@@ -5,7 +6,7 @@ export interface CliContext {
   config: Config
   db: Db
   args: string[]
-  /** Named flags: --email a@b.se → { email: 'a@b.se' }; a bare --flag → 'true'. */
+  /** Named flags (src/cli.ts FLAGS): --email a@b.se → { email: 'a@b.se' }; a yes/no --flag → 'true'. */
   flags: Record<string, string>
   out: (line: string) => void
   err: (line: string) => void
@@ -23,17 +24,21 @@ export interface CliCommand {
   run: (ctx: CliContext) => Promise<number>
 }
 
-export function parseFlags(args: string[]): { positional: string[]; flags: Record<string, string> } {
-  const positional: string[] = []
-  const flags: Record<string, string> = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=')
-      if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1)
-      else if (i + 1 < args.length && !args[i + 1].startsWith('--')) flags[a.slice(2)] = args[++i]
-      else flags[a.slice(2)] = 'true'
-    } else positional.push(a)
-  }
-  return { positional, flags }
+/** The flags the command line knows: name → 'string' (takes a value: --email a@b.se or --email=a@b.se) or 'boolean'. */
+export type FlagSpec = Record<string, 'string' | 'boolean'>
+
+/**
+ * node:util parseArgs, strict: a flag not in `spec`, a missing value (`--files` at the end) or a
+ * value for a yes/no flag throws a TypeError whose `code` starts with ERR_PARSE_ARGS_ and whose
+ * message says which flag. For the commands every value is a string; a yes/no flag given is 'true'.
+ */
+export function parseFlags(args: string[], spec: FlagSpec): { positional: string[]; flags: Record<string, string> } {
+  const options = Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }]))
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true })
+  const flags = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, String(value)]))
+  return { positional: positionals, flags }
+}
+
+export function isFlagError(error: unknown): error is Error {
+  return error instanceof Error && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')
 }

@@ -20,11 +20,6 @@ const HIDDEN = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Zl}\p{Zp}\p{Cs}]
 // Deliberately plain: one @, no spaces, a dot in the domain.
 const SHAPE = /^[^\s@"(),:;<>[\\\]]+@[^\s@"(),:;<>[\\\]_]+\.[^\s@"(),:;<>[\\\]_]{2,}$/u
 
-/** True when the text holds a character nobody can see (used for addresses and names alike). */
-export function hasHiddenCharacters(text: string): boolean {
-  return HIDDEN.test(text)
-}
-
 /**
  * Trims, refuses hidden characters, applies NFC, and writes the domain as lower-case Unicode
  * (IDNA, UTS #46: the U-label), the form stored and shown. `key` is how the address is matched.

@@ -230,11 +230,3 @@ export async function markFailed(db: Executor, id: number, error: string): Promi
     .execute()
 }
 
-export async function pendingCount(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', 'in', ['pending', 'sending'])
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}

@@ -2,11 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 
-/** The folder for CV files: under DATA_DIR, which nothing serves (static files come from public/). */
-export function cvDir(dataDir: string): string {
-  return join(dataDir, 'cvs')
-}
-
 export interface CvType {
   contentType: string
   ext: string

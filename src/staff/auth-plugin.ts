@@ -64,7 +64,7 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
   const { config } = opts
   const secure = config.publicUrl.startsWith('https:')
   const services = createStaffServices({ db: app.db, config, now: opts.now })
-  const csrf = new StaffCsrf(config.sessionSecret, new Csrf(config.sessionSecret, secure))
+  const csrf = new StaffCsrf(new Csrf(config.sessionSecret, secure))
 
   app.decorate('staffService', services)
   app.decorate('staffCsrf', csrf)

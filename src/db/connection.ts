@@ -3,82 +3,16 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import SqliteDb from 'better-sqlite3'
 import type pg from 'pg'
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresAdapter,
-  SqliteDialect,
-  SqliteDriver,
-  sql,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDatabase,
-  type SqliteStatement,
-  type Transaction,
-} from 'kysely'
+import { Kysely, PostgresAdapter, sql, type Transaction } from 'kysely'
 import { Checkpointer } from './checkpointer.js'
 import { CurrentSchemaPostgresDialect } from './pg-introspector.js'
 import type { Database } from './schema.js'
+import { DurableSqliteDialect } from './sqlite-dialect.js'
 import { WalSync, type SyncFile } from './wal-sync.js'
 
 export type Db = Kysely<Database>
 /** Repositories take either the database or a running transaction. */
 export type Executor = Kysely<Database> | Transaction<Database>
-
-/**
- * A plain BEGIN takes its write lock late, and a second process (the CLI next to the
- * server) then fails at once instead of waiting: BEGIN IMMEDIATE lets busy_timeout work.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  constructor(
-    cfg: ConstructorParameters<typeof SqliteDriver>[0],
-    private readonly durable: Durability | null,
-  ) {
-    super(cfg)
-  }
-
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
-  }
-
-  /**
-   * Kysely awaits this before it hands back a query's or a transaction's result, so a write is
-   * answered only once it is on disk; the connection is free for others during the sync.
-   */
-  override async releaseConnection(): Promise<void> {
-    const wrote = this.durable?.takeWrote() ?? false
-    await super.releaseConnection()
-    if (!wrote) return
-    await this.durable!.wal.sync()
-    this.durable!.checkpoints.noteWrite()
-  }
-
-  override async destroy(): Promise<void> {
-    // The thread's connection closes first, so ours is the last one and SQLite removes the WAL.
-    await this.durable?.checkpoints.close()
-    await super.destroy()
-    this.durable?.wal.close()
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(
-    private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0],
-    private readonly durable: Durability | null,
-  ) {
-    super(cfg)
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.cfg, this.durable)
-  }
-}
-
-/** Whether the connection's holder has written since it took it, the WAL to sync if so, and who copies it back. */
-interface Durability {
-  wal: WalSync
-  checkpoints: Checkpointer
-  takeWrote(): boolean
-}
 
 /**
  * With its checkpoints done by a thread (src/db/checkpointer.ts), the main connection checkpoints
@@ -87,31 +21,6 @@ interface Durability {
  */
 export const BACKSTOP_CHECKPOINT_PAGES = 10_000
 const DEFAULT_CHECKPOINT_PAGES = 1_000
-
-const TRANSACTION_CONTROL = /^\s*(begin|commit|end|rollback|savepoint|release)\b/i
-
-/**
- * Kysely prepares each query anew; caching the statements saves most of a query's cost.
- * The cache also notes every statement that writes, for the durability barrier.
- */
-function withStatementCache(raw: SqliteDb.Database, onWrite: () => void, max = 500): SqliteDatabase {
-  // Whether a statement writes is worked out once, when it is prepared, not on every run.
-  const cache = new Map<string, { stmt: SqliteDb.Statement; writes: boolean }>()
-  return {
-    close: () => raw.close(),
-    prepare(sql: string): SqliteStatement {
-      let entry = cache.get(sql)
-      if (!entry) {
-        const stmt = raw.prepare(sql)
-        entry = { stmt, writes: !stmt.reader && !TRANSACTION_CONTROL.test(sql) }
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string)
-        cache.set(sql, entry)
-      }
-      if (entry.writes) onWrite()
-      return entry.stmt as unknown as SqliteStatement
-    },
-  }
-}
 
 /**
  * A file database runs in WAL mode with synchronous=NORMAL, and createDb makes every write wait
@@ -190,33 +99,22 @@ export function createDb(databaseUrl: string, opts: CreateDbOptions = {}): Db {
   }
   const onDisk = databaseUrl !== ':memory:'
   const raw = openSqlite(databaseUrl, { walBarrier: onDisk })
-  let wrote = false
-  if (onDisk) raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
-  const durable: Durability | null = onDisk
-    ? {
-        wal: new WalSync(`${raw.name}-wal`, opts.syncFile),
-        checkpoints: new Checkpointer(raw.name, {
-          delayMs: opts.checkpointDelayMs,
-          onFail: (error) => {
-            if (raw.open) raw.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`)
-            opts.onCheckpointThreadFail?.(error)
-          },
-        }),
-        takeWrote: () => {
-          const was = wrote
-          wrote = false
-          return was
-        },
-      }
-    : null
+  if (!onDisk) return new Kysely<Database>({ dialect: new DurableSqliteDialect({ raw, wal: null }) })
+  raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`)
+  const checkpoints = new Checkpointer(raw.name, {
+    delayMs: opts.checkpointDelayMs,
+    onFail: (error) => {
+      if (raw.open) raw.pragma(`wal_autocheckpoint = ${DEFAULT_CHECKPOINT_PAGES}`)
+      opts.onCheckpointThreadFail?.(error)
+    },
+  })
   return new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect(
-      {
-        database: withStatementCache(raw, () => {
-          wrote = true
-        }),
-      },
-      durable,
-    ),
+    dialect: new DurableSqliteDialect({
+      raw,
+      wal: new WalSync(`${raw.name}-wal`, opts.syncFile),
+      onDurable: () => checkpoints.noteWrite(),
+      // The thread's connection closes first, so ours is the last one and SQLite removes the WAL.
+      beforeClose: () => checkpoints.close(),
+    }),
   })
 }

@@ -21,13 +21,28 @@ interface Compiled<R> {
  */
 export function prepared<P extends Record<string, unknown>, R>(build: (db: Executor, p: P) => Compilable<R>): (db: Executor, params: P) => Promise<QueryResult<R>> {
   const byAdapter = new WeakMap<object, Compiled<R>>()
-  return (db, params) => {
+  return async (db, params) => {
     const adapter = db.getExecutor().adapter
     let compiled = byAdapter.get(adapter)
     if (!compiled) {
-      const slots = new Proxy({}, { get: (_target, name) => new Slot(String(name)) }) as P
+      const read = new Set<string>()
+      const slots = new Proxy(
+        {},
+        {
+          get: (_target, name) => {
+            read.add(String(name))
+            return new Slot(String(name))
+          },
+        },
+      ) as P
       const query = build(db, slots).compile()
       const order = query.parameters.map((value) => (value instanceof Slot ? value : { constant: value }))
+      // Each stand-in must come out of Kysely as a parameter of its own: if one were copied, turned
+      // into SQL text or dropped (another Kysely version), every run would reuse the first run's
+      // shape or value. That fails here, loudly, instead of writing wrong rows.
+      const placed = new Set(order.flatMap((o) => (o instanceof Slot ? [o.name] : [])))
+      const lost = [...read].filter((name) => !placed.has(name))
+      if (lost.length > 0) throw new Error(`prepared query: ${lost.join(', ')} did not become parameters of the compiled query`)
       compiled = { query, order }
       byAdapter.set(adapter, compiled)
     }

@@ -182,24 +182,24 @@ const HOUR = 3_600_000
 async function ceilingAllowance(trx: Executor, ceiling: EmailCeiling, now: Date, leaseMs: number): Promise<{ left: number; freeAt: string }> {
   // Two instances claiming at once must not both take the last places.
   await serializeOn(trx, 'outbox-ceiling', ceiling.kind)
+  // Counted and dated in SQL (on the (kind, sent_at) index): fetching up to a full hour's rows
+  // to count them cost a third of a millisecond per claim at the default ceiling.
+  const hourAgo = new Date(now.getTime() - HOUR).toISOString()
+  const sentOfKind = trx.selectFrom('outbox').where('kind', '=', ceiling.kind).where('sent_at', '>', hourAgo)
   const sent = await trx
-    .selectFrom('outbox')
-    .select('sent_at')
-    .where('kind', '=', ceiling.kind)
-    .where('sent_at', '>', new Date(now.getTime() - HOUR).toISOString())
-    .orderBy('sent_at')
-    .limit(ceiling.perHour)
-    .execute()
-  const inFlight = await trx
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('kind', '=', ceiling.kind)
-    .where('sent_at', 'is', null)
-    .where('status', '=', 'sending')
-    .where('locked_until', '>=', now.toISOString())
+    .selectNoFrom((eb) => [
+      eb.selectFrom(sentOfKind.select('id').limit(ceiling.perHour).as('recent')).select((inner) => inner.fn.countAll<number>().as('n')).as('n'),
+      sentOfKind.select((inner) => inner.fn.min('sent_at').as('oldest')).as('oldest'),
+    ])
     .executeTakeFirstOrThrow()
-  const used = sent.length + Number(inFlight.n)
-  const oldest = sent[0]?.sent_at
+  // The rows being sent are a claim's batch or two, found by status (outbox_due_idx); filtered by
+  // kind in the query, SQLite took the (kind, sent_at) index instead and went through every unsent
+  // row of the kind: the whole backlog held by this ceiling, 10 ms a claim at 15,000.
+  const nowIso = now.toISOString()
+  const sending = await trx.selectFrom('outbox').select(['kind', 'sent_at', 'locked_until']).where('status', '=', 'sending').execute()
+  const inFlight = sending.filter((r) => r.kind === ceiling.kind && r.sent_at === null && r.locked_until !== null && r.locked_until >= nowIso).length
+  const used = Number(sent.n) + inFlight
+  const oldest = sent.oldest as string | null
   const freeAt = oldest ? new Date(Date.parse(oldest) + HOUR + 1) : new Date(now.getTime() + leaseMs)
   return { left: ceiling.perHour - used, freeAt: freeAt.toISOString() }
 }

@@ -11,6 +11,8 @@ export const DEFAULT_LEASE_MS = 60_000
 const BATCH = 20
 /** Emails in flight at once: enough to hide a send's round trips, few enough for any SMTP server. */
 const SEND_AT_ONCE = 5
+/** After a claim that found nothing to send, how long later wakes wait for the next one. */
+const IDLE_WAKE_MS = 100
 const BASE_DELAY_MS = 5_000
 const MAX_DELAY_MS = 10 * 60_000
 /** With 10-minute retries, about a day of an unreachable server before a row is given up. */
@@ -43,6 +45,8 @@ export class OutboxWorker {
   private running: Promise<void> | null = null
   private again = false
   private stopped = true
+  /** A claim runs shortly anyway (see loop): wakes until then need nothing more. */
+  private resting = false
 
   constructor(
     private readonly db: Db,
@@ -61,7 +65,7 @@ export class OutboxWorker {
 
   /** Called after a commit that queued an email, so it leaves at once rather than at the next poll. */
   wake(): void {
-    if (this.stopped) return
+    if (this.stopped || this.resting) return
     if (this.running) this.again = true
     else this.schedule(0)
   }
@@ -88,6 +92,7 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = null
+      this.resting = false
       this.running = this.loop().finally(() => {
         this.running = null
       })
@@ -96,15 +101,25 @@ export class OutboxWorker {
   }
 
   private async loop(): Promise<void> {
+    let next = this.opts.pollMs
     try {
       do {
         this.again = false
-        while (!this.stopped && (await this.runOnce()) === BATCH);
+        let handled = 0
+        while (!this.stopped && (handled = await this.runOnce()) === BATCH);
+        // The last claim found nothing it could send (all held by the hourly ceiling, say): under a
+        // burst, every submission's wake would run another claim, a write and a sync each, back to
+        // back. The wakes that came meanwhile are answered by one claim a moment later instead.
+        if (this.again && handled === 0) {
+          next = IDLE_WAKE_MS
+          this.resting = true
+          break
+        }
       } while (this.again && !this.stopped)
     } catch (error) {
       this.opts.log.error({ err: describeError(error) }, 'outbox run failed')
     }
-    this.schedule(this.opts.pollMs)
+    this.schedule(next)
   }
 
   /** The row as it is sent: sealed bodies opened (a body that cannot be opened fails the row for good). */

@@ -43,3 +43,10 @@ t.test('a prepared query is built once per database and runs with each call’s 
   })
   t.equal(builds, 2, 'a transaction of database a uses a’s compiled query')
 })
+
+t.test('a value that does not come out of Kysely as a parameter fails loudly, not with stale values', async (t) => {
+  const db = await testDb(t)
+  // Used to pick the query's shape instead of as a value: every run would take the first run's branch.
+  const bad = prepared<{ key: string }, unknown>((db, p) => db.selectFrom('rate_events').select('id').where('key_hash', '=', p.key ? 'constant' : 'other'))
+  await t.rejects(bad(db, { key: 'k' }), /key did not become parameters/)
+})

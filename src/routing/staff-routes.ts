@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import type { RoutingAdmin, RuleInput } from './admin.js'
-import { RoutingError } from './errors.js'
+import { DomainError } from './errors.js'
+import { domainMessage } from '../http/errors.js'
+import { warningText } from './api-service.js'
 import { caseScope, scopeAllows } from './team-scope.js'
 import { escalationPlan, runEscalation } from './escalation.js'
-import { listTeams, teamQueueCounts } from './repository.js'
+import { casesTeamAndAssignee, listTeams, staffBrief, teamQueueCounts } from './repository.js'
 import { decideRoute } from './route-case.js'
 import { RULE_ACTIONS, type Rule, type RuleConditions } from './rules.js'
 
@@ -42,11 +44,11 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
     const csrf = app.staffCsrfCheck
 
     async function people() {
-      return app.db.selectFrom('staff').select(['id', 'name', 'email', 'role', 'disabled']).orderBy('name').execute()
+      return staffBrief(app.db)
     }
 
     async function warningsFor(lang: Lang) {
-      return (await admin.warnings()).map((w) => w.message[lang])
+      return (await admin.warnings()).map((w) => warningText(lang, w))
     }
 
     function conditionOptions(lang: Lang, c: RuleConditions) {
@@ -86,13 +88,13 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return { conditions: parts.length ? parts.join('; ') : t(lang, 'routing.rules.any'), action: `${t(lang, `routing.rules.actions.${r.action}`)}: ${target}` }
     }
 
-    async function rulesPage(request: FastifyRequest, reply: FastifyReply, o: { form?: Partial<RuleInput>; error?: RoutingError; status?: number; saved?: boolean } = {}) {
+    async function rulesPage(request: FastifyRequest, reply: FastifyReply, o: { form?: Partial<RuleInput>; error?: DomainError; status?: number; saved?: boolean } = {}) {
       const lang = request.lang
       const rules = await admin.rules()
       const teams = new Map((await listTeams(app.db)).map((x) => [x.id, x.name]))
       const names = new Map((await people()).map((p) => [p.id, p.name]))
       const defaultTeam = (await listTeams(app.db)).find((x) => x.is_default === 1)
-      const error = o.error ? o.error.messages[lang] : null
+      const error = o.error ? domainMessage(o.error, lang) : null
       return reply.staffPage(
         'staff/routing-rules',
         {
@@ -116,17 +118,17 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       try {
         await admin.createRule(request.staff!.id, input)
       } catch (error) {
-        if (!(error instanceof RoutingError)) throw error
+        if (!(error instanceof DomainError)) throw error
         return rulesPage(request, reply, { form: input, error, status: error.status })
       }
       return reply.redirect('/staff/admin/routing?saved=1', 303)
     })
 
-    async function editPage(request: FastifyRequest, reply: FastifyReply, id: number, o: { form?: Partial<RuleInput>; error?: RoutingError; status?: number } = {}) {
+    async function editPage(request: FastifyRequest, reply: FastifyReply, id: number, o: { form?: Partial<RuleInput>; error?: DomainError; status?: number } = {}) {
       const lang = request.lang
       const rule = (await admin.rules()).find((r) => r.id === id)
       if (!rule) return reply.staffPage('message', { title: t(lang, 'errors.notFoundTitle'), paragraphs: [t(lang, 'routing.rules.notFound')], link: { href: '/staff/admin/routing', text: t(lang, 'routing.rules.title') } }, { status: 404, title: t(lang, 'errors.notFoundTitle') })
-      const error = o.error ? o.error.messages[lang] : null
+      const error = o.error ? domainMessage(o.error, lang) : null
       return reply.staffPage(
         'staff/routing-rule-edit',
         { form: await ruleForm(lang, { ...rule, ...o.form, id }), error, errorList: error ? [{ id: 'rule-form', message: error }] : [], csrf: app.staffCsrf.token(request, reply) },
@@ -142,7 +144,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       try {
         await admin.updateRule(request.staff!.id, id, input)
       } catch (error) {
-        if (!(error instanceof RoutingError)) throw error
+        if (!(error instanceof DomainError)) throw error
         return editPage(request, reply, id, { form: input, error, status: error.status })
       }
       return reply.redirect('/staff/admin/routing?saved=1', 303)
@@ -152,7 +154,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       try {
         await admin.moveRule(request.staff!.id, idOf(request.params.id) ?? -1, s(request.body?.direction) === 'up' ? -1 : 1)
       } catch (error) {
-        if (!(error instanceof RoutingError)) throw error
+        if (!(error instanceof DomainError)) throw error
         return rulesPage(request, reply, { error, status: error.status })
       }
       return reply.redirect('/staff/admin/routing?saved=1', 303)
@@ -162,7 +164,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       try {
         await admin.deleteRule(request.staff!.id, idOf(request.params.id) ?? -1)
       } catch (error) {
-        if (!(error instanceof RoutingError)) throw error
+        if (!(error instanceof DomainError)) throw error
         return rulesPage(request, reply, { error, status: error.status })
       }
       return reply.redirect('/staff/admin/routing?saved=1', 303)
@@ -170,12 +172,12 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     // ── Teams ──
 
-    async function teamsPage(request: FastifyRequest, reply: FastifyReply, o: { error?: RoutingError; status?: number; saved?: boolean; values?: Record<string, unknown>; failedId?: number | null } = {}) {
+    async function teamsPage(request: FastifyRequest, reply: FastifyReply, o: { error?: DomainError; status?: number; saved?: boolean; values?: Record<string, unknown>; failedId?: number | null } = {}) {
       const lang = request.lang
       const teams = await listTeams(app.db)
       const counts = new Map((await teamQueueCounts(app.db)).map((c) => [c.id, c]))
       const staff = (await people()).filter((p) => !p.disabled && p.role !== 'viewer')
-      const error = o.error ? o.error.messages[lang] : null
+      const error = o.error ? domainMessage(o.error, lang) : null
       const options = (memberIds: number[], prefix: string) => staff.map((p) => ({ value: String(p.id), label: `${p.name} (${p.email})`, checked: memberIds.includes(p.id), id: `${prefix}-m${p.id}` }))
       const escalateOptions = (self: number | null) => teams.filter((x) => x.id !== self).map((x) => ({ value: String(x.id), label: x.name }))
       return reply.staffPage(
@@ -217,7 +219,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
           escalatesTo: idOf(b.escalatesTo),
         })
       } catch (error) {
-        if (!(error instanceof RoutingError)) throw error
+        if (!(error instanceof DomainError)) throw error
         return teamsPage(request, reply, { error, status: error.status, values: b, failedId: id })
       }
       return reply.redirect('/staff/admin/teams?saved=1', 303)
@@ -264,7 +266,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       const lang = request.lang
       const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
       const planned = await escalationPlan(app.db, app.clock(), app.config.escalateUnassignedHours)
-      const visible = planned.length && !scope.all ? await app.db.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', planned.map((i) => i.caseId)).execute() : []
+      const visible = scope.all ? [] : await casesTeamAndAssignee(app.db, planned.map((i) => i.caseId))
       const plan = scope.all ? planned : planned.filter((i) => visible.some((c) => c.id === i.caseId && scopeAllows(scope, c)))
       const teams = new Map((await listTeams(app.db)).map((x) => [x.id, x.name]))
       const ran = request.query?.ran

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
 import { t } from '../i18n/index.js'
 import { mustEnrol } from './auth-plugin.js'
-import { StaffError } from './errors.js'
+import { isStaffError } from './errors.js'
 import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
 
 /** /staff/account (own details, password change) and /staff/account/mfa (TOTP enrolment and removal). */
@@ -77,7 +77,7 @@ export async function accountRoutes(app: FastifyInstance) {
       if (result === 'wrong') return accountPage(request, reply, { status: 400, errors: formErrors(lang, [{ field: 'current', key: 'staff.account.wrongPassword' }]) })
       if (result === 'throttled') return accountPage(request, reply, { status: 429, errors: formErrors(lang, [{ field: 'current', key: 'staff.login.throttledMinute' }]) })
     } catch (error) {
-      if (error instanceof StaffError) return accountPage(request, reply, { status: 400, errors: formErrors(lang, staffErrorKeys([error])) })
+      if (isStaffError(error)) return accountPage(request, reply, { status: 400, errors: formErrors(lang, staffErrorKeys([error])) })
       throw error
     }
     return reply.redirect('/staff/account?done=password', 303)

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { t, type MessageKey } from '../i18n/index.js'
 import { staffActor } from './actor.js'
-import { StaffError } from './errors.js'
+import { isStaffError } from './errors.js'
 import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
 import { ROLES } from './roles.js'
 
@@ -46,7 +46,7 @@ export async function adminRoutes(app: FastifyInstance) {
     try {
       await accounts.create({ ...input, lang: 'sv' }, staffActor(request.staff!.id), 'web')
     } catch (error) {
-      if (error instanceof StaffError) return listPage(request, reply, { values, status: error.code === 'exists' ? 409 : 400, errors: formErrors(lang, staffErrorKeys([error])) })
+      if (isStaffError(error)) return listPage(request, reply, { values, status: error.status, errors: formErrors(lang, staffErrorKeys([error])) })
       throw error
     }
     return reply.redirect('/staff/admin/staff?done=added', 303)
@@ -58,8 +58,8 @@ export async function adminRoutes(app: FastifyInstance) {
     try {
       await action(id)
     } catch (error) {
-      if (error instanceof StaffError) {
-        return listPage(request, reply, { status: error.code === 'not_found' ? 404 : 409, errors: formErrors(request.lang, [{ field: null, key: `staff.errors.${error.code}` }]) })
+      if (isStaffError(error)) {
+        return listPage(request, reply, { status: error.code === 'not_found' ? 404 : 409, errors: formErrors(request.lang, [{ field: null, key: error.key }]) })
       }
       throw error
     }

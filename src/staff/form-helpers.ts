@@ -1,6 +1,6 @@
 import type { Lang } from '../i18n/index.js'
 import { t, type MessageKey } from '../i18n/index.js'
-import type { StaffError } from './errors.js'
+import type { DomainError } from '../domain/errors.js'
 
 export function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
@@ -29,6 +29,6 @@ export function formErrors(lang: Lang, errors: Array<{ field: string | null; key
   return { map, list }
 }
 
-export function staffErrorKeys(errors: StaffError[]): Array<{ field: string | null; key: MessageKey }> {
-  return errors.map((e) => ({ field: e.field, key: `staff.errors.${e.code}` as const }))
+export function staffErrorKeys(errors: DomainError[]): Array<{ field: string | null; key: MessageKey }> {
+  return errors.map((e) => ({ field: e.field, key: e.key }))
 }

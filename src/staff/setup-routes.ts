@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { t } from '../i18n/index.js'
 import { looksLikeToken } from '../security/tokens.js'
 import type { SetupTokenState } from './accounts.js'
-import { StaffError } from './errors.js'
+import { isStaffError } from './errors.js'
 import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
 
 /** /staff/setup/<token>: the one-time page that creates the first administrator. */
@@ -49,7 +49,7 @@ export async function setupRoutes(app: FastifyInstance) {
       const result = await accounts.completeSetup(token, input)
       if (!result.ok) return problemPage(request, reply, result.state)
     } catch (error) {
-      if (error instanceof StaffError) return form(request, reply, token, values, formErrors(lang, staffErrorKeys([error])), 400)
+      if (isStaffError(error)) return form(request, reply, token, values, formErrors(lang, staffErrorKeys([error])), 400)
       throw error
     }
     return reply.redirect('/staff/login?done=setup', 303)

@@ -2,7 +2,8 @@ import { appendAudit } from '../audit/log.js'
 import { addCaseEvent } from '../cases/repository.js'
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
-import { listRuleRows, listTeams, openCasesByAssignee, toRule, type TeamWithMembers } from './repository.js'
+import { setCaseRoute } from './case-repository.js'
+import { listRuleRows, listTeams, openCasesByAssignee, setRuleLastAssignee, staffBrief, toRule, type TeamWithMembers } from './repository.js'
 import { chooseAssignee, evaluateRules, type Localized, type RequestAttributes } from './rules.js'
 
 export interface RouteOutcome {
@@ -38,7 +39,7 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
   let assignee: RouteOutcome['assignee'] = null
 
   if (rule.action === 'assign') {
-    const person = rule.assigneeId === null ? undefined : await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'disabled']).where('id', '=', rule.assigneeId).executeTakeFirst()
+    const [person] = rule.assigneeId === null ? [] : await staffBrief(db, [rule.assigneeId])
     if (person && person.disabled === 0 && person.role !== 'viewer') assignee = { id: person.id, email: person.email, name: person.name }
     else notes.push({ sv: 'Personen regeln pekar ut är inaktiverad eller saknas, så ärendet väntar otilldelat i kön', en: 'The person the rule names is disabled or gone, so the case waits unassigned in the queue' })
     // A person-only rule puts the case in one of that person's teams, else the default.
@@ -69,10 +70,8 @@ export async function routeNewCase(trx: Executor, c: Case, at: Date): Promise<Ca
   const iso = at.toISOString()
   const routedBy = JSON.stringify({ ruleId: outcome.ruleId, rule: outcome.ruleName, reason: outcome.reason })
   const assigneeId = outcome.assignee?.id ?? c.assignee_id
-  await trx.updateTable('cases').set({ team_id: outcome.team?.id ?? null, assignee_id: assigneeId, routed_by: routedBy }).where('id', '=', c.id).execute()
-  if (outcome.ruleId !== null && outcome.assignee) {
-    await trx.updateTable('routing_rules').set({ last_assignee_id: outcome.assignee.id }).where('id', '=', outcome.ruleId).execute()
-  }
+  await setCaseRoute(trx, c.id, { team_id: outcome.team?.id ?? null, assignee_id: assigneeId, routed_by: routedBy })
+  if (outcome.ruleId !== null && outcome.assignee) await setRuleLastAssignee(trx, outcome.ruleId, outcome.assignee.id)
   await addCaseEvent(trx, {
     caseId: c.id,
     kind: 'routed',

@@ -5,6 +5,8 @@ import type { Db, Executor } from '../db/connection.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { claimPeriod, finishPeriod } from '../scheduler/job-runs.js'
 import { escalationCandidates, markEscalated, teamEscalationTargets } from './case-repository.js'
+import { casesTeamAndAssignee } from './repository.js'
+import { scopeAllows, type CaseScope } from './team-scope.js'
 import { escalationReason, type EscalationReason } from './rules.js'
 
 export interface EscalationItem {
@@ -35,6 +37,14 @@ export async function escalationPlan(db: Executor, now: Date, unassignedHours: n
     out.push({ caseId: c.id, reference: c.reference, reason, fromTeamId: c.team_id, toTeamId: own?.escalates_to ?? escalationTeam ?? c.team_id })
   }
   return out
+}
+
+/** The plan as a member may see it: only the cases inside their team scope. */
+export async function escalationPlanFor(db: Executor, now: Date, unassignedHours: number, scope: CaseScope): Promise<EscalationItem[]> {
+  const planned = await escalationPlan(db, now, unassignedHours)
+  if (scope.all) return planned
+  const visible = await casesTeamAndAssignee(db, planned.map((i) => i.caseId))
+  return planned.filter((i) => visible.some((c) => c.id === i.caseId && scopeAllows(scope, c)))
 }
 
 export interface EscalationResult {

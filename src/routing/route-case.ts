@@ -2,6 +2,7 @@ import { appendAudit } from '../audit/log.js'
 import { addCaseEvent } from '../cases/repository.js'
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
+import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import { setCaseRoute } from './case-repository.js'
 import { listRuleRows, listTeams, openCasesByAssignee, setRuleLastAssignee, staffBrief, toRule, type TeamWithMembers } from './repository.js'
 import { chooseAssignee, evaluateRules, type Localized, type RequestAttributes } from './rules.js'
@@ -55,6 +56,16 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
   }
   const finalTeam = team ?? fallback
   return { ruleId: rule.id, ruleName: rule.name, team: teamOf(finalTeam), assignee, reason: join([why, ...notes]) }
+}
+
+/**
+ * The dry run from a form's text values: null when a value is not one of the known choices
+ * (blank relationship, consent and details mean none).
+ */
+export async function dryRun(db: Executor, v: { type: string; relationship: string; consent: string; channel: string; details: string }): Promise<RouteOutcome | null> {
+  const known = (list: readonly string[], x: string) => list.includes(x)
+  if (!known(REQUEST_TYPES, v.type) || (v.relationship && !known(RELATIONSHIPS, v.relationship)) || (v.consent && !known(CONSENT_KINDS, v.consent)) || !known(CHANNELS, v.channel)) return null
+  return decideRoute(db, { type: v.type, relationship: v.relationship || null, consent: v.type === 'withdraw_consent' ? v.consent || null : null, channel: v.channel, details: v.details || null })
 }
 
 export function attributesOf(c: Pick<Case, 'type' | 'relationship' | 'consent_kind' | 'channel' | 'details'>): RequestAttributes {

@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Static, TypeBoxTypeProvider } from '../http/schema.js'
+import { EmptyForm, IdParams, MoveForm, RanQuery, RuleForm, SavedQuery, TeamForm, TestQuery } from './page-schemas.js'
 import { t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import type { RoutingAdmin, RuleInput } from './admin.js'
 import { DomainError } from './errors.js'
 import { domainMessage } from '../http/errors.js'
 import { warningText } from './api-service.js'
-import { caseScope, scopeAllows } from './team-scope.js'
-import { escalationPlan, runEscalation } from './escalation.js'
-import { casesTeamAndAssignee, listTeams, staffBrief, teamQueueCounts } from './repository.js'
-import { decideRoute } from './route-case.js'
+import { caseScope } from './team-scope.js'
+import { escalationPlanFor, runEscalation } from './escalation.js'
+import { listTeams, staffBrief, teamQueueCounts } from './repository.js'
+import { dryRun } from './route-case.js'
 import { RULE_ACTIONS, type Rule, type RuleConditions } from './rules.js'
 
 type Body = Record<string, unknown>
@@ -42,6 +44,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
     const adminOnly = app.requireStaff('admin')
     const viewer = app.requireStaff('viewer')
     const csrf = app.staffCsrfCheck
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
     async function people() {
       return staffBrief(app.db)
@@ -111,10 +114,10 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    app.get<{ Querystring: { saved?: string } }>('/admin/routing', { preHandler: adminOnly }, async (request, reply) => rulesPage(request, reply, { saved: request.query?.saved === '1' }))
+    r.get('/admin/routing', { preHandler: adminOnly, schema: { querystring: SavedQuery } }, async (request, reply) => rulesPage(request, reply, { saved: request.query.saved === '1' }))
 
-    app.post<{ Body: Body }>('/admin/routing', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
-      const input = ruleFromForm(request.body ?? {})
+    r.post('/admin/routing', { preHandler: [adminOnly, csrf], schema: { body: RuleForm } }, async (request, reply) => {
+      const input = ruleFromForm(request.body)
       try {
         await admin.createRule(request.staff!.id, input)
       } catch (error) {
@@ -136,11 +139,11 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    app.get<{ Params: { id: string } }>('/admin/routing/:id', { preHandler: adminOnly }, async (request, reply) => editPage(request, reply, idOf(request.params.id) ?? -1))
+    r.get('/admin/routing/:id', { preHandler: adminOnly, schema: { params: IdParams } }, async (request, reply) => editPage(request, reply, idOf(request.params.id) ?? -1))
 
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/routing/:id', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    r.post('/admin/routing/:id', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: RuleForm } }, async (request, reply) => {
       const id = idOf(request.params.id) ?? -1
-      const input = ruleFromForm(request.body ?? {})
+      const input = ruleFromForm(request.body)
       try {
         await admin.updateRule(request.staff!.id, id, input)
       } catch (error) {
@@ -150,9 +153,9 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return reply.redirect('/staff/admin/routing?saved=1', 303)
     })
 
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/routing/:id/move', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    r.post('/admin/routing/:id/move', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: MoveForm } }, async (request, reply) => {
       try {
-        await admin.moveRule(request.staff!.id, idOf(request.params.id) ?? -1, s(request.body?.direction) === 'up' ? -1 : 1)
+        await admin.moveRule(request.staff!.id, idOf(request.params.id) ?? -1, request.body.direction === 'up' ? -1 : 1)
       } catch (error) {
         if (!(error instanceof DomainError)) throw error
         return rulesPage(request, reply, { error, status: error.status })
@@ -160,7 +163,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return reply.redirect('/staff/admin/routing?saved=1', 303)
     })
 
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/routing/:id/delete', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    r.post('/admin/routing/:id/delete', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: EmptyForm } }, async (request, reply) => {
       try {
         await admin.deleteRule(request.staff!.id, idOf(request.params.id) ?? -1)
       } catch (error) {
@@ -206,10 +209,9 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    app.get<{ Querystring: { saved?: string } }>('/admin/teams', { preHandler: adminOnly }, async (request, reply) => teamsPage(request, reply, { saved: request.query?.saved === '1' }))
+    r.get('/admin/teams', { preHandler: adminOnly, schema: { querystring: SavedQuery } }, async (request, reply) => teamsPage(request, reply, { saved: request.query.saved === '1' }))
 
-    async function saveTeam(request: FastifyRequest<{ Body: Body }>, reply: FastifyReply, id: number | null) {
-      const b = request.body ?? {}
+    async function saveTeam(request: FastifyRequest, reply: FastifyReply, b: Static<typeof TeamForm>, id: number | null) {
       try {
         await admin.saveTeam(request.staff!.id, id, {
           name: s(b.name),
@@ -225,22 +227,21 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       return reply.redirect('/staff/admin/teams?saved=1', 303)
     }
 
-    app.post<{ Body: Body }>('/admin/teams', { preHandler: [adminOnly, csrf] }, async (request, reply) => saveTeam(request, reply, null))
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/teams/:id', { preHandler: [adminOnly, csrf] }, async (request, reply) => saveTeam(request, reply, idOf(request.params.id) ?? -1))
+    r.post('/admin/teams', { preHandler: [adminOnly, csrf], schema: { body: TeamForm } }, async (request, reply) => saveTeam(request, reply, request.body, null))
+    r.post('/admin/teams/:id', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: TeamForm } }, async (request, reply) => saveTeam(request, reply, request.body, idOf(request.params.id) ?? -1))
 
     // ── Dry run: which rule would win ──
 
-    app.get<{ Querystring: Record<string, unknown> }>('/routing/test', { preHandler: viewer }, async (request, reply) => {
+    r.get('/routing/test', { preHandler: viewer, schema: { querystring: TestQuery } }, async (request, reply) => {
       const lang = request.lang
-      const q = request.query ?? {}
+      const q = request.query
       const values = { type: s(q.type), relationship: s(q.relationship), consent: s(q.consent), channel: s(q.channel) || 'web', details: s(q.details).slice(0, 5000) }
       let result = null
       let error: string | null = null
       if (values.type) {
-        const bad = !(REQUEST_TYPES as readonly string[]).includes(values.type) || (values.relationship && !(RELATIONSHIPS as readonly string[]).includes(values.relationship)) || (values.consent && !(CONSENT_KINDS as readonly string[]).includes(values.consent)) || !(CHANNELS as readonly string[]).includes(values.channel)
-        if (bad) error = t(lang, 'routing.test.invalid')
+        const o = await dryRun(app.db, values)
+        if (!o) error = t(lang, 'routing.test.invalid')
         else {
-          const o = await decideRoute(app.db, { type: values.type, relationship: values.relationship || null, consent: values.type === 'withdraw_consent' ? values.consent || null : null, channel: values.channel, details: values.details || null })
           result = { rule: o.ruleId === null ? null : o.ruleName, team: o.team?.name ?? '–', assignee: o.assignee ? `${o.assignee.name} (${o.assignee.email})` : null, reason: o.reason[lang] }
         }
       }
@@ -262,14 +263,12 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     // ── Escalation: what would happen now, and (admins) run it ──
 
-    app.get<{ Querystring: { ran?: string } }>('/escalation', { preHandler: viewer }, async (request, reply) => {
+    r.get('/escalation', { preHandler: viewer, schema: { querystring: RanQuery } }, async (request, reply) => {
       const lang = request.lang
       const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
-      const planned = await escalationPlan(app.db, app.clock(), app.config.escalateUnassignedHours)
-      const visible = scope.all ? [] : await casesTeamAndAssignee(app.db, planned.map((i) => i.caseId))
-      const plan = scope.all ? planned : planned.filter((i) => visible.some((c) => c.id === i.caseId && scopeAllows(scope, c)))
+      const plan = await escalationPlanFor(app.db, app.clock(), app.config.escalateUnassignedHours, scope)
       const teams = new Map((await listTeams(app.db)).map((x) => [x.id, x.name]))
-      const ran = request.query?.ran
+      const ran = request.query.ran
       return reply.staffPage(
         'staff/escalation',
         {
@@ -283,7 +282,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     })
 
-    app.post('/escalation/run', { preHandler: [adminOnly, csrf] }, async (request, reply) => {
+    r.post('/escalation/run', { preHandler: [adminOnly, csrf], schema: { body: EmptyForm } }, async (request, reply) => {
       const result = await runEscalation(app.db, app.clock(), app.config.escalateUnassignedHours, { actorId: request.staff!.id, force: true })
       return reply.redirect(`/staff/escalation?ran=${result.escalated}`, 303)
     })

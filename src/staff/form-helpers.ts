@@ -2,14 +2,6 @@ import type { Lang } from '../i18n/index.js'
 import { t, type MessageKey } from '../i18n/index.js'
 import type { DomainError } from '../domain/errors.js'
 
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : ''
-}
-
-export function bodyOf(request: { body: unknown }): Record<string, unknown> {
-  return request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {}
-}
-
 /** Field errors as the views take them: a map by field and the list for the error summary. */
 export interface FormErrors {
   map: Record<string, string>

@@ -133,6 +133,15 @@ export const routingEn: typeof routingSv = {
     answerButton: 'Send the answer and close',
     minimised: 'The personal data in this case was deleted on {date} after the question was answered. The reference, dates and outcome remain.',
   },
+  reasons: {
+    conditions: CONDITION_EN,
+    everyCase: 'the rule applies to every case',
+    noRule: 'No rule matched, so the case went to the default team',
+    ruleMatched: 'The rule “{rule}” matched: {because}',
+    teamGone: "The rule's team no longer exists; the default team takes the case",
+    personGone: 'The person the rule names is disabled or gone, so the case waits unassigned in the queue',
+    teamEmpty: "The team {team} has no active members, so the case waits unassigned in the team's queue",
+  },
   advice: {
     team_without_members: 'The team {team} has no active members: its cases wait unassigned in the queue, and round-robin or fewest-open assignment cannot work.',
     rule_shadowed: 'The rule “{rule}” is never used: the rule “{by}” before it matches every case.',

@@ -143,6 +143,16 @@ export const routingSv = {
     answerButton: 'Skicka svaret och avsluta',
     minimised: 'Personuppgifterna i ärendet raderades {date} efter att frågan besvarats. Kvar finns ärendenummer, datum och utfall.',
   },
+  /** Why a case went where it did (the timeline and the dry run keep both languages). */
+  reasons: {
+    conditions: CONDITION_SV,
+    everyCase: 'regeln gäller alla ärenden',
+    noRule: 'Ingen regel gällde, så ärendet gick till standardteamet',
+    ruleMatched: 'Regeln ”{rule}” gällde: {because}',
+    teamGone: 'Regelns team finns inte längre; standardteamet tar ärendet',
+    personGone: 'Personen regeln pekar ut är inaktiverad eller saknas, så ärendet väntar otilldelat i kön',
+    teamEmpty: 'Teamet {team} har inga aktiva medlemmar, så ärendet väntar otilldelat i teamets kö',
+  },
   /** Advice for admins on the set-up (RoutingAdmin.warnings), by its code. */
   advice: {
     team_without_members: 'Teamet {team} har inga aktiva medlemmar: dess ärenden väntar otilldelade i kön, och tilldelning i tur och ordning eller efter minst antal ärenden fungerar inte.',

@@ -5,7 +5,8 @@ import type { Case } from '../db/schema.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import { setCaseRoute } from './case-repository.js'
 import { listRuleRows, listTeams, openCasesByAssignee, setRuleLastAssignee, staffBrief, toRule, type TeamWithMembers } from './repository.js'
-import { chooseAssignee, evaluateRules, type Localized, type RequestAttributes } from './rules.js'
+import { t } from '../i18n/index.js'
+import { chooseAssignee, evaluateRules, localized, type Localized, type RequestAttributes } from './rules.js'
 
 export interface RouteOutcome {
   ruleId: number | null
@@ -30,19 +31,19 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
   const teamOf = (t: TeamWithMembers | null | undefined) => (t ? { id: t.id, key: t.key, name: t.name } : null)
   const match = evaluateRules(rules, a)
   if (!match) {
-    return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: { sv: 'Ingen regel gällde, så ärendet gick till standardteamet', en: 'No rule matched, so the case went to the default team' } }
+    return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: localized((lang) => t(lang, 'routing.reasons.noRule')) }
   }
   const { rule, because } = match
-  const why: Localized = { sv: `Regeln ”${rule.name}” gällde: ${because.sv}`, en: `The rule “${rule.name}” matched: ${because.en}` }
+  const why = localized((lang) => t(lang, 'routing.reasons.ruleMatched', { rule: rule.name, because: because[lang] }))
   let team = rule.teamId !== null ? byId.get(rule.teamId) : undefined
   const notes: Localized[] = []
-  if (rule.teamId !== null && !team) notes.push({ sv: 'Regelns team finns inte längre; standardteamet tar ärendet', en: "The rule's team no longer exists; the default team takes the case" })
+  if (rule.teamId !== null && !team) notes.push(localized((lang) => t(lang, 'routing.reasons.teamGone')))
   let assignee: RouteOutcome['assignee'] = null
 
   if (rule.action === 'assign') {
     const [person] = rule.assigneeId === null ? [] : await staffBrief(db, [rule.assigneeId])
     if (person && person.disabled === 0 && person.role !== 'viewer') assignee = { id: person.id, email: person.email, name: person.name }
-    else notes.push({ sv: 'Personen regeln pekar ut är inaktiverad eller saknas, så ärendet väntar otilldelat i kön', en: 'The person the rule names is disabled or gone, so the case waits unassigned in the queue' })
+    else notes.push(localized((lang) => t(lang, 'routing.reasons.personGone')))
     // A person-only rule puts the case in one of that person's teams, else the default.
     if (!team && assignee) team = teams.find((t) => t.members.some((m) => m.id === assignee!.id))
   } else if (rule.action === 'round_robin' || rule.action === 'fewest_open') {
@@ -51,7 +52,10 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
       const chosen = chooseAssignee(rule.action, team.members.map((m) => ({ id: m.id, active: m.active, openCases: counts.get(m.id) ?? 0 })), rule.lastAssigneeId)
       const member = team.members.find((m) => m.id === chosen)
       if (member) assignee = { id: member.id, email: member.email, name: member.name }
-      else notes.push({ sv: `Teamet ${team.name} har inga aktiva medlemmar, så ärendet väntar otilldelat i teamets kö`, en: `The team ${team.name} has no active members, so the case waits unassigned in the team's queue` })
+      else {
+        const name = team.name
+        notes.push(localized((lang) => t(lang, 'routing.reasons.teamEmpty', { team: name })))
+      }
     }
   }
   const finalTeam = team ?? fallback

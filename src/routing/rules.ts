@@ -7,6 +7,7 @@
  * The first enabled rule that matches wins; when none does, the default team takes the case.
  */
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
+import { LANGS, t, type Lang } from '../i18n/index.js'
 import type { RoutingMessage } from './errors.js'
 
 export const RULE_ACTIONS = ['team', 'assign', 'round_robin', 'fewest_open'] as const
@@ -60,12 +61,10 @@ const ALLOWED: Record<Exclude<ConditionField, 'words'>, readonly string[]> = {
   channels: CHANNELS,
 }
 
-const LABEL: Record<ConditionField, Localized> = {
-  types: { sv: 'typ', en: 'type' },
-  relationships: { sv: 'relation', en: 'relationship' },
-  consents: { sv: 'samtycke', en: 'consent' },
-  channels: { sv: 'kanal', en: 'channel' },
-  words: { sv: 'ord i beskrivningen', en: 'words in the details' },
+/** A text of the routing catalogue in both languages, for what is stored with a case (its routing reason). */
+export function localized(text: (lang: Lang) => string): Localized {
+  const [sv, en] = LANGS.map(text)
+  return { sv, en }
 }
 
 function valueOf(field: Exclude<ConditionField, 'words'>, a: RequestAttributes): string | null {
@@ -89,11 +88,8 @@ export function matchRule(rule: Rule, a: RequestAttributes): Localized | null {
     if (value === null || !wanted.includes(value)) return null
     parts.push([field, value])
   }
-  if (parts.length === 0) return { sv: 'regeln gäller alla ärenden', en: 'the rule applies to every case' }
-  return {
-    sv: parts.map(([f, v]) => `${LABEL[f].sv} = ${v}`).join(', '),
-    en: parts.map(([f, v]) => `${LABEL[f].en} = ${v}`).join(', '),
-  }
+  if (parts.length === 0) return localized((lang) => t(lang, 'routing.reasons.everyCase'))
+  return localized((lang) => parts.map(([f, v]) => `${t(lang, `routing.reasons.conditions.${f}`)} = ${v}`).join(', '))
 }
 
 /** The first enabled rule that matches, in the given order; null: the default team's turn. */

@@ -1,4 +1,35 @@
-import type { routingSv } from './routing.sv.js'
+import { atRule, perCondition, type routingSv } from './routing.sv.js'
+
+const CONDITION_EN = { types: 'type', relationships: 'relationship', consents: 'consent', channels: 'channel', words: 'words in the details' }
+
+const routingErrorsEn: (typeof routingSv)['errors'] = {
+  teamName: 'Give the team a name (at most 200 characters).',
+  teamNotFound: 'The team does not exist.',
+  invalidKey: 'The key may only contain a–z, 0–9, _ and - (at most 64 characters).',
+  keyTaken: 'A team with the key “{key}” already exists.',
+  staffIdUnknown: 'There is no staff member with id {id}.',
+  inactiveMember: '{name} is disabled and cannot be in a team.',
+  viewerMember: '{name} is a viewer and cannot handle cases; make them a handler first.',
+  defaultRequired: 'There must be a default team for cases no rule matches. Make another team the default instead.',
+  escalationRequired: 'There must be an escalation (data protection) team. Make another team the escalation team instead.',
+  escalatesToUnknown: 'The team to escalate to does not exist.',
+  escalationCycle: 'Escalation would go round in a circle: {circle}. Let one of the teams escalate to the data protection team instead.',
+  assigneeUnknown: 'There is no such staff member.',
+  inactiveAssignee: '{name} cannot be given cases (disabled or a viewer).',
+  ruleNotFound: 'The rule does not exist.',
+  noTeamWithKey: 'There is no team with the key “{ref}”.',
+  noStaffWithEmail: 'No staff member has the email address {email}.',
+  ruleName: 'Give the rule a name (at most 200 characters).',
+  notList: perCondition(CONDITION_EN, (c) => `The ${c} condition must be a list.`),
+  noValues: perCondition(CONDITION_EN, (c) => `The ${c} condition has no values, so the rule would never match. Choose at least one or remove the condition.`),
+  unknownValue: perCondition(CONDITION_EN, (c) => `Unknown ${c}: {values}. Valid: {valid}.`),
+  wordsEmpty: 'The word list is empty, so the rule would never match. Give at least one word or remove the condition.',
+  wordsTooMany: 'At most 50 words, each at most 100 characters.',
+  consentNeedsWithdraw: 'A consent condition can only hold for the type “withdraw_consent”; with the chosen types the rule would never match.',
+  chooseAction: 'Choose an action: {actions}.',
+  chooseAssignee: 'Choose who the cases are assigned to.',
+  chooseTeam: 'Choose the team the cases go to.',
+}
 
 export const routingEn: typeof routingSv = {
   escalated: 'Escalated',
@@ -102,4 +133,21 @@ export const routingEn: typeof routingSv = {
     answerButton: 'Send the answer and close',
     minimised: 'The personal data in this case was deleted on {date} after the question was answered. The reference, dates and outcome remain.',
   },
+  reasons: {
+    conditions: CONDITION_EN,
+    everyCase: 'the rule applies to every case',
+    noRule: 'No rule matched, so the case went to the default team',
+    ruleMatched: 'The rule “{rule}” matched: {because}',
+    teamGone: "The rule's team no longer exists; the default team takes the case",
+    personGone: 'The person the rule names is disabled or gone, so the case waits unassigned in the queue',
+    teamEmpty: "The team {team} has no active members, so the case waits unassigned in the team's queue",
+  },
+  advice: {
+    team_without_members: 'The team {team} has no active members: its cases wait unassigned in the queue, and round-robin or fewest-open assignment cannot work.',
+    rule_shadowed: 'The rule “{rule}” is never used: the rule “{by}” before it matches every case.',
+    rule_inactive_person: 'The rule “{rule}” assigns a person who can no longer take cases; the cases land unassigned in the team\'s queue until the rule is changed.',
+    cases_with_inactive_assignee: '{name} is disabled but holds {count} open cases; assign them to someone else.',
+  },
+  errors: routingErrorsEn,
+  errorsAtRule: atRule(routingErrorsEn, 'Rule {rule}: '),
 }

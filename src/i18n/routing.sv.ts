@@ -1,3 +1,46 @@
+const CONDITION_SV = { types: 'typ', relationships: 'relation', consents: 'samtycke', channels: 'kanal', words: 'ord i beskrivningen' }
+
+/** What a routing or team change cannot be (src/routing/errors.ts); `{name}` values are filled in by the error. */
+const routingErrorsSv = {
+  teamName: 'Ge teamet ett namn (högst 200 tecken).',
+  teamNotFound: 'Teamet finns inte.',
+  invalidKey: 'Nyckeln får bara innehålla a–z, 0–9, _ och - (högst 64 tecken).',
+  keyTaken: 'Det finns redan ett team med nyckeln ”{key}”.',
+  staffIdUnknown: 'Det finns ingen personal med id {id}.',
+  inactiveMember: '{name} är inaktiverad och kan inte vara med i ett team.',
+  viewerMember: '{name} är läsare och kan inte handlägga ärenden; ge hen rollen handläggare först.',
+  defaultRequired: 'Det måste finnas ett standardteam som tar ärenden ingen regel gäller för. Gör ett annat team till standard i stället.',
+  escalationRequired: 'Det måste finnas ett eskaleringsteam (dataskydd). Gör ett annat team till eskaleringsteam i stället.',
+  escalatesToUnknown: 'Teamet att eskalera till finns inte.',
+  escalationCycle: 'Eskaleringen skulle gå runt i en cirkel: {circle}. Låt ett av teamen eskalera till dataskyddsteamet i stället.',
+  assigneeUnknown: 'Det finns ingen sådan person bland personalen.',
+  inactiveAssignee: '{name} kan inte få ärenden (inaktiverad eller läsare).',
+  ruleNotFound: 'Regeln finns inte.',
+  noTeamWithKey: 'Det finns inget team med nyckeln ”{ref}”.',
+  noStaffWithEmail: 'Det finns ingen personal med e-postadressen {email}.',
+  ruleName: 'Ge regeln ett namn (högst 200 tecken).',
+  notList: perCondition(CONDITION_SV, (c) => `Villkoret ${c} ska vara en lista.`),
+  noValues: perCondition(CONDITION_SV, (c) => `Villkoret ${c} har inga värden, så regeln skulle aldrig gälla. Välj minst ett eller ta bort villkoret.`),
+  unknownValue: perCondition(CONDITION_SV, (c) => `Okänt värde för ${c}: {values}. Giltiga: {valid}.`),
+  wordsEmpty: 'Ordlistan är tom, så regeln skulle aldrig gälla. Ange minst ett ord eller ta bort villkoret.',
+  wordsTooMany: 'Högst 50 ord, vart och ett högst 100 tecken.',
+  consentNeedsWithdraw: 'Ett villkor på samtycke kan bara gälla typen ”withdraw_consent” (återkallat samtycke); med de valda typerna skulle regeln aldrig gälla.',
+  chooseAction: 'Välj en åtgärd: {actions}.',
+  chooseAssignee: 'Välj vem ärendena ska tilldelas.',
+  chooseTeam: 'Välj vilket team ärendena ska till.',
+}
+
+/** A message per rule condition, built from the condition's name in the language. */
+export function perCondition(labels: Record<'types' | 'relationships' | 'consents' | 'channels' | 'words', string>, text: (label: string) => string) {
+  return { types: text(labels.types), relationships: text(labels.relationships), consents: text(labels.consents), channels: text(labels.channels), words: text(labels.words) }
+}
+
+type Texts = { [k: string]: string | Texts }
+/** A copy of a section of texts with every text prefixed (keys and placeholders unchanged). */
+export function atRule<T extends Texts>(texts: T, prefix: string): T {
+  return Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, typeof v === 'string' ? prefix + v : atRule(v, prefix)])) as T
+}
+
 export const routingSv = {
   escalated: 'Eskalerat',
   saved: 'Sparat.',
@@ -100,4 +143,24 @@ export const routingSv = {
     answerButton: 'Skicka svaret och avsluta',
     minimised: 'Personuppgifterna i ärendet raderades {date} efter att frågan besvarats. Kvar finns ärendenummer, datum och utfall.',
   },
+  /** Why a case went where it did (the timeline and the dry run keep both languages). */
+  reasons: {
+    conditions: CONDITION_SV,
+    everyCase: 'regeln gäller alla ärenden',
+    noRule: 'Ingen regel gällde, så ärendet gick till standardteamet',
+    ruleMatched: 'Regeln ”{rule}” gällde: {because}',
+    teamGone: 'Regelns team finns inte längre; standardteamet tar ärendet',
+    personGone: 'Personen regeln pekar ut är inaktiverad eller saknas, så ärendet väntar otilldelat i kön',
+    teamEmpty: 'Teamet {team} har inga aktiva medlemmar, så ärendet väntar otilldelat i teamets kö',
+  },
+  /** Advice for admins on the set-up (RoutingAdmin.warnings), by its code. */
+  advice: {
+    team_without_members: 'Teamet {team} har inga aktiva medlemmar: dess ärenden väntar otilldelade i kön, och tilldelning i tur och ordning eller efter minst antal ärenden fungerar inte.',
+    rule_shadowed: 'Regeln ”{rule}” används aldrig: regeln ”{by}” före den gäller alla ärenden.',
+    rule_inactive_person: 'Regeln ”{rule}” tilldelar en person som inte längre kan ta ärenden; ärendena hamnar otilldelade i teamets kö tills regeln ändras.',
+    cases_with_inactive_assignee: '{name} är inaktiverad men har {count} öppna ärenden; tilldela dem någon annan.',
+  },
+  errors: routingErrorsSv,
+  /** The same messages as they answer for the n-th rule of a whole list (PUT /api/v1/routing-rules). */
+  errorsAtRule: atRule(routingErrorsSv, 'Regel {rule}: '),
 }

@@ -1,9 +1,9 @@
 import { appendAudit } from '../audit/log.js'
 import type { Db, Executor } from '../db/connection.js'
-import { OPEN_STATUSES } from '../cases/state-machine.js'
-import { RoutingError } from './errors.js'
+import { atRule, routingError, DomainError } from './errors.js'
+import * as repo from './repository.js'
 import { listRuleRows, listTeams, toRule } from './repository.js'
-import { findEscalationCycle, ruleProblems, shadowedRules, type Localized, type Rule, type RuleAction, type RuleConditions } from './rules.js'
+import { findEscalationCycle, ruleProblems, shadowedRules, type Rule, type RuleAction, type RuleConditions } from './rules.js'
 
 export interface TeamInput {
   name: string
@@ -23,10 +23,10 @@ export interface RuleInput {
   assigneeId: number | null
 }
 
-/** Advice for admins about the current set-up: problems that do not block saving but need a look. */
+/** Advice for admins about the current set-up: problems that do not block saving but need a look. Its text: `routing.advice.<code>` with `params`. */
 export interface RoutingWarning {
   code: 'team_without_members' | 'rule_shadowed' | 'rule_inactive_person' | 'cases_with_inactive_assignee'
-  message: Localized
+  params: Record<string, string | number>
 }
 
 function slug(name: string): string {
@@ -41,8 +41,6 @@ function slug(name: string): string {
   )
 }
 
-const ERR = (code: string, field: string | null, sv: string, en: string, status = 400) => new RoutingError(code, status, { sv, en }, field)
-
 /** Teams and routing rules as admins edit them: validated, saved in one transaction, audited. */
 export class RoutingAdmin {
   constructor(private readonly deps: { db: Db; now: () => Date }) {}
@@ -53,51 +51,50 @@ export class RoutingAdmin {
 
   private async checkMembers(trx: Executor, ids: number[]): Promise<void> {
     if (ids.length === 0) return
-    const rows = await trx.selectFrom('staff').select(['id', 'name', 'role', 'disabled']).where('id', 'in', ids).execute()
+    const rows = await repo.staffBrief(trx, ids)
     for (const id of ids) {
       const s = rows.find((r) => r.id === id)
-      if (!s) throw ERR('unknown_staff', 'members', `Det finns ingen personal med id ${id}.`, `There is no staff member with id ${id}.`)
-      if (s.disabled) throw ERR('inactive_member', 'members', `${s.name} är inaktiverad och kan inte vara med i ett team.`, `${s.name} is disabled and cannot be in a team.`)
-      if (s.role === 'viewer') throw ERR('viewer_member', 'members', `${s.name} är läsare och kan inte handlägga ärenden; ge hen rollen handläggare först.`, `${s.name} is a viewer and cannot handle cases; make them a handler first.`)
+      if (!s) throw routingError('unknown_staff', 400, 'staffIdUnknown', { id }, 'members')
+      if (s.disabled) throw routingError('inactive_member', 400, 'inactiveMember', { name: s.name }, 'members')
+      if (s.role === 'viewer') throw routingError('viewer_member', 400, 'viewerMember', { name: s.name }, 'members')
     }
   }
 
   async saveTeam(actorId: number, id: number | null, input: TeamInput): Promise<number> {
     return this.tx(async (trx, at) => {
       const name = input.name.trim().replace(/\s+/g, ' ')
-      if (!name || name.length > 200) throw ERR('invalid_name', 'name', 'Ge teamet ett namn (högst 200 tecken).', 'Give the team a name (at most 200 characters).')
+      if (!name || name.length > 200) throw routingError('invalid_name', 400, 'teamName', {}, 'name')
       const teams = await listTeams(trx)
       const current = id === null ? null : teams.find((t) => t.id === id)
-      if (id !== null && !current) throw ERR('not_found', null, 'Teamet finns inte.', 'The team does not exist.', 404)
+      if (id !== null && !current) throw routingError('not_found', 404, 'teamNotFound')
       const key = input.key?.trim() || current?.key || slug(name)
-      if (!/^[a-z0-9_-]{1,64}$/.test(key)) throw ERR('invalid_key', 'key', 'Nyckeln får bara innehålla a–z, 0–9, _ och - (högst 64 tecken).', 'The key may only contain a–z, 0–9, _ and - (at most 64 characters).')
-      if (teams.some((t) => t.key === key && t.id !== id)) throw ERR('key_taken', 'key', `Det finns redan ett team med nyckeln ”${key}”.`, `A team with the key “${key}” already exists.`, 409)
+      if (!/^[a-z0-9_-]{1,64}$/.test(key)) throw routingError('invalid_key', 400, 'invalidKey', {}, 'key')
+      if (teams.some((t) => t.key === key && t.id !== id)) throw routingError('key_taken', 409, 'keyTaken', { key }, 'key')
       const memberIds = [...new Set(input.memberIds)]
       await this.checkMembers(trx, memberIds)
-      if (current?.is_default === 1 && input.isDefault === false) throw ERR('default_required', 'isDefault', 'Det måste finnas ett standardteam som tar ärenden ingen regel gäller för. Gör ett annat team till standard i stället.', 'There must be a default team for cases no rule matches. Make another team the default instead.', 409)
-      if (current?.is_escalation === 1 && input.isEscalation === false) throw ERR('escalation_required', 'isEscalation', 'Det måste finnas ett eskaleringsteam (dataskydd). Gör ett annat team till eskaleringsteam i stället.', 'There must be an escalation (data protection) team. Make another team the escalation team instead.', 409)
+      if (current?.is_default === 1 && input.isDefault === false) throw routingError('default_required', 409, 'defaultRequired', {}, 'isDefault')
+      if (current?.is_escalation === 1 && input.isEscalation === false) throw routingError('escalation_required', 409, 'escalationRequired', {}, 'isEscalation')
       const escalatesTo = input.escalatesTo ?? null
-      if (escalatesTo !== null && !teams.some((t) => t.id === escalatesTo)) throw ERR('unknown_team', 'escalatesTo', 'Teamet att eskalera till finns inte.', 'The team to escalate to does not exist.')
+      if (escalatesTo !== null && !teams.some((t) => t.id === escalatesTo)) throw routingError('unknown_team', 400, 'escalatesToUnknown', {}, 'escalatesTo')
       const iso = at.toISOString()
       const values = { key, name, escalates_to: escalatesTo, updated_at: iso, ...(input.isDefault ? { is_default: 1 } : {}), ...(input.isEscalation ? { is_escalation: 1 } : {}) }
       let teamId: number
       if (current) {
         teamId = current.id
-        await trx.updateTable('teams').set(values).where('id', '=', teamId).execute()
+        await repo.updateTeam(trx, teamId, values)
       } else {
-        teamId = (await trx.insertInto('teams').values({ ...values, created_at: iso }).returning('id').executeTakeFirstOrThrow()).id
+        teamId = await repo.insertTeam(trx, { ...values, created_at: iso })
       }
       const graph = teams.filter((t) => t.id !== teamId).map((t) => ({ id: t.id, escalatesTo: t.escalates_to }))
       graph.push({ id: teamId, escalatesTo })
       const cycle = findEscalationCycle(graph)
       if (cycle) {
         const names = cycle.map((cid) => (cid === teamId ? name : (teams.find((t) => t.id === cid)?.name ?? String(cid))))
-        throw ERR('escalation_cycle', 'escalatesTo', `Eskaleringen skulle gå runt i en cirkel: ${names.join(' → ')} → ${names[0]}. Låt ett av teamen eskalera till dataskyddsteamet i stället.`, `Escalation would go round in a circle: ${names.join(' → ')} → ${names[0]}. Let one of the teams escalate to the data protection team instead.`, 409)
+        throw routingError('escalation_cycle', 409, 'escalationCycle', { circle: `${names.join(' → ')} → ${names[0]}` }, 'escalatesTo')
       }
-      if (input.isDefault) await trx.updateTable('teams').set({ is_default: 0 }).where('id', '!=', teamId).execute()
-      if (input.isEscalation) await trx.updateTable('teams').set({ is_escalation: 0 }).where('id', '!=', teamId).execute()
-      await trx.deleteFrom('team_members').where('team_id', '=', teamId).execute()
-      for (const staffId of memberIds) await trx.insertInto('team_members').values({ team_id: teamId, staff_id: staffId }).execute()
+      if (input.isDefault) await repo.clearOtherTeamsMark(trx, teamId, 'is_default')
+      if (input.isEscalation) await repo.clearOtherTeamsMark(trx, teamId, 'is_escalation')
+      await repo.replaceTeamMembers(trx, teamId, memberIds)
       await appendAudit(trx, { actorType: 'staff', actorId: actorId, action: current ? 'team.update' : 'team.create', target: `team:${teamId}`, data: { key, members: memberIds, isDefault: !!input.isDefault, isEscalation: !!input.isEscalation, escalatesTo }, at })
       return teamId
     })
@@ -105,14 +102,12 @@ export class RoutingAdmin {
 
   private async checkRule(trx: Executor, input: RuleInput): Promise<void> {
     const problems = ruleProblems(input)
-    if (problems.length) throw new RoutingError('invalid_rule', 400, problems[0].message, problems[0].field)
-    if (input.teamId !== null && !(await trx.selectFrom('teams').select('id').where('id', '=', input.teamId).executeTakeFirst())) {
-      throw ERR('unknown_team', 'team', 'Teamet finns inte.', 'The team does not exist.')
-    }
+    if (problems.length) throw routingError('invalid_rule', 400, problems[0].message, problems[0].params, problems[0].field)
+    if (input.teamId !== null && !(await repo.teamExists(trx, input.teamId))) throw routingError('unknown_team', 400, 'teamNotFound', {}, 'team')
     if (input.action === 'assign' && input.assigneeId !== null) {
-      const s = await trx.selectFrom('staff').select(['name', 'role', 'disabled']).where('id', '=', input.assigneeId).executeTakeFirst()
-      if (!s) throw ERR('unknown_staff', 'assignee', 'Det finns ingen sådan person bland personalen.', 'There is no such staff member.')
-      if (s.disabled || s.role === 'viewer') throw ERR('inactive_assignee', 'assignee', `${s.name} kan inte få ärenden (inaktiverad eller läsare).`, `${s.name} cannot be given cases (disabled or a viewer).`)
+      const [s] = await repo.staffBrief(trx, [input.assigneeId])
+      if (!s) throw routingError('unknown_staff', 400, 'assigneeUnknown', {}, 'assignee')
+      if (s.disabled || s.role === 'viewer') throw routingError('inactive_assignee', 400, 'inactiveAssignee', { name: s.name }, 'assignee')
     }
   }
 
@@ -132,9 +127,8 @@ export class RoutingAdmin {
   async createRule(actorId: number, input: RuleInput): Promise<number> {
     return this.tx(async (trx, at) => {
       await this.checkRule(trx, input)
-      const last = await trx.selectFrom('routing_rules').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst()
       const iso = at.toISOString()
-      const id = (await trx.insertInto('routing_rules').values({ ...this.row(input, Number(last?.p ?? 0) + 1, iso), created_at: iso }).returning('id').executeTakeFirstOrThrow()).id
+      const id = await repo.insertRule(trx, { ...this.row(input, (await repo.lastRulePosition(trx)) + 1, iso), created_at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId, action: 'routing.rule.create', target: `rule:${id}`, data: { action: input.action, teamId: input.teamId, assigneeId: input.assigneeId }, at })
       return id
     })
@@ -142,10 +136,10 @@ export class RoutingAdmin {
 
   async updateRule(actorId: number, id: number, input: RuleInput): Promise<void> {
     await this.tx(async (trx, at) => {
-      const current = await trx.selectFrom('routing_rules').select(['id', 'position']).where('id', '=', id).executeTakeFirst()
-      if (!current) throw ERR('not_found', null, 'Regeln finns inte.', 'The rule does not exist.', 404)
+      const position = await repo.findRulePosition(trx, id)
+      if (position === null) throw routingError('not_found', 404, 'ruleNotFound')
       await this.checkRule(trx, input)
-      await trx.updateTable('routing_rules').set(this.row(input, current.position, at.toISOString())).where('id', '=', id).execute()
+      await repo.updateRule(trx, id, this.row(input, position, at.toISOString()))
       await appendAudit(trx, { actorType: 'staff', actorId, action: 'routing.rule.update', target: `rule:${id}`, data: { action: input.action, teamId: input.teamId, assigneeId: input.assigneeId, enabled: input.enabled }, at })
     })
   }
@@ -157,21 +151,19 @@ export class RoutingAdmin {
         try {
           await this.checkRule(trx, input)
         } catch (error) {
-          if (error instanceof RoutingError) throw new RoutingError(error.code, error.status, { sv: `Regel ${i + 1}: ${error.messages.sv}`, en: `Rule ${i + 1}: ${error.messages.en}` }, `${i}.${error.field ?? ''}`)
-          throw error
+          throw error instanceof DomainError ? atRule(error, i) : error
         }
       }
       const iso = at.toISOString()
-      await trx.deleteFrom('routing_rules').execute()
-      for (const [i, input] of inputs.entries()) await trx.insertInto('routing_rules').values({ ...this.row(input, i + 1, iso), created_at: iso }).execute()
+      await repo.deleteRules(trx)
+      for (const [i, input] of inputs.entries()) await repo.insertRule(trx, { ...this.row(input, i + 1, iso), created_at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId, action: 'routing.rules.replace', data: { count: inputs.length }, at })
     })
   }
 
   async deleteRule(actorId: number, id: number): Promise<void> {
     await this.tx(async (trx, at) => {
-      const result = await trx.deleteFrom('routing_rules').where('id', '=', id).executeTakeFirst()
-      if (Number(result.numDeletedRows) === 0) throw ERR('not_found', null, 'Regeln finns inte.', 'The rule does not exist.', 404)
+      if ((await repo.deleteRules(trx, id)) === 0) throw routingError('not_found', 404, 'ruleNotFound')
       await appendAudit(trx, { actorType: 'staff', actorId, action: 'routing.rule.delete', target: `rule:${id}`, at })
     })
   }
@@ -181,11 +173,11 @@ export class RoutingAdmin {
     await this.tx(async (trx, at) => {
       const rows = await listRuleRows(trx)
       const i = rows.findIndex((r) => r.id === id)
-      if (i < 0) throw ERR('not_found', null, 'Regeln finns inte.', 'The rule does not exist.', 404)
+      if (i < 0) throw routingError('not_found', 404, 'ruleNotFound')
       const j = i + step
       if (j < 0 || j >= rows.length) return
       ;[rows[i], rows[j]] = [rows[j], rows[i]]
-      for (const [k, r] of rows.entries()) await trx.updateTable('routing_rules').set({ position: k + 1 }).where('id', '=', r.id).execute()
+      for (const [k, r] of rows.entries()) await repo.setRulePosition(trx, r.id, k + 1)
       await appendAudit(trx, { actorType: 'staff', actorId, action: 'routing.rule.move', target: `rule:${id}`, data: { step }, at })
     })
   }
@@ -199,27 +191,19 @@ export class RoutingAdmin {
     const out: RoutingWarning[] = []
     const teams = await listTeams(db)
     for (const t of teams) {
-      if (!t.members.some((m) => m.active)) out.push({ code: 'team_without_members', message: { sv: `Teamet ${t.name} har inga aktiva medlemmar: dess ärenden väntar otilldelade i kön, och tilldelning i tur och ordning eller efter minst antal ärenden fungerar inte.`, en: `The team ${t.name} has no active members: its cases wait unassigned in the queue, and round-robin or fewest-open assignment cannot work.` } })
+      if (!t.members.some((m) => m.active)) out.push({ code: 'team_without_members', params: { team: t.name } })
     }
     const rules = await this.rules(db)
     for (const { rule, by } of shadowedRules(rules)) {
-      out.push({ code: 'rule_shadowed', message: { sv: `Regeln ”${rule.name}” används aldrig: regeln ”${by.name}” före den gäller alla ärenden.`, en: `The rule “${rule.name}” is never used: the rule “${by.name}” before it matches every case.` } })
+      out.push({ code: 'rule_shadowed', params: { rule: rule.name, by: by.name } })
     }
-    const people = await db.selectFrom('staff').select(['id', 'name', 'role', 'disabled']).execute()
+    const people = await repo.staffBrief(db)
     for (const rule of rules) {
       if (rule.action !== 'assign' || !rule.enabled) continue
       const p = people.find((s) => s.id === rule.assigneeId)
-      if (!p || p.disabled || p.role === 'viewer') out.push({ code: 'rule_inactive_person', message: { sv: `Regeln ”${rule.name}” tilldelar en person som inte längre kan ta ärenden; ärendena hamnar otilldelade i teamets kö tills regeln ändras.`, en: `The rule “${rule.name}” assigns a person who can no longer take cases; the cases land unassigned in the team's queue until the rule is changed.` } })
+      if (!p || p.disabled || p.role === 'viewer') out.push({ code: 'rule_inactive_person', params: { rule: rule.name } })
     }
-    const held = await db
-      .selectFrom('cases')
-      .innerJoin('staff', 'staff.id', 'cases.assignee_id')
-      .select(['staff.name', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('staff.disabled', '=', 1)
-      .where('cases.status', 'in', [...OPEN_STATUSES])
-      .groupBy('staff.name')
-      .execute()
-    for (const h of held) out.push({ code: 'cases_with_inactive_assignee', message: { sv: `${h.name} är inaktiverad men har ${h.n} öppna ärenden; tilldela dem någon annan.`, en: `${h.name} is disabled but holds ${h.n} open cases; assign them to someone else.` } })
+    for (const h of await repo.openCasesOfDisabledStaff(db)) out.push({ code: 'cases_with_inactive_assignee', params: { name: h.name, count: Number(h.n) } })
     return out
   }
 }

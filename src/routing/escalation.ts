@@ -1,10 +1,12 @@
 import { appendAudit } from '../audit/log.js'
 import { addCaseEvent } from '../cases/repository.js'
-import { OPEN_STATUSES } from '../cases/state-machine.js'
 import { pausedCaseIds } from '../cases/pauses.js'
 import type { Db, Executor } from '../db/connection.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { claimPeriod, finishPeriod } from '../scheduler/job-runs.js'
+import { escalationCandidates, markEscalated, teamEscalationTargets } from './case-repository.js'
+import { casesTeamAndAssignee } from './repository.js'
+import { scopeAllows, type CaseScope } from './team-scope.js'
 import { escalationReason, type EscalationReason } from './rules.js'
 
 export interface EscalationItem {
@@ -22,16 +24,8 @@ export interface EscalationItem {
 export async function escalationPlan(db: Executor, now: Date, unassignedHours: number): Promise<EscalationItem[]> {
   const today = stockholmDate(now)
   const cutoff = new Date(now.getTime() - unassignedHours * 3_600_000).toISOString()
-  const candidates = await db
-    .selectFrom('cases')
-    .select(['id', 'reference', 'status', 'assignee_id', 'due_date', 'verified_at', 'created_at', 'escalated_at', 'closed_at', 'team_id'])
-    .where('status', 'in', [...OPEN_STATUSES])
-    .where('escalated_at', 'is', null)
-    .where((eb) => eb.or([eb('due_date', '<', today), ...(unassignedHours > 0 ? [eb.and([eb('assignee_id', 'is', null), eb('created_at', '<=', cutoff)])] : [])]))
-    .orderBy('due_date')
-    .orderBy('id')
-    .execute()
-  const teams = await db.selectFrom('teams').select(['id', 'is_escalation', 'escalates_to']).execute()
+  const candidates = await escalationCandidates(db, today, cutoff, unassignedHours)
+  const teams = await teamEscalationTargets(db)
   const escalationTeam = teams.find((t) => t.is_escalation === 1)?.id ?? null
   // Only a recorded pause stops the clock (EDPB 01/2022 §159), not the status alone.
   const paused = await pausedCaseIds(db, candidates.map((c) => c.id))
@@ -43,6 +37,14 @@ export async function escalationPlan(db: Executor, now: Date, unassignedHours: n
     out.push({ caseId: c.id, reference: c.reference, reason, fromTeamId: c.team_id, toTeamId: own?.escalates_to ?? escalationTeam ?? c.team_id })
   }
   return out
+}
+
+/** The plan as a member may see it: only the cases inside their team scope. */
+export async function escalationPlanFor(db: Executor, now: Date, unassignedHours: number, scope: CaseScope): Promise<EscalationItem[]> {
+  const planned = await escalationPlan(db, now, unassignedHours)
+  if (scope.all) return planned
+  const visible = await casesTeamAndAssignee(db, planned.map((i) => i.caseId))
+  return planned.filter((i) => visible.some((c) => c.id === i.caseId && scopeAllows(scope, c)))
 }
 
 export interface EscalationResult {
@@ -63,7 +65,7 @@ export async function runEscalation(db: Db, now: Date, unassignedHours: number, 
     if (!opts.force && !(await claimPeriod(trx, 'escalation', slot, iso))) return { period: slot, ran: false, escalated: 0 }
     const plan = await escalationPlan(trx, now, unassignedHours)
     for (const item of plan) {
-      await trx.updateTable('cases').set({ team_id: item.toTeamId, escalated_at: iso, escalation_reason: item.reason, updated_at: iso }).where('id', '=', item.caseId).where('escalated_at', 'is', null).execute()
+      await markEscalated(trx, item.caseId, item.toTeamId, item.reason, iso)
       await addCaseEvent(trx, { caseId: item.caseId, kind: 'escalated', actor: { type: 'system' }, data: { reason: item.reason, fromTeamId: item.fromTeamId, toTeamId: item.toTeamId }, at: iso })
       await appendAudit(trx, { actorType: opts.actorId ? 'staff' : 'system', actorId: opts.actorId ?? null, action: 'case.escalate', caseId: item.caseId, data: { reason: item.reason, toTeamId: item.toTeamId }, at: now })
     }

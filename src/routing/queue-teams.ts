@@ -1,6 +1,6 @@
 import type { QueueTeamFilter } from '../cases/queue-repository.js'
 import type { Executor } from '../db/connection.js'
-import { teamIdsOf } from './repository.js'
+import { findTeamIdByRef, teamIdsOf } from './repository.js'
 
 export type TeamFilterResult = { ok: true; filter: QueueTeamFilter | null; noTeams: boolean } | { ok: false; message: string }
 
@@ -19,11 +19,7 @@ export async function resolveTeamFilter(db: Executor, ref: string, staffId: numb
     const ids = await teamIdsOf(db, staffId)
     return ids.length ? { ok: true, filter: { ids, orAssignee: staffId }, noTeams: false } : { ok: true, filter: null, noTeams: true }
   }
-  const row = await db
-    .selectFrom('teams')
-    .select('id')
-    .where((eb) => (/^\d+$/.test(ref) ? eb.or([eb('key', '=', ref), eb('id', '=', Number(ref))]) : eb('key', '=', ref)))
-    .executeTakeFirst()
-  if (!row) return { ok: false, message: `no team has the key ${ref}` }
-  return { ok: true, filter: { ids: [row.id] }, noTeams: false }
+  const id = await findTeamIdByRef(db, ref)
+  if (id === null) return { ok: false, message: `no team has the key ${ref}` }
+  return { ok: true, filter: { ids: [id] }, noTeams: false }
 }

@@ -104,3 +104,110 @@ export async function teamQueueCounts(db: Executor) {
   const counts = new Map((await openCasesByTeam(db)).map((c) => [c.teamId, c]))
   return teams.map((t) => ({ id: t.id, key: t.key, name: t.name, open: counts.get(t.id)?.open ?? 0, unassigned: counts.get(t.id)?.unassigned ?? 0, escalated: counts.get(t.id)?.escalated ?? 0 }))
 }
+
+// ─── Writes for teams and rules (src/routing/admin.ts) ──────────────────────────────────────────
+
+export type TeamValues = { key: string; name: string; escalates_to: number | null; updated_at: string; is_default?: number; is_escalation?: number }
+
+export async function staffBrief(db: Executor, ids?: number[]) {
+  if (ids && ids.length === 0) return []
+  let q = db.selectFrom('staff').select(['id', 'name', 'email', 'role', 'disabled'])
+  if (ids) q = q.where('id', 'in', ids)
+  return q.orderBy('name').execute()
+}
+
+export async function insertTeam(db: Executor, values: TeamValues & { created_at: string }): Promise<number> {
+  return (await db.insertInto('teams').values(values).returning('id').executeTakeFirstOrThrow()).id
+}
+
+export async function updateTeam(db: Executor, id: number, values: TeamValues): Promise<void> {
+  await db.updateTable('teams').set(values).where('id', '=', id).execute()
+}
+
+/** Only one team is the default, and only one the escalation team: the others lose the mark. */
+export async function clearOtherTeamsMark(db: Executor, teamId: number, mark: 'is_default' | 'is_escalation'): Promise<void> {
+  await db.updateTable('teams').set({ [mark]: 0 }).where('id', '!=', teamId).execute()
+}
+
+export async function replaceTeamMembers(db: Executor, teamId: number, staffIds: number[]): Promise<void> {
+  await db.deleteFrom('team_members').where('team_id', '=', teamId).execute()
+  for (const staffId of staffIds) await db.insertInto('team_members').values({ team_id: teamId, staff_id: staffId }).execute()
+}
+
+export async function teamExists(db: Executor, id: number): Promise<boolean> {
+  return !!(await db.selectFrom('teams').select('id').where('id', '=', id).executeTakeFirst())
+}
+
+/** A team by its key, or by its id when the reference is a number (the API takes either). */
+export async function findTeamIdByRef(db: Executor, ref: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('teams')
+    .select('id')
+    .where((eb) => (/^\d+$/.test(ref) ? eb.or([eb('key', '=', ref), eb('id', '=', Number(ref))]) : eb('key', '=', ref)))
+    .executeTakeFirst()
+  return row?.id ?? null
+}
+
+export async function findStaffIdByEmailKey(db: Executor, emailKey: string): Promise<number | null> {
+  return (await db.selectFrom('staff').select('id').where('email_key', '=', emailKey).executeTakeFirst())?.id ?? null
+}
+
+export async function teamKeys(db: Executor) {
+  return db.selectFrom('teams').select(['id', 'key']).execute()
+}
+
+export async function staffEmails(db: Executor) {
+  return db.selectFrom('staff').select(['id', 'email']).execute()
+}
+
+export type RuleValues = { position: number; name: string; enabled: number; conditions: string; action: RuleAction; team_id: number | null; assignee_id: number | null; updated_at: string }
+
+export async function lastRulePosition(db: Executor): Promise<number> {
+  const last = await db.selectFrom('routing_rules').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst()
+  return Number(last?.p ?? 0)
+}
+
+export async function insertRule(db: Executor, values: RuleValues & { created_at: string }): Promise<number> {
+  return (await db.insertInto('routing_rules').values(values).returning('id').executeTakeFirstOrThrow()).id
+}
+
+export async function findRulePosition(db: Executor, id: number): Promise<number | null> {
+  return (await db.selectFrom('routing_rules').select('position').where('id', '=', id).executeTakeFirst())?.position ?? null
+}
+
+export async function updateRule(db: Executor, id: number, values: RuleValues): Promise<void> {
+  await db.updateTable('routing_rules').set(values).where('id', '=', id).execute()
+}
+
+export async function setRulePosition(db: Executor, id: number, position: number): Promise<void> {
+  await db.updateTable('routing_rules').set({ position }).where('id', '=', id).execute()
+}
+
+export async function setRuleLastAssignee(db: Executor, id: number, staffId: number): Promise<void> {
+  await db.updateTable('routing_rules').set({ last_assignee_id: staffId }).where('id', '=', id).execute()
+}
+
+/** Deletes one rule (`id`) or all of them; how many went. */
+export async function deleteRules(db: Executor, id?: number): Promise<number> {
+  let q = db.deleteFrom('routing_rules')
+  if (id !== undefined) q = q.where('id', '=', id)
+  return Number((await q.executeTakeFirst()).numDeletedRows)
+}
+
+/** Disabled staff who still hold open cases, and how many. */
+export async function openCasesOfDisabledStaff(db: Executor) {
+  return db
+    .selectFrom('cases')
+    .innerJoin('staff', 'staff.id', 'cases.assignee_id')
+    .select(['staff.name', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('staff.disabled', '=', 1)
+    .where('cases.status', 'in', [...OPEN_STATUSES])
+    .groupBy('staff.name')
+    .execute()
+}
+
+/** Where some cases sit (team and assignee), to check them against a member's team scope. */
+export async function casesTeamAndAssignee(db: Executor, ids: number[]) {
+  if (ids.length === 0) return []
+  return db.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', ids).execute()
+}

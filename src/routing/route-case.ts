@@ -2,8 +2,11 @@ import { appendAudit } from '../audit/log.js'
 import { addCaseEvent } from '../cases/repository.js'
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
-import { listRuleRows, listTeams, openCasesByAssignee, toRule, type TeamWithMembers } from './repository.js'
-import { chooseAssignee, evaluateRules, type Localized, type RequestAttributes } from './rules.js'
+import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
+import { setCaseRoute } from './case-repository.js'
+import { listRuleRows, listTeams, openCasesByAssignee, setRuleLastAssignee, staffBrief, toRule, type TeamWithMembers } from './repository.js'
+import { t } from '../i18n/index.js'
+import { chooseAssignee, evaluateRules, localized, type Localized, type RequestAttributes } from './rules.js'
 
 export interface RouteOutcome {
   ruleId: number | null
@@ -28,19 +31,19 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
   const teamOf = (t: TeamWithMembers | null | undefined) => (t ? { id: t.id, key: t.key, name: t.name } : null)
   const match = evaluateRules(rules, a)
   if (!match) {
-    return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: { sv: 'Ingen regel gällde, så ärendet gick till standardteamet', en: 'No rule matched, so the case went to the default team' } }
+    return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: localized((lang) => t(lang, 'routing.reasons.noRule')) }
   }
   const { rule, because } = match
-  const why: Localized = { sv: `Regeln ”${rule.name}” gällde: ${because.sv}`, en: `The rule “${rule.name}” matched: ${because.en}` }
+  const why = localized((lang) => t(lang, 'routing.reasons.ruleMatched', { rule: rule.name, because: because[lang] }))
   let team = rule.teamId !== null ? byId.get(rule.teamId) : undefined
   const notes: Localized[] = []
-  if (rule.teamId !== null && !team) notes.push({ sv: 'Regelns team finns inte längre; standardteamet tar ärendet', en: "The rule's team no longer exists; the default team takes the case" })
+  if (rule.teamId !== null && !team) notes.push(localized((lang) => t(lang, 'routing.reasons.teamGone')))
   let assignee: RouteOutcome['assignee'] = null
 
   if (rule.action === 'assign') {
-    const person = rule.assigneeId === null ? undefined : await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'disabled']).where('id', '=', rule.assigneeId).executeTakeFirst()
+    const [person] = rule.assigneeId === null ? [] : await staffBrief(db, [rule.assigneeId])
     if (person && person.disabled === 0 && person.role !== 'viewer') assignee = { id: person.id, email: person.email, name: person.name }
-    else notes.push({ sv: 'Personen regeln pekar ut är inaktiverad eller saknas, så ärendet väntar otilldelat i kön', en: 'The person the rule names is disabled or gone, so the case waits unassigned in the queue' })
+    else notes.push(localized((lang) => t(lang, 'routing.reasons.personGone')))
     // A person-only rule puts the case in one of that person's teams, else the default.
     if (!team && assignee) team = teams.find((t) => t.members.some((m) => m.id === assignee!.id))
   } else if (rule.action === 'round_robin' || rule.action === 'fewest_open') {
@@ -49,11 +52,24 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
       const chosen = chooseAssignee(rule.action, team.members.map((m) => ({ id: m.id, active: m.active, openCases: counts.get(m.id) ?? 0 })), rule.lastAssigneeId)
       const member = team.members.find((m) => m.id === chosen)
       if (member) assignee = { id: member.id, email: member.email, name: member.name }
-      else notes.push({ sv: `Teamet ${team.name} har inga aktiva medlemmar, så ärendet väntar otilldelat i teamets kö`, en: `The team ${team.name} has no active members, so the case waits unassigned in the team's queue` })
+      else {
+        const name = team.name
+        notes.push(localized((lang) => t(lang, 'routing.reasons.teamEmpty', { team: name })))
+      }
     }
   }
   const finalTeam = team ?? fallback
   return { ruleId: rule.id, ruleName: rule.name, team: teamOf(finalTeam), assignee, reason: join([why, ...notes]) }
+}
+
+/**
+ * The dry run from a form's text values: null when a value is not one of the known choices
+ * (blank relationship, consent and details mean none).
+ */
+export async function dryRun(db: Executor, v: { type: string; relationship: string; consent: string; channel: string; details: string }): Promise<RouteOutcome | null> {
+  const known = (list: readonly string[], x: string) => list.includes(x)
+  if (!known(REQUEST_TYPES, v.type) || (v.relationship && !known(RELATIONSHIPS, v.relationship)) || (v.consent && !known(CONSENT_KINDS, v.consent)) || !known(CHANNELS, v.channel)) return null
+  return decideRoute(db, { type: v.type, relationship: v.relationship || null, consent: v.type === 'withdraw_consent' ? v.consent || null : null, channel: v.channel, details: v.details || null })
 }
 
 export function attributesOf(c: Pick<Case, 'type' | 'relationship' | 'consent_kind' | 'channel' | 'details'>): RequestAttributes {
@@ -69,10 +85,8 @@ export async function routeNewCase(trx: Executor, c: Case, at: Date): Promise<Ca
   const iso = at.toISOString()
   const routedBy = JSON.stringify({ ruleId: outcome.ruleId, rule: outcome.ruleName, reason: outcome.reason })
   const assigneeId = outcome.assignee?.id ?? c.assignee_id
-  await trx.updateTable('cases').set({ team_id: outcome.team?.id ?? null, assignee_id: assigneeId, routed_by: routedBy }).where('id', '=', c.id).execute()
-  if (outcome.ruleId !== null && outcome.assignee) {
-    await trx.updateTable('routing_rules').set({ last_assignee_id: outcome.assignee.id }).where('id', '=', outcome.ruleId).execute()
-  }
+  await setCaseRoute(trx, c.id, { team_id: outcome.team?.id ?? null, assignee_id: assigneeId, routed_by: routedBy })
+  if (outcome.ruleId !== null && outcome.assignee) await setRuleLastAssignee(trx, outcome.ruleId, outcome.assignee.id)
   await addCaseEvent(trx, {
     caseId: c.id,
     kind: 'routed',

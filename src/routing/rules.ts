@@ -7,6 +7,8 @@
  * The first enabled rule that matches wins; when none does, the default team takes the case.
  */
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
+import { LANGS, t, type Lang } from '../i18n/index.js'
+import type { RoutingMessage } from './errors.js'
 
 export const RULE_ACTIONS = ['team', 'assign', 'round_robin', 'fewest_open'] as const
 export type RuleAction = (typeof RULE_ACTIONS)[number]
@@ -59,12 +61,10 @@ const ALLOWED: Record<Exclude<ConditionField, 'words'>, readonly string[]> = {
   channels: CHANNELS,
 }
 
-const LABEL: Record<ConditionField, Localized> = {
-  types: { sv: 'typ', en: 'type' },
-  relationships: { sv: 'relation', en: 'relationship' },
-  consents: { sv: 'samtycke', en: 'consent' },
-  channels: { sv: 'kanal', en: 'channel' },
-  words: { sv: 'ord i beskrivningen', en: 'words in the details' },
+/** A text of the routing catalogue in both languages, for what is stored with a case (its routing reason). */
+export function localized(text: (lang: Lang) => string): Localized {
+  const [sv, en] = LANGS.map(text)
+  return { sv, en }
 }
 
 function valueOf(field: Exclude<ConditionField, 'words'>, a: RequestAttributes): string | null {
@@ -88,11 +88,8 @@ export function matchRule(rule: Rule, a: RequestAttributes): Localized | null {
     if (value === null || !wanted.includes(value)) return null
     parts.push([field, value])
   }
-  if (parts.length === 0) return { sv: 'regeln gäller alla ärenden', en: 'the rule applies to every case' }
-  return {
-    sv: parts.map(([f, v]) => `${LABEL[f].sv} = ${v}`).join(', '),
-    en: parts.map(([f, v]) => `${LABEL[f].en} = ${v}`).join(', '),
-  }
+  if (parts.length === 0) return localized((lang) => t(lang, 'routing.reasons.everyCase'))
+  return localized((lang) => parts.map(([f, v]) => `${t(lang, `routing.reasons.conditions.${f}`)} = ${v}`).join(', '))
 }
 
 /** The first enabled rule that matches, in the given order; null: the default team's turn. */
@@ -131,7 +128,9 @@ export function chooseAssignee(action: 'round_robin' | 'fewest_open', members: r
 
 export interface RuleProblem {
   field: string
-  message: Localized
+  /** The message in the routing catalogue's `errors` section, with its values. */
+  message: RoutingMessage
+  params?: Record<string, string>
 }
 
 /**
@@ -141,39 +140,35 @@ export interface RuleProblem {
 export function ruleProblems(input: { name: string; conditions: RuleConditions; action: string; teamId: number | null; assigneeId: number | null }): RuleProblem[] {
   const problems: RuleProblem[] = []
   const name = input.name.trim()
-  if (!name || name.length > 200) problems.push({ field: 'name', message: { sv: 'Ge regeln ett namn (högst 200 tecken).', en: 'Give the rule a name (at most 200 characters).' } })
+  if (!name || name.length > 200) problems.push({ field: 'name', message: 'ruleName' })
   const c = input.conditions
   for (const field of CONDITION_FIELDS) {
     const list = c[field]
     if (list === undefined) continue
     if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
-      problems.push({ field, message: { sv: `Villkoret ${LABEL[field].sv} ska vara en lista.`, en: `The ${LABEL[field].en} condition must be a list.` } })
+      problems.push({ field, message: `notList.${field}` })
       continue
     }
     if (field === 'words') {
-      if (list.every((w) => w.trim() === '')) problems.push({ field, message: { sv: 'Ordlistan är tom, så regeln skulle aldrig gälla. Ange minst ett ord eller ta bort villkoret.', en: 'The word list is empty, so the rule would never match. Give at least one word or remove the condition.' } })
-      else if (list.some((w) => w.length > 100) || list.length > 50) problems.push({ field, message: { sv: 'Högst 50 ord, vart och ett högst 100 tecken.', en: 'At most 50 words, each at most 100 characters.' } })
+      if (list.every((w) => w.trim() === '')) problems.push({ field, message: 'wordsEmpty' })
+      else if (list.some((w) => w.length > 100) || list.length > 50) problems.push({ field, message: 'wordsTooMany' })
       continue
     }
     if (list.length === 0) {
-      problems.push({ field, message: { sv: `Villkoret ${LABEL[field].sv} har inga värden, så regeln skulle aldrig gälla. Välj minst ett eller ta bort villkoret.`, en: `The ${LABEL[field].en} condition has no values, so the rule would never match. Choose at least one or remove the condition.` } })
+      problems.push({ field, message: `noValues.${field}` })
       continue
     }
     const unknown = list.filter((v) => !ALLOWED[field].includes(v))
-    if (unknown.length) {
-      problems.push({ field, message: { sv: `Okänt värde för ${LABEL[field].sv}: ${unknown.join(', ')}. Giltiga: ${ALLOWED[field].join(', ')}.`, en: `Unknown ${LABEL[field].en}: ${unknown.join(', ')}. Valid: ${ALLOWED[field].join(', ')}.` } })
-    }
+    if (unknown.length) problems.push({ field, message: `unknownValue.${field}`, params: { values: unknown.join(', '), valid: ALLOWED[field].join(', ') } })
   }
   // Only consent withdrawals record which consent; a consent condition with other types never matches.
-  if (c.consents && c.types && !c.types.includes('withdraw_consent')) {
-    problems.push({ field: 'consents', message: { sv: 'Ett villkor på samtycke kan bara gälla typen ”withdraw_consent” (återkallat samtycke); med de valda typerna skulle regeln aldrig gälla.', en: 'A consent condition can only hold for the type “withdraw_consent”; with the chosen types the rule would never match.' } })
-  }
+  if (c.consents && c.types && !c.types.includes('withdraw_consent')) problems.push({ field: 'consents', message: 'consentNeedsWithdraw' })
   if (!(RULE_ACTIONS as readonly string[]).includes(input.action)) {
-    problems.push({ field: 'action', message: { sv: `Välj en åtgärd: ${RULE_ACTIONS.join(', ')}.`, en: `Choose an action: ${RULE_ACTIONS.join(', ')}.` } })
+    problems.push({ field: 'action', message: 'chooseAction', params: { actions: RULE_ACTIONS.join(', ') } })
   } else if (input.action === 'assign') {
-    if (input.assigneeId === null) problems.push({ field: 'assignee', message: { sv: 'Välj vem ärendena ska tilldelas.', en: 'Choose who the cases are assigned to.' } })
+    if (input.assigneeId === null) problems.push({ field: 'assignee', message: 'chooseAssignee' })
   } else if (input.teamId === null) {
-    problems.push({ field: 'team', message: { sv: 'Välj vilket team ärendena ska till.', en: 'Choose the team the cases go to.' } })
+    problems.push({ field: 'team', message: 'chooseTeam' })
   }
   return problems
 }

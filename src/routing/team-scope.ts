@@ -5,6 +5,7 @@ import { notFound } from '../cases/errors.js'
 import type { Executor } from '../db/connection.js'
 import { sendApiError, sendMessagePage } from '../http/errors.js'
 import { isLang } from '../i18n/index.js'
+import { caseTeamAndAssignee, memberTeams } from './case-repository.js'
 
 /**
  * TEAM_SCOPED_ACCESS: teams as an access boundary. A handler reads and acts on the cases of their
@@ -15,12 +16,7 @@ export type CaseScope = { all: true } | { all: false; filter: QueueTeamFilter; n
 
 export async function caseScope(db: Executor, scoped: boolean, staff: { id: number; role: string }): Promise<CaseScope> {
   if (!scoped || staff.role !== 'handler') return { all: true }
-  const rows = await db
-    .selectFrom('team_members')
-    .innerJoin('teams', 'teams.id', 'team_members.team_id')
-    .select(['teams.id', 'teams.is_escalation'])
-    .where('team_members.staff_id', '=', staff.id)
-    .execute()
+  const rows = await memberTeams(db, staff.id)
   if (rows.some((r) => r.is_escalation === 1)) return { all: true }
   return { all: false, filter: { ids: rows.map((r) => r.id), orAssignee: staff.id }, noTeams: rows.length === 0 }
 }
@@ -57,7 +53,7 @@ export default fp(
       const scope = await caseScope(app.db, true, staff)
       if (scope.all) return
       const raw = (request.params as { id?: string }).id ?? ''
-      const c = /^\d{1,12}$/.test(raw) ? await app.db.selectFrom('cases').select(['team_id', 'assignee_id']).where('id', '=', Number(raw)).executeTakeFirst() : undefined
+      const c = /^\d{1,12}$/.test(raw) ? await caseTeamAndAssignee(app.db, Number(raw)) : undefined
       // A case that does not exist gets the same answer, or the difference would tell that the other does.
       if (!c || !scopeAllows(scope, c)) return hidden(opts.api, request, reply)
     }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
+import type { TypeBoxTypeProvider } from '../http/schema.js'
 import { t } from '../i18n/index.js'
 import { mustEnrol } from './auth-plugin.js'
-import { StaffError } from './errors.js'
-import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
+import { isStaffError } from './errors.js'
+import { formErrors, staffErrorKeys, type FormErrors } from './form-helpers.js'
+import { CodeForm, DoneQuery, PasswordForm } from './form-schemas.js'
 
 /** /staff/account (own details, password change) and /staff/account/mfa (TOTP enrolment and removal). */
 export async function accountRoutes(app: FastifyInstance) {
@@ -11,6 +13,7 @@ export async function accountRoutes(app: FastifyInstance) {
   const viewer = app.requireStaff('viewer')
   const enrolling = app.requireStaff('viewer', { allowPendingEnrolment: true })
   const csrf = app.staffCsrfCheck
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   async function accountPage(request: FastifyRequest, reply: FastifyReply, o: { errors?: FormErrors; notice?: string; status?: number } = {}) {
     const staff = request.staff!
@@ -62,47 +65,47 @@ export async function accountRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get('/account', { preHandler: viewer }, async (request, reply) => {
-    const done = (request.query as Record<string, unknown>)?.done
+  r.get('/account', { preHandler: viewer, schema: { querystring: DoneQuery } }, async (request, reply) => {
+    const done = request.query.done
     return accountPage(request, reply, { notice: done === 'password' ? t(request.lang, 'staff.account.passwordChanged') : undefined })
   })
 
-  app.post('/account/password', { preHandler: [viewer, csrf] }, async (request, reply) => {
-    const body = bodyOf(request)
+  r.post('/account/password', { preHandler: [viewer, csrf], schema: { body: PasswordForm } }, async (request, reply) => {
+    const body = request.body
     const lang = request.lang
-    const next = str(body.password).slice(0, 1024)
-    if (next !== str(body.password2)) return accountPage(request, reply, { status: 400, errors: formErrors(lang, [{ field: 'password2', key: 'staff.errors.password_mismatch' }]) })
+    const next = (body.password ?? '').slice(0, 1024)
+    if (next !== (body.password2 ?? '')) return accountPage(request, reply, { status: 400, errors: formErrors(lang, [{ field: 'password2', key: 'staff.errors.password_mismatch' }]) })
     try {
-      const result = await accounts.changeOwnPassword(request.staff!.id, str(body.current).slice(0, 1024), next, request.staffSession!.idHash)
+      const result = await accounts.changeOwnPassword(request.staff!.id, (body.current ?? '').slice(0, 1024), next, request.staffSession!.idHash)
       if (result === 'wrong') return accountPage(request, reply, { status: 400, errors: formErrors(lang, [{ field: 'current', key: 'staff.account.wrongPassword' }]) })
       if (result === 'throttled') return accountPage(request, reply, { status: 429, errors: formErrors(lang, [{ field: 'current', key: 'staff.login.throttledMinute' }]) })
     } catch (error) {
-      if (error instanceof StaffError) return accountPage(request, reply, { status: 400, errors: formErrors(lang, staffErrorKeys([error])) })
+      if (isStaffError(error)) return accountPage(request, reply, { status: 400, errors: formErrors(lang, staffErrorKeys([error])) })
       throw error
     }
     return reply.redirect('/staff/account?done=password', 303)
   })
 
-  app.get('/account/mfa', { preHandler: enrolling }, async (request, reply) => {
-    const done = (request.query as Record<string, unknown>)?.done
+  r.get('/account/mfa', { preHandler: enrolling, schema: { querystring: DoneQuery } }, async (request, reply) => {
+    const done = request.query.done
     const notice = done === 'enabled' ? t(request.lang, 'staff.mfa.enabledNow') : done === 'disabled' ? t(request.lang, 'staff.mfa.disabledNow') : undefined
     return mfaPage(request, reply, { notice })
   })
 
-  app.post('/account/mfa/enable', { preHandler: [enrolling, csrf] }, async (request, reply) => {
-    const ok = await mfa.enable(request.staff!.id, str(bodyOf(request).code).slice(0, 20))
+  r.post('/account/mfa/enable', { preHandler: [enrolling, csrf], schema: { body: CodeForm } }, async (request, reply) => {
+    const ok = await mfa.enable(request.staff!.id, (request.body.code ?? '').slice(0, 20))
     if (!ok) return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.invalid' }]) })
     // The session now belongs to a member with MFA; STAFF_REQUIRE_MFA stops redirecting here.
     if (request.staffSession) request.staffSession.totpEnabled = true
     return reply.redirect('/staff/account/mfa?done=enabled', 303)
   })
 
-  app.post('/account/mfa/disable', { preHandler: [enrolling, csrf] }, async (request, reply) => {
+  r.post('/account/mfa/disable', { preHandler: [enrolling, csrf], schema: { body: CodeForm } }, async (request, reply) => {
     const staff = request.staff!
     if (app.config.staffRequireMfa && staff.role === 'admin') {
       return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.cannotDisable' }]) })
     }
-    const ok = await mfa.disable(staff.id, str(bodyOf(request).code).slice(0, 20))
+    const ok = await mfa.disable(staff.id, (request.body.code ?? '').slice(0, 20))
     if (!ok) return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.invalid' }]) })
     return reply.redirect('/staff/account/mfa?done=disabled', 303)
   })

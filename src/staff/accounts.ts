@@ -7,7 +7,7 @@ import { MAX_NAME } from '../intake/request-types.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail } from '../intake/validate.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import type { Actor } from './actor.js'
-import { StaffError } from './errors.js'
+import { staffError, type DomainError } from './errors.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
 import { keyedHash } from '../security/tokens.js'
 import { hashPassword, verifyPassword } from './password-hash.js'
@@ -79,16 +79,16 @@ export class StaffAccounts {
   constructor(private readonly deps: StaffDeps) {}
 
   /** Every problem with a new account's fields, by field; empty when all is well. */
-  problems(input: NewStaffInput, password2?: string): StaffError[] {
-    const errors: StaffError[] = []
+  problems(input: NewStaffInput, password2?: string): DomainError[] {
+    const errors: DomainError[] = []
     const email = normaliseEmail(input.email ?? '')
-    if (!isValidEmail(email)) errors.push(new StaffError('invalid_email', 'email'))
+    if (!isValidEmail(email)) errors.push(staffError('invalid_email', 'email'))
     const name = cleanLine(input.name)
-    if (!name || name.length > MAX_NAME) errors.push(new StaffError('invalid_name', 'name'))
-    if (!isRole(input.role)) errors.push(new StaffError('invalid_role', 'role'))
+    if (!name || name.length > MAX_NAME) errors.push(staffError('invalid_name', 'name'))
+    if (!isRole(input.role)) errors.push(staffError('invalid_role', 'role'))
     const pw = checkPassword(input.password ?? '', { email, name })
-    if (pw) errors.push(new StaffError(`password_${pw}`, 'password'))
-    else if (password2 !== undefined && password2 !== input.password) errors.push(new StaffError('password_mismatch', 'password2'))
+    if (pw) errors.push(staffError(`password_${pw}`, 'password'))
+    else if (password2 !== undefined && password2 !== input.password) errors.push(staffError('password_mismatch', 'password2'))
     return errors
   }
 
@@ -115,11 +115,11 @@ export class StaffAccounts {
     return { row, at }
   }
 
-  /** Creates an account; throws StaffError on the first problem, or 'exists' when the address is taken. */
+  /** Creates an account; throws a staff DomainError on the first problem, or 'exists' when the address is taken. */
   async create(input: NewStaffInput, actor: Actor, via: 'cli' | 'web' | 'setup' = actor.type === 'cli' ? 'cli' : 'web'): Promise<number> {
     const { row, at } = await this.newStaffRow(input)
     return this.deps.db.transaction().execute(async (trx) => {
-      if (await findStaffByEmailKey(trx, row.email_key)) throw new StaffError('exists', 'email')
+      if (await findStaffByEmailKey(trx, row.email_key)) throw staffError('exists', 'email')
       const id = await insertStaff(trx, row)
       await audit(trx, actor, 'staff.add', at, id, { role: input.role, via })
       return id
@@ -144,9 +144,9 @@ export class StaffAccounts {
    */
   async setPassword(staffId: number, password: string, actor: Actor, opts: { keepSessionHash?: string } = {}): Promise<void> {
     const staff = await findStaffById(this.deps.db, staffId)
-    if (!staff) throw new StaffError('not_found')
+    if (!staff) throw staffError('not_found')
     const problem = checkPassword(password, { email: staff.email, name: staff.name })
-    if (problem) throw new StaffError(`password_${problem}`, 'password')
+    if (problem) throw staffError(`password_${problem}`, 'password')
     const hash = await hashPassword(password, this.deps.config.passwordHashCost)
     const at = this.deps.now()
     await this.deps.db.transaction().execute(async (trx) => {
@@ -166,7 +166,7 @@ export class StaffAccounts {
     const key = keyedHash(config.sessionSecret, 'staff-pwchange:' + staffId)
     if ((await countRecent(db, 'staff_pw_change', key, new Date(at.getTime() - 15 * 60_000).toISOString())) >= 5) return 'throttled'
     const staff = await findStaffById(db, staffId)
-    if (!staff) throw new StaffError('not_found')
+    if (!staff) throw staffError('not_found')
     if (!(await verifyPassword(staff.password_hash, current))) {
       await recordEvent(db, 'staff_pw_change', key, at.toISOString())
       return 'wrong'
@@ -177,12 +177,12 @@ export class StaffAccounts {
 
   /** Disables an account: its sessions end and its API tokens are revoked at once. The last active admin cannot be disabled. */
   async disable(staffId: number, actor: Actor): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
-    if (actor.type === 'staff' && actor.id === staffId) throw new StaffError('own_account')
+    if (actor.type === 'staff' && actor.id === staffId) throw staffError('own_account')
     const at = this.deps.now()
     return this.deps.db.transaction().execute(async (trx) => {
       const staff = await findStaffById(trx, staffId)
-      if (!staff) throw new StaffError('not_found')
-      if (staff.role === 'admin' && staff.disabled === 0 && (await countActiveAdmins(trx)) <= 1) throw new StaffError('last_admin')
+      if (!staff) throw staffError('not_found')
+      if (staff.role === 'admin' && staff.disabled === 0 && (await countActiveAdmins(trx)) <= 1) throw staffError('last_admin')
       await updateStaff(trx, staffId, { disabled: 1, updated_at: at.toISOString() })
       const sessionsEnded = await deleteSessionsOf(trx, staffId)
       const tokensRevoked = await revokeApiTokensOf(trx, staffId, at.toISOString())
@@ -194,14 +194,14 @@ export class StaffAccounts {
 
   /** Changes a role. Nobody changes their own, and the last active admin stays an admin. */
   async setRole(staffId: number, role: string, actor: Actor): Promise<void> {
-    if (!isRole(role)) throw new StaffError('invalid_role', 'role')
-    if (actor.type === 'staff' && actor.id === staffId) throw new StaffError('own_account')
+    if (!isRole(role)) throw staffError('invalid_role', 'role')
+    if (actor.type === 'staff' && actor.id === staffId) throw staffError('own_account')
     const at = this.deps.now()
     await this.deps.db.transaction().execute(async (trx) => {
       const staff = await findStaffById(trx, staffId)
-      if (!staff) throw new StaffError('not_found')
+      if (!staff) throw staffError('not_found')
       if (staff.role === role) return
-      if (staff.role === 'admin' && staff.disabled === 0 && (await countActiveAdmins(trx)) <= 1) throw new StaffError('last_admin')
+      if (staff.role === 'admin' && staff.disabled === 0 && (await countActiveAdmins(trx)) <= 1) throw staffError('last_admin')
       await updateStaff(trx, staffId, { role, updated_at: at.toISOString() })
       await audit(trx, actor, 'staff.role', at, staffId, { from: staff.role, to: role })
     })
@@ -214,7 +214,7 @@ export class StaffAccounts {
     const label = name === null ? null : cleanLine(name)?.slice(0, 200) ?? null
     await this.deps.db.transaction().execute(async (trx) => {
       const staff = await findStaffById(trx, staffId)
-      if (!staff || staff.disabled === 1) throw new StaffError('not_found')
+      if (!staff || staff.disabled === 1) throw staffError('not_found')
       const tokenId = await insertApiToken(trx, { staffId, tokenHash: hashToken(token), name: label, createdAt: at.toISOString() })
       await audit(trx, actor, 'token.create', at, staffId, { tokenId })
     })
@@ -225,7 +225,7 @@ export class StaffAccounts {
   async revokeApiTokens(staffId: number, actor: Actor): Promise<number> {
     const at = this.deps.now()
     return this.deps.db.transaction().execute(async (trx) => {
-      if (!(await findStaffById(trx, staffId))) throw new StaffError('not_found')
+      if (!(await findStaffById(trx, staffId))) throw staffError('not_found')
       const revoked = await revokeApiTokensOf(trx, staffId, at.toISOString())
       await audit(trx, actor, 'token.revoke', at, staffId, { revoked })
       return revoked

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '../http/schema.js'
 import { t, type MessageKey } from '../i18n/index.js'
 import { staffActor } from './actor.js'
-import { StaffError } from './errors.js'
-import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
+import { isStaffError } from './errors.js'
+import { formErrors, staffErrorKeys, type FormErrors } from './form-helpers.js'
+import { DoneQuery, EmptyForm, IdParams, NewStaffForm, RoleForm } from './form-schemas.js'
 import { ROLES } from './roles.js'
 
 /** /staff/admin/staff: administrators list, add, re-role and disable staff accounts. */
@@ -10,6 +12,7 @@ export async function adminRoutes(app: FastifyInstance) {
   const { accounts } = app.staffService
   const admin = app.requireStaff('admin')
   const csrf = app.staffCsrfCheck
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   async function listPage(request: FastifyRequest, reply: FastifyReply, o: { values?: Record<string, string>; errors?: FormErrors; notice?: string; status?: number } = {}) {
     const lang = request.lang
@@ -31,22 +34,22 @@ export async function adminRoutes(app: FastifyInstance) {
 
   const NOTICES: Record<string, MessageKey> = { added: 'staff.admin.added', role: 'staff.admin.roleChanged', disabled: 'staff.admin.disabledNow' }
 
-  app.get('/admin/staff', { preHandler: admin }, async (request, reply) => {
-    const done = str((request.query as Record<string, unknown>)?.done)
-    return listPage(request, reply, { notice: NOTICES[done] ? t(request.lang, NOTICES[done]) : undefined })
+  r.get('/admin/staff', { preHandler: admin, schema: { querystring: DoneQuery } }, async (request, reply) => {
+    const notice = Object.hasOwn(NOTICES, request.query.done ?? '') ? NOTICES[request.query.done!] : undefined
+    return listPage(request, reply, { notice: notice ? t(request.lang, notice) : undefined })
   })
 
-  app.post('/admin/staff', { preHandler: [admin, csrf] }, async (request, reply) => {
-    const body = bodyOf(request)
-    const values = { email: str(body.email).trim().slice(0, 320), name: str(body.name).slice(0, 400), role: str(body.role) }
-    const input = { ...values, password: str(body.password).slice(0, 1024) }
+  r.post('/admin/staff', { preHandler: [admin, csrf], schema: { body: NewStaffForm } }, async (request, reply) => {
+    const body = request.body
+    const values = { email: (body.email ?? '').trim().slice(0, 320), name: (body.name ?? '').slice(0, 400), role: body.role ?? '' }
+    const input = { ...values, password: (body.password ?? '').slice(0, 1024) }
     const lang = request.lang
-    const problems = accounts.problems(input, str(body.password2))
+    const problems = accounts.problems(input, body.password2 ?? '')
     if (problems.length) return listPage(request, reply, { values, status: 400, errors: formErrors(lang, staffErrorKeys(problems)) })
     try {
       await accounts.create({ ...input, lang: 'sv' }, staffActor(request.staff!.id), 'web')
     } catch (error) {
-      if (error instanceof StaffError) return listPage(request, reply, { values, status: error.code === 'exists' ? 409 : 400, errors: formErrors(lang, staffErrorKeys([error])) })
+      if (isStaffError(error)) return listPage(request, reply, { values, status: error.status, errors: formErrors(lang, staffErrorKeys([error])) })
       throw error
     }
     return reply.redirect('/staff/admin/staff?done=added', 303)
@@ -58,19 +61,19 @@ export async function adminRoutes(app: FastifyInstance) {
     try {
       await action(id)
     } catch (error) {
-      if (error instanceof StaffError) {
-        return listPage(request, reply, { status: error.code === 'not_found' ? 404 : 409, errors: formErrors(request.lang, [{ field: null, key: `staff.errors.${error.code}` }]) })
+      if (isStaffError(error)) {
+        return listPage(request, reply, { status: error.code === 'not_found' ? 404 : 409, errors: formErrors(request.lang, [{ field: null, key: error.key }]) })
       }
       throw error
     }
     return reply.redirect(`/staff/admin/staff?done=${done}`, 303)
   }
 
-  app.post<{ Params: { id: string } }>('/admin/staff/:id/role', { preHandler: [admin, csrf] }, async (request, reply) =>
-    act(request, reply, (id) => accounts.setRole(id, str(bodyOf(request).role), staffActor(request.staff!.id)), 'role'),
+  r.post('/admin/staff/:id/role', { preHandler: [admin, csrf], schema: { params: IdParams, body: RoleForm } }, async (request, reply) =>
+    act(request, reply, (id) => accounts.setRole(id, request.body.role ?? '', staffActor(request.staff!.id)), 'role'),
   )
 
-  app.post<{ Params: { id: string } }>('/admin/staff/:id/disable', { preHandler: [admin, csrf] }, async (request, reply) =>
+  r.post('/admin/staff/:id/disable', { preHandler: [admin, csrf], schema: { params: IdParams, body: EmptyForm } }, async (request, reply) =>
     act(request, reply, (id) => accounts.disable(id, staffActor(request.staff!.id)), 'disabled'),
   )
 }

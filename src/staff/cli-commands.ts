@@ -2,7 +2,7 @@ import { appendAudit } from '../audit/log.js'
 import type { CliCommand, CliContext } from '../cli/context.js'
 import { t } from '../i18n/index.js'
 import { CLI } from './actor.js'
-import { StaffError } from './errors.js'
+import { isStaffError, type DomainError } from './errors.js'
 import { isRole } from './roles.js'
 import { createStaffServices, type StaffServices } from './service.js'
 
@@ -16,16 +16,16 @@ function services(ctx: CliContext): StaffServices {
   return createStaffServices({ db: ctx.db, config: ctx.config, now: ctx.now })
 }
 
-function errorText(error: StaffError): string {
-  return t('en', `staff.errors.${error.code}`)
+function errorText(error: DomainError): string {
+  return t('en', error.key, error.params)
 }
 
-/** Runs a command body, turning StaffErrors into a message and exit code 1. */
+/** Runs a command body, turning staff errors into a message and exit code 1. */
 async function guarded(ctx: CliContext, body: () => Promise<number>): Promise<number> {
   try {
     return await body()
   } catch (error) {
-    if (error instanceof StaffError) {
+    if (isStaffError(error)) {
       ctx.err(`Error: ${errorText(error)}`)
       return 1
     }

@@ -1,14 +1,6 @@
 import type { Lang } from '../i18n/index.js'
 import { t, type MessageKey } from '../i18n/index.js'
-import type { StaffError } from './errors.js'
-
-export function str(v: unknown): string {
-  return typeof v === 'string' ? v : ''
-}
-
-export function bodyOf(request: { body: unknown }): Record<string, unknown> {
-  return request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {}
-}
+import type { DomainError } from '../domain/errors.js'
 
 /** Field errors as the views take them: a map by field and the list for the error summary. */
 export interface FormErrors {
@@ -29,6 +21,6 @@ export function formErrors(lang: Lang, errors: Array<{ field: string | null; key
   return { map, list }
 }
 
-export function staffErrorKeys(errors: StaffError[]): Array<{ field: string | null; key: MessageKey }> {
-  return errors.map((e) => ({ field: e.field, key: `staff.errors.${e.code}` as const }))
+export function staffErrorKeys(errors: DomainError[]): Array<{ field: string | null; key: MessageKey }> {
+  return errors.map((e) => ({ field: e.field, key: e.key }))
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '../http/schema.js'
 import { t } from '../i18n/index.js'
 import { sessionCookieOptions } from './auth-plugin.js'
-import { bodyOf, formErrors, str, type FormErrors } from './form-helpers.js'
+import { formErrors, type FormErrors } from './form-helpers.js'
+import { LoginForm, LogoutForm, MfaStepForm, NextQuery } from './form-schemas.js'
 import { DEVICE_COOKIE } from './login-throttle.js'
 import { safeNextPath } from './next-path.js'
 import { SESSION_COOKIE } from './sessions.js'
@@ -12,6 +14,7 @@ const DEVICE_MAX_AGE = 180 * 24 * 3600
 export async function loginRoutes(app: FastifyInstance) {
   const { sessions } = app.staffService
   const secure = app.config.publicUrl.startsWith('https:')
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   function setSession(reply: FastifyReply, sessionId: string, deviceCookie: string | null) {
     reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions(secure))
@@ -40,18 +43,18 @@ export async function loginRoutes(app: FastifyInstance) {
 
   const mfaUrl = (next: string) => (next === '/staff' ? '/staff/login/mfa' : `/staff/login/mfa?next=${encodeURIComponent(next)}`)
 
-  app.get<{ Querystring: Record<string, unknown> }>('/login', { config: { auth: 'public' } }, async (request, reply) => {
-    const next = safeNextPath(request.query?.next)
+  r.get('/login', { config: { auth: 'public' }, schema: { querystring: NextQuery } }, async (request, reply) => {
+    const next = safeNextPath(request.query.next)
     if (request.staff) return reply.redirect(next, 303)
     if (request.staffSession) return reply.redirect(mfaUrl(next), 303)
-    const notice = request.query?.done === 'setup' ? t(request.lang, 'staff.login.setupDone') : request.query?.done === 'logout' ? t(request.lang, 'staff.login.loggedOut') : undefined
+    const notice = request.query.done === 'setup' ? t(request.lang, 'staff.login.setupDone') : request.query.done === 'logout' ? t(request.lang, 'staff.login.loggedOut') : undefined
     return loginPage(request, reply, { next, notice })
   })
 
-  app.post('/login', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
-    const body = bodyOf(request)
-    const email = str(body.email).trim().slice(0, 320)
-    const password = str(body.password).slice(0, 1024)
+  r.post('/login', { config: { auth: 'public', csrf: 'form' }, schema: { body: LoginForm } }, async (request, reply) => {
+    const body = request.body
+    const email = (body.email ?? '').trim().slice(0, 320)
+    const password = (body.password ?? '').slice(0, 1024)
     const next = safeNextPath(body.next)
     const lang = request.lang
     if (!app.staffCsrf.verifyAnonymous(request, body._csrf)) {
@@ -72,15 +75,15 @@ export async function loginRoutes(app: FastifyInstance) {
     return reply.redirect(result.mfaRequired ? mfaUrl(next) : next, 303)
   })
 
-  app.get<{ Querystring: Record<string, unknown> }>('/login/mfa', { config: { auth: 'public' } }, async (request, reply) => {
-    const next = safeNextPath(request.query?.next)
+  r.get('/login/mfa', { config: { auth: 'public' }, schema: { querystring: NextQuery } }, async (request, reply) => {
+    const next = safeNextPath(request.query.next)
     if (request.staff) return reply.redirect(next, 303)
     if (!request.staffSession) return reply.redirect('/staff/login', 303)
     return mfaPage(request, reply, { next })
   })
 
-  app.post('/login/mfa', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
-    const body = bodyOf(request)
+  r.post('/login/mfa', { config: { auth: 'public', csrf: 'form' }, schema: { body: MfaStepForm } }, async (request, reply) => {
+    const body = request.body
     const next = safeNextPath(body.next)
     const lang = request.lang
     const session = request.staffSession
@@ -90,7 +93,7 @@ export async function loginRoutes(app: FastifyInstance) {
     if (!app.staffCsrf.verify(request, body._csrf)) {
       return mfaPage(request, reply, { next, status: 403, errors: formErrors(lang, [{ field: 'code', key: 'errors.csrf' }]) })
     }
-    const result = await sessions.completeMfa({ sessionId, code: str(body.code).slice(0, 20), ip: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] })
+    const result = await sessions.completeMfa({ sessionId, code: (body.code ?? '').slice(0, 20), ip: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] })
     if (result.outcome === 'ok') {
       setSession(reply, result.sessionId, result.deviceCookie)
       return reply.redirect(next, 303)
@@ -104,11 +107,10 @@ export async function loginRoutes(app: FastifyInstance) {
     return mfaPage(request, reply, { next, status: 401, errors: formErrors(lang, [{ field: 'code', key: 'staff.mfaStep.invalid' }]) })
   })
 
-  app.post('/logout', { config: { auth: 'public', csrf: 'form' } }, async (request, reply) => {
+  r.post('/logout', { config: { auth: 'public', csrf: 'form' }, schema: { body: LogoutForm } }, async (request, reply) => {
     const session = request.staffSession
     if (!session) return reply.redirect('/staff/login', 303)
-    const body = bodyOf(request)
-    if (!app.staffCsrf.verify(request, body._csrf)) return app.staffCsrfCheck.call(app, request, reply)
+    if (!app.staffCsrf.verify(request, request.body._csrf)) return app.staffCsrfCheck.call(app, request, reply)
     await sessions.logout(session)
     reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(secure))
     return reply.redirect('/staff/login?done=logout', 303)

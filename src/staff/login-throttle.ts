@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { clientNetwork } from '../security/client-network.js'
 import type { Executor } from '../db/connection.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
+import { clearEvents, recentEventStats } from './repository.js'
 import { keyedHash, safeEqual } from '../security/tokens.js'
 
 /**
@@ -76,17 +77,11 @@ export class LoginThrottle {
     const iso = (ms: number) => new Date(ms).toISOString()
 
     // 1. Backoff per account and IP.
-    const pairFailures = await db
-      .selectFrom('rate_events')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last')])
-      .where('bucket', '=', B.failPair)
-      .where('key_hash', '=', k.pair)
-      .where('created_at', '>', iso(t - DAY))
-      .executeTakeFirstOrThrow()
-    const n = Number(pairFailures.n)
+    const pairFailures = await recentEventStats(db, B.failPair, k.pair, iso(t - DAY))
+    const n = pairFailures.n
     if (n >= THROTTLE.pairFreeFailures && pairFailures.last) {
       const waitMs = Math.min(2 ** (n - THROTTLE.pairFreeFailures), THROTTLE.pairMaxWaitMinutes) * MINUTE
-      const remaining = new Date(pairFailures.last as string).getTime() + waitMs - t
+      const remaining = new Date(pairFailures.last).getTime() + waitMs - t
       if (remaining > 0) return { ok: false, waitMinutes: Math.ceil(remaining / MINUTE) }
     }
 
@@ -120,7 +115,7 @@ export class LoginThrottle {
   /** A completed login (after the second factor when there is one): the IP becomes trusted, its backoff ends. */
   async recordSuccess(db: Executor, a: Attempt, now: Date): Promise<void> {
     const k = this.keys(a)
-    await db.deleteFrom('rate_events').where('bucket', '=', B.failPair).where('key_hash', '=', k.pair).execute()
+    await clearEvents(db, B.failPair, k.pair)
     await recordEvent(db, B.okPair, k.pair, now.toISOString())
   }
 

@@ -145,3 +145,21 @@ export async function useSetupToken(db: Executor, id: number, at: string): Promi
   const result = await db.updateTable('setup_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
+
+// ─── Login throttle (src/staff/login-throttle.ts): its own reads of the shared rate_events table ───
+
+/** How many events a bucket holds for a key since a time, and the latest of them. */
+export async function recentEventStats(db: Executor, bucket: string, keyHash: string, since: string): Promise<{ n: number; last: string | null }> {
+  const row = await db
+    .selectFrom('rate_events')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last')])
+    .where('bucket', '=', bucket)
+    .where('key_hash', '=', keyHash)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow()
+  return { n: Number(row.n), last: (row.last as string | null) ?? null }
+}
+
+export async function clearEvents(db: Executor, bucket: string, keyHash: string): Promise<void> {
+  await db.deleteFrom('rate_events').where('bucket', '=', bucket).where('key_hash', '=', keyHash).execute()
+}

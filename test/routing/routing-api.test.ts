@@ -132,5 +132,15 @@ t.test('bad input: clear 4xx messages, never a 5xx', async (t) => {
     t.match(res.json(), { error: String, message }, `${method} ${url}: message`)
   }
   t.equal((await app.db.selectFrom('routing_rules').select('id').execute()).length, 6, 'nothing half-saved')
+  const extra = await app.inject({ method: 'POST', url: '/api/v1/routing-rules', headers: auth, payload: { name: 'Extra', action: 'team', team: 'a' } })
+  const gone = await app.inject({ method: 'DELETE', url: `/api/v1/routing-rules/${extra.json().id}`, headers: auth })
+  t.equal(gone.statusCode, 204)
+  t.equal(gone.body, '', 'a deleted rule answers with no body')
+  const bad = await app.inject({ method: 'DELETE', url: '/api/v1/routing-rules/x1', headers: auth })
+  t.match(bad, { statusCode: 404 })
+  t.match(bad.json(), { error: 'not_found', message: 'The rule does not exist.' })
+  await app.db.updateTable('staff').set({ lang: 'sv' }).execute()
+  const sv = await app.inject({ method: 'PUT', url: '/api/v1/routing-rules', headers: { ...auth, 'accept-language': 'en' }, payload: [{ name: 'X', action: 'team', team: 'nope' }] })
+  t.match(sv.json(), { error: 'unknown_team', message: 'Regel 1: Det finns inget team med nyckeln ”nope”.', fields: { '0.team': 'Regel 1: Det finns inget team med nyckeln ”nope”.' } }, "a rule's error in the member's language, whatever the headers say")
   void viewer
 })

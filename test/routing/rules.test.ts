@@ -1,4 +1,5 @@
 import t from 'tap'
+import { lookup } from '../../src/i18n/index.js'
 import { chooseAssignee, escalationReason, evaluateRules, findEscalationCycle, matchRule, parseConditions, ruleProblems, shadowedRules, type Rule } from '../../src/routing/rules.js'
 
 const rule = (id: number, conditions: Rule['conditions'], extra: Partial<Rule> = {}): Rule => ({ id, name: `r${id}`, enabled: true, conditions, action: 'team', teamId: 1, assigneeId: null, ...extra })
@@ -58,8 +59,9 @@ t.test('validation: unknown values and rules that could never match are refused 
   for (const [patch, field, message] of cases) {
     const problems = ruleProblems({ ...ok, ...patch } as never)
     t.equal(problems[0]?.field, field, JSON.stringify(patch))
-    t.match(problems[0]?.message.en, message)
-    t.ok(problems[0]?.message.sv && problems[0].message.sv !== problems[0].message.en, 'a Swedish message too')
+    const [en, sv] = (['en', 'sv'] as const).map((lang) => lookup(lang, `routing.errors.${problems[0]?.message}`, problems[0]?.params))
+    t.match(en, message)
+    t.ok(sv && !sv.startsWith('routing.') && sv !== en, 'a Swedish message too')
   }
   t.same(ruleProblems({ ...ok, conditions: { types: ['withdraw_consent'], consents: ['newsletter'] } }), [], 'consent with withdraw_consent is fine')
 })

@@ -110,6 +110,23 @@ export const registersSv = {
     statuses: { pending: 'Ej markerad', notified: 'Underrättad', not_notified: 'Inte underrättad' },
     errors: { unknown_recipient: 'Mottagaren hör inte till ärendet.', bad_status: 'Välj underrättad eller inte underrättad.', reason_required: 'Skriv varför mottagaren inte underrättas.' },
   },
+  api: {
+    invalidBody: 'Förfrågan har fel.',
+    invalidQuery: 'Frågan har fel.',
+    notFound: 'Prenumeranten finns inte.',
+    suppressed: 'Adressen har avregistrerat sig eller invänt mot direktmarknadsföring; den står på spärrlistan och läggs inte till igen.',
+    fields: {
+      emailRequired: 'måste anges',
+      email: 'är inte en giltig e-postadress',
+      emailHidden: 'innehåller osynliga tecken eller styrtecken; skriv adressen igen',
+      nameTooLong: 'får vara högst {max} tecken',
+      nameLink: 'får inte innehålla en webbadress eller e-postadress (://, www. eller @)',
+      phone: 'är inte ett telefonnummer',
+      since: 'måste vara ett ISO-8601-datum eller en tidpunkt, t.ex. 2026-11-01T00:00:00Z',
+      limit: 'måste vara ett heltal från 1 till 10000',
+      cursor: 'är inte en markör som API:t har gett ut',
+    },
+  },
   unsubscribe: {
     title: 'Avsluta nyhetsbrevet',
     text: 'Vill du sluta få nyhetsbrev från Xtractor Interactive AB till {email}?',

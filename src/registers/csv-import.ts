@@ -9,7 +9,7 @@ import type { Actor } from '../staff/actor.js'
 import { candidateEmailHash, consentExpiry, insertCandidates } from './candidates-repository.js'
 import { CsvError, parseCsv } from './csv.js'
 import { insertSubscribers } from './subscribers-repository.js'
-import { allSuppressed } from './suppressions.js'
+import { allSuppressed } from './suppressions-repository.js'
 
 export const IMPORT_REGISTERS = ['subscribers', 'candidates'] as const
 export type ImportRegister = (typeof IMPORT_REGISTERS)[number]

@@ -3,6 +3,9 @@ import type { MessageKey } from '../i18n/index.js'
 /** Values a message fills into its `{name}` placeholders: never what a person typed, only our own facts. */
 export type ErrorParams = Record<string, string | number>
 
+/** Several fields' problems at once (an API body checked as a whole): field → [catalogue key, values]. */
+export type FieldProblems = Record<string, readonly [MessageKey, ErrorParams?]>
+
 /**
  * A rule a request breaks, in one shape for every feature: its stable `code` (the API's `error`
  * field), the HTTP status it stands for, the catalogue key of its message with the values to
@@ -17,6 +20,7 @@ export class DomainError extends Error {
     readonly key: MessageKey,
     readonly params: ErrorParams = {},
     readonly field: string | null = null,
+    readonly fields: FieldProblems = {},
   ) {
     super(code)
     this.name = 'DomainError'

@@ -33,7 +33,9 @@ export function domainMessage(error: DomainError, lang: Lang): string {
 /** A domain error as the API answers it: its code, its message, and the field it belongs to. */
 export function sendDomainError(reply: FastifyReply, error: DomainError, lang: Lang): FastifyReply {
   const message = domainMessage(error, lang)
-  return sendApiError(reply, error.status, { error: error.code, message, ...(error.field ? { fields: { [error.field]: message } } : {}) })
+  const fields: Record<string, string> = error.field ? { [error.field]: message } : {}
+  for (const [name, [key, params]] of Object.entries(error.fields)) fields[name] = t(lang, key, params)
+  return sendApiError(reply, error.status, { error: error.code, message, ...(Object.keys(fields).length ? { fields } : {}) })
 }
 
 function safeLang(request: FastifyRequest): Lang {

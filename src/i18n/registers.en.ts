@@ -112,6 +112,23 @@ export const registersEn: typeof registersSv = {
     statuses: { pending: 'Not marked', notified: 'Notified', not_notified: 'Not notified' },
     errors: { unknown_recipient: 'The recipient does not belong to this case.', bad_status: 'Choose notified or not notified.', reason_required: 'Write why the recipient is not notified.' },
   },
+  api: {
+    invalidBody: 'The request body is not valid.',
+    invalidQuery: 'The query has errors.',
+    notFound: 'The subscriber does not exist.',
+    suppressed: 'This address has unsubscribed or objected to direct marketing; it is on the suppression list and is not subscribed again.',
+    fields: {
+      emailRequired: 'is required',
+      email: 'is not a valid email address',
+      emailHidden: 'contains invisible or control characters; type the address again',
+      nameTooLong: 'must be at most {max} characters',
+      nameLink: 'must not contain a web address or an email address (://, www. or @)',
+      phone: 'is not a phone number',
+      since: 'must be an ISO-8601 date or timestamp, e.g. 2026-11-01T00:00:00Z',
+      limit: 'must be a whole number from 1 to 10000',
+      cursor: 'is not a cursor this API gave out',
+    },
+  },
   unsubscribe: {
     title: 'Unsubscribe from the newsletter',
     text: 'Do you want to stop receiving newsletters from Xtractor Interactive AB at {email}?',

@@ -110,6 +110,25 @@ export const registersSv = {
     statuses: { pending: 'Ej markerad', notified: 'Underrättad', not_notified: 'Inte underrättad' },
     errors: { unknown_recipient: 'Mottagaren hör inte till ärendet.', bad_status: 'Välj underrättad eller inte underrättad.', reason_required: 'Skriv varför mottagaren inte underrättas.' },
   },
+  // The register API has always answered in English whatever the caller's language, and mailing tools match
+  // on these texts: the same words here until the API's language is changed on purpose.
+  api: {
+    invalidBody: 'The request body is not valid.',
+    invalidQuery: 'The query has errors.',
+    notFound: 'The subscriber does not exist.',
+    suppressed: 'This address has unsubscribed or objected to direct marketing; it is on the suppression list and is not subscribed again.',
+    fields: {
+      emailRequired: 'is required',
+      email: 'is not a valid email address',
+      emailHidden: 'contains invisible or control characters; type the address again',
+      nameTooLong: 'must be at most {max} characters',
+      nameLink: 'must not contain a web address or an email address (://, www. or @)',
+      phone: 'is not a phone number',
+      since: 'must be an ISO-8601 date or timestamp, e.g. 2026-11-01T00:00:00Z',
+      limit: 'must be a whole number from 1 to 10000',
+      cursor: 'is not a cursor this API gave out',
+    },
+  },
   unsubscribe: {
     title: 'Avsluta nyhetsbrevet',
     text: 'Vill du sluta få nyhetsbrev från Xtractor Interactive AB till {email}?',

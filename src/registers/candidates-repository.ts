@@ -80,3 +80,18 @@ export async function candidatesToErase(db: Executor, nowIso: string): Promise<C
     .orderBy('id')
     .execute()
 }
+
+/** Every candidate's normalised address (erased ones have none), for an import that checks many rows at once. */
+export async function allCandidateEmails(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('candidates').select('email_normalized').where('email_normalized', 'is not', null).execute()
+  return new Set(rows.map((r) => r.email_normalized!))
+}
+
+/** The address hashes erased candidates leave behind, so an import does not bring one back. */
+export async function erasedCandidateHashes(db: Executor): Promise<Set<string>> {
+  return new Set((await db.selectFrom('candidates').select('email_hash').where('status', '=', 'erased').execute()).map((r) => r.email_hash))
+}
+
+export async function countCandidates(db: Executor): Promise<number> {
+  return Number((await db.selectFrom('candidates').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+}

@@ -3,6 +3,7 @@ import type { Case } from '../db/schema.js'
 import { computeCaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { addCaseEvent, insertCase } from '../cases/repository.js'
+import { markCaseCompleted } from './register-cases-repository.js'
 
 /**
  * What the registers do to a case without staff: the steps show on the timeline as events of kind
@@ -15,7 +16,7 @@ export async function recordAction(trx: Executor, caseId: number, action: string
 
 export async function completeCase(trx: Executor, c: Case, at: string): Promise<Case> {
   if (c.status === 'completed') return c
-  await trx.updateTable('cases').set({ status: 'completed', closed_at: at, updated_at: at }).where('id', '=', c.id).execute()
+  await markCaseCompleted(trx, c.id, at)
   await addCaseEvent(trx, { caseId: c.id, kind: 'status_changed', actor: { type: 'system' }, data: { from: c.status, to: 'completed' }, at })
   return { ...c, status: 'completed', closed_at: at, updated_at: at }
 }

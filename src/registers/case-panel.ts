@@ -3,7 +3,8 @@ import type { Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'
 import { findCandidate } from './candidates-repository.js'
 import { checklistFor, needsChecklist } from './recipient-checklist.js'
-import { proposalsFor, RECTIFIABLE_FIELDS } from './rectification.js'
+import { RECTIFIABLE_FIELDS } from './rectification.js'
+import { proposalsFor } from './rectification-repository.js'
 
 /** What the case page shows from the registers: proposed rectifications and the Art. 19 checklist. */
 export async function caseRegisterPanel(db: Executor, c: Case, lang: Lang) {

@@ -1,15 +1,17 @@
 import { appendAudit } from '../audit/log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
+import type { MultipartForm } from '../http/multipart-form.js'
 import { MAX_NAME } from '../intake/request-types.js'
 import { parseEmail } from '../intake/email-address.js'
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { cleanLine } from '../intake/validate.js'
 import type { Actor } from '../staff/actor.js'
-import { candidateEmailHash, consentExpiry, insertCandidates } from './candidates-repository.js'
+import { allCandidateEmails, candidateEmailHash, consentExpiry, erasedCandidateHashes, insertCandidates } from './candidates-repository.js'
 import { CsvError, parseCsv } from './csv.js'
-import { insertSubscribers } from './subscribers-repository.js'
-import { allSuppressed } from './suppressions.js'
+import { uploadFail } from './errors.js'
+import { allSubscriberEmails, insertSubscribers } from './subscribers-repository.js'
+import { allSuppressed } from './suppressions-repository.js'
 
 export const IMPORT_REGISTERS = ['subscribers', 'candidates'] as const
 export type ImportRegister = (typeof IMPORT_REGISTERS)[number]
@@ -101,14 +103,9 @@ export async function importCsv(db: Db, config: Config, register: ImportRegister
     const i = columns.indexOf(name)
     return i < 0 ? '' : (fields[i] ?? '')
   }
-  const existing = new Set(
-    register === 'subscribers'
-      ? (await db.selectFrom('newsletter_subscribers').select('email_normalized').execute()).map((r) => r.email_normalized)
-      : (await db.selectFrom('candidates').select('email_normalized').where('email_normalized', 'is not', null).execute()).map((r) => r.email_normalized!),
-  )
+  const existing = register === 'subscribers' ? await allSubscriberEmails(db) : await allCandidateEmails(db)
   const suppressed = register === 'subscribers' ? await allSuppressed(db) : new Set<string>()
-  const erasedHashes =
-    register === 'candidates' ? new Set((await db.selectFrom('candidates').select('email_hash').where('status', '=', 'erased').execute()).map((r) => r.email_hash)) : new Set<string>()
+  const erasedHashes = register === 'candidates' ? await erasedCandidateHashes(db) : new Set<string>()
   const seen = new Set<string>()
   const rows: Row[] = []
 
@@ -206,4 +203,18 @@ export function reportLines(r: ImportReport, limit = 50): string[] {
   for (const x of r.skipped.slice(0, limit)) lines.push(`  skipped line ${x.line}: ${x.reason}`)
   if (r.skipped.length > limit) lines.push(`  … and ${r.skipped.length - limit} more skipped`)
   return lines
+}
+
+/**
+ * The staff import form: the register chosen, one UTF-8 file within the size limit, then the
+ * import itself. A form problem is an uploadFail error for the page to show.
+ */
+export async function importUpload(db: Db, config: Config, form: MultipartForm, opts: { actor: Actor; now: Date }): Promise<ImportReport> {
+  const register = form.fields.register ?? ''
+  if (!(IMPORT_REGISTERS as readonly string[]).includes(register)) throw uploadFail('choose_register')
+  if (!form.file || form.file.bytes.length === 0) throw uploadFail('choose_file')
+  if (form.file.truncated) throw uploadFail('import_too_large', { mb: Math.round(config.importMaxBytes / 1024 / 1024) })
+  const text = form.file.bytes.toString('utf8')
+  if (text.includes('\uFFFD')) throw uploadFail('not_utf8')
+  return importCsv(db, config, register as ImportRegister, text, { partial: form.fields.partial === 'on', ...opts })
 }

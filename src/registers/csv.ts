@@ -1,8 +1,10 @@
+import { CsvError as ParseError, parse } from 'csv-parse/sync'
+
 /**
  * A CSV reader for what spreadsheets export: UTF-8 with or without a byte-order mark, comma or
  * semicolon (Swedish Excel) as the separator, fields in double quotes with "" for a quote and
  * line breaks inside, CRLF or LF line ends. Each record keeps the line it started on for the
- * import report.
+ * import report. The parsing is csv-parse's; the separator guess and the line numbers are ours.
  */
 export interface CsvRecord {
   line: number
@@ -15,7 +17,11 @@ export class CsvError extends Error {
   }
 }
 
-/** The separator is the one of ';' ',' and tab that appears most often in the header line, outside quotes. */
+/**
+ * The separator is the one of ';' ',' and tab that appears most often in the header line, outside
+ * quotes. Hand-written: csv-parse takes a list of separators but accepts any of them anywhere, so
+ * a comma inside a semicolon file's unquoted name would split it.
+ */
 export function detectDelimiter(text: string): string {
   const counts = new Map([[',', 0], [';', 0], ['\t', 0]])
   let quoted = false
@@ -29,73 +35,41 @@ export function detectDelimiter(text: string): string {
   return best
 }
 
+const LINE_BREAK = /\r\n|\r|\n/g
+const TERMINATOR = /(\r\n|\r|\n)$/
+
+const breaks = (text: string) => text.match(LINE_BREAK)?.length ?? 0
+
 export function parseCsv(input: string): CsvRecord[] {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   if (text.trim() === '') throw new CsvError(1, 'empty')
-  const delimiter = detectDelimiter(text)
+  let parsed: { record: string[]; raw: string }[]
+  try {
+    parsed = parse(text, {
+      delimiter: detectDelimiter(text),
+      record_delimiter: ['\r\n', '\n', '\r'],
+      // A row with the wrong number of fields is the import's to reject (field_count), not the file's.
+      relax_column_count: true,
+      // A quote inside an unquoted field is text; one after leading blanks opens a quoted field.
+      relax_quotes: true,
+      ltrim: true,
+      // Each record with its source text, to count lines by (csv-parse's `info` counts a CRLF inside quotes as two, and is slow).
+      raw: true,
+    }) as unknown as { record: string[]; raw: string }[]
+  } catch (error) {
+    // With quotes and column counts relaxed, an unclosed quote is the one error left: `bytes` is where its field starts.
+    if (error instanceof ParseError) {
+      const bytes = typeof (error as { bytes?: unknown }).bytes === 'number' ? (error as unknown as { bytes: number }).bytes : 0
+      throw new CsvError(1 + breaks(Buffer.from(text).subarray(0, bytes).toString('utf8')), 'unclosed_quote')
+    }
+    throw error
+  }
   const records: CsvRecord[] = []
-  let fields: string[] = []
-  let field = ''
   let line = 1
-  let recordLine = 1
-  let quoted = false
-  let i = 0
-  const n = text.length
-  const endRecord = () => {
-    fields.push(field)
+  for (const { record, raw } of parsed) {
     // Blank lines (a single empty field) are not records.
-    if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line: recordLine, fields })
-    fields = []
-    field = ''
+    if (!(record.length === 1 && record[0].trim() === '')) records.push({ line, fields: record })
+    line += breaks(raw.replace(TERMINATOR, '')) + 1
   }
-  const d = delimiter.charCodeAt(0)
-  while (i < n) {
-    const code = text.charCodeAt(i)
-    if (quoted) {
-      // Copy up to the next quote in one go.
-      const q = text.indexOf('"', i)
-      if (q < 0) {
-        i = n
-        break
-      }
-      const chunk = text.slice(i, q)
-      for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) line++
-      field += chunk
-      if (text.charCodeAt(q + 1) === 34) {
-        field += '"'
-        i = q + 2
-      } else {
-        quoted = false
-        i = q + 1
-      }
-      continue
-    }
-    if (code === 34 && field.trim() === '') {
-      quoted = true
-      field = ''
-      i++
-    } else if (code === d) {
-      fields.push(field)
-      field = ''
-      i++
-    } else if (code === 13 || code === 10) {
-      endRecord()
-      i += code === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1
-      line++
-      recordLine = line
-    } else {
-      // An unquoted run up to the next separator, quote or line end.
-      let j = i + 1
-      while (j < n) {
-        const c = text.charCodeAt(j)
-        if (c === d || c === 10 || c === 13 || c === 34) break
-        j++
-      }
-      field += text.slice(i, j)
-      i = j
-    }
-  }
-  if (quoted) throw new CsvError(recordLine, 'unclosed_quote')
-  if (field !== '' || fields.length > 0) endRecord()
   return records
 }

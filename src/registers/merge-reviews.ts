@@ -1,4 +1,5 @@
 import type { Executor } from '../db/connection.js'
+import { countExisting, listMergeReviews } from './merge-reviews-repository.js'
 
 /**
  * Register rows that became one address when addresses were normalised (migration 008): both were
@@ -13,11 +14,9 @@ export interface MergeReview {
 }
 
 export async function openMergeReviews(db: Executor): Promise<MergeReview[]> {
-  const reviews = await db.selectFrom('email_merge_reviews').selectAll().orderBy('id').execute()
   const open: MergeReview[] = []
-  for (const r of reviews) {
-    const ids = await db.selectFrom(r.register).select('id').where('id', 'in', [r.record_id, r.kept_id]).execute()
-    if (ids.length === 2) open.push({ register: r.register, recordId: r.record_id, keptId: r.kept_id, domain: r.domain })
+  for (const r of await listMergeReviews(db)) {
+    if ((await countExisting(db, r.register, [r.record_id, r.kept_id])) === 2) open.push({ register: r.register, recordId: r.record_id, keptId: r.kept_id, domain: r.domain })
   }
   return open
 }

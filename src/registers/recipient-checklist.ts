@@ -1,9 +1,12 @@
 import { appendAudit } from '../audit/log.js'
-import type { Executor } from '../db/connection.js'
+import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
+import { authorityPending } from '../cases/authority.js'
 import { addCaseEvent } from '../cases/repository.js'
 import type { Lang } from '../i18n/index.js'
 import type { Relationship } from '../intake/request-types.js'
+import { caseFail } from './errors.js'
+import { addPendingRecipient, hasRecipientRows, recipientRows, saveRecipientStatus } from './recipients-repository.js'
 import { localise, purposes, purposesFor, recipientsFor, type Recipient } from './processing-register.js'
 
 /** Art. 19: after these, every recipient that may hold the data is told, or the case says why not. */
@@ -20,19 +23,12 @@ export function recipientsForCase(c: Pick<Case, 'relationship'>): Recipient[] {
 
 export async function needsChecklist(db: Executor, c: Case): Promise<boolean> {
   if ((CHECKLIST_TYPES as readonly string[]).includes(c.type)) return true
-  const rows = await db.selectFrom('case_recipient_notifications').select('id').where('case_id', '=', c.id).limit(1).execute()
-  return rows.length > 0
+  return hasRecipientRows(db, c.id)
 }
 
 /** Adds the pending rows for a case whose erasure was carried out by the registers themselves. */
 export async function ensureRecipientChecklist(trx: Executor, c: Pick<Case, 'id' | 'relationship'>, at: string): Promise<void> {
-  for (const r of recipientsForCase(c)) {
-    await trx
-      .insertInto('case_recipient_notifications')
-      .values({ case_id: c.id, recipient: r.id, status: 'pending', reason: null, staff_id: null, created_at: at, updated_at: at })
-      .onConflict((oc) => oc.columns(['case_id', 'recipient']).doNothing())
-      .execute()
-  }
+  for (const r of recipientsForCase(c)) await addPendingRecipient(trx, c.id, r.id, at)
 }
 
 export interface ChecklistItem {
@@ -45,7 +41,7 @@ export interface ChecklistItem {
 }
 
 export async function checklistFor(db: Executor, c: Case, lang: Lang): Promise<ChecklistItem[]> {
-  const rows = await db.selectFrom('case_recipient_notifications').selectAll().where('case_id', '=', c.id).execute()
+  const rows = await recipientRows(db, c.id)
   const byId = new Map(rows.map((r) => [r.recipient, r]))
   return recipientsForCase(c).map((r) => {
     const row = byId.get(r.id)
@@ -53,25 +49,23 @@ export async function checklistFor(db: Executor, c: Case, lang: Lang): Promise<C
   })
 }
 
-export class ChecklistError extends Error {
-  constructor(readonly code: 'unknown_recipient' | 'bad_status' | 'reason_required') {
-    super(code)
-  }
-}
-
 /** Staff mark one recipient notified, or not notified with the reason (e.g. never received the data). */
 export async function setRecipientStatus(trx: Executor, c: Case, input: { recipient: string; status: string; reason: string | null }, staffId: number, now: Date): Promise<void> {
-  if (!recipientsForCase(c).some((r) => r.id === input.recipient)) throw new ChecklistError('unknown_recipient')
-  if (!(RECIPIENT_STATUSES as readonly string[]).includes(input.status)) throw new ChecklistError('bad_status')
+  if (!recipientsForCase(c).some((r) => r.id === input.recipient)) throw caseFail('unknown_recipient')
+  if (!(RECIPIENT_STATUSES as readonly string[]).includes(input.status)) throw caseFail('bad_status')
   const reason = input.reason?.trim() || null
-  if (input.status === 'not_notified' && !reason) throw new ChecklistError('reason_required')
+  if (input.status === 'not_notified' && !reason) throw caseFail('recipient_reason_required')
   const at = now.toISOString()
   const status = input.status as RecipientStatus
-  await trx
-    .insertInto('case_recipient_notifications')
-    .values({ case_id: c.id, recipient: input.recipient, status, reason, staff_id: staffId, created_at: at, updated_at: at })
-    .onConflict((oc) => oc.columns(['case_id', 'recipient']).doUpdateSet({ status, reason, staff_id: staffId, updated_at: at }))
-    .execute()
+  await saveRecipientStatus(trx, { caseId: c.id, recipient: input.recipient, status, reason, staffId, at })
   await addCaseEvent(trx, { caseId: c.id, kind: 'recipient_checked', actor: { type: 'staff', id: staffId }, data: { recipient: input.recipient, status, ...(reason ? { reason } : {}) }, at })
   await appendAudit(trx, { actorType: 'staff', actorId: staffId, action: 'case.recipient', caseId: c.id, target: input.recipient, data: { status }, at: now })
+}
+
+/** The staff form: one recipient marked, in its own transaction. */
+export async function markRecipient(db: Db, c: Case, form: { recipient?: string; status?: string; reason?: string }, staffId: number, now: Date): Promise<void> {
+  // Issue 15 §5: nothing is done in the registers for a representative whose authority is unchecked.
+  if (authorityPending(c)) throw caseFail('unchecked')
+  const input = { recipient: form.recipient ?? '', status: form.status ?? '', reason: (form.reason ?? '').slice(0, 1000) }
+  await db.transaction().execute((trx) => setRecipientStatus(trx, c, input, staffId, now))
 }

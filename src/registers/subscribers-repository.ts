@@ -66,3 +66,12 @@ export async function listSubscribers(db: Executor, opts: { q?: string; limit: n
   if (opts.q) q = q.where('email_normalized', 'like', `%${opts.q.toLowerCase().replace(/[%_\\]/g, '')}%`)
   return q.orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute()
 }
+
+/** Every subscriber's normalised address, for an import that checks many rows at once. */
+export async function allSubscriberEmails(db: Executor): Promise<Set<string>> {
+  return new Set((await db.selectFrom('newsletter_subscribers').select('email_normalized').execute()).map((r) => r.email_normalized))
+}
+
+export async function countSubscribers(db: Executor): Promise<number> {
+  return Number((await db.selectFrom('newsletter_subscribers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+}

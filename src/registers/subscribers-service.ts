@@ -2,15 +2,21 @@ import { appendAudit } from '../audit/log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import type { NewsletterSubscriber } from '../db/schema.js'
+import type { FieldProblems } from '../domain/errors.js'
+import { parseEmail } from '../intake/email-address.js'
+import { MAX_NAME } from '../intake/request-types.js'
+import { isLinkLikeName } from '../intake/name-rule.js'
+import { cleanLine } from '../intake/validate.js'
 import type { Actor } from '../staff/actor.js'
-import { findSubscriberByEmail, insertSubscriber } from './subscribers-repository.js'
-import { isSuppressed } from './suppressions.js'
+import { fail, invalid } from './errors.js'
+import { findSubscriber, findSubscriberByEmail, insertSubscriber } from './subscribers-repository.js'
+import { isSuppressed } from './suppressions-repository.js'
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe-token.js'
 
 export interface SubscriberJson {
   id: number
   email: string
-  status: string
+  status: NewsletterSubscriber['status']
   unsubscribeUrl: string
   listUnsubscribe: Record<'List-Unsubscribe' | 'List-Unsubscribe-Post', string>
 }
@@ -45,4 +51,41 @@ export async function addSubscriber(
     await appendAudit(trx, { actorType: actor.type, actorId: actor.id, action: 'register.subscriber_add', target: `subscriber:${subscriber.id}`, data: { source: input.source }, at: now })
     return { state: 'created', subscriber }
   })
+}
+
+const PHONE = /^\+?[0-9][0-9 ()-]{5,30}$/
+
+export interface SubscriberBody {
+  email: string
+  name?: string | null
+  phone?: string | null
+  source?: string | null
+}
+
+/** The API body as a new subscriber; every field's problem at once (invalid_body) if it is not one. */
+export function subscriberInput(b: SubscriberBody) {
+  const problems: Record<string, FieldProblems[string]> = {}
+  const parsed = parseEmail(b.email)
+  if (!parsed.ok) problems.email = [parsed.problem === 'required' ? 'registers.api.fields.emailRequired' : parsed.problem === 'hidden_characters' ? 'registers.api.fields.emailHidden' : 'registers.api.fields.email']
+  const name = cleanLine(b.name)
+  if (name && name.length > MAX_NAME) problems.name = ['registers.api.fields.nameTooLong', { max: MAX_NAME }]
+  else if (name && isLinkLikeName(name)) problems.name = ['registers.api.fields.nameLink']
+  const phone = cleanLine(b.phone)
+  if (phone && !PHONE.test(phone)) problems.phone = ['registers.api.fields.phone']
+  if (!parsed.ok || Object.keys(problems).length) throw invalid('body', problems)
+  return { email: parsed.email, emailNormalized: parsed.key, name, phone, source: cleanLine(b.source) }
+}
+
+/** POST /api/v1/subscribers: the subscriber as the API shows it, and whether it is new; a suppressed address is refused (409). */
+export async function subscribe(db: Db, config: Config, body: SubscriberBody, actor: Actor, now: Date): Promise<{ created: boolean; subscriber: SubscriberJson }> {
+  const outcome = await addSubscriber(db, config, subscriberInput(body), actor, now)
+  if (outcome.state === 'suppressed') throw fail('suppressed')
+  return { created: outcome.state === 'created', subscriber: subscriberJson(config, outcome.subscriber) }
+}
+
+/** GET /api/v1/subscribers/:id; an id that is not a known number is not found, as the API always answered. */
+export async function subscriberById(db: Db, config: Config, rawId: string): Promise<SubscriberJson> {
+  const s = /^\d{1,12}$/.test(rawId) ? await findSubscriber(db, Number(rawId)) : undefined
+  if (!s) throw fail('not_found')
+  return subscriberJson(config, s)
 }

@@ -1,10 +1,19 @@
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { sendMessagePage } from '../http/errors.js'
+import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, t } from '../i18n/index.js'
 import { subscriberForToken, unsubscribeByToken } from './unsubscribe-service.js'
 
 /** Shows an address half-hidden (a forwarded newsletter should not hand the address to the next reader). */
+const TokenParams = Type.Object({ token: Type.String() })
+/**
+ * Any body unsubscribes (RFC 8058 asks for List-Unsubscribe=One-Click, form-encoded or multipart;
+ * a provider that sends something else must not be refused), so the schema names the shapes
+ * without constraining them; only the page's own `lang` field tells its button from a one-click POST.
+ */
+const OneClickBody = Type.Unsafe<{ lang?: unknown } | string | null | undefined>({ description: 'List-Unsubscribe=One-Click (RFC 8058), form-encoded or multipart' })
+
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')
   if (at < 1) return '***'
@@ -21,11 +30,12 @@ export function maskEmail(email: string): string {
 export async function unsubscribeRoutes(app: FastifyInstance) {
   // Multipart only here (and not for the whole app): mail providers may send the one-click body that way.
   await app.register(multipart, { limits: { fields: 10, fieldSize: 1024, files: 0, parts: 10 } })
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
   const notFound = (reply: FastifyReply) => sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
   const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow')
 
-  app.get<{ Params: { token: string } }>('/u/:token', async (request, reply) => {
+  r.get('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     noStore(reply)
     const subscriber = await subscriberForToken(app.db, request.params.token)
     if (!subscriber) return notFound(reply)
@@ -33,7 +43,7 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
     return reply.page('unsubscribe', { token: request.params.token, email: maskEmail(subscriber.email), done, lang: request.lang }, { title: t(request.lang, done ? 'registers.unsubscribe.doneTitle' : 'registers.unsubscribe.title') })
   })
 
-  app.post<{ Params: { token: string } }>('/u/:token', { config: { csrf: false } }, async (request, reply) => {
+  r.post('/u/:token', { config: { csrf: false }, schema: { params: TokenParams, body: OneClickBody } }, async (request, reply) => {
     noStore(reply)
     // Drain multipart fields so the request completes; their content does not change what happens.
     if (request.isMultipart()) {
@@ -41,8 +51,8 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
         if (part.type === 'file') part.file.resume()
       }
     }
-    const body = request.body as Record<string, unknown> | undefined
-    const fromPage = body && typeof body === 'object' && isLang(body.lang)
+    const body = request.body
+    const fromPage = body !== null && typeof body === 'object' && isLang(body.lang)
     const outcome = await unsubscribeByToken(app.db, request.params.token, fromPage ? 'unsubscribe_page' : 'one_click', request.lang, app.clock())
     if (outcome.state === 'unknown') return notFound(reply)
     return reply.page('unsubscribe', { done: true, email: maskEmail(outcome.subscriber.email), reference: outcome.reference }, { title: t(request.lang, 'registers.unsubscribe.doneTitle') })

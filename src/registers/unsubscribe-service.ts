@@ -5,7 +5,7 @@ import type { Lang } from '../i18n/index.js'
 import { hashToken, looksLikeToken } from '../security/tokens.js'
 import { completeCase, openCompletedCase, recordAction } from './case-actions.js'
 import { findSubscriberByEmail, findSubscriberByTokenHash, markUnsubscribed } from './subscribers-repository.js'
-import { suppress, type SuppressionReason } from './suppressions.js'
+import { suppress, type SuppressionReason } from './suppressions-repository.js'
 
 export type UnsubscribeOutcome = { state: 'unknown' } | { state: 'unsubscribed' | 'already'; subscriber: NewsletterSubscriber; reference: string | null }
 

@@ -32,3 +32,7 @@ export async function suppressionsSince(db: Executor, since: string | null, limi
   }
   return q.orderBy('created_at').orderBy('email_normalized').limit(limit).execute()
 }
+
+export async function countSuppressions(db: Executor): Promise<number> {
+  return Number((await db.selectFrom('suppressions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+}

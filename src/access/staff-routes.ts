@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CaseError } from '../cases/errors.js'
 import { caseAction, loadCase, type Body, type CaseActionRequest } from '../cases/staff-action.js'
 import type { Case } from '../db/schema.js'
 import { isLang, t } from '../i18n/index.js'
 import { formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS } from './files.js'
 import { readUpload, UploadProblem } from './multipart.js'
+import { refusalOf } from './refusal.js'
 import type { AccessPackageService } from './service.js'
 import { contentCounts, packageSummary } from './view-model.js'
 import { MAX_WITHHELD } from './withheld.js'
@@ -112,8 +112,9 @@ export function packageStaffRoutes(service: AccessPackageService) {
         await readUpload(request, (fields) => app.staffCsrf.verify(request, fields._csrf), service.uploadTo(request.staff!, c.id))
       } catch (error) {
         if (error instanceof UploadProblem && error.code === 'csrf') return render(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf') }, 403)
-        if (error instanceof CaseError) return render(request, reply, c, { section: 'file', message: error.messages[request.lang] }, error.status)
-        throw error
+        const refusal = refusalOf(error, request.lang)
+        if (!refusal) throw error
+        return render(request, reply, c, { section: 'file', message: refusal.message }, refusal.status)
       }
       return reply.code(303).redirect(`${page(c)}?done=1`, 303)
     })
@@ -125,8 +126,9 @@ export function packageStaffRoutes(service: AccessPackageService) {
         const out = await service.preview(request.staff!, c.id)
         return sendZip(reply, out.zip, out.filename.replace(/\.zip$/, '-preview.zip'))
       } catch (error) {
-        if (!(error instanceof CaseError)) throw error
-        return render(request, reply, c, { section: 'review', message: error.messages[request.lang] }, error.status)
+        const refusal = refusalOf(error, request.lang)
+        if (!refusal) throw error
+        return render(request, reply, c, { section: 'review', message: refusal.message }, refusal.status)
       }
     })
   }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isLang, t, type Lang } from '../i18n/index.js'
+import { isLang, messages, t, type Lang } from '../i18n/index.js'
 import { translateErrors } from '../http/render.js'
 import { sendMessagePage } from '../http/errors.js'
 import { controller, localise, purposes, recipients, rightsSummary, recipientsFor } from '../registers/processing-register.js'
@@ -103,20 +103,16 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
 
     app.get('/register', async (request, reply) => {
       const lang: Lang = request.lang
-      const sv = lang === 'sv'
+      const page = messages(lang).recordPage
       return reply.page(
         'register',
         {
           heading: t(lang, 'site.register'),
-          intro: sv
-            ? 'Förteckningen bygger på Xtractors personuppgiftspolicy, som också är organisationens register över personuppgiftsbehandlingar.'
-            : "This register is based on Xtractor's privacy policy, which is also the organisation's record of processing activities.",
+          intro: page.intro,
           storage: localise(controller.storage, lang),
-          storageShort: sv ? 'Inom EU/EES' : 'Within the EU/EEA',
-          tocTitle: sv ? 'Ändamål' : 'Purposes',
-          labels: sv
-            ? { legalBasis: 'Rättslig grund', data: 'Personuppgifter', subjects: 'Vems uppgifter', retention: 'Hur länge', recipients: 'Mottagare', noRecipients: 'Inga utöver våra tjänsteleverantörer.', source: 'Källa', role: 'Vår roll', storage: 'Lagring', allRecipients: 'Mottagare av personuppgifter' }
-            : { legalBasis: 'Legal basis', data: 'Personal data', subjects: 'Whose data', retention: 'How long', recipients: 'Recipients', noRecipients: 'None beyond our service providers.', source: 'Source', role: 'Our role', storage: 'Storage', allRecipients: 'Recipients of personal data' },
+          storageShort: page.storageShort,
+          tocTitle: page.tocTitle,
+          labels: page.labels,
           purposes: purposes.map((p) => ({
             id: p.id,
             title: localise(p.title, lang),
@@ -128,7 +124,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
             retention: localise(p.retention, lang),
             recipients: recipientsFor([p.id], { includeGeneral: false }).map((r) => localise(r.name, lang)),
             source: localise(p.source, lang),
-            role: p.role === 'controller' ? (sv ? 'Personuppgiftsansvarig' : 'Controller') : sv ? 'Personuppgiftsbiträde åt en kund' : "Processor on a client's behalf",
+            role: page.roles[p.role === 'controller' ? 'controller' : 'processor'],
             note: p.note ? localise(p.note, lang) : null,
           })),
           recipients: recipients.map((r) => ({ name: localise(r.name, lang), description: localise(r.description, lang) })),

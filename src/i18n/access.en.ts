@@ -81,6 +81,8 @@ export const accessEn: typeof accessSv = {
     codeIntro: 'Your one-time code to download your copy in case {reference} is:',
     codeValid: 'The code is valid for {minutes} minutes and can be used once. If you did not ask for a code, you can ignore this email.',
   },
+  /** The letter that goes with a sent package. */
+  letter: { withheldHeading: 'What we have left out of the copy, and why:' },
   report: {
     withheld: 'What we have left out, and why',
     title: 'Your personal data at {controller}',

@@ -80,6 +80,8 @@ export const accessSv = {
     codeIntro: 'Din engångskod för att hämta din kopia i ärende {reference} är:',
     codeValid: 'Koden gäller i {minutes} minuter och kan användas en gång. Har du inte bett om en kod kan du bortse från det här e-postmeddelandet.',
   },
+  /** The letter that goes with a sent package. */
+  letter: { withheldHeading: 'Det här har vi inte tagit med i kopian, och varför:' },
   report: {
     withheld: 'Det här har vi inte tagit med, och varför',
     title: 'Dina personuppgifter hos {controller}',

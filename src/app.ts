@@ -12,6 +12,7 @@ import { packageStatusRoutes } from './access/status-routes.js'
 import { queueRoutes } from './cases/queue-routes.js'
 import { CaseService } from './cases/service.js'
 import { staffApiRoutes } from './cases/staff-api-routes.js'
+import { deadlineApiRoutes } from './deadlines/api-routes.js'
 import { staffCaseRoutes } from './cases/staff-routes.js'
 import { templateRoutes } from './cases/template-routes.js'
 import { reportRoutes } from './reports/routes.js'
@@ -142,6 +143,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
       await scope.register(meApiRoutes)
       await scope.register(staffApiRoutes({ cases }))
+      await scope.register(deadlineApiRoutes)
       await scope.register(registerApiRoutes)
       await scope.register(withUploads(packageApiRoutes(packages)))
       await scope.register(routingApiRoutes({ admin: routingAdmin }))

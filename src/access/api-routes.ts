@@ -1,25 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CaseError } from '../cases/errors.js'
 import { sendApiError } from '../http/errors.js'
+import { ApiErrors, IdParams, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, type Lang } from '../i18n/index.js'
+import { CompileBody, CoverLetterBody, FileParams, PackageErrors, PackageOut, WithheldBody } from './api-schemas.js'
 import { readUpload } from './multipart.js'
+import { refusalOf } from './refusal.js'
 import type { AccessPackageService } from './service.js'
 import { sendZip } from './staff-routes.js'
-import { contentCounts } from './view-model.js'
+import { packageView } from './view-model.js'
 
-type Req = FastifyRequest<{ Params: { id: string; fileId?: string }; Body: unknown }>
-
+/** The signed-in staff member's language, as every staff API answer uses. */
 function apiLang(request: FastifyRequest): Lang {
   return isLang(request.staff?.lang) ? request.staff.lang : request.lang
 }
 
-function parseId(raw: string | undefined): number | null {
-  return raw !== undefined && /^\d{1,12}$/.test(raw) ? Number(raw) : null
+/** `:id` as the services take it: one that is not a number is a case that does not exist. */
+function idOf(raw: string): number {
+  return /^\d{1,12}$/.test(raw) ? Number(raw) : -1
 }
 
-function bodyObject(body: unknown): Record<string, unknown> | null {
-  if (body === undefined || body === null) return {}
-  return typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null
+/** No body, or JSON null, is an empty object: the steps without input take none. */
+async function emptyBodyIsObject(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {}
 }
 
 /**
@@ -28,100 +30,74 @@ function bodyObject(body: unknown): Record<string, unknown> | null {
  */
 export function packageApiRoutes(service: AccessPackageService) {
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     const viewer = { preValidation: app.requireStaff('viewer') }
-    const handler = { preValidation: app.requireStaff('handler') }
+    const handler = { preValidation: [app.requireStaff('handler'), emptyBodyIsObject] }
+    const changes = { response: { 200: PackageOut, 201: PackageOut, ...PackageErrors } }
 
-    async function json(caseId: number) {
-      const p = await service.find(caseId)
-      if (!p) return null
-      const gone = service.isGone(p)
-      const files = await service.files(p.id)
-      return {
-        caseId,
-        status: gone ? 'deleted' : p.status,
-        lang: p.lang,
-        recordCount: p.record_count,
-        compiledAt: p.compiled_at,
-        reviewedAt: p.reviewed_at,
-        sentAt: p.sent_at,
-        deleteAfter: p.delete_after,
-        deletedAt: p.deleted_at,
-        downloads: p.downloads,
-        coverLetter: gone ? null : p.cover_letter,
-        withheld: gone ? null : service.withheld(p),
-        contents: gone ? null : contentCounts(service, p),
-        files: files.map((f) => ({ id: f.id, name: f.original_name, type: f.extension, contentType: f.content_type, size: f.size, sha256: f.sha256, addedAt: f.created_at })),
-      }
-    }
-
-    async function run(request: Req, reply: FastifyReply, fn: (id: number, body: Record<string, unknown>) => Promise<unknown>, status = 200) {
-      const id = parseId(request.params.id)
-      if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
-      const body = bodyObject(request.body)
-      if (body === null) return sendApiError(reply, 400, { error: 'invalid_body', message: 'The request body must be a JSON object.' })
+    /** The answer `work` gives, or its refusal in the staff member's language. */
+    async function answer(request: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>, status = 200) {
       try {
-        await fn(id, body)
-        return reply.code(status).header('Cache-Control', 'no-store').send(await json(id))
+        const body = await work()
+        return reply.code(status).header('Cache-Control', 'no-store').send(body)
       } catch (error) {
-        if (error instanceof CaseError) return sendApiError(reply, error.status, { error: error.code, message: error.messages[apiLang(request)] })
-        throw error
+        const refusal = refusalOf(error, apiLang(request))
+        if (!refusal) throw error
+        return sendApiError(reply, refusal.status, { error: refusal.code, message: refusal.message })
       }
     }
 
-    app.get<{ Params: { id: string } }>('/cases/:id/package', viewer, async (request, reply) => {
-      const id = parseId(request.params.id)
-      const body = id === null ? null : await json(id)
-      if (id === null || body === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case has no package.' })
-      await app.cases.recordView(request.staff!, id)
-      return reply.header('Cache-Control', 'no-store').send(body)
-    })
+    /** A step, then the package as it now is. */
+    function step(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, run: (caseId: number) => Promise<unknown>, status = 200) {
+      const id = idOf(request.params.id)
+      return answer(request, reply, async () => {
+        await run(id)
+        return packageView(service, id)
+      }, status)
+    }
 
-    app.post('/cases/:id/package/compile', handler, (request: Req, reply) =>
-      run(request, reply, async (id, body) => {
-        if (body.lang !== undefined && !isLang(body.lang)) throw new CaseError('invalid_body', 400, { sv: 'lang ska vara sv eller en.', en: 'lang must be sv or en.' })
-        await service.compile(request.staff!, id, isLang(body.lang) ? body.lang : null)
-      }, 201),
+    r.get('/cases/:id/package', { ...viewer, schema: { params: IdParams, response: { 200: PackageOut, ...ApiErrors } } }, (request, reply) =>
+      answer(request, reply, async () => {
+        const id = idOf(request.params.id)
+        const view = await packageView(service, id)
+        await app.cases.recordView(request.staff!, id)
+        return view
+      }),
     )
 
-    app.put('/cases/:id/package/cover-letter', handler, (request: Req, reply) =>
-      run(request, reply, async (id, body) => {
-        if (body.reset !== true && typeof body.text !== 'string') throw new CaseError('invalid_body', 400, { sv: 'Skicka text (sträng) eller reset: true.', en: 'Send text (a string) or reset: true.' })
-        await service.setCoverLetter(request.staff!, id, typeof body.text === 'string' ? body.text : null, { reset: body.reset === true })
-      }),
+    r.post('/cases/:id/package/compile', { ...handler, schema: { params: IdParams, body: CompileBody, ...changes } }, (request, reply) =>
+      step(request, reply, (id) => service.compile(request.staff!, id, request.body.lang ?? null), 201),
+    )
+
+    r.put('/cases/:id/package/cover-letter', { ...handler, schema: { params: IdParams, body: CoverLetterBody, ...changes } }, (request, reply) =>
+      step(request, reply, (id) => service.setCoverLetter(request.staff!, id, request.body.text ?? null, { reset: request.body.reset === true })),
     )
 
     // Art. 15(4), 12(4): what is left out of the copy, each with its reason; replaces the list.
-    app.put('/cases/:id/package/withheld', handler, (request: Req, reply) =>
-      run(request, reply, async (id, body) => {
-        await service.setWithheld(request.staff!, id, body.withheld)
-      }),
+    r.put('/cases/:id/package/withheld', { ...handler, schema: { params: IdParams, body: WithheldBody, ...changes } }, (request, reply) =>
+      step(request, reply, (id) => service.setWithheld(request.staff!, id, request.body.withheld)),
     )
 
-    app.post('/cases/:id/package/review', handler, (request: Req, reply) => run(request, reply, (id) => service.review(request.staff!, id)))
-    app.post('/cases/:id/package/send', handler, (request: Req, reply) => run(request, reply, (id) => service.send(request.staff!, id)))
+    r.post('/cases/:id/package/review', { ...handler, schema: { params: IdParams, ...changes } }, (request, reply) => step(request, reply, (id) => service.review(request.staff!, id)))
+    r.post('/cases/:id/package/send', { ...handler, schema: { params: IdParams, ...changes } }, (request, reply) => step(request, reply, (id) => service.send(request.staff!, id)))
 
-    app.delete('/cases/:id/package/files/:fileId', handler, (request: Req, reply) =>
-      run(request, reply, (id) => service.removeFile(request.staff!, id, parseId(request.params.fileId) ?? -1)),
+    r.delete('/cases/:id/package/files/:fileId', { ...handler, schema: { params: FileParams, ...changes } }, (request, reply) =>
+      step(request, reply, (id) => service.removeFile(request.staff!, id, idOf(request.params.fileId))),
     )
 
-    app.post('/cases/:id/package/files', handler, (request: Req, reply) =>
-      run(
-        request,
-        reply,
-        (id) => readUpload(request, () => true, service.uploadTo(request.staff!, id)),
-        201,
-      ),
+    // multipart/form-data with one file, read by readUpload: no body schema.
+    r.post('/cases/:id/package/files', { preValidation: app.requireStaff('handler'), schema: { params: IdParams, ...changes } }, (request, reply) =>
+      step(request, reply, (id) => readUpload(request, () => true, service.uploadTo(request.staff!, id)), 201),
     )
 
-    app.get<{ Params: { id: string } }>('/cases/:id/package/preview', handler, async (request, reply) => {
-      const id = parseId(request.params.id)
-      if (id === null) return sendApiError(reply, 404, { error: 'not_found', message: 'The case does not exist.' })
+    r.get('/cases/:id/package/preview', { preValidation: app.requireStaff('handler'), schema: { params: IdParams, response: PackageErrors } }, async (request, reply) => {
       try {
-        const out = await service.preview(request.staff!, id)
+        const out = await service.preview(request.staff!, idOf(request.params.id))
         return sendZip(reply, out.zip, out.filename.replace(/\.zip$/, '-preview.zip'))
       } catch (error) {
-        if (error instanceof CaseError) return sendApiError(reply, error.status, { error: error.code, message: error.messages[apiLang(request)] })
-        throw error
+        const refusal = refusalOf(error, apiLang(request))
+        if (!refusal) throw error
+        return sendApiError(reply, refusal.status, { error: refusal.code, message: refusal.message })
       }
     })
   }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
 import { packageError } from './errors.js'
+import { isRefusal } from './refusal.js'
 
 export class UploadProblem extends Error {
   constructor(readonly code: 'csrf') {
@@ -48,7 +49,7 @@ export async function readUpload<T>(
     if (staged) await upload.discard(staged.value)
     // The multipart parser's own refusals (too many parts or files, a broken body) are bad input, not a fault.
     const status = (error as { statusCode?: number }).statusCode
-    if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof UploadProblem) && !('messages' in (error as object))) throw packageError('file_required')
+    if (typeof status === 'number' && status >= 400 && status < 500 && !(error instanceof UploadProblem) && !isRefusal(error)) throw packageError('file_required')
     throw error
   }
   if (!staged) {

@@ -21,7 +21,8 @@ import { CODE_TRIES, CODE_TTL_MS, codeHash, codeMatches, newCode } from './codes
 import { buildDocument, recordCount, type PackageDocument } from './document.js'
 import { packageError, formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath, type StoreResult } from './files.js'
-import { emptyGathered, gatherFor } from './gather.js'
+import { emptyGathered } from './gather.js'
+import * as repo from './repository.js'
 import { registerKey } from '../cases/authority.js'
 import type { RenderReport } from './report.js'
 import { makeZip, type ZipEntry } from './zip.js'
@@ -79,11 +80,11 @@ export class AccessPackageService {
   }
 
   async find(caseId: number, db: Executor = this.db): Promise<AccessPackage | undefined> {
-    return db.selectFrom('access_packages').selectAll().where('case_id', '=', caseId).executeTakeFirst()
+    return repo.findPackage(db, caseId)
   }
 
   async files(packageId: number, db: Executor = this.db): Promise<AccessPackageFile[]> {
-    return db.selectFrom('access_package_files').selectAll().where('package_id', '=', packageId).orderBy('id').execute()
+    return repo.listFiles(db, packageId)
   }
 
   document(p: AccessPackage): PackageDocument | null {
@@ -133,7 +134,7 @@ export class AccessPackageService {
 
   /** A change after review: the package goes back to "compiled" and needs a new review. */
   private async changed(trx: Executor, p: AccessPackage, iso: string, values: Partial<Pick<AccessPackage, 'cover_letter' | 'withheld'>> = {}): Promise<void> {
-    await trx.updateTable('access_packages').set({ ...values, status: 'compiled', reviewed_at: null, reviewed_by: null, updated_at: iso }).where('id', '=', p.id).execute()
+    await repo.updatePackage(trx, p.id, { ...values, status: 'compiled', reviewed_at: null, reviewed_by: null, updated_at: iso })
   }
 
   async defaultLetter(c: Case, lang: Lang, db: Executor = this.db): Promise<string> {
@@ -150,17 +151,17 @@ export class AccessPackageService {
       const existing = await this.find(caseId, trx)
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
       const key = registerKey(c)
-      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key)
+      const gathered = key === null ? emptyGathered() : await repo.gatherFor(trx, key)
       const doc = buildDocument(c, gathered, lang, at)
       const count = recordCount(gathered)
       const data = seal(this.key, JSON.stringify(doc))
       const keepLetter = existing?.cover_letter && existing.lang === lang ? existing.cover_letter : await this.defaultLetter(c, lang, trx)
       const values = { status: 'compiled' as const, lang, data, record_count: count, compiled_at: iso, compiled_by: actor.id, cover_letter: keepLetter, reviewed_at: null, reviewed_by: null, sent_at: null, sent_by: null, delete_after: null, deleted_at: null, updated_at: iso }
       if (existing) {
-        await trx.updateTable('access_packages').set(values).where('id', '=', existing.id).execute()
-        await trx.deleteFrom('access_package_codes').where('package_id', '=', existing.id).execute()
+        await repo.updatePackage(trx, existing.id, values)
+        await repo.deleteCodes(trx, existing.id)
       } else {
-        await trx.insertInto('access_packages').values({ ...values, case_id: caseId, created_at: iso }).execute()
+        await repo.insertPackage(trx, caseId, iso, values)
       }
       const summary = { records: count, newsletter: gathered.newsletter.length, candidates: gathered.candidates.length, cases: gathered.cases.length, lang }
       await addCaseEvent(trx, { caseId, kind: 'package_compiled', actor: { type: 'staff', id: actor.id }, data: { ...summary, summary: `${count}` }, at: iso })
@@ -176,8 +177,7 @@ export class AccessPackageService {
     // Checked before the upload is stored, so a refused request leaves nothing on disk.
     try {
       const { p } = await this.editable(this.db, caseId)
-      const count = await this.db.selectFrom('access_package_files').select((eb) => eb.fn.countAll<number>().as('n')).where('package_id', '=', p.id).executeTakeFirstOrThrow()
-      if (Number(count.n) >= MAX_FILES) throw packageError('too_many_files', { max: MAX_FILES })
+      if ((await repo.countFiles(this.db, p.id)) >= MAX_FILES) throw packageError('too_many_files', { max: MAX_FILES })
     } catch (error) {
       stream.resume()
       throw error
@@ -202,11 +202,7 @@ export class AccessPackageService {
       return await this.act(async (trx, at) => {
         const { p: current } = await this.editable(trx, caseId)
         const iso = at.toISOString()
-        const row = await trx
-          .insertInto('access_package_files')
-          .values({ package_id: current.id, stored_name: stored.storedName, original_name: name, extension: stored.extension, content_type: stored.contentType, size: stored.size, sha256: stored.sha256, uploaded_by: actor.id, created_at: iso })
-          .returningAll()
-          .executeTakeFirstOrThrow()
+        const row = await repo.insertFile(trx, { package_id: current.id, stored_name: stored.storedName, original_name: name, extension: stored.extension, content_type: stored.contentType, size: stored.size, sha256: stored.sha256, uploaded_by: actor.id, created_at: iso })
         await this.changed(trx, current, iso)
         await addCaseEvent(trx, { caseId, kind: 'package_file_added', actor: { type: 'staff', id: actor.id }, data: { fileId: row.id, summary: `${name} (${formatBytes(stored.size)})` }, at: iso })
         await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.file_add', caseId, data: { fileId: row.id, size: stored.size, type: stored.extension, sha256: stored.sha256 }, at })
@@ -230,10 +226,10 @@ export class AccessPackageService {
   async removeFile(actor: Actor, caseId: number, fileId: number): Promise<void> {
     const removed = await this.act(async (trx, at) => {
       const { p } = await this.editable(trx, caseId)
-      const file = await trx.selectFrom('access_package_files').selectAll().where('id', '=', fileId).where('package_id', '=', p.id).executeTakeFirst()
+      const file = await repo.findFile(trx, p.id, fileId)
       if (!file) throw packageError('file_not_found')
       const iso = at.toISOString()
-      await trx.deleteFrom('access_package_files').where('id', '=', file.id).execute()
+      await repo.deleteFile(trx, file.id)
       await this.changed(trx, p, iso)
       await addCaseEvent(trx, { caseId, kind: 'package_file_removed', actor: { type: 'staff', id: actor.id }, data: { fileId, summary: file.original_name }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.file_remove', caseId, data: { fileId }, at })
@@ -242,8 +238,9 @@ export class AccessPackageService {
     await removeStored(this.deps.config.dataDir, removed.stored_name)
   }
 
-  /** Saves the letter; `reset` takes it afresh from the template in the package's language. */
+  /** Saves the letter; `reset` takes it afresh from the template in the package's language. `null`: no text was sent at all. */
   async setCoverLetter(actor: Actor, caseId: number, text: string | null, opts: { reset?: boolean } = {}): Promise<void> {
+    if (!opts.reset && text === null) throw packageError('invalid_body')
     await this.act(async (trx, at) => {
       const { c, p } = await this.editable(trx, caseId)
       const letter = opts.reset ? await this.defaultLetter(c, isLang(p.lang) ? p.lang : 'sv', trx) : (text ?? '').replace(/\r\n?/g, '\n').trim()
@@ -262,7 +259,7 @@ export class AccessPackageService {
       const { p } = await this.editable(trx, caseId)
       if (!p.cover_letter?.trim()) throw packageError('cover_letter_required')
       const iso = at.toISOString()
-      await trx.updateTable('access_packages').set({ status: 'reviewed', reviewed_at: iso, reviewed_by: actor.id, updated_at: iso }).where('id', '=', p.id).execute()
+      await repo.updatePackage(trx, p.id, { status: 'reviewed', reviewed_at: iso, reviewed_by: actor.id, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'package_reviewed', actor: { type: 'staff', id: actor.id }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.review', caseId, data: { records: p.record_count }, at })
     })
@@ -280,20 +277,20 @@ export class AccessPackageService {
       if (!check.ok) throw new CaseError(check.code, 409, check.message)
       const lang: Lang = isLang(p.lang) ? p.lang : 'sv'
       const deleteAfter = new Date(at.getTime() + this.deps.config.packageRetentionDays * DAY).toISOString()
-      await trx.updateTable('access_packages').set({ status: 'sent', sent_at: iso, sent_by: actor.id, delete_after: deleteAfter, updated_at: iso }).where('id', '=', p.id).execute()
+      await repo.updatePackage(trx, p.id, { status: 'sent', sent_at: iso, sent_by: actor.id, delete_after: deleteAfter, updated_at: iso })
       // Something left out is a partial refusal: the letter names it with its reason and ends with the Art. 12(4) notice.
       const withheld = this.withheld(p)
       const letter = withheld.length ? withRefusalNotice(`${(p.cover_letter ?? '').trimEnd()}\n\n${withheldText(withheld, lang)}`, lang) : (p.cover_letter ?? '')
-      const message = await trx.insertInto('case_messages').values({ case_id: c.id, direction: 'out', body: letter, staff_id: actor.id, template: 'access_package', lang, created_at: iso }).returning('id').executeTakeFirstOrThrow()
+      const messageId = await repo.insertPackageMessage(trx, { caseId: c.id, body: letter, staffId: actor.id, lang, at: iso })
       const token = newToken()
       await insertAccessToken(trx, c.id, hashToken(token), iso)
       const mail = this.deps.renderEmail('package-ready', lang, 'access.email.readySubject', { body: letter, statusUrl: `${this.deps.config.publicUrl}/status/${token}`, reference: c.reference, days: this.deps.config.packageRetentionDays, until: deleteAfter.slice(0, 10) })
       await enqueueEmail(trx, { kind: 'package_ready', to: c.email, toName: c.name, caseId: c.id, ...mail }, { from: this.deps.config.mailFrom, now: at, seal: this.key })
-      await addCaseEvent(trx, { caseId, kind: 'message_out', actor: { type: 'staff', id: actor.id }, data: { messageId: message.id, template: 'access_package' }, at: iso })
+      await addCaseEvent(trx, { caseId, kind: 'message_out', actor: { type: 'staff', id: actor.id }, data: { messageId, template: 'access_package' }, at: iso })
       await addCaseEvent(trx, { caseId, kind: 'package_sent', actor: { type: 'staff', id: actor.id }, data: { deleteAfter, summary: deleteAfter.slice(0, 10) }, at: iso })
       const partial = withheld.length ? withheld.map((w) => `${w.description}: ${w.reason}`).join('\n') : null
       await this.deps.cases.applyStatus(trx, c, 'completed', iso, { type: 'staff', id: actor.id }, partial)
-      await trx.updateTable('cases').set({ partial_refusal_reason: partial, refusal_reason: null, refusal_evidence: null }).where('id', '=', c.id).execute()
+      await repo.setPackageRefusal(trx, c.id, partial)
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.send', caseId, data: { deleteAfter, withheld: withheld.length }, at })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to: 'completed' }, at })
     })
@@ -313,7 +310,7 @@ export class AccessPackageService {
       doc.attachments.push({ file: name, name: f.original_name, contentType: f.content_type, size: f.size, sha256: f.sha256, origin: 'staff_upload' })
     })
     // A candidate's CV is part of their data: included when the register still has the file.
-    const candidates = await this.db.selectFrom('candidates').select(['id', 'cv_path', 'cv_filename', 'cv_content_type']).where('email_normalized', '=', emailKey(c.email)).orderBy('id').execute()
+    const candidates = await repo.candidateCvs(this.db, emailKey(c.email))
     let n = 0
     for (const [i, cand] of candidates.entries()) {
       const path = cand.cv_path ? registerFilePath(dataDir, cand.cv_path) : null
@@ -363,8 +360,7 @@ export class AccessPackageService {
     const lang: Lang = isLang(p.lang) ? p.lang : 'sv'
     await this.act(async (trx) => {
       await recordEvent(trx, 'package_code', bucket, iso)
-      await trx.updateTable('access_package_codes').set({ used_at: iso }).where('package_id', '=', p.id).where('used_at', 'is', null).execute()
-      await trx.insertInto('access_package_codes').values({ package_id: p.id, code_hash: codeHash(this.deps.config.sessionSecret, p.id, code), expires_at: new Date(at.getTime() + CODE_TTL_MS).toISOString(), created_at: iso }).execute()
+      await repo.replaceCode(trx, p.id, codeHash(this.deps.config.sessionSecret, p.id, code), new Date(at.getTime() + CODE_TTL_MS).toISOString(), iso)
       const mail = this.deps.renderEmail('package-code', lang, 'access.email.codeSubject', { code, reference: c.reference, minutes: CODE_TTL_MS / 60_000 })
       await enqueueEmail(trx, { kind: 'package_code', to: c.email, toName: c.name, caseId: c.id, ...mail }, { from: this.deps.config.mailFrom, now: at, seal: this.key })
       await addCaseEvent(trx, { caseId: c.id, kind: 'package_code_sent', actor: { type: 'requester' }, at: iso })
@@ -380,11 +376,10 @@ export class AccessPackageService {
     if (!p || p.status !== 'sent' || this.isGone(p)) return { ok: false, problem: 'gone' }
     const at = this.deps.now()
     const iso = at.toISOString()
-    const row = await this.db.selectFrom('access_package_codes').selectAll().where('package_id', '=', p.id).where('used_at', 'is', null).orderBy('id', 'desc').executeTakeFirst()
+    const row = await repo.latestOpenCode(this.db, p.id)
     if (!row) return { ok: false, problem: 'no_code' }
     if (row.expires_at <= iso) return { ok: false, problem: 'expired' }
-    const taken = await this.db.updateTable('access_package_codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).where('attempts', '<', CODE_TRIES).where('used_at', 'is', null).executeTakeFirst()
-    if (Number(taken.numUpdatedRows) === 0) return { ok: false, problem: 'used_up' }
+    if (!(await repo.takeCodeTry(this.db, row.id, CODE_TRIES))) return { ok: false, problem: 'used_up' }
     const triesLeft = CODE_TRIES - (row.attempts + 1)
     if (!codeMatches(this.deps.config.sessionSecret, p.id, code, row.code_hash)) {
       await appendAudit(this.db, { actorType: 'requester', actorId: null, action: 'package.code_wrong', caseId: c.id, data: { triesLeft }, at })
@@ -393,8 +388,8 @@ export class AccessPackageService {
     const out = await this.buildZip(c, p)
     const downloadId = randomUUID()
     await this.act(async (trx) => {
-      await trx.updateTable('access_package_codes').set({ used_at: iso }).where('id', '=', row.id).execute()
-      await trx.updateTable('access_packages').set((eb) => ({ downloads: eb('downloads', '+', 1) })).where('id', '=', p.id).execute()
+      await repo.markCodeUsed(trx, row.id, iso)
+      await repo.countDownload(trx, p.id)
       await addCaseEvent(trx, { caseId: c.id, kind: 'package_downloaded', actor: { type: 'requester' }, data: { bytes: out.zip.length }, at: iso })
       await appendAudit(trx, { actorType: 'requester', actorId: null, action: 'package.download', caseId: c.id, data: { bytes: out.zip.length, download: downloadId }, at })
     })
@@ -404,13 +399,11 @@ export class AccessPackageService {
   /** Deletes packages (their data and files) whose retention has run out. */
   async purgeExpired(now: Date = this.deps.now()): Promise<number> {
     const iso = now.toISOString()
-    const due = await this.db.selectFrom('access_packages').select(['id', 'case_id']).where('status', '=', 'sent').where('delete_after', '<=', iso).execute()
+    const due = await repo.findExpiredPackages(this.db, iso)
     for (const p of due) {
       const files = await this.files(p.id)
       await this.act(async (trx) => {
-        await trx.deleteFrom('access_package_files').where('package_id', '=', p.id).execute()
-        await trx.deleteFrom('access_package_codes').where('package_id', '=', p.id).execute()
-        await trx.updateTable('access_packages').set({ status: 'deleted', data: null, deleted_at: iso, updated_at: iso }).where('id', '=', p.id).execute()
+        await repo.markPackageDeleted(trx, p.id, iso)
         await addCaseEvent(trx, { caseId: p.case_id, kind: 'package_deleted', actor: { type: 'system' }, data: { files: files.length }, at: iso })
         await appendAudit(trx, { actorType: 'system', actorId: null, action: 'package.delete', caseId: p.case_id, data: { files: files.length }, at: now })
       })

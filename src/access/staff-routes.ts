@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { CaseError } from '../cases/errors.js'
 import { caseAction, loadCase, type Body, type CaseActionRequest } from '../cases/staff-action.js'
 import type { Case } from '../db/schema.js'
+import { IdParams, Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, t } from '../i18n/index.js'
 import { formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS } from './files.js'
 import { readUpload, UploadProblem } from './multipart.js'
+import { refusalOf } from './refusal.js'
 import type { AccessPackageService } from './service.js'
 import { contentCounts, packageSummary } from './view-model.js'
 import { MAX_WITHHELD } from './withheld.js'
@@ -20,6 +21,7 @@ interface Problem {
 /** /staff/cases/:id/package: compile, add files, cover letter, review, send (handlers); viewers read. */
 export function packageStaffRoutes(service: AccessPackageService) {
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     const viewer = { preHandler: app.requireStaff('viewer') }
     const handler = { preHandler: app.requireStaff('handler') }
     const load = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => loadCase(app, request, reply)
@@ -63,7 +65,7 @@ export function packageStaffRoutes(service: AccessPackageService) {
 
     const page = (c: Case) => `/staff/cases/${c.id}/package`
 
-    app.get<{ Params: { id: string } }>('/cases/:id/package', viewer, async (request, reply) => {
+    r.get('/cases/:id/package', { ...viewer, schema: { params: IdParams, querystring: Type.Object({ done: Type.Optional(Type.String()) }) } }, async (request, reply) => {
       const c = await load(request, reply)
       if (!c) return reply
       await app.cases.recordView(request.staff!, c.id)
@@ -105,28 +107,30 @@ export function packageStaffRoutes(service: AccessPackageService) {
     })
 
     // multipart/form-data: the _csrf field comes before the file, so nothing is stored for a forged form.
-    app.post<{ Params: { id: string } }>('/cases/:id/package/files', { ...handler, config: { csrf: 'form' } }, async (request, reply) => {
+    r.post('/cases/:id/package/files', { ...handler, config: { csrf: 'form' }, schema: { params: IdParams } }, async (request, reply) => {
       const c = await load(request, reply)
       if (!c) return reply
       try {
         await readUpload(request, (fields) => app.staffCsrf.verify(request, fields._csrf), service.uploadTo(request.staff!, c.id))
       } catch (error) {
         if (error instanceof UploadProblem && error.code === 'csrf') return render(request, reply, c, { section: 'csrf', message: t(request.lang, 'errors.csrf') }, 403)
-        if (error instanceof CaseError) return render(request, reply, c, { section: 'file', message: error.messages[request.lang] }, error.status)
-        throw error
+        const refusal = refusalOf(error, request.lang)
+        if (!refusal) throw error
+        return render(request, reply, c, { section: 'file', message: refusal.message }, refusal.status)
       }
       return reply.code(303).redirect(`${page(c)}?done=1`, 303)
     })
 
-    app.get<{ Params: { id: string } }>('/cases/:id/package/preview', handler, async (request, reply) => {
+    r.get('/cases/:id/package/preview', { ...handler, schema: { params: IdParams } }, async (request, reply) => {
       const c = await load(request, reply)
       if (!c) return reply
       try {
         const out = await service.preview(request.staff!, c.id)
         return sendZip(reply, out.zip, out.filename.replace(/\.zip$/, '-preview.zip'))
       } catch (error) {
-        if (!(error instanceof CaseError)) throw error
-        return render(request, reply, c, { section: 'review', message: error.messages[request.lang] }, error.status)
+        const refusal = refusalOf(error, request.lang)
+        if (!refusal) throw error
+        return render(request, reply, c, { section: 'review', message: refusal.message }, refusal.status)
       }
     })
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Nullable, Type, type Static, type TypeBoxTypeProvider } from '../http/schema.js'
 import { findCaseByStatusTokenHash } from '../cases/repository.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 import type { Case } from '../db/schema.js'
@@ -9,6 +10,11 @@ import { normaliseCode } from './codes.js'
 import type { AccessPackageService } from './service.js'
 import { sendZip } from './staff-routes.js'
 
+const TokenParams = Type.Object({ token: Type.String() })
+/** Both forms post the CSRF field; the download form the code too. Other fields (lang) pass. */
+const PackageFormBody = Nullable(Type.Object({ _csrf: Type.Optional(Type.String()), code: Type.Optional(Type.String()) }))
+type PackageFormFields = NonNullable<Static<typeof PackageFormBody>>
+
 /**
  * The requester's side, under their status link: /status/:token/package shows the package, a
  * button that emails a one-time code, and the form to enter it; the right code answers with the ZIP.
@@ -16,6 +22,7 @@ import { sendZip } from './staff-routes.js'
  */
 export function packageStatusRoutes(service: AccessPackageService) {
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     async function resolve(token: string) {
       const c = looksLikeToken(token) ? await findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
       const p = c ? await service.find(c.id) : undefined
@@ -55,10 +62,10 @@ export function packageStatusRoutes(service: AccessPackageService) {
       )
     }
 
-    app.get<{ Params: { token: string }; Querystring: { sent?: string } }>('/status/:token/package', async (request, reply) => {
+    r.get('/status/:token/package', { schema: { params: TokenParams, querystring: Type.Object({ sent: Type.Optional(Type.String()) }) } }, async (request, reply) => {
       const found = await resolve(request.params.token)
       if (!found) return notFound(reply)
-      return render(request, reply, found.c, request.params.token, { sent: request.query?.sent === '1' })
+      return render(request, reply, found.c, request.params.token, { sent: request.query.sent === '1' })
     })
 
     interface PackageForm {
@@ -66,7 +73,7 @@ export function packageStatusRoutes(service: AccessPackageService) {
       reply: FastifyReply
       c: Case
       token: string
-      body: Record<string, unknown>
+      body: PackageFormFields
       lang: Lang
       show: (opts?: RenderOptions) => Promise<FastifyReply>
     }
@@ -76,15 +83,14 @@ export function packageStatusRoutes(service: AccessPackageService) {
      * "not found" and a deleted package with the page that says so; `handle` sees only a live package.
      */
     function packageForm(path: string, handle: (form: PackageForm) => Promise<unknown>) {
-      app.post<{ Params: { token: string }; Body: Record<string, unknown> }>(path, async (request, reply) => {
+      r.post(path, { schema: { params: TokenParams, body: PackageFormBody } }, async (request, reply) => {
         const { token } = request.params
         const found = await resolve(token)
         if (!found) return notFound(reply)
         const show = (opts?: RenderOptions) => render(request, reply, found.c, token, opts)
         // A deleted package has nothing to protect: say so plainly whatever the form held.
         if (service.isGone(found.p)) return show()
-        const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-        return handle({ request, reply, c: found.c, token, body, lang: request.lang, show })
+        return handle({ request, reply, c: found.c, token, body: request.body ?? {}, lang: request.lang, show })
       })
     }
 
@@ -99,7 +105,7 @@ export function packageStatusRoutes(service: AccessPackageService) {
     })
 
     packageForm('/status/:token/package/download', async ({ request, reply, c, body, lang, show }) => {
-      const typed = typeof body.code === 'string' ? body.code.slice(0, 20) : ''
+      const typed = (body.code ?? '').slice(0, 20)
       if (!app.csrf.verify(request, body._csrf)) return show({ error: t(lang, 'errors.csrf'), code: typed, status: 403 })
       const code = normaliseCode(typed)
       if (!/^\d{6}$/.test(code)) return show({ error: t(lang, 'access.status.codeFormat'), code: typed, status: 400 })

@@ -2,6 +2,8 @@ import { stockholmDateTime } from '../domain/stockholm-time.js'
 import type { Db } from '../db/connection.js'
 import type { AccessPackage, Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'
+import { packageError } from './errors.js'
+import { staffNames } from './repository.js'
 import { isPackageCase, type AccessPackageService } from './service.js'
 
 /** What the case page and the package page show about a package. */
@@ -11,7 +13,7 @@ export async function packageSummary(db: Db, service: AccessPackageService, c: C
   if (!p) return { exists: false as const }
   const gone = service.isGone(p)
   const status: AccessPackage['status'] = gone ? 'deleted' : p.status
-  const names = await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', [p.reviewed_by ?? -1, p.sent_by ?? -1]).execute()
+  const names = await staffNames(db, [p.reviewed_by ?? -1, p.sent_by ?? -1])
   const who = (id: number | null) => names.find((n) => n.id === id)?.name ?? '?'
   return {
     exists: true as const,
@@ -42,5 +44,29 @@ export function contentCounts(service: AccessPackageService, p: AccessPackage) {
     messages: r.cases.reduce((n, c) => n + c.messages.length, 0),
     events: r.cases.reduce((n, c) => n + c.events.length, 0),
     purposes: doc.information.purposes.map((x) => x.title),
+  }
+}
+
+/** The package as the API answers it (GET /api/v1/cases/:id/package and every step's answer). */
+export async function packageView(service: AccessPackageService, caseId: number) {
+  const p = await service.find(caseId)
+  if (!p) throw packageError('not_found')
+  const gone = service.isGone(p)
+  const files = await service.files(p.id)
+  return {
+    caseId,
+    status: gone ? ('deleted' as const) : p.status,
+    lang: p.lang,
+    recordCount: p.record_count,
+    compiledAt: p.compiled_at,
+    reviewedAt: p.reviewed_at,
+    sentAt: p.sent_at,
+    deleteAfter: p.delete_after,
+    deletedAt: p.deleted_at,
+    downloads: p.downloads,
+    coverLetter: gone ? null : p.cover_letter,
+    withheld: gone ? null : service.withheld(p),
+    contents: gone ? null : contentCounts(service, p),
+    files: files.map((f) => ({ id: f.id, name: f.original_name, type: f.extension, contentType: f.content_type, size: f.size, sha256: f.sha256, addedAt: f.created_at })),
   }
 }

@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n/index.js'
+import { t, type Lang } from '../i18n/index.js'
 import { cleanReason } from '../cases/refusal.js'
 import { packageError } from './errors.js'
 
@@ -34,12 +34,7 @@ export function parseWithheld(raw: unknown): WithheldItem[] {
   })
 }
 
-const HEADING: Record<Lang, string> = {
-  sv: 'Det här har vi inte tagit med i kopian, och varför:',
-  en: 'What we have left out of the copy, and why:',
-}
-
 /** The list as the requester reads it in the letter. */
 export function withheldText(items: WithheldItem[], lang: Lang): string {
-  return `${HEADING[lang]}\n${items.map((w) => `– ${w.description}: ${w.reason}`).join('\n')}`
+  return `${t(lang, 'access.letter.withheldHeading')}\n${items.map((w) => `– ${w.description}: ${w.reason}`).join('\n')}`
 }

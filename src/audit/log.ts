@@ -18,9 +18,9 @@
  * truncation); `dsr-portal audit verify` prints the head hash so it can be noted elsewhere.
  */
 import { createHash } from 'node:crypto'
-import { sql } from 'kysely'
-import { isPostgres, type Executor } from '../db/connection.js'
+import type { Executor } from '../db/connection.js'
 import type { AuditLogRow } from '../db/schema.js'
+import { auditHeadHash, auditRows, insertAuditRow, lockAuditAppends } from './repository.js'
 
 export const GENESIS_HASH = '0'.repeat(64)
 const HASH_VERSION = 'dsr-audit-v1'
@@ -97,29 +97,12 @@ function toFields(entry: AuditEntryInput): AuditHashedFields {
   }
 }
 
-/** Reads the chain head and inserts the new row; must run inside a transaction that serialises appends. */
+/** Reads the chain head and inserts the new row; must run inside a transaction that serialises appends (lockAuditAppends). */
 async function appendIn(trx: Executor, fields: AuditHashedFields): Promise<void> {
-  if (isPostgres(trx)) {
-    // ─── PostgreSQL: serialise appenders ────────────────────────────────────────────────────
-    // Under READ COMMITTED two transactions could both read the same head and fork the chain
-    // (the UNIQUE hash would not catch it: the rows differ). A transaction-scoped advisory lock
-    // makes appends take turns; it is released at commit/rollback. Covered by test/audit/log.test.ts
-    // (three processes appending at once) when the suite runs on PostgreSQL.
-    await sql`select pg_advisory_xact_lock(${AUDIT_ADVISORY_LOCK_KEY})`.execute(trx)
-  }
-  // SQLite: the transaction began with BEGIN IMMEDIATE (src/db/connection.ts), so it already holds
-  // the database's write lock; other processes wait, and inside this process Kysely's single
-  // connection runs one transaction at a time.
-  const head = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst()
-  const prevHash = head?.hash ?? GENESIS_HASH
-  await trx
-    .insertInto('audit_log')
-    .values({ ...fields, prev_hash: prevHash, hash: computeAuditHash(prevHash, fields) })
-    .execute()
+  await lockAuditAppends(trx)
+  const prevHash = (await auditHeadHash(trx)) ?? GENESIS_HASH
+  await insertAuditRow(trx, { ...fields, prev_hash: prevHash, hash: computeAuditHash(prevHash, fields) })
 }
-
-/** Arbitrary but fixed: 'audit' in ASCII. */
-export const AUDIT_ADVISORY_LOCK_KEY = 0x6175646974
 
 /**
  * Appends one entry to the chain. Given a transaction, it writes in it (and commits or rolls back
@@ -169,10 +152,7 @@ export interface ListAuditOptions {
 /** Newest first. Uses audit_log_case_idx (case_id, id) with a case, the primary key without. */
 export async function listAudit(db: Executor, opts: ListAuditOptions): Promise<{ items: AuditEntry[]; nextBeforeId: number | null }> {
   const limit = Math.max(1, Math.min(500, Math.floor(opts.limit) || 1))
-  let q = db.selectFrom('audit_log').selectAll()
-  if (opts.caseId != null) q = q.where('case_id', '=', opts.caseId)
-  if (opts.beforeId != null) q = q.where('id', '<', opts.beforeId)
-  const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute()
+  const rows = await auditRows(db, { caseId: opts.caseId, beforeId: opts.beforeId, limit: limit + 1 })
   const more = rows.length > limit
   const items = rows.slice(0, limit).map(toEntry)
   return { items, nextBeforeId: more ? items[items.length - 1].id : null }

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/connection.js'
 import { computeAuditHash, GENESIS_HASH } from './log.js'
+import { auditBatch } from './repository.js'
 
 export interface AuditVerifyResult {
   ok: boolean
@@ -23,13 +24,7 @@ export async function verifyAuditChain(db: Executor, opts: { batchSize?: number 
   let lastId = 0
   let rows = 0
   for (;;) {
-    const batch = await db
-      .selectFrom('audit_log')
-      .select(['id', 'at', 'actor_type', 'actor_id', 'action', 'case_id', 'target', 'data', 'prev_hash', 'hash'])
-      .where('id', '>', lastId)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute()
+    const batch = await auditBatch(db, lastId, batchSize)
     for (const r of batch) {
       if (r.prev_hash !== expectedPrev) {
         return {

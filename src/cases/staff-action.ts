@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Case } from '../db/schema.js'
-import { sendMessagePage } from '../http/errors.js'
+import { DomainError } from '../domain/errors.js'
+import { domainMessage, sendMessagePage } from '../http/errors.js'
 import { t } from '../i18n/index.js'
 import { CaseError } from './errors.js'
 
@@ -44,7 +45,7 @@ export interface CaseAction {
 
 /**
  * A form that changes a case: handlers only, the case must exist, the CSRF token must match, then
- * the action runs; a CaseError shows the page again, anything else is a server error.
+ * the action runs; a refusal (DomainError, or CaseError) shows the page again, anything else is a server error.
  */
 export function caseAction(app: FastifyInstance, action: CaseAction): void {
   app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(action.url, { preHandler: app.requireStaff('handler'), config: { csrf: 'form' } }, async (request, reply) => {
@@ -55,6 +56,7 @@ export function caseAction(app: FastifyInstance, action: CaseAction): void {
     try {
       await action.run(request, c, body)
     } catch (error) {
+      if (error instanceof DomainError) return action.showAgain(request, reply, c, { csrf: false, message: domainMessage(error, request.lang), status: error.status }, body)
       if (!(error instanceof CaseError)) throw error
       return action.showAgain(request, reply, c, { csrf: false, message: error.messages[request.lang], status: error.status }, body)
     }

@@ -1,6 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { computeDueDate } from '../deadlines/due-date.js'
-import { CALCULATOR_PROBLEM_TEXT, parseCalculatorQuery } from '../deadlines/calculator-query.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendApiError } from '../http/errors.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
@@ -271,26 +269,6 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
 
     action<{ reason: string }>('extend', { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: str(5000) } }, async (request, id) => {
       await cases.extend(request.staff!, id, request.body.reason)
-    })
-
-    app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/deadlines', viewer, async (request, reply) => {
-      const q = parseCalculatorQuery(request.query ?? {})
-      if (!q.ok) {
-        const fields = Object.fromEntries(Object.entries(q.fields).map(([k, v]) => [k, CALCULATOR_PROBLEM_TEXT[v]]))
-        return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields })
-      }
-      const eves = app.config.holidayEves
-      const result = computeDueDate({ receivedDate: q.receivedDate, months: q.months, eves, pausedDays: q.pausedDays })
-      return {
-        receivedAt: result.receivedDate,
-        months: result.months,
-        dueDate: result.dueDate,
-        skipped: result.skipped.map((s) => ({ date: s.date, reason: s.reason, ...(s.holiday ? { holiday: s.holiday } : {}) })),
-        // Only with confirmedAt, so the answer without it stays as it was.
-        ...(q.confirmedDate
-          ? { confirmedAt: q.confirmedDate, pausedDays: q.pausedDays, strictDueDate: computeDueDate({ receivedDate: q.receivedDate, months: q.months, eves }).dueDate }
-          : {}),
-      }
     })
   }
 }

@@ -2,12 +2,12 @@ import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { deadlineOf } from '../cases/deadline.js'
-import { OPEN_STATUSES } from '../cases/state-machine.js'
 import { t, type Lang } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { RenderEmail } from '../mail/render.js'
 import { claimPeriod, finishPeriod } from '../scheduler/job-runs.js'
 import { addDays } from './calendar-date.js'
+import { activeStaff, openCasesDueBy, openCasesWithPauses, setDueDate } from './repository.js'
 import { stockholmDate } from './stockholm.js'
 
 export interface ReminderResult {
@@ -23,19 +23,13 @@ export interface ReminderResult {
  * before listing. Open cases are few; their pauses are read in one query.
  */
 async function refreshOpenDueDates(trx: Executor, now: Date, eves: boolean): Promise<void> {
-  const open = await trx.selectFrom('cases').selectAll().where('status', 'in', [...OPEN_STATUSES]).execute()
+  const { open, pauses } = await openCasesWithPauses(trx)
   if (open.length === 0) return
-  const pauses = await trx
-    .selectFrom('case_pauses')
-    .selectAll()
-    .where('case_id', 'in', (eb) => eb.selectFrom('cases').select('id').where('status', 'in', [...OPEN_STATUSES]))
-    .orderBy('started_at')
-    .execute()
   const byCase = new Map<number, typeof pauses>()
   for (const p of pauses) byCase.set(p.case_id, [...(byCase.get(p.case_id) ?? []), p])
   for (const c of open) {
     const due = deadlineOf(c, byCase.get(c.id) ?? [], now, eves).dueDate
-    if (due !== c.due_date) await trx.updateTable('cases').set({ due_date: due }).where('id', '=', c.id).execute()
+    if (due !== c.due_date) await setDueDate(trx, c.id, due)
   }
 }
 
@@ -52,15 +46,8 @@ export async function runReminders(deps: { db: Db; config: Config; renderEmail: 
   return db.transaction().execute(async (trx) => {
     if (!(await claimPeriod(trx, 'reminders', today, iso))) return { period: today, ran: false, emails: 0, cases: 0 }
     await refreshOpenDueDates(trx, now, config.holidayEves)
-    const due = await trx
-      .selectFrom('cases')
-      .selectAll()
-      .where('status', 'in', [...OPEN_STATUSES])
-      .where('due_date', '<=', horizon)
-      .orderBy('due_date')
-      .orderBy('id')
-      .execute()
-    const staff = await trx.selectFrom('staff').select(['id', 'email', 'name', 'role', 'lang']).where('disabled', '=', 0).execute()
+    const due = await openCasesDueBy(trx, horizon)
+    const staff = await activeStaff(trx)
     const byAssignee = new Map<number, Case[]>()
     const unassigned: Case[] = []
     for (const c of due) {

@@ -81,6 +81,8 @@ export const accessEn: typeof accessSv = {
     codeIntro: 'Your one-time code to download your copy in case {reference} is:',
     codeValid: 'The code is valid for {minutes} minutes and can be used once. If you did not ask for a code, you can ignore this email.',
   },
+  /** The letter that goes with a sent package. */
+  letter: { withheldHeading: 'What we have left out of the copy, and why:' },
   report: {
     withheld: 'What we have left out, and why',
     title: 'Your personal data at {controller}',
@@ -148,5 +150,28 @@ export const accessEn: typeof accessSv = {
     newsletterStatus: { subscribed: 'Subscribed', unsubscribed: 'Unsubscribed' },
     candidateStatus: { active: 'Active', withdrawn: 'Consent withdrawn', expired: 'Consent expired', erased: 'Erased' },
     suppressionReason: { one_click: 'one-click unsubscribe', unsubscribe_page: 'unsubscribed on the web', request: 'your request', objection: 'objection', withdraw_consent: 'consent withdrawn', staff: 'added by us' },
+  },
+  /** The refusals of package work (src/access/errors.ts), shown on the staff pages and in the API. */
+  errors: {
+    notEligible: 'A package can only be compiled for an access or portability case.',
+    caseClosed: 'The case is closed. An administrator can reopen it if the package must be redone.',
+    noPackage: 'No package has been compiled yet. Compile it first.',
+    packageSent: 'The package has already been sent and cannot be changed. Compile a new one if the case is reopened.',
+    notReviewed: 'The package must be reviewed before it is sent. Open the preview, check the contents and mark it as reviewed.',
+    coverLetterRequired: 'Write a cover letter.',
+    coverLetterTooLong: 'The cover letter may be at most 20,000 characters.',
+    fileRequired: 'Choose one file to add, one file at a time. Nothing was added.',
+    fileEmpty: 'The file is empty.',
+    fileTooLarge: 'The file is too large. The largest allowed size is {max}.',
+    fileType: 'That file type cannot be added. Allowed types: {types}. The contents must match the file name extension.',
+    fileNotFound: 'The file is not in the package.',
+    withheldInvalid: 'What is withheld must be a list of items with a description and a reason.',
+    withheldTooMany: 'At most {max} withheld items can be given.',
+    withheldDescriptionRequired: 'Row {n}: describe what is withheld.',
+    withheldReasonRequired: 'Row {n}: give the reason it is withheld (GDPR Articles 12(4) and 15(4)). The requester must be told why.',
+    withheldTooLong: 'Row {n}: the description may be at most {description} characters and the reason at most {reason}.',
+    tooManyFiles: 'The package already has the largest number of files ({max}).',
+    packageNotFound: 'The case has no package.',
+    coverLetterBody: 'Send text (a string) or reset: true.',
   },
 }

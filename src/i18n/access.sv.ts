@@ -80,6 +80,8 @@ export const accessSv = {
     codeIntro: 'Din engångskod för att hämta din kopia i ärende {reference} är:',
     codeValid: 'Koden gäller i {minutes} minuter och kan användas en gång. Har du inte bett om en kod kan du bortse från det här e-postmeddelandet.',
   },
+  /** The letter that goes with a sent package. */
+  letter: { withheldHeading: 'Det här har vi inte tagit med i kopian, och varför:' },
   report: {
     withheld: 'Det här har vi inte tagit med, och varför',
     title: 'Dina personuppgifter hos {controller}',
@@ -147,5 +149,28 @@ export const accessSv = {
     newsletterStatus: { subscribed: 'Prenumererar', unsubscribed: 'Avslutad' },
     candidateStatus: { active: 'Aktiv', withdrawn: 'Samtycke återkallat', expired: 'Samtycket har gått ut', erased: 'Raderad' },
     suppressionReason: { one_click: 'avregistrering med ett klick', unsubscribe_page: 'avregistrering på webben', request: 'din begäran', objection: 'invändning', withdraw_consent: 'återkallat samtycke', staff: 'registrerad av oss' },
+  },
+  /** The refusals of package work (src/access/errors.ts), shown on the staff pages and in the API. */
+  errors: {
+    notEligible: 'Ett paket kan bara sammanställas i ett ärende om tillgång eller dataportabilitet.',
+    caseClosed: 'Ärendet är avslutat. En administratör kan öppna det igen om paketet behöver göras om.',
+    noPackage: 'Inget paket är sammanställt ännu. Sammanställ det först.',
+    packageSent: 'Paketet är redan skickat och kan inte ändras. Sammanställ ett nytt om ärendet öppnas igen.',
+    notReviewed: 'Paketet måste granskas innan det skickas. Öppna förhandsvisningen, kontrollera innehållet och markera det som granskat.',
+    coverLetterRequired: 'Skriv ett följebrev.',
+    coverLetterTooLong: 'Följebrevet får vara högst 20000 tecken.',
+    fileRequired: 'Välj en fil att lägga till, en fil åt gången. Inget har lagts till.',
+    fileEmpty: 'Filen är tom.',
+    fileTooLarge: 'Filen är för stor. Största tillåtna storlek är {max}.',
+    fileType: 'Den filtypen kan inte läggas till. Tillåtna typer: {types}. Filens innehåll måste stämma med filändelsen.',
+    fileNotFound: 'Filen finns inte i paketet.',
+    withheldInvalid: 'Det som inte tas med ska anges som en lista med beskrivning och skäl.',
+    withheldTooMany: 'Högst {max} saker kan anges som inte medtagna.',
+    withheldDescriptionRequired: 'Rad {n}: beskriv vad som inte tas med.',
+    withheldReasonRequired: 'Rad {n}: ange skälet till att det inte tas med (artiklarna 12.4 och 15.4). Den registrerade ska få veta varför.',
+    withheldTooLong: 'Rad {n}: beskrivningen får vara högst {description} tecken och skälet högst {reason}.',
+    tooManyFiles: 'Paketet har redan det största antalet filer ({max}).',
+    packageNotFound: 'Ärendet har inget paket.',
+    coverLetterBody: 'Skicka text (sträng) eller reset: true.',
   },
 }

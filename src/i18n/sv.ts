@@ -37,6 +37,14 @@ export const sv = {
     allRequests: 'Alla typer av begäran',
     how: 'Så går det till: fyll i formuläret, öppna länken vi skickar till din e-post och bekräfta. Då öppnas ditt ärende och du får ett kvitto med en länk där du kan följa det.',
   },
+  /** The public record of processing (/register). */
+  recordPage: {
+    intro: 'Förteckningen bygger på Xtractors personuppgiftspolicy, som också är organisationens register över personuppgiftsbehandlingar.',
+    storageShort: 'Inom EU/EES',
+    tocTitle: 'Ändamål',
+    labels: { legalBasis: 'Rättslig grund', data: 'Personuppgifter', subjects: 'Vems uppgifter', retention: 'Hur länge', recipients: 'Mottagare', noRecipients: 'Inga utöver våra tjänsteleverantörer.', source: 'Källa', role: 'Vår roll', storage: 'Lagring', allRecipients: 'Mottagare av personuppgifter' },
+    roles: { controller: 'Personuppgiftsansvarig', processor: 'Personuppgiftsbiträde åt en kund' },
+  },
   situations: {
     candidate: { title: 'Jobbsökande', text: 'Du har sökt jobb hos oss och vi sparar ditt CV med ditt samtycke i tre år.', links: { withdraw: 'Återkalla samtycket och radera mitt CV', update: 'Ändra mina kontaktuppgifter' } },
     newsletter: { title: 'Nyhetsbrev', text: 'Du får våra nyhetsbrev eller erbjudanden via e-post.', links: { unsubscribe: 'Avsluta prenumerationen', object: 'Invänd mot direktmarknadsföring' } },

@@ -7,6 +7,7 @@ import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { ImmediateDeps } from '../registers/immediate-actions.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { emailKey, parseEmail } from './email-address.js'
+import { decideAddressChangeRow, findAddressChange, findAddressChangeByTokenHash, findAddressChanges, insertAddressChange } from './repository.js'
 
 const HOUR = 3_600_000
 
@@ -41,19 +42,17 @@ export function toAddressChangeJson(row: AddressChange, now: Date): AddressChang
   return { from: row.from_email, to: row.to_email, confirmedAt: row.confirmed_at, expiresAt: row.expires_at, state: addressChangeState(row, now) }
 }
 
-export async function findAddressChange(db: Executor, caseId: number): Promise<AddressChange | undefined> {
-  return db.selectFrom('address_changes').selectAll().where('case_id', '=', caseId).executeTakeFirst()
-}
+export { findAddressChange }
 
 /** For a page of cases: each case's address change as the staff API shows it. */
 export async function addressChangesByCase(db: Executor, caseIds: number[], now: Date): Promise<Map<number, AddressChangeJson>> {
   if (caseIds.length === 0) return new Map()
-  const rows = await db.selectFrom('address_changes').selectAll().where('case_id', 'in', caseIds).execute()
+  const rows = await findAddressChanges(db, caseIds)
   return new Map(rows.map((r) => [r.case_id, toAddressChangeJson(r, now)]))
 }
 
 export async function findAddressChangeByToken(db: Executor, token: string): Promise<AddressChange | undefined> {
-  return db.selectFrom('address_changes').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst()
+  return findAddressChangeByTokenHash(db, hashToken(token))
 }
 
 /**
@@ -66,20 +65,17 @@ export async function startAddressChange(trx: Executor, c: Case, deps: Immediate
   const { config } = deps
   const at = now.toISOString()
   const token = newToken()
-  await trx
-    .insertInto('address_changes')
-    .values({
-      case_id: c.id,
-      from_email: c.email,
-      to_email: to,
-      to_email_key: emailKey(to),
-      token_hash: hashToken(token),
-      expires_at: new Date(now.getTime() + config.verifyTokenTtlHours * HOUR).toISOString(),
-      confirmed_at: null,
-      declined_at: null,
-      created_at: at,
-    })
-    .execute()
+  await insertAddressChange(trx, {
+    case_id: c.id,
+    from_email: c.email,
+    to_email: to,
+    to_email_key: emailKey(to),
+    token_hash: hashToken(token),
+    expires_at: new Date(now.getTime() + config.verifyTokenTtlHours * HOUR).toISOString(),
+    confirmed_at: null,
+    declined_at: null,
+    created_at: at,
+  })
   const lang = c.lang as Lang
   const mail = deps.renderEmail('address-verify', lang, 'confirm.address.emailSubject', { link: `${config.publicUrl}/verify/${token}`, hours: config.verifyTokenTtlHours })
   await enqueueEmail(
@@ -103,14 +99,7 @@ export async function decideAddressChange(trx: Executor, token: string, decision
   const state = addressChangeState(row, now)
   if (state === 'expired') return { state: 'expired' }
   if (state !== 'pending') return { state: 'used' }
-  const result = await trx
-    .updateTable('address_changes')
-    .set(decision === 'confirm' ? { confirmed_at: at } : { declined_at: at })
-    .where('id', '=', row.id)
-    .where('confirmed_at', 'is', null)
-    .where('declined_at', 'is', null)
-    .executeTakeFirst()
-  if (Number(result.numUpdatedRows) === 0) return { state: 'used' }
+  if (!(await decideAddressChangeRow(trx, row.id, decision, at))) return { state: 'used' }
   await addCaseEvent(trx, { caseId: row.case_id, kind: decision === 'confirm' ? 'address_confirmed' : 'address_declined', actor: { type: 'requester' }, data: {}, at })
   return { state: 'done' }
 }

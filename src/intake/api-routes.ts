@@ -1,54 +1,37 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { sendApiError } from '../http/errors.js'
-import { isLang, t, type MessageKey } from '../i18n/index.js'
-import { looksLikeToken } from '../security/tokens.js'
-import { CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, MAX_VALUE, ON_BEHALF_KINDS, RELATIONSHIPS, REQUEST_TYPES } from './request-types.js'
+import type { TypeBoxTypeProvider } from '../http/schema.js'
+import { t, type Lang, type MessageKey } from '../i18n/index.js'
+import { Confirmed, Discarded, IntakeErrors, RequestBody, Submitted, VerifyBody } from './api-schemas.js'
+import { tokenError } from './errors.js'
 import type { IntakeService } from './service.js'
-import { validateRequest } from './validate.js'
-
-const requestBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type', 'email'],
-  properties: {
-    type: { type: 'string', enum: [...REQUEST_TYPES] },
-    email: { type: 'string', maxLength: MAX_EMAIL + 50 },
-    name: { type: ['string', 'null'], maxLength: MAX_NAME * 2 },
-    relationship: { type: ['string', 'null'], enum: [...RELATIONSHIPS, null] },
-    consent: { type: ['string', 'null'], enum: [...CONSENT_KINDS, null] },
-    details: { type: ['string', 'null'], maxLength: MAX_DETAILS * 2 },
-    incorrect: { type: ['string', 'null'], maxLength: MAX_VALUE * 2 },
-    correct: { type: ['string', 'null'], maxLength: MAX_VALUE * 2 },
-    lang: { type: 'string', enum: ['sv', 'en'] },
-    /** Questions: consent to keep the details after the answer. */
-    keep: { type: 'boolean' },
-    /** Issue 15 §5: made for someone else; the requester (email, name) is the representative. */
-    onBehalfOf: {
-      type: ['object', 'null'],
-      additionalProperties: false,
-      required: ['kind', 'subjectName'],
-      properties: {
-        kind: { type: 'string', enum: [...ON_BEHALF_KINDS] },
-        subjectName: { type: 'string', maxLength: MAX_NAME * 2 },
-        subjectEmail: { type: ['string', 'null'], maxLength: MAX_EMAIL + 50 },
-      },
-    },
-  },
-} as const
+import type { FieldErrors } from './validate.js'
 
 /** The form's names for the representative's fields, as the API spells them. */
 const API_FIELDS: Record<string, string> = { behalf_kind: 'onBehalfOf.kind', subject_name: 'onBehalfOf.subjectName', subject_email: 'onBehalfOf.subjectEmail' }
 
-const verifyBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['token'],
-  properties: { token: { type: 'string', maxLength: 200 } },
-} as const
+/** The service's field problems as the API names and words them. */
+function apiFields(errors: FieldErrors, lang: Lang): Record<string, string> {
+  const fields: Record<string, string> = {}
+  for (const [field, error] of Object.entries(errors)) {
+    if (!error) continue
+    const params = { ...error.params }
+    if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field as MessageKey)
+    fields[API_FIELDS[field] ?? field] = t(lang, error.key, params)
+  }
+  return fields
+}
+
+/** A link the API cannot use, by what the service found. */
+function tokenProblem(state: 'unknown' | 'used' | 'discarded' | 'expired') {
+  if (state === 'unknown') return tokenError('token_unknown')
+  return state === 'expired' ? tokenError('token_expired') : tokenError('token_used')
+}
 
 export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
   const { intake } = deps
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     // JSON only: a form-encoded or text body (which a cross-site HTML form can send) is refused before it is read.
     app.addHook('onRequest', async (request, reply) => {
       if (request.method !== 'POST') return
@@ -59,47 +42,28 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
       }
     })
 
-    app.post<{ Body: Record<string, unknown> }>('/requests', { config: { auth: 'public' }, schema: { security: [], body: requestBody } }, async (request, reply) => {
-      const lang = isLang(request.body.lang) ? request.body.lang : request.lang
-      const result = validateRequest(request.body, { strictConsent: false })
-      if (!result.ok) {
-        const fields: Record<string, string> = {}
-        for (const [field, error] of Object.entries(result.errors)) {
-          if (!error) continue
-          const params = { ...error.params }
-          if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field as MessageKey)
-          fields[API_FIELDS[field] ?? field] = t(lang, error.key, params)
-        }
-        return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields })
-      }
-      await intake.submit(result.value, { ip: request.ip, lang, channel: 'api' })
-      return reply.code(202).header('Cache-Control', 'no-store').send({ status: 'pending_verification' })
+    r.post('/requests', { config: { auth: 'public' }, schema: { security: [], body: RequestBody, response: { 202: Submitted, ...IntakeErrors } } }, async (request, reply) => {
+      const lang = request.body.lang ?? request.lang
+      const result = await intake.submitUnchecked(request.body, { ip: request.ip, lang, channel: 'api' })
+      if (!result.ok) return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields: apiFields(result.errors, lang) })
+      return reply.code(202).header('Cache-Control', 'no-store').send({ status: 'pending_verification' as const })
     })
 
-    app.post<{ Body: { token: string } }>('/verify', { config: { auth: 'public' }, schema: { security: [], body: verifyBody } }, async (request, reply) => {
-      const { token } = request.body
-      const outcome = looksLikeToken(token) ? await intake.confirm(token) : { state: 'unknown' as const }
-      if (outcome.state === 'confirmed') {
-        return reply
-          .header('Cache-Control', 'no-store')
-          .send({ reference: outcome.case.reference, statusUrl: `${deps.publicUrl}/status/${outcome.statusToken}` })
-      }
-      return sendTokenError(reply, outcome.state)
+    r.post('/verify', { config: { auth: 'public' }, schema: { security: [], body: VerifyBody, response: { 200: Confirmed, ...IntakeErrors } } }, async (request, reply) => {
+      const outcome = await intake.confirm(request.body.token)
+      if (outcome.state !== 'confirmed') throw tokenProblem(outcome.state)
+      return reply.header('Cache-Control', 'no-store').send({ reference: outcome.case.reference, statusUrl: `${deps.publicUrl}/status/${outcome.statusToken}` })
     })
 
     // "This wasn't me": the submission is deleted; its token then answers 410 token_used like a used one.
-    app.post<{ Body: { token: string } }>('/verify/discard', { config: { auth: 'public' }, schema: { security: [], body: verifyBody } }, async (request, reply) => {
-      const { token } = request.body
-      const outcome = looksLikeToken(token) ? await intake.discard(token) : { state: 'unknown' as const }
-      if (outcome.state === 'discarded_now') return reply.code(204).header('Cache-Control', 'no-store').send()
-      return sendTokenError(reply, outcome.state)
-    })
+    r.post(
+      '/verify/discard',
+      { config: { auth: 'public' }, schema: { security: [], body: VerifyBody, response: { 204: Discarded, ...IntakeErrors } } },
+      async (request, reply) => {
+        const outcome = await intake.discard(request.body.token)
+        if (outcome.state !== 'discarded_now') throw tokenProblem(outcome.state)
+        return reply.code(204).header('Cache-Control', 'no-store').send(null)
+      },
+    )
   }
-}
-
-function sendTokenError(reply: FastifyReply, state: 'unknown' | 'used' | 'discarded' | 'expired') {
-  const lang = reply.request.lang
-  if (state === 'unknown') return sendApiError(reply, 404, { error: 'token_unknown', message: t(lang, 'api.tokenUnknown') })
-  if (state === 'expired') return sendApiError(reply, 410, { error: 'token_expired', message: t(lang, 'api.tokenExpired') })
-  return sendApiError(reply, 410, { error: 'token_used', message: t(lang, 'api.tokenUsed') })
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
 import type { Executor } from '../db/connection.js'
 import { privateFilePath, storePrivateFile } from '../registers/cv-storage.js'
+import { clearCaseProofs } from './proof-repository.js'
 
 /**
  * A representative's proof of authority (a power of attorney, a birth certificate, ...): PDF, JPEG
@@ -44,12 +45,6 @@ export async function deleteProof(dataDir: string, relative: string | null): Pro
  * record: the file goes, and so do the columns naming it.
  */
 export async function dropCaseProof(trx: Executor, dataDir: string, caseId: number): Promise<void> {
-  const c = await trx.selectFrom('cases').select('proof_file').where('id', '=', caseId).executeTakeFirst()
-  const subs = await trx.selectFrom('submissions').select('proof_file').where('case_id', '=', caseId).execute()
-  const files = new Set([c?.proof_file ?? null, ...subs.map((s) => s.proof_file)].filter((f): f is string => f !== null))
-  if (files.size === 0) return
-  const cleared = { proof_file: null, proof_name: null, proof_type: null }
-  await trx.updateTable('cases').set(cleared).where('id', '=', caseId).execute()
-  await trx.updateTable('submissions').set(cleared).where('case_id', '=', caseId).execute()
+  const files = await clearCaseProofs(trx, caseId)
   for (const f of files) await deleteProof(dataDir, f)
 }

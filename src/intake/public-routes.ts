@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isLang, t, type Lang } from '../i18n/index.js'
+import { isLang, messages, t, type Lang } from '../i18n/index.js'
 import { translateErrors } from '../http/render.js'
 import { sendMessagePage } from '../http/errors.js'
 import { controller, localise, purposes, recipients, rightsSummary, recipientsFor } from '../registers/processing-register.js'
@@ -17,6 +17,7 @@ import { formatBytes } from '../access/errors.js'
 import { sniffProof, storeProof } from './proof.js'
 import { privacyNotice } from './privacy-notice.js'
 import { formatArticles } from '../i18n/articles.js'
+import { Nullable, Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import type { Config } from '../config.js'
 
 const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'incorrect', 'correct', 'keep', 'about', 'behalf_kind', 'subject_name', 'subject_email'] as const
@@ -30,6 +31,13 @@ const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
   { key: 'events', links: [['erase', '/request/erasure?relationship=event_participant'], ['access', '/request/access?relationship=event_participant']] },
   { key: 'other', links: [['question', '/request/question'], ['access', '/request/access?relationship=other'], ['all', '/request']] },
 ]
+
+const TypeParams = Type.Object({ type: Type.String() })
+const TokenParams = Type.Object({ token: Type.String() })
+/** Links may open a form with these chosen; a value not on the lists is ignored. */
+const FormQuery = Type.Object({ relationship: Type.Optional(Type.String()), consent: Type.Optional(Type.String()), about: Type.Optional(Type.String()) })
+/** The confirmation page's buttons post only the CSRF field. */
+const VerifyForm = Nullable(Type.Object({ _csrf: Type.Optional(Type.String()) }))
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
@@ -63,6 +71,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
   }
 
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     // The request forms are multipart (a proof of authority may come with them); form-urlencoded still works.
     await app.register(multipart, { limits: { fileSize: deps.proofMaxBytes, files: 1, fields: 40, fieldSize: 64 * 1024, parts: 41 }, throwFileSizeLimit: false })
     // The home page's content depends only on the language: built once per language.
@@ -94,20 +103,16 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
 
     app.get('/register', async (request, reply) => {
       const lang: Lang = request.lang
-      const sv = lang === 'sv'
+      const page = messages(lang).recordPage
       return reply.page(
         'register',
         {
           heading: t(lang, 'site.register'),
-          intro: sv
-            ? 'Förteckningen bygger på Xtractors personuppgiftspolicy, som också är organisationens register över personuppgiftsbehandlingar.'
-            : "This register is based on Xtractor's privacy policy, which is also the organisation's record of processing activities.",
+          intro: page.intro,
           storage: localise(controller.storage, lang),
-          storageShort: sv ? 'Inom EU/EES' : 'Within the EU/EEA',
-          tocTitle: sv ? 'Ändamål' : 'Purposes',
-          labels: sv
-            ? { legalBasis: 'Rättslig grund', data: 'Personuppgifter', subjects: 'Vems uppgifter', retention: 'Hur länge', recipients: 'Mottagare', noRecipients: 'Inga utöver våra tjänsteleverantörer.', source: 'Källa', role: 'Vår roll', storage: 'Lagring', allRecipients: 'Mottagare av personuppgifter' }
-            : { legalBasis: 'Legal basis', data: 'Personal data', subjects: 'Whose data', retention: 'How long', recipients: 'Recipients', noRecipients: 'None beyond our service providers.', source: 'Source', role: 'Our role', storage: 'Storage', allRecipients: 'Recipients of personal data' },
+          storageShort: page.storageShort,
+          tocTitle: page.tocTitle,
+          labels: page.labels,
           purposes: purposes.map((p) => ({
             id: p.id,
             title: localise(p.title, lang),
@@ -119,7 +124,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
             retention: localise(p.retention, lang),
             recipients: recipientsFor([p.id], { includeGeneral: false }).map((r) => localise(r.name, lang)),
             source: localise(p.source, lang),
-            role: p.role === 'controller' ? (sv ? 'Personuppgiftsansvarig' : 'Controller') : sv ? 'Personuppgiftsbiträde åt en kund' : "Processor on a client's behalf",
+            role: page.roles[p.role === 'controller' ? 'controller' : 'processor'],
             note: p.note ? localise(p.note, lang) : null,
           })),
           recipients: recipients.map((r) => ({ name: localise(r.name, lang), description: localise(r.description, lang) })),
@@ -140,10 +145,10 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       return reply.page('request-index', { types }, { title: t(lang, 'home.allRequests') })
     })
 
-    app.get<{ Params: { type: string }; Querystring: Record<string, unknown> }>('/request/:type', async (request, reply) => {
+    r.get('/request/:type', { schema: { params: TypeParams, querystring: FormQuery } }, async (request, reply) => {
       const { type } = request.params
       if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-      const q = request.query ?? {}
+      const q = request.query
       const values: Record<string, string> = {}
       if ((RELATIONSHIPS as readonly string[]).includes(str(q.relationship))) values.relationship = str(q.relationship)
       if ((CONSENT_KINDS as readonly string[]).includes(str(q.consent))) values.consent = str(q.consent)
@@ -152,7 +157,8 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       return renderForm(request, reply, type, values, null)
     })
 
-    app.post<{ Params: { type: string }; Body: Record<string, unknown> }>('/request/:type', async (request, reply) => {
+    // The body is read here, multipart or form-urlencoded, and checked field by field by validateRequest: no body schema.
+    r.post('/request/:type', { schema: { params: TypeParams } }, async (request, reply) => {
       const { type } = request.params
       if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
       let form: MultipartForm
@@ -164,7 +170,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         if (typeof status === 'number' && status >= 400 && status < 500) return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.badRequest')
         throw error
       }
-      const body: Record<string, unknown> = request.isMultipart() ? form.fields : request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const body: Record<string, unknown> = request.isMultipart() ? form.fields : request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {}
       // A multipart body is read only here, after the language was chosen: its lang field counts too.
       if (isLang(body.lang)) request.lang = body.lang
       const values: Record<string, string> = {}
@@ -217,21 +223,17 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       )
     }
 
-    function formBody(request: FastifyRequest): Record<string, unknown> {
-      return request.body !== null && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {}
-    }
-
-    app.get<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
+    r.get('/verify/:token', { schema: { params: TokenParams } }, async (request, reply) => {
       const { token } = request.params
       if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
       // The link itself changes nothing: mail scanners open links, only the button confirms.
       return renderVerify(request, reply, token)
     })
 
-    app.post<{ Params: { token: string } }>('/verify/:token', async (request, reply) => {
+    r.post('/verify/:token', { schema: { params: TokenParams, body: VerifyForm } }, async (request, reply) => {
       const { token } = request.params
       if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
-      if (!csrf.verify(request, formBody(request)._csrf)) return renderVerify(request, reply, token, t(request.lang, 'errors.csrf'))
+      if (!csrf.verify(request, request.body?._csrf)) return renderVerify(request, reply, token, t(request.lang, 'errors.csrf'))
       const outcome = await intake.confirm(token)
       if (outcome.state === 'confirmed') return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${outcome.statusToken}`, 303)
       if (outcome.state !== 'unknown') return sendTokenProblem(reply, outcome.state, deps.verifyTtlHours)
@@ -241,10 +243,10 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
     })
 
     // "This wasn't me": the submission is deleted (or the new address refused) and the link answers 410.
-    app.post<{ Params: { token: string } }>('/verify/:token/discard', async (request, reply) => {
+    r.post('/verify/:token/discard', { schema: { params: TokenParams, body: VerifyForm } }, async (request, reply) => {
       const { token } = request.params
       if (!looksLikeToken(token)) return sendTokenProblem(reply, 'unknown', deps.verifyTtlHours)
-      if (!csrf.verify(request, formBody(request)._csrf)) return renderVerify(request, reply, token, t(request.lang, 'errors.csrf'))
+      if (!csrf.verify(request, request.body?._csrf)) return renderVerify(request, reply, token, t(request.lang, 'errors.csrf'))
       const outcome = await intake.discard(token)
       if (outcome.state === 'discarded_now') return sendMessagePage(reply, 200, 'confirm.discardedTitle', 'confirm.discarded')
       if (outcome.state !== 'unknown') return sendTokenProblem(reply, outcome.state, deps.verifyTtlHours)

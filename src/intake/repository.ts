@@ -1,7 +1,8 @@
 import type { Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
 import { deleteProof } from './proof.js'
-import type { NewSubmission, Submission, SubmissionUpdate, VerificationToken } from '../db/schema.js'
+import type { Insertable } from 'kysely'
+import type { AddressChange, AddressChangeTable, NewSubmission, Submission, SubmissionUpdate, VerificationToken } from '../db/schema.js'
 
 /** The address's other requests of one type still waiting for confirmation. */
 export async function findOtherPending(db: Executor, emailKey: string, type: string, exceptId: number): Promise<Submission[]> {
@@ -103,4 +104,35 @@ export async function purgeUnverified(db: Executor, cutoff: string, dataDir?: st
   const result = await db.deleteFrom('submissions').where('status', 'in', ['pending', 'discarded', 'duplicate']).where('created_at', '<', cutoff).executeTakeFirst()
   await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
   return Number(result.numDeletedRows)
+}
+
+export async function findAddressChange(db: Executor, caseId: number): Promise<AddressChange | undefined> {
+  return db.selectFrom('address_changes').selectAll().where('case_id', '=', caseId).executeTakeFirst()
+}
+
+export async function findAddressChanges(db: Executor, caseIds: number[]): Promise<AddressChange[]> {
+  return db.selectFrom('address_changes').selectAll().where('case_id', 'in', caseIds).execute()
+}
+
+export async function findAddressChangeByTokenHash(db: Executor, tokenHash: string): Promise<AddressChange | undefined> {
+  return db.selectFrom('address_changes').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+}
+
+export async function insertAddressChange(db: Executor, values: Insertable<AddressChangeTable>): Promise<void> {
+  await db.insertInto('address_changes').values(values).execute()
+}
+
+/**
+ * Confirms or declines the change once: the conditions on the update are the single point where
+ * two posts at once are told apart (only one changes the row). False: it was decided already.
+ */
+export async function decideAddressChangeRow(db: Executor, id: number, decision: 'confirm' | 'decline', at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('address_changes')
+    .set(decision === 'confirm' ? { confirmed_at: at } : { declined_at: at })
+    .where('id', '=', id)
+    .where('confirmed_at', 'is', null)
+    .where('declined_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }

@@ -16,7 +16,7 @@ import { sealKey, type SealKey } from '../mail/seal.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { clientNetwork } from '../security/client-network.js'
 import { countRecentPair, recordEvent, recordEventPair } from '../security/rate-limit.js'
-import { hashToken, keyedHash, newToken } from '../security/tokens.js'
+import { hashToken, keyedHash, looksLikeToken, newToken } from '../security/tokens.js'
 import { addressChangeState, decideAddressChange, findAddressChangeByToken, startAddressChange, type AddressDecision } from './address-change.js'
 import {
   consumeTokens,
@@ -31,7 +31,7 @@ import {
 import { onBehalfColumns } from './on-behalf.js'
 import { deleteProof } from './proof.js'
 import type { Channel } from './request-types.js'
-import { emailKey, type RequestInput } from './validate.js'
+import { emailKey, validateRequest, type FieldErrors, type RequestInput } from './validate.js'
 
 const HOUR = 3_600_000
 
@@ -182,6 +182,16 @@ export class IntakeService {
     return outcome
   }
 
+  /**
+   * A request as the API sends it: checked (the consent kind may be left out), then submitted.
+   * The field problems come back for the caller to word; nothing is stored then.
+   */
+  async submitUnchecked(raw: Record<string, unknown>, meta: { ip: string; lang: Lang; channel: 'api' }): Promise<{ ok: true; outcome: SubmitOutcome } | { ok: false; errors: FieldErrors }> {
+    const result = validateRequest(raw, { strictConsent: false })
+    if (!result.ok) return result
+    return { ok: true, outcome: await this.submit(result.value, meta) }
+  }
+
   async inspectToken(token: string): Promise<TokenState> {
     const row = await findVerificationToken(this.deps.db, hashToken(token))
     if (!row) return { state: 'unknown' }
@@ -197,6 +207,7 @@ export class IntakeService {
    * Uses up the link at the same single point as confirm(), so of the two at once exactly one wins.
    */
   async discard(token: string): Promise<DiscardOutcome | { state: 'discarded_now' }> {
+    if (!looksLikeToken(token)) return { state: 'unknown' }
     return this.write(async (trx) => {
       const atIso = this.deps.now().toISOString()
       const row = await findVerificationToken(trx, hashToken(token))
@@ -227,6 +238,7 @@ export class IntakeService {
 
   /** Confirms the address and opens the case, exactly once however many times the link is posted. */
   async confirm(token: string): Promise<ConfirmOutcome> {
+    if (!looksLikeToken(token)) return { state: 'unknown' }
     const { config, now } = this.deps
     const result = await this.write(async (trx): Promise<ConfirmOutcome> => {
       const at = now()

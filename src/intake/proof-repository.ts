@@ -1,0 +1,18 @@
+import type { Executor } from '../db/connection.js'
+
+/**
+ * The queries about a proof of authority's file (src/intake/proof.ts), apart from ./repository.ts,
+ * which itself deletes proofs (purgeUnverified) and so imports proof.ts.
+ */
+
+/** The proof files named by a case and its submissions; the columns naming them are cleared. */
+export async function clearCaseProofs(trx: Executor, caseId: number): Promise<string[]> {
+  const c = await trx.selectFrom('cases').select('proof_file').where('id', '=', caseId).executeTakeFirst()
+  const subs = await trx.selectFrom('submissions').select('proof_file').where('case_id', '=', caseId).execute()
+  const files = new Set([c?.proof_file ?? null, ...subs.map((s) => s.proof_file)].filter((f): f is string => f !== null))
+  if (files.size === 0) return []
+  const cleared = { proof_file: null, proof_name: null, proof_type: null }
+  await trx.updateTable('cases').set(cleared).where('id', '=', caseId).execute()
+  await trx.updateTable('submissions').set(cleared).where('case_id', '=', caseId).execute()
+  return [...files]
+}

@@ -1,5 +1,5 @@
 import { stockholmDateTime } from '../domain/stockholm-time.js'
-import { t, type Lang } from '../i18n/index.js'
+import { t, type Lang, type MessageSection } from '../i18n/index.js'
 import { templateCache, type Engine } from '../views/engine.js'
 import type { PackageDocument } from './document.js'
 import { formatBytes } from './errors.js'
@@ -15,7 +15,7 @@ export function reportRenderer(engine: Engine) {
   return function render(doc: PackageDocument, coverLetter: string | null): string {
     const lang: Lang = doc.lang
     const when = (iso: string | null) => (iso ? stockholmDateTime(iso) : '–')
-    const label = (group: string, value: string | null) => {
+    const label = (group: MessageSection, value: string | null) => {
       if (!value) return '–'
       const text = t(lang, `${group}.${value}`)
       return text.startsWith(group) ? value : text

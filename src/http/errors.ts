@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { detectLang, t, type Lang } from '../i18n/index.js'
+import { detectLang, t, type Lang, type MessageKey } from '../i18n/index.js'
+import { DomainError } from '../domain/errors.js'
 import { isBrokenMultipart } from './broken-multipart.js'
 
 export interface ApiErrorBody {
@@ -14,10 +15,25 @@ export function sendApiError(reply: FastifyReply, status: number, body: ApiError
   return reply.code(status).type('application/json; charset=utf-8').send(body)
 }
 
-export function sendMessagePage(reply: FastifyReply, status: number, titleKey: string, textKey: string, params?: Record<string, unknown>): FastifyReply {
+export function sendMessagePage(reply: FastifyReply, status: number, titleKey: MessageKey, textKey: MessageKey, params?: Record<string, unknown>): FastifyReply {
   const lang: Lang = reply.request.lang ?? safeLang(reply.request)
-  const title = t(lang, titleKey, params)
-  return reply.page('message', { title, paragraphs: [t(lang, textKey, params)], link: { href: '/', text: t(lang, 'site.home') } }, { status, title })
+  return messagePage(reply, status, t(lang, titleKey, params), t(lang, textKey, params))
+}
+
+function messagePage(reply: FastifyReply, status: number, title: string, text: string): FastifyReply {
+  const lang: Lang = reply.request.lang ?? safeLang(reply.request)
+  return reply.page('message', { title, paragraphs: [text], link: { href: '/', text: t(lang, 'site.home') } }, { status, title })
+}
+
+/** A domain error's message in the caller's language: the catalogue's text with the error's values filled in. */
+export function domainMessage(error: DomainError, lang: Lang): string {
+  return t(lang, error.key, error.params)
+}
+
+/** A domain error as the API answers it: its code, its message, and the field it belongs to. */
+export function sendDomainError(reply: FastifyReply, error: DomainError, lang: Lang): FastifyReply {
+  const message = domainMessage(error, lang)
+  return sendApiError(reply, error.status, { error: error.code, message, ...(error.field ? { fields: { [error.field]: message } } : {}) })
 }
 
 function safeLang(request: FastifyRequest): Lang {
@@ -63,7 +79,7 @@ function errorLang(request: FastifyRequest): Lang {
   return safeLang(request)
 }
 
-const PAGES: Record<number, [string, string]> = {
+const PAGES: Record<number, [MessageKey, MessageKey]> = {
   400: ['errors.badRequestTitle', 'errors.badRequest'],
   404: ['errors.notFoundTitle', 'errors.notFound'],
   413: ['errors.tooLargeTitle', 'errors.tooLarge'],
@@ -99,6 +115,7 @@ export function useApiErrors(scope: FastifyInstance): void {
       const problem = t(lang, 'api.brokenMultipart')
       return sendApiError(reply, 400, { error: 'invalid_body', message: problem, fields: { '(body)': problem } })
     }
+    if (error instanceof DomainError) return sendDomainError(reply, error, lang)
     const shown = shownStatus(error, request)
     if (error.validation) {
       return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields: fieldsOf(error, lang) })
@@ -118,8 +135,13 @@ export function usePageErrors(scope: FastifyInstance, opts: { notFound?: boolean
   if (opts.notFound !== false) scope.setNotFoundHandler((_request, reply) => sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound'))
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     if (isBrokenMultipart(error)) return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.brokenUpload')
+    if (error instanceof DomainError) {
+      const lang = errorLang(request)
+      const [titleKey] = PAGES[error.status] ?? PAGES[400]
+      return messagePage(reply, error.status, t(lang, titleKey), domainMessage(error, lang))
+    }
     const shown = shownStatus(error, request)
-    const [titleKey, textKey] = PAGES[shown] ?? (shown >= 500 ? ['errors.serverTitle', 'errors.server'] : PAGES[400])
+    const [titleKey, textKey] = PAGES[shown] ?? (shown >= 500 ? (['errors.serverTitle', 'errors.server'] as const) : PAGES[400])
     return sendMessagePage(reply, shown, titleKey, textKey)
   })
 }

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply } from 'fastify'
-import { detectLang, LANG_COOKIE, isLang, t, type Lang } from '../i18n/index.js'
+import { detectLang, LANG_COOKIE, isLang, t, type Lang, type MessageKey } from '../i18n/index.js'
 import type { FieldErrors } from '../intake/validate.js'
 
 declare module 'fastify' {
@@ -44,7 +44,7 @@ export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<
     if (!error) continue
     const params: Record<string, unknown> = { ...error.params }
     if (typeof params.field === 'string' && params.field.includes('.')) {
-      const label = t(lang, params.field)
+      const label = t(lang, params.field as MessageKey)
       const template = t(lang, error.key)
       params.field = template.startsWith('{field}') ? label : label.charAt(0).toLowerCase() + label.slice(1)
     }

@@ -17,8 +17,36 @@ export function messages(lang: Lang): Messages {
   return catalogs[lang]
 }
 
-/** Looks up a dotted key; a missing key shows itself rather than an empty string so it gets noticed. */
-export function t(lang: Lang, key: string, params?: Record<string, unknown>): string {
+/** The dotted paths of the catalogue's texts: `t` takes only these, so a misspelt key fails to compile. */
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : T[K] extends object ? Leaves<T[K], `${P}${K}.`> : never
+}[keyof T & string]
+/** The dotted paths of the catalogue's sections, for keys built at run time (`types.${type}.title`). */
+type Branches<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? never : T[K] extends object ? `${P}${K}` | Branches<T[K], `${P}${K}.`> : never
+}[keyof T & string]
+export type MessageSection = Branches<Messages>
+/** A text's key: a whole path, or a section's path followed by a part known only at run time. */
+export type MessageKey = Leaves<Messages> | `${MessageSection}.${string}`
+
+/**
+ * A key written out whole must name a text; only a key with a part known at run time
+ * (`cases.statuses.${status}`) is taken on its section's word. (`{} extends Record<K, 1>` holds
+ * only for a pattern, not for a single literal.)
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the empty object is the probe
+type Checked<K extends string> = {} extends Record<K, 1> ? K : K extends Leaves<Messages> ? K : never
+
+/** A text of the catalogue, its `{name}` placeholders filled from params. */
+export function t<K extends MessageKey>(lang: Lang, key: K & Checked<K>, params?: Record<string, unknown>): string {
+  return lookup(lang, key, params)
+}
+
+/**
+ * Looks up a dotted key known only at run time (a template's `{{t "…"}}`); a missing key shows
+ * itself rather than an empty string so it gets noticed.
+ */
+export function lookup(lang: Lang, key: string, params?: Record<string, unknown>): string {
   let node: unknown = catalogs[lang]
   for (const part of key.split('.')) {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { sendApiError } from '../http/errors.js'
-import { isLang, t } from '../i18n/index.js'
+import { isLang, t, type MessageKey } from '../i18n/index.js'
 import { looksLikeToken } from '../security/tokens.js'
 import { CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, MAX_VALUE, ON_BEHALF_KINDS, RELATIONSHIPS, REQUEST_TYPES } from './request-types.js'
 import type { IntakeService } from './service.js'
@@ -67,7 +67,7 @@ export function apiRoutes(deps: { intake: IntakeService; publicUrl: string }) {
         for (const [field, error] of Object.entries(result.errors)) {
           if (!error) continue
           const params = { ...error.params }
-          if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field)
+          if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field as MessageKey)
           fields[API_FIELDS[field] ?? field] = t(lang, error.key, params)
         }
         return sendApiError(reply, 400, { error: 'invalid_body', message: t(lang, 'api.invalidBody'), fields })

@@ -1,4 +1,5 @@
 import { domainToASCII, domainToUnicode } from 'node:url'
+import type { MessageKey } from '../i18n/index.js'
 import { MAX_EMAIL } from './request-types.js'
 
 /*
@@ -57,7 +58,7 @@ export function emailProblemText(problem: EmailProblem): string {
 }
 
 /** The message key the pages translate for a refused address. */
-export function emailProblemKey(problem: EmailProblem): string {
+export function emailProblemKey(problem: EmailProblem): MessageKey {
   return problem === 'hidden_characters' ? 'errors.emailHidden' : 'errors.email'
 }
 

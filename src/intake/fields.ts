@@ -1,8 +1,9 @@
+import type { MessageKey } from '../i18n/index.js'
 import { parseEmail } from './email-address.js'
 
 /** A field's error as a message key and its parameters, translated where it is shown. */
 export interface FieldError {
-  key: string
+  key: MessageKey
   params?: Record<string, unknown>
 }
 

@@ -1,4 +1,4 @@
-import { t, type Lang } from '../i18n/index.js'
+import { t, type Lang, type MessageKey } from '../i18n/index.js'
 import { templateCache, type Engine } from '../views/engine.js'
 
 export interface RenderedEmail {
@@ -10,7 +10,7 @@ export interface RenderedEmail {
 /** Renders views/emails/<name>.text.hbs and, where it exists, <name>.html.hbs inside the email layout. */
 export function emailRenderer(hbs: Engine) {
   const template = templateCache(hbs)
-  return function render(name: string, lang: Lang, subjectKey: string, data: Record<string, unknown>, opts: { html?: boolean } = {}): RenderedEmail {
+  return function render(name: string, lang: Lang, subjectKey: MessageKey, data: Record<string, unknown>, opts: { html?: boolean } = {}): RenderedEmail {
     const ctx = { ...data, lang }
     const subject = t(lang, subjectKey, data)
     const text = template(`emails/${name}.text.hbs`)(ctx).replace(/\n{3,}/g, '\n\n').trim() + '\n'

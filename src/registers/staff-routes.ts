@@ -5,7 +5,7 @@ import { appendAudit } from '../audit/log.js'
 import { readMultipartForm } from '../http/multipart-form.js'
 import { sendPrivateFile } from '../http/private-download.js'
 import { authorityPending } from '../cases/authority.js'
-import { t, type Lang } from '../i18n/index.js'
+import { t, type Lang, type MessageKey } from '../i18n/index.js'
 import { staffActor } from '../staff/actor.js'
 import { findCandidate, listCandidates, updateCandidate } from './candidates-repository.js'
 import { IMPORT_REGISTERS, importCsv, type ImportRegister, type ImportReport } from './csv-import.js'
@@ -128,7 +128,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     return c
   }
 
-  function refuse(request: FastifyRequest, reply: FastifyReply, caseId: number, key: string, status: number) {
+  function refuse(request: FastifyRequest, reply: FastifyReply, caseId: number, key: MessageKey, status: number) {
     return reply.staffPage(
       'message',
       { title: t(request.lang, 'registers.refusedTitle'), paragraphs: [t(request.lang, key)], link: { href: `/staff/cases/${caseId}`, text: t(request.lang, 'registers.backToCase') } },

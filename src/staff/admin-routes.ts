@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { t } from '../i18n/index.js'
+import { t, type MessageKey } from '../i18n/index.js'
 import { staffActor } from './actor.js'
 import { StaffError } from './errors.js'
 import { bodyOf, formErrors, staffErrorKeys, str, type FormErrors } from './form-helpers.js'
@@ -29,7 +29,7 @@ export async function adminRoutes(app: FastifyInstance) {
     )
   }
 
-  const NOTICES: Record<string, string> = { added: 'staff.admin.added', role: 'staff.admin.roleChanged', disabled: 'staff.admin.disabledNow' }
+  const NOTICES: Record<string, MessageKey> = { added: 'staff.admin.added', role: 'staff.admin.roleChanged', disabled: 'staff.admin.disabledNow' }
 
   app.get('/admin/staff', { preHandler: admin }, async (request, reply) => {
     const done = str((request.query as Record<string, unknown>)?.done)

@@ -1,5 +1,5 @@
 import type { Lang } from '../i18n/index.js'
-import { t } from '../i18n/index.js'
+import { t, type MessageKey } from '../i18n/index.js'
 import type { StaffError } from './errors.js'
 
 export function str(v: unknown): string {
@@ -16,7 +16,7 @@ export interface FormErrors {
   list: Array<{ id: string; message: string }>
 }
 
-export function formErrors(lang: Lang, errors: Array<{ field: string | null; key: string }>): FormErrors {
+export function formErrors(lang: Lang, errors: Array<{ field: string | null; key: MessageKey }>): FormErrors {
   const map: Record<string, string> = {}
   const list: Array<{ id: string; message: string }> = []
   for (const e of errors) {
@@ -29,6 +29,6 @@ export function formErrors(lang: Lang, errors: Array<{ field: string | null; key
   return { map, list }
 }
 
-export function staffErrorKeys(errors: StaffError[]): Array<{ field: string | null; key: string }> {
-  return errors.map((e) => ({ field: e.field, key: `staff.errors.${e.code}` }))
+export function staffErrorKeys(errors: StaffError[]): Array<{ field: string | null; key: MessageKey }> {
+  return errors.map((e) => ({ field: e.field, key: `staff.errors.${e.code}` as const }))
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Handlebars from 'handlebars'
-import { t, type Lang } from '../i18n/index.js'
+import { lookup, type Lang } from '../i18n/index.js'
 import { formatArticles } from '../i18n/articles.js'
 import { viewsDir } from '../paths.js'
 
@@ -13,7 +13,7 @@ export function createEngine(): Engine {
 
   hbs.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
     const lang = (options.data?.root?.lang ?? 'sv') as Lang
-    return t(lang, key, options.hash)
+    return lookup(lang, key, options.hash)
   })
   // GDPR references as the page's language writes them: data keeps "Art. 6(1)(f)", Swedish says "artikel 6.1 f".
   hbs.registerHelper('articles', function (this: unknown, refs: unknown, options: Handlebars.HelperOptions) {

@@ -254,40 +254,40 @@ function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[],
   return q
 }
 
-function applyKeyset(q: Q, sort: QueueSort, after: CursorKey | null, limit: number): Q {
+/** `after`: rows past the cursor; `before`: rows ahead of a row already on the page (a later branch's bound). */
+function applyKeyset(q: Q, sort: QueueSort, after: CursorKey | null, limit: number, before: CursorKey | null = null): Q {
   if (sort === 'due') {
     if (after) q = q.where((eb) => eb(eb.refTuple('due_date', 'id'), '>', eb.tuple(after.key, after.id)))
+    if (before) q = q.where((eb) => eb(eb.refTuple('due_date', 'id'), '<', eb.tuple(before.key, before.id)))
     return q.orderBy('due_date', 'asc').orderBy('id', 'asc').limit(limit)
   }
   if (after) q = q.where((eb) => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.key, after.id)))
+  if (before) q = q.where((eb) => eb(eb.refTuple('received_at', 'id'), '>', eb.tuple(before.key, before.id)))
   return q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit)
 }
 
 /**
- * The queries listQueue runs, one per status branch (exported for EXPLAIN in tests and the
- * benchmark); none when nothing can match.
+ * How listQueue reads a page: one query per group of statuses, each built for a bound (exported,
+ * as `queries`, for EXPLAIN in tests and the benchmark); no groups when nothing can match.
  */
-export async function buildQueueQueries(db: Executor, filters: QueueFilters, page: QueuePage = {}, tuning: QueueTuning = {}) {
+export async function planQueue(db: Executor, filters: QueueFilters, page: QueuePage = {}, tuning: QueueTuning = {}) {
   const n = normalize(filters)
   const size = pageSize(page)
   const after = page.cursor ? decodeCursor(page.cursor, n.sort) : null
   const limit = size + 1
-  if (n.statuses.length === 0) return { n, size, queries: [] }
-
   let search: SearchPlan = null
-  if (n.search) {
+  if (n.search && n.statuses.length) {
     const ids = await searchIds(db, n.search, tuning.searchIdListMax)
-    if (ids && ids.length === 0) return { n, size, queries: [] }
     search = ids ? { ids } : { scan: n.search }
   }
   const byIds = search !== null && 'ids' in search
-  if (byIds || n.statuses.length === 1 || n.statuses.length === CASE_STATUSES.length) {
-    const q = applyFilters(db, db.selectFrom('cases').selectAll(), n, n.statuses, byIds, search)
-    return { n, size, queries: [applyKeyset(q, n.sort, after, limit)] }
-  }
-  // One query per status, each read in index order and stopped by its LIMIT, merged here: plain
-  // statements whose plan neither database's planner can turn into a sort of the whole status.
-  return { n, size, queries: n.statuses.map((s) => applyKeyset(applyFilters(db, db.selectFrom('cases').selectAll(), n, [s], false, search), n.sort, after, limit)) }
+  const nothing = n.statuses.length === 0 || (search !== null && 'ids' in search && search.ids.length === 0)
+  // One query per status, each read in index order and stopped by its LIMIT, merged in listQueue:
+  // plain statements whose plan neither database's planner can turn into a sort of a whole status.
+  const groups = nothing ? [] : byIds || n.statuses.length === 1 || n.statuses.length === CASE_STATUSES.length ? [n.statuses] : n.statuses.map((s) => [s])
+  const query = (statuses: CaseStatus[], before: CursorKey | null = null) =>
+    applyKeyset(applyFilters(db, db.selectFrom('cases').selectAll(), n, statuses, byIds, search), n.sort, after, limit, before)
+  return { n, size, limit, groups, query, queries: groups.map((g) => query(g)) }
 }
 
 const byDue = (a: Case, b: Case) => (a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id)
@@ -298,17 +298,20 @@ const byReceived = (a: Case, b: Case) => (a.received_at > b.received_at ? -1 : a
  * input; every row is a full `cases` row.
  */
 export async function listQueue(db: Executor, filters: QueueFilters, page: QueuePage = {}, tuning: QueueTuning = {}): Promise<QueueResult> {
-  const { n, size, queries } = await buildQueueQueries(db, filters, page, tuning)
-  const rows: Case[] = []
-  for (const q of queries) rows.push(...((await q.execute()) as Case[]))
-  // Keys are ASCII (ISO dates and timestamps): JavaScript's order is both databases' order.
-  if (queries.length > 1) rows.sort(n.sort === 'due' ? byDue : byReceived)
+  const { n, size, limit, groups, query } = await planQueue(db, filters, page, tuning)
+  const order = n.sort === 'due' ? byDue : byReceived
+  const keyOf = (c: Case): CursorKey => ({ sort: n.sort, key: n.sort === 'due' ? c.due_date : c.received_at, id: c.id })
+  let rows: Case[] = []
+  for (const g of groups) {
+    // Once a page is full, a later status only needs rows ahead of its last one: a shorter walk.
+    const before = rows.length >= limit ? keyOf(rows[limit - 1]) : null
+    rows.push(...((await query(g, before).execute()) as Case[]))
+    // Keys are ASCII (ISO dates and timestamps): JavaScript's order is both databases' order.
+    if (groups.length > 1) rows = rows.sort(order).slice(0, limit)
+  }
   const items = rows.slice(0, size)
   let nextCursor: string | null = null
-  if (rows.length > size) {
-    const last = items[items.length - 1]
-    nextCursor = encodeCursor({ sort: n.sort, key: n.sort === 'due' ? last.due_date : last.received_at, id: last.id })
-  }
+  if (rows.length > size) nextCursor = encodeCursor(keyOf(items[items.length - 1]))
   return { items, nextCursor }
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import {
-  buildQueueQueries,
+  planQueue,
   decodeCursor,
   encodeCursor,
   InvalidCursorError,
@@ -319,7 +319,7 @@ t.test('typical pages read an index in order instead of sorting the table', skip
     ['a common text in the open tabs', { q: 'son', searchIdListMax: 0 }, [/cases_status_due_idx \(status=\?\)/]],
   ]
   for (const [name, { searchIdListMax, ...f }, patterns] of plans) {
-    const { queries } = await buildQueueQueries(db, f, { cursor: null }, { searchIdListMax })
+    const { queries } = await planQueue(db, f, { cursor: null }, { searchIdListMax })
     const lines: string[] = []
     for (const q of queries) {
       const c = q.compile()
@@ -332,7 +332,7 @@ t.test('typical pages read an index in order instead of sorting the table', skip
   }
   // And the cursor's row-value comparison narrows the index range.
   const { nextCursor } = await listQueue(db, { status: 'in_progress' }, { size: 3 })
-  const c = (await buildQueueQueries(db, { status: 'in_progress' }, { cursor: nextCursor })).queries[0].compile()
+  const c = (await planQueue(db, { status: 'in_progress' }, { cursor: nextCursor })).queries[0].compile()
   const plan = ((await db.executeQuery({ ...c, sql: 'explain query plan ' + c.sql })).rows as Array<{ detail: string }>).map((r) => r.detail).join(' | ')
   t.match(plan, /cases_status_due_idx \(status=\? AND due_date>\?\)/)
   t.notMatch(plan, /TEMP B-TREE/, 'a single status page is not sorted at all')

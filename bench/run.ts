@@ -20,8 +20,8 @@ const report = (line: string) => console.log(line)
 
 const sections: Section[] = [
   { name: 'http', run: async (r, q) => (await import('./http.js')).run(r, { seconds: q ? 3 : 10 }) },
-  { name: 'queue', run: (r, q) => runQueueBench({ cases: q ? 10_000 : 100_000, runs: q ? 100 : 500, log: r }) },
-  { name: 'queue-http', run: async (r, q) => (await import('./queue-http.js')).run(r, { cases: q ? 10_000 : 100_000, amount: q ? 100 : 500 }) },
+  { name: 'queue', run: (r, q) => runQueueBench({ cases: q ? 20_000 : 1_000_000, runs: q ? 50 : 200, log: r }) },
+  { name: 'queue-http', run: async (r, q) => (await import('./queue-http.js')).run(r, { cases: q ? 20_000 : 1_000_000, amount: q ? 100 : 500 }) },
 ]
 sections.unshift({ name: 'footprint', run: async (r, q) => (await import('./footprint.js')).run(r, { quick: q }) })
 for (const name of ['unsubscribe', 'compile', 'postgres']) {

@@ -176,7 +176,8 @@ function draftCase(r: Rand, nowMs: number, today: string, person: Person, handle
   if (status === 'awaiting_requester') {
     pause = { started_at: new Date(createdMs + r() * Math.max(HOUR, nowMs - createdMs - HOUR)).toISOString(), ended_at: null }
   } else if (!immediate && status !== 'new' && r() < 0.12 && ageDays > 4) {
-    const start = createdMs + r() * 3 * DAY
+    // Never after now - 1 h, where the end is clamped: a pause cannot end before it starts.
+    const start = Math.min(nowMs - 2 * HOUR, createdMs + r() * 3 * DAY)
     pause = { started_at: new Date(start).toISOString(), ended_at: new Date(Math.min(nowMs - HOUR, start + (1 + r() * 9) * DAY)).toISOString() }
   }
   const receivedAt = new Date(receivedMs).toISOString()

@@ -10,6 +10,7 @@ import accessPackages, { withUploads } from './access/plugin.js'
 import { packageStaffRoutes } from './access/staff-routes.js'
 import { packageStatusRoutes } from './access/status-routes.js'
 import { queueRoutes } from './cases/queue-routes.js'
+import { QueueService } from './cases/queue-service.js'
 import { CaseService } from './cases/service.js'
 import { staffApiRoutes } from './cases/staff-api-routes.js'
 import { deadlineApiRoutes } from './deadlines/api-routes.js'
@@ -101,6 +102,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('csrf', csrf)
   const cases = new CaseService({ db: fastify.db, config, now, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake() })
   fastify.decorate('cases', cases)
+  const queue = new QueueService({ db: fastify.db, now, teamScopedAccess: config.teamScopedAccess, cases })
   await fastify.register(accessPackages, { engine, now })
   const packages = fastify.accessPackages
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
@@ -122,7 +124,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       // TEAM_SCOPED_ACCESS: before any case route is registered, so every one of them gets the check.
       await scope.register(teamScope, { api: false })
       await scope.register(staffRoutes)
-      await scope.register(queueRoutes)
+      await scope.register(queueRoutes({ queue }))
       await scope.register(staffCaseRoutes({ cases }))
       await scope.register(templateRoutes)
       await scope.register(reportRoutes)
@@ -142,7 +144,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await openApiDocument(scope, { publicUrl: config.publicUrl })
       await scope.register(apiRoutes({ intake, publicUrl: config.publicUrl }))
       await scope.register(meApiRoutes)
-      await scope.register(staffApiRoutes({ cases }))
+      await scope.register(staffApiRoutes({ cases, queue }))
       await scope.register(deadlineApiRoutes)
       await scope.register(registerApiRoutes)
       await scope.register(withUploads(packageApiRoutes(packages)))

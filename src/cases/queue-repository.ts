@@ -5,16 +5,17 @@
  *
  * How the queries stay fast at 100k+ cases (measured in bench/queue.ts; indexes in
  * migrations/001–003):
- *  - A list without a search runs one branch per status, `status = ?` plus the other filters,
- *    ordered by the sort key and limited to a page, glued with UNION ALL and cut to a page again.
- *    Each branch reads its page straight from an index in order (status_due, status_received,
- *    assignee_status_due), so no query sorts more than (statuses × page) rows.
- *  - A search (q) is driven by the matching index instead: the unique reference index or
- *    email_key (prefix ranges), and for names a trigram index (migrations/013: FTS5 on SQLite,
- *    pg_trgm on PostgreSQL) that yields the matching ids without reading the others. When the
- *    search includes closed statuses, the status/assignee/due columns are wrapped in no-op
- *    expressions so the planner cannot walk those indexes over the whole history instead.
- *    Open statuses alone are few, so then the status index drives and the search filters.
+ *  - A list runs one query per status, `status = ?` plus the other filters, ordered by the sort
+ *    key and limited to a page; the pages are merged and cut to a page again. Each query reads
+ *    its page straight from an index in order (status_due, status_received, assignee_status_due),
+ *    so nothing sorts more than (statuses × page) rows.
+ *  - All statuses together need no status condition: one walk of cases_due_idx or
+ *    cases_received_idx (or an assignee index) instead of a branch per status.
+ *  - A search (q) is applied one of two ways, by how many cases match (src/cases/queue-search.ts):
+ *    up to SEARCH_ID_LIST_MAX matches, their ids (from the reference, email_key or name trigram
+ *    index) drive the query, with the other filters' columns wrapped in no-op expressions so the
+ *    planner reads by id rather than walking those indexes; with more matches, the lists above
+ *    are walked as without a search, testing each row, and the page fills after a short walk.
  *
  * Decisions:
  *  - `due: 'overdue' | 'week'` and the overdue count apply to open cases whose clock runs: no
@@ -23,24 +24,19 @@
  *    (a plain question) leaves the clock running, and such a case can be overdue.
  *  - 'week' = due_date from today to today + 7 inclusive: the `due_today` and `due_soon` states
  *    of src/deadlines/due-date.ts (DUE_SOON_DAYS = 7).
- *  - Search: a reference (`DSR-2026-0001`, `dsr-2026`, `2026-000123`) by prefix; text with '@'
- *    by email prefix (email_key is lower-cased, so any case matches; a full address is the
- *    exact match); other text by email prefix or, from 3 characters, by a case-insensitive
- *    substring of the name, with the case of every letter folded (Å and å, Ö and ö) on both
- *    databases: the trigram tokenizer's folding on SQLite, lower() on PostgreSQL.
+ *  - Search: see src/cases/queue-search.ts (reference and email by prefix, names by substring).
  */
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type SelectQueryBuilder } from 'kysely'
-import { isPostgres, type Executor } from '../db/connection.js'
+import type { Executor } from '../db/connection.js'
 import type { Case, Database } from '../db/schema.js'
 import { addDays, isValidDate, type IsoDate } from '../deadlines/calendar-date.js'
 import { REQUEST_TYPES } from '../intake/request-types.js'
+import { idIn, parseSearch, QUEUE_SEARCH_MAX, scanCondition, searchIds, SearchTooLongError, type QueueSearch } from './queue-search.js'
 import { CASE_STATUSES, OPEN_STATUSES, isCaseStatus, type CaseStatus } from './state-machine.js'
 
 export const QUEUE_PAGE_DEFAULT = 50
 export const QUEUE_PAGE_MAX = 200
-export const QUEUE_SEARCH_MAX = 200
-/** A name substring needs at least this many characters (shorter text searches references and emails only). */
-export const NAME_SEARCH_MIN = 3
+export { NAME_SEARCH_MIN, QUEUE_SEARCH_MAX } from './queue-search.js'
 /** days after today that still count as "due this week" (inclusive). */
 export const DUE_WEEK_DAYS = 7
 
@@ -81,6 +77,11 @@ export interface QueuePage {
   cursor?: string | null
   /** 1..200, default 50; larger is cut to 200. */
   size?: number | null
+}
+
+/** For tests and the benchmark: force one way of searching (0: always walk and test each row). */
+export interface QueueTuning {
+  searchIdListMax?: number
 }
 
 export interface QueueResult {
@@ -148,17 +149,12 @@ interface Normalized {
   types: string[] | null
   assignee: { kind: 'any' } | { kind: 'none' } | { kind: 'id'; id: number }
   dueRange: { from?: IsoDate; before?: IsoDate } | null
-  search: Search | null
+  search: QueueSearch | null
   sort: QueueSort
   team: QueueTeamFilter | null
   escalated: boolean
   scope: QueueTeamFilter | null
 }
-
-type Search =
-  | { kind: 'reference'; lo: string; hi: string }
-  | { kind: 'email'; lo: string; hi: string }
-  | { kind: 'text'; lo: string; hi: string; name: { phrase: string; lowerLike: string } | null }
 
 const invalid = (field: string, message: string) => new QueueQueryError('invalid_filter', field, message)
 
@@ -168,34 +164,13 @@ function list(v: string | readonly string[] | null | undefined): string[] | null
   return xs.length ? [...new Set(xs)] : null
 }
 
-/** The smallest string greater than every string starting with `prefix` (binary order). */
-function prefixEnd(prefix: string): string {
-  const last = prefix.charCodeAt(prefix.length - 1)
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1)
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
-
-/** An FTS5 string: the text as one phrase, so its trigrams must follow each other (a substring). */
-const ftsPhrase = (text: string) => '"' + text.replace(/"/g, '""') + '"'
-
-function parseSearch(raw: string | null | undefined): Search | null {
-  if (raw === undefined || raw === null) return null
-  const q = raw.trim().replace(/\s+/g, ' ')
-  if (q === '') return null
-  if (q.length > QUEUE_SEARCH_MAX) throw invalid('q', `The search text may be at most ${QUEUE_SEARCH_MAX} characters`)
-  if (/^dsr(-\d{0,4}(-\d{0,6})?)?$/i.test(q)) {
-    const lo = q.toUpperCase()
-    return { kind: 'reference', lo, hi: prefixEnd(lo) }
+function search(raw: string | null | undefined): QueueSearch | null {
+  try {
+    return parseSearch(raw)
+  } catch (error) {
+    if (error instanceof SearchTooLongError) throw invalid('q', `The search text may be at most ${QUEUE_SEARCH_MAX} characters`)
+    throw error
   }
-  if (/^\d{4}-\d{1,6}$/.test(q)) {
-    const lo = 'DSR-' + q
-    return { kind: 'reference', lo, hi: prefixEnd(lo) }
-  }
-  const lower = q.toLowerCase()
-  if (q.includes('@')) return { kind: 'email', lo: lower, hi: prefixEnd(lower) }
-  const nameOk = [...q].length >= NAME_SEARCH_MIN
-  return { kind: 'text', lo: lower, hi: prefixEnd(lower), name: nameOk ? { phrase: ftsPhrase(q), lowerLike: '%' + escapeLike(q.toLocaleLowerCase('sv')) + '%' } : null }
 }
 
 function normalize(filters: QueueFilters): Normalized {
@@ -227,7 +202,7 @@ function normalize(filters: QueueFilters): Normalized {
 
   const sort = filters.sort ?? 'due'
   if (sort !== 'due' && sort !== 'received') throw invalid('sort', `Unknown sort: ${JSON.stringify(sort)}`)
-  return { statuses, types, assignee, dueRange, search: parseSearch(filters.q), sort, team: filters.team ?? null, escalated: filters.escalated === true, scope: filters.scope ?? null }
+  return { statuses, types, assignee, dueRange, search: search(filters.q), sort, team: filters.team ?? null, escalated: filters.escalated === true, scope: filters.scope ?? null }
 }
 
 function pageSize(page: QueuePage): number {
@@ -245,28 +220,21 @@ type Q = SelectQueryBuilder<Database, 'cases', Case>
 const opaqueText = (col: 'status' | 'due_date') => sql<string>`(${sql.ref(col)} || '')`
 const opaqueInt = (col: 'assignee_id') => sql<number | null>`(${sql.ref(col)} + 0)`
 
-function searchCondition(db: Executor, eb: EB, s: Search, driveBySearch: boolean): Expression<SqlBool> {
-  if (s.kind === 'reference') return eb.and([eb('reference', '>=', s.lo), eb('reference', '<', s.hi)])
-  const email = eb.and([eb('email_key', '>=', s.lo), eb('email_key', '<', s.hi)])
-  if (s.kind === 'email' || !s.name) return email
-  const name = s.name
-  // SQLite: the ids from the FTS5 trigram index (migrations/013), a few matches or none read.
-  if (!isPostgres(db)) return eb.or([email, eb('id', 'in', sql<number>`(select rowid from cases_name_fts where cases_name_fts match ${name.phrase})`)])
-  // PostgreSQL: lower() folds all of Unicode; the pg_trgm index on lower(name) serves the LIKE.
-  const nameMatch = (inner: EB) => sql<SqlBool>`lower(${inner.ref('name')}) like ${name.lowerLike} escape '\\'`
-  if (!driveBySearch) return eb.or([email, nameMatch(eb)])
-  return eb.or([email, eb('id', 'in', db.selectFrom('cases').select('id').where((inner) => nameMatch(inner as EB)))])
-}
+/** How the search applies: by the matching ids (few), or tested on each row of an ordered walk. */
+type SearchPlan = { ids: number[] } | { scan: QueueSearch } | null
 
 /** No pause of the clock is open for the case (EDPB 01/2022 §159: only recorded pauses stop it). */
 function clockRunning(eb: EB): Expression<SqlBool> {
   return eb.not(eb.exists(eb.selectFrom('case_pauses').select('case_pauses.id').whereRef('case_pauses.case_id', '=', 'cases.id').where('case_pauses.ended_at', 'is', null)))
 }
 
-/** The WHERE for the given statuses; `opaque` stops index use on the filter columns. */
-function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[], opaque: boolean): Q {
+/**
+ * The WHERE for the given statuses (every status: no condition); `opaque` stops index use on the
+ * filter columns, for reading by id.
+ */
+function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[], opaque: boolean, search: SearchPlan = null): Q {
   if (statuses.length === 1 && !opaque) q = q.where('status', '=', statuses[0])
-  else q = q.where(opaque ? opaqueText('status') : sql.ref('status'), 'in', statuses)
+  else if (statuses.length < CASE_STATUSES.length) q = q.where(opaque ? opaqueText('status') : sql.ref('status'), 'in', statuses)
   if (n.types) q = n.types.length === 1 ? q.where('type', '=', n.types[0]) : q.where('type', 'in', n.types)
   if (n.assignee.kind === 'none') q = q.where(opaque ? opaqueInt('assignee_id') : sql.ref('assignee_id'), 'is', null)
   if (n.assignee.kind === 'id') q = q.where(opaque ? opaqueInt('assignee_id') : sql.ref('assignee_id'), '=', n.assignee.id)
@@ -274,10 +242,8 @@ function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[],
   if (n.dueRange?.before) q = q.where(opaque ? opaqueText('due_date') : sql.ref('due_date'), '<', n.dueRange.before)
   // A paused case is neither overdue nor due soon.
   if (n.dueRange) q = q.where((eb) => clockRunning(eb as EB))
-  if (n.search) {
-    const s = n.search
-    q = q.where((eb) => searchCondition(db, eb as EB, s, opaque))
-  }
+  if (search && 'ids' in search) q = q.where((eb) => idIn(db, eb as EB, search.ids))
+  if (search && 'scan' in search) q = q.where((eb) => scanCondition(db, eb as EB, search.scan))
   for (const f of [n.team, n.scope]) {
     if (!f) continue
     const ids = f.ids.length ? f.ids : [-1]
@@ -288,55 +254,64 @@ function applyFilters(db: Executor, q: Q, n: Normalized, statuses: CaseStatus[],
   return q
 }
 
-function applyKeyset(q: Q, sort: QueueSort, after: CursorKey | null, limit: number): Q {
+/** `after`: rows past the cursor; `before`: rows ahead of a row already on the page (a later branch's bound). */
+function applyKeyset(q: Q, sort: QueueSort, after: CursorKey | null, limit: number, before: CursorKey | null = null): Q {
   if (sort === 'due') {
     if (after) q = q.where((eb) => eb(eb.refTuple('due_date', 'id'), '>', eb.tuple(after.key, after.id)))
+    if (before) q = q.where((eb) => eb(eb.refTuple('due_date', 'id'), '<', eb.tuple(before.key, before.id)))
     return q.orderBy('due_date', 'asc').orderBy('id', 'asc').limit(limit)
   }
   if (after) q = q.where((eb) => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.key, after.id)))
+  if (before) q = q.where((eb) => eb(eb.refTuple('received_at', 'id'), '>', eb.tuple(before.key, before.id)))
   return q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit)
 }
 
-/** The query listQueue runs (exported for EXPLAIN in tests and the benchmark). */
-export function buildQueueQuery(db: Executor, filters: QueueFilters, page: QueuePage = {}) {
+/**
+ * How listQueue reads a page: one query per group of statuses, each built for a bound (exported,
+ * as `queries`, for EXPLAIN in tests and the benchmark); no groups when nothing can match.
+ */
+export async function planQueue(db: Executor, filters: QueueFilters, page: QueuePage = {}, tuning: QueueTuning = {}) {
   const n = normalize(filters)
   const size = pageSize(page)
   const after = page.cursor ? decodeCursor(page.cursor, n.sort) : null
   const limit = size + 1
-  if (n.statuses.length === 0) return { n, size, query: null }
-
-  const searchDriven = n.search !== null && n.statuses.some((s) => !OPEN_STATUSES.includes(s))
-  if (searchDriven || n.statuses.length === 1) {
-    const q = applyFilters(db, db.selectFrom('cases').selectAll(), n, n.statuses, searchDriven)
-    return { n, size, query: applyKeyset(q, n.sort, after, limit) }
+  let search: SearchPlan = null
+  if (n.search && n.statuses.length) {
+    const ids = await searchIds(db, n.search, tuning.searchIdListMax)
+    search = ids ? { ids } : { scan: n.search }
   }
-  // One branch per status, each read in index order, then merged.
-  const branches = n.statuses.map((s, i) =>
-    db.selectFrom(applyKeyset(applyFilters(db, db.selectFrom('cases').selectAll(), n, [s], false), n.sort, after, limit).as(`b${i}`)).selectAll(),
-  )
-  let union = branches[0]
-  for (const b of branches.slice(1)) union = union.unionAll(b)
-  const ordered =
-    n.sort === 'due'
-      ? union.orderBy('due_date', 'asc').orderBy('id', 'asc')
-      : union.orderBy('received_at', 'desc').orderBy('id', 'desc')
-  return { n, size, query: ordered.limit(limit) }
+  const byIds = search !== null && 'ids' in search
+  const nothing = n.statuses.length === 0 || (search !== null && 'ids' in search && search.ids.length === 0)
+  // One query per status, each read in index order and stopped by its LIMIT, merged in listQueue:
+  // plain statements whose plan neither database's planner can turn into a sort of a whole status.
+  const groups = nothing ? [] : byIds || n.statuses.length === 1 || n.statuses.length === CASE_STATUSES.length ? [n.statuses] : n.statuses.map((s) => [s])
+  const query = (statuses: CaseStatus[], before: CursorKey | null = null) =>
+    applyKeyset(applyFilters(db, db.selectFrom('cases').selectAll(), n, statuses, byIds, search), n.sort, after, limit, before)
+  return { n, size, limit, groups, query, queries: groups.map((g) => query(g)) }
 }
+
+const byDue = (a: Case, b: Case) => (a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id)
+const byReceived = (a: Case, b: Case) => (a.received_at > b.received_at ? -1 : a.received_at < b.received_at ? 1 : b.id - a.id)
 
 /**
  * One page of the queue. Throws QueueQueryError (InvalidCursorError for a bad cursor) on bad
  * input; every row is a full `cases` row.
  */
-export async function listQueue(db: Executor, filters: QueueFilters, page: QueuePage = {}): Promise<QueueResult> {
-  const { n, size, query } = buildQueueQuery(db, filters, page)
-  if (!query) return { items: [], nextCursor: null }
-  const rows = (await query.execute()) as Case[]
+export async function listQueue(db: Executor, filters: QueueFilters, page: QueuePage = {}, tuning: QueueTuning = {}): Promise<QueueResult> {
+  const { n, size, limit, groups, query } = await planQueue(db, filters, page, tuning)
+  const order = n.sort === 'due' ? byDue : byReceived
+  const keyOf = (c: Case): CursorKey => ({ sort: n.sort, key: n.sort === 'due' ? c.due_date : c.received_at, id: c.id })
+  let rows: Case[] = []
+  for (const g of groups) {
+    // Once a page is full, a later status only needs rows ahead of its last one: a shorter walk.
+    const before = rows.length >= limit ? keyOf(rows[limit - 1]) : null
+    rows.push(...((await query(g, before).execute()) as Case[]))
+    // Keys are ASCII (ISO dates and timestamps): JavaScript's order is both databases' order.
+    if (groups.length > 1) rows = rows.sort(order).slice(0, limit)
+  }
   const items = rows.slice(0, size)
   let nextCursor: string | null = null
-  if (rows.length > size) {
-    const last = items[items.length - 1]
-    nextCursor = encodeCursor({ sort: n.sort, key: n.sort === 'due' ? last.due_date : last.received_at, id: last.id })
-  }
+  if (rows.length > size) nextCursor = encodeCursor(keyOf(items[items.length - 1]))
   return { items, nextCursor }
 }
 

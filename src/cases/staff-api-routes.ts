@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendApiError } from '../http/errors.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, MAX_DETAILS, MAX_EMAIL, MAX_NAME, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
@@ -8,15 +7,14 @@ import { isLinkLikeName, NAME_LINK_TEXT } from '../intake/name-rule.js'
 import { cleanLine, cleanText, emailKey } from '../intake/validate.js'
 import { staffByIds, teamsByIds, toCaseJson } from './case-json.js'
 import { CaseError } from './errors.js'
-import { QueueQueryError, listQueue, type QueueFilters } from './queue-repository.js'
+import type { TypeBoxTypeProvider } from '../http/schema.js'
+import { QueueQuery } from './queue-schema.js'
+import type { QueueService } from './queue-service.js'
 import { parseReceivedAt, SUPPORTED_DATES } from './received-at.js'
 import type { CaseService } from './service.js'
 import { CASE_STATUSES } from './state-machine.js'
 import { MAX_CASE_ID, MAX_EVIDENCE } from './refusal.js'
 import { MESSAGE_TEMPLATE_KEYS, type TemplateKey } from './templates.js'
-import { parseQueueQuery } from './queue-query.js'
-import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
-import { caseScope, scopeFilter } from '../routing/team-scope.js'
 import { addressChangesByCase } from '../intake/address-change.js'
 
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
@@ -38,8 +36,8 @@ function parseId(raw: string): number | null {
   return /^\d{1,12}$/.test(raw) ? Number(raw) : null
 }
 
-export function staffApiRoutes(deps: { cases: CaseService }) {
-  const { cases } = deps
+export function staffApiRoutes(deps: { cases: CaseService; queue: QueueService }) {
+  const { cases, queue } = deps
   return async function routes(app: FastifyInstance) {
     // Authorised before the body is validated, so nobody learns a route's schema without a token.
     const viewer = { preValidation: app.requireStaff('viewer') }
@@ -54,36 +52,13 @@ export function staffApiRoutes(deps: { cases: CaseService }) {
       return toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, change.get(c.id) ?? null)
     }
 
-    app.get<{ Querystring: Record<string, unknown> }>('/cases', viewer, async (request, reply) => {
-      const parsed = parseQueueQuery(request.query ?? {}, request.staff!.id, { team: defaultTeamFilter(request.staff!.role) })
-      if (!parsed.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: parsed.fields })
-      const team = await resolveTeamFilter(app.db, parsed.team, request.staff!.id)
-      if (!team.ok) return sendApiError(reply, 400, { error: 'invalid_query', message: 'The query has errors.', fields: { team: team.message } })
-      const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
-      // Said in the answer, so an integration does not take an empty list for an empty queue.
-      const notice = !scope.all && scope.noTeams ? { notice: { code: 'no_teams', message: t(apiLang(request), 'routing.queue.scopedNoTeams') } } : {}
-      const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(app.clock()), scope: scopeFilter(scope) }
-      if (parsed.assigneeEmail) {
-        const who = await app.db.selectFrom('staff').select('id').where('email_key', '=', emailKey(parsed.assigneeEmail)).executeTakeFirst()
-        if (!who) return { items: [], nextCursor: null, ...notice }
-        filters.assignee = who.id
-      }
-      let page
-      try {
-        page = await listQueue(app.db, filters, parsed.page)
-      } catch (error) {
-        if (error instanceof QueueQueryError) return sendApiError(reply, 400, { error: error.code, message: 'The query has errors.', fields: { [error.field]: error.message } })
-        throw error
-      }
-      const people = await staffByIds(app.db, page.items.map((c) => c.assignee_id))
-      const teams = await teamsByIds(app.db, page.items.map((c) => c.team_id))
+    app.withTypeProvider<TypeBoxTypeProvider>().get('/cases', { ...viewer, schema: { querystring: QueueQuery } }, async (request, reply) => {
       const lang = apiLang(request)
-      const items = []
-      const changes = await addressChangesByCase(app.db, page.items.map((c) => c.id), app.clock())
-      for (const c of page.items) {
-        const { deadline, pauses } = await cases.deadlineWithPauses(c)
-        items.push(toCaseJson(c, deadline, c.assignee_id ? (people.get(c.assignee_id) ?? null) : null, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, changes.get(c.id) ?? null))
-      }
+      const page = await queue.apiList(request.staff!, request.query)
+      if (page.problem) return sendApiError(reply, 400, { error: page.problem.code, message: 'The query has errors.', fields: page.problem.fields })
+      // Said in the answer, so an integration does not take an empty list for an empty queue.
+      const notice = page.scopedNoTeams ? { notice: { code: 'no_teams', message: t(lang, 'routing.queue.scopedNoTeams') } } : {}
+      const items = page.items.map((i) => toCaseJson(i.case, i.deadline, i.assignee, i.team, lang, i.pauses, i.addressChange))
       reply.header('Cache-Control', 'no-store')
       return { items, nextCursor: page.nextCursor, ...notice }
     })

@@ -10,7 +10,8 @@ import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
-import { CaseError, notFound } from './errors.js'
+import { DomainError } from '../domain/errors.js'
+import { caseFail } from './errors.js'
 import { registerKey, requireAuthority } from './authority.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { sealKey } from '../mail/seal.js'
@@ -19,7 +20,9 @@ import { upsertClient } from '../routing/repository.js'
 import { minimiseCase } from './minimise.js'
 import { openPause, pauseRefusal } from './pauses.js'
 import { dropCaseProof } from '../intake/proof.js'
-import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
+import { addCaseEvent, findCaseById, findStaffIdByEmailKey, findTeamIdByKey, insertAccessToken, insertCase, staffByIds, teamsByIds } from './repository.js'
+import { toCaseJson, type CaseJson } from './case-json.js'
+import { addressChangesByCase } from '../intake/address-change.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
 import { REFUSAL_TEMPLATES, withRefusalNotice } from './refusal-notice.js'
@@ -63,7 +66,7 @@ export class CaseService {
 
   async get(id: number, db: Executor = this.deps.db): Promise<Case> {
     const c = await findCaseById(db, id)
-    if (!c) throw notFound()
+    if (!c) throw caseFail('notFound')
     return c
   }
 
@@ -75,6 +78,45 @@ export class CaseService {
   async deadlineWithPauses(c: Case, db: Executor = this.deps.db) {
     const pauses = await loadPauses(db, c.id)
     return { deadline: deadlineOf(c, pauses, this.deps.now(), this.eves), pauses }
+  }
+
+  /** The case as the staff API answers it. */
+  async json(id: number, lang: Lang): Promise<CaseJson> {
+    const [item] = await this.jsonList([await this.get(id)], lang)
+    return item
+  }
+
+  /** Cases as the staff API answers them, with their people, teams and address changes read once per page. */
+  async jsonList(rows: Case[], lang: Lang): Promise<CaseJson[]> {
+    const db = this.deps.db
+    const people = await staffByIds(db, rows.map((c) => c.assignee_id))
+    const teams = await teamsByIds(db, rows.map((c) => c.team_id))
+    const changes = await addressChangesByCase(db, rows.map((c) => c.id), this.deps.now())
+    const items: CaseJson[] = []
+    for (const c of rows) {
+      const { deadline, pauses } = await this.deadlineWithPauses(c)
+      const assignee = c.assignee_id ? (people.get(c.assignee_id) ?? null) : null
+      items.push(toCaseJson(c, deadline, assignee, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, changes.get(c.id) ?? null))
+    }
+    return items
+  }
+
+  /** The id of the staff member with this address, if any (the API names people by address). */
+  async staffIdByEmail(email: string): Promise<number | undefined> {
+    return findStaffIdByEmailKey(this.deps.db, emailKey(email))
+  }
+
+  /** Assigns to the staff member with this address (null: nobody). */
+  async assignByEmail(actor: Actor, caseId: number, email: string | null): Promise<Case> {
+    if (email === null) return this.assign(actor, caseId, null)
+    const id = await this.staffIdByEmail(email)
+    if (id === undefined) throw caseFail('assigneeUnknown')
+    return this.assign(actor, caseId, id)
+  }
+
+  /** Moves the case to the team with this key. */
+  async moveToTeamKey(actor: Actor, caseId: number, key: string): Promise<Case> {
+    return this.moveToTeam(actor, caseId, (await findTeamIdByKey(this.deps.db, key)) ?? -1)
   }
 
   /** Keeps the stored due date (used to sort the queue) equal to the computed one. */
@@ -102,7 +144,7 @@ export class CaseService {
       if (assigneeId !== null) {
         const staff = await trx.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', assigneeId).executeTakeFirst()
         if (!staff || staff.disabled || staff.role === 'viewer') {
-          throw new CaseError('invalid_assignee', 400, { sv: 'Ärendet kan bara tilldelas en aktiv handläggare eller administratör.', en: 'A case can only be assigned to an active handler or admin.' })
+          throw caseFail('assigneeRole')
         }
       }
       const iso = at.toISOString()
@@ -115,8 +157,8 @@ export class CaseService {
 
   async addNote(actor: Actor, caseId: number, text: string): Promise<void> {
     const body = text.trim()
-    if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv en anteckning.', en: 'Write a note.' })
-    if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Anteckningen får vara högst ${MAX_TEXT} tecken.`, en: `The note may be at most ${MAX_TEXT} characters.` })
+    if (!body) throw caseFail('noteRequired')
+    if (body.length > MAX_TEXT) throw caseFail('noteTooLong', { max: MAX_TEXT })
     await this.act(async (trx, at) => {
       await this.get(caseId, trx)
       await addCaseEvent(trx, { caseId, kind: 'note', actor: { type: 'staff', id: actor.id }, data: { text: body }, at })
@@ -139,7 +181,7 @@ export class CaseService {
       const why = cleanReason(reason) || null
       checkRefusalInput(to, partial, opts.evidence)
       const check = transition(c.status, to, { reason: why, role: actor.role })
-      if (!check.ok) throw new CaseError(check.code, check.code === 'reason_required' ? 400 : 409, check.message)
+      if (!check.ok) throw new DomainError(check.code, check.code === 'reason_required' ? 400 : 409, check.key, check.params)
       const evidence = to === 'refused_excessive' ? await checkEvidence(trx, c, opts.evidence ?? []) : []
       const iso = at.toISOString()
       let updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, to === 'completed' && partial ? partial : why)
@@ -178,9 +220,9 @@ export class CaseService {
   async checkAuthority(actor: Actor, caseId: number): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      if (!c.on_behalf_kind) throw new CaseError('not_on_behalf', 409, { sv: 'Ärendet gäller den som begärde det själv.', en: 'The case is about the requester themselves.' })
-      if (c.authority_checked_at) throw new CaseError('authority_checked', 409, { sv: 'Behörigheten är redan kontrollerad.', en: 'The authority is checked already.' })
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat.', en: 'The case is closed.' })
+      if (!c.on_behalf_kind) throw caseFail('notOnBehalf')
+      if (c.authority_checked_at) throw caseFail('authorityChecked')
+      if (isClosed(c.status)) throw caseFail('caseClosed')
       const iso = at.toISOString()
       const checked = await trx
         .updateTable('cases')
@@ -189,7 +231,7 @@ export class CaseService {
         .where('authority_checked_at', 'is', null)
         .executeTakeFirst()
       // Two ticks at once: only one carries out what follows.
-      if (Number(checked.numUpdatedRows) !== 1) throw new CaseError('authority_checked', 409, { sv: 'Behörigheten är redan kontrollerad.', en: 'The authority is checked already.' })
+      if (Number(checked.numUpdatedRows) !== 1) throw caseFail('authorityChecked')
       await addCaseEvent(trx, { caseId: c.id, kind: 'authority_checked', actor: { type: 'staff', id: actor.id }, data: { kind: c.on_behalf_kind }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.authority_check', caseId: c.id, data: { kind: c.on_behalf_kind }, at })
       const now = { ...c, authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso }
@@ -217,8 +259,8 @@ export class CaseService {
         subject = tpl.subject
         if (!body) body = tpl.body
       }
-      if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv ett meddelande eller välj en mall.', en: 'Write a message or choose a template.' })
-      if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Meddelandet får vara högst ${MAX_TEXT} tecken.`, en: `The message may be at most ${MAX_TEXT} characters.` })
+      if (!body) throw caseFail('messageRequired')
+      if (body.length > MAX_TEXT) throw caseFail('messageTooLong', { max: MAX_TEXT })
       let current = c
       const pause = input.pause ?? null
       if (pause !== null) {
@@ -229,7 +271,7 @@ export class CaseService {
       }
       if ((input.awaitReply || pause !== null) && current.status !== 'awaiting_requester') {
         const check = transition(current.status, 'awaiting_requester', {})
-        if (!check.ok) throw new CaseError(check.code, 409, check.message)
+        if (!check.ok) throw new DomainError(check.code, 409, check.key, check.params)
         current = await this.applyStatus(trx, current, 'awaiting_requester', at.toISOString(), { type: 'staff', id: actor.id }, null)
       }
       const messageId = await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang, refusal: input.refusal === true }, at)
@@ -246,9 +288,9 @@ export class CaseService {
   /** EDPB 01/2022 §159: a lawful reason, an open case, and no pause already running. */
   private async checkPause(trx: Executor, c: Case, reason: string): Promise<void> {
     const refusal = pauseRefusal(reason, c.type)
-    if (refusal) throw new CaseError(refusal.code, refusal.status, refusal.message)
-    if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: t('sv', 'cases.pause.closed'), en: t('en', 'cases.pause.closed') })
-    if (await openPause(trx, c.id)) throw new CaseError('already_paused', 409, { sv: t('sv', 'cases.pause.alreadyPaused'), en: t('en', 'cases.pause.alreadyPaused') })
+    if (refusal) throw refusal
+    if (isClosed(c.status)) throw new DomainError('case_closed', 409, 'cases.pause.closed')
+    if (await openPause(trx, c.id)) throw new DomainError('already_paused', 409, 'cases.pause.alreadyPaused')
   }
 
   private async queueTemplateMessage(trx: Executor, c: Case, staffId: number | null, key: TemplateKey, lang: Lang, extra: Record<string, string>, at: Date): Promise<void> {
@@ -361,7 +403,7 @@ export class CaseService {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst()
-      if (!team) throw new CaseError('unknown_team', 400, { sv: 'Teamet finns inte.', en: 'The team does not exist.' })
+      if (!team) throw caseFail('unknownTeam')
       const iso = at.toISOString()
       await trx.updateTable('cases').set({ team_id: team.id, updated_at: iso }).where('id', '=', caseId).execute()
       await addCaseEvent(trx, { caseId, kind: 'team_changed', actor: { type: 'staff', id: actor.id }, data: { from: c.team_id, to: team.id, team: team.name }, at: iso })
@@ -374,7 +416,7 @@ export class CaseService {
   async markClient(actor: Actor, caseId: number, input: ControllerInput): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat.', en: 'The case is closed.' })
+      if (isClosed(c.status)) throw caseFail('caseClosed')
       const controller = await this.resolveController(trx, input, at.toISOString())
       const iso = at.toISOString()
       await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
@@ -387,13 +429,13 @@ export class CaseService {
   private async resolveController(trx: Executor, input: ControllerInput, iso: string): Promise<{ clientId: number; name: string; email: string }> {
     if (input.clientId) {
       const client = await trx.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', input.clientId).executeTakeFirst()
-      if (!client) throw new CaseError('unknown_client', 400, { sv: 'Kunden finns inte i listan. Välj en annan eller skriv in namn och e-postadress.', en: 'That client is not in the list. Choose another or enter the name and email address.' })
+      if (!client) throw caseFail('unknownClient')
       return { clientId: client.id, name: client.name, email: client.email }
     }
     const name = cleanLine(input.name)
     const email = normaliseEmail(input.email ?? '')
-    if (!name || name.length > 200) throw new CaseError('controller_required', 400, { sv: 'Välj kunden (den personuppgiftsansvarige) eller skriv in kundens namn (högst 200 tecken).', en: 'Choose the client (the controller) or enter its name (at most 200 characters).' })
-    if (!isValidEmail(email)) throw new CaseError('controller_email', 400, { sv: 'Ange kundens e-postadress för dataskyddsfrågor, till exempel dataskydd@kund.se.', en: "Enter the client's email address for data protection matters, such as privacy@client.com." })
+    if (!name || name.length > 200) throw caseFail('controllerRequired')
+    if (!isValidEmail(email)) throw caseFail('controllerEmail')
     return { clientId: await upsertClient(trx, name, email, iso), name, email }
   }
 
@@ -405,8 +447,8 @@ export class CaseService {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const check = transition(c.status, 'forwarded', { forward: true, role: actor.role })
-      if (!check.ok) throw new CaseError(check.code, 409, check.message)
-      if (c.minimised_at) throw new CaseError('minimised', 409, { sv: 'Ärendets uppgifter är raderade.', en: "The case's data has been deleted." })
+      if (!check.ok) throw new DomainError(check.code, 409, check.key, check.params)
+      if (c.minimised_at) throw caseFail('minimised')
       const iso = at.toISOString()
       const stored = !input.clientId && !input.name && c.controller_name && c.controller_email ? { name: c.controller_name, email: c.controller_email } : null
       const controller = stored ? { ...stored, clientId: null } : await this.resolveController(trx, input, iso)
@@ -442,10 +484,10 @@ export class CaseService {
     const answer = input.text.trim()
     return this.act(async (trx, at) => {
       let c = await this.get(caseId, trx)
-      if (c.type !== 'question') throw new CaseError('not_a_question', 409, { sv: 'Bara frågor besvaras på det här sättet; skriv till den registrerade i stället.', en: 'Only questions are answered this way; write to the requester instead.' })
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Frågan är redan besvarad eller avslutad.', en: 'The question has already been answered or closed.' })
-      if (!answer) throw new CaseError('text_required', 400, { sv: 'Skriv svaret.', en: 'Write the answer.' })
-      if (answer.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Svaret får vara högst ${MAX_TEXT} tecken.`, en: `The answer may be at most ${MAX_TEXT} characters.` })
+      if (c.type !== 'question') throw caseFail('notAQuestion')
+      if (isClosed(c.status)) throw caseFail('questionClosed')
+      if (!answer) throw caseFail('answerRequired')
+      if (answer.length > MAX_TEXT) throw caseFail('answerTooLong', { max: MAX_TEXT })
       const iso = at.toISOString()
       const staffActor = { type: 'staff' as const, id: actor.id }
       if (c.status !== 'in_progress') c = await this.applyStatus(trx, c, 'in_progress', iso, staffActor, null)
@@ -467,17 +509,10 @@ export class CaseService {
     const why = reason.trim()
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      if (!why) throw new CaseError('reason_required', 400, { sv: 'Ange skälet till förlängningen; det skickas till den registrerade.', en: 'Give the reason for the extension; it is sent to the requester.' })
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat och kan inte förlängas.', en: 'The case is closed and cannot be extended.' })
+      if (!why) throw caseFail('extensionReasonRequired')
+      if (isClosed(c.status)) throw caseFail('extensionClosed')
       const check = extensionCheck(c, await loadPauses(trx, c.id), at, this.eves)
-      if (!check.ok) {
-        const messages = {
-          already_extended: { sv: 'Tidsfristen har redan förlängts en gång; den kan bara förlängas en gång.', en: 'The time limit has already been extended once; it can only be extended once.' },
-          one_month_passed: { sv: 'Förlängning måste meddelas inom en månad från mottagandet, och den fristen har passerat.', en: 'An extension must be notified within one month of receipt, and that month has passed.' },
-          immediate: { sv: 'Avregistrering och invändning mot direktmarknadsföring ska verkställas genast och kan inte förlängas.', en: 'Unsubscribes and objections to direct marketing must take effect at once and cannot be extended.' },
-        }[check.reason]
-        throw new CaseError('extension_refused', 409, messages)
-      }
+      if (!check.ok) throw caseFail(({ already_extended: 'extensionAlreadyExtended', one_month_passed: 'extensionMonthPassed', immediate: 'extensionImmediate' } as const)[check.reason])
       const iso = at.toISOString()
       await trx.updateTable('cases').set({ extended: 1, extension_reason: why, updated_at: iso }).where('id', '=', c.id).execute()
       const updated = await this.refreshDue(trx, { ...c, extended: 1, extension_reason: why, updated_at: iso }, iso)

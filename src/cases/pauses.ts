@@ -7,7 +7,6 @@
  * always opened by the message that asks (CaseService.sendMessage) and ends when the requester
  * answers or the case goes back to in_progress.
  */
-import type { Executor } from '../db/connection.js'
 import type { CasePause } from '../db/schema.js'
 import type { DomainError } from '../domain/errors.js'
 import { caseFail } from './errors.js'
@@ -35,16 +34,7 @@ export function pauseRefusal(reason: unknown, caseType: string): DomainError | n
   return null
 }
 
-export async function openPause(db: Executor, caseId: number): Promise<CasePause | undefined> {
-  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
-}
-
-/** Case ids among `ids` whose clock stands still now. */
-export async function pausedCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom('case_pauses').select('case_id').where('case_id', 'in', ids).where('ended_at', 'is', null).execute()
-  return new Set(rows.map((r) => r.case_id))
-}
+export { openPause, pausedCaseIds } from './repository.js'
 
 export interface PauseJson {
   reason: string

@@ -3,6 +3,7 @@ import { cleanText } from '../intake/validate.js'
 import type { Case } from '../db/schema.js'
 import type { DomainError } from '../domain/errors.js'
 import { caseFail } from './errors.js'
+import { existingCaseIds } from './repository.js'
 import { ANSWERED_STATUSES, isClosed } from './state-machine.js'
 import type { TemplateKey } from './templates.js'
 
@@ -41,8 +42,7 @@ export async function checkEvidence(trx: Executor, c: Case, ids: number[]): Prom
   const impossible = wanted.filter((id) => !Number.isSafeInteger(id) || id < 1 || id > MAX_CASE_ID)
   if (impossible.length) throw unknownCases(impossible.map(String))
   if (wanted.includes(c.id)) throw caseFail('evidenceSelf')
-  const found = await trx.selectFrom('cases').select('id').where('id', 'in', wanted).execute()
-  const known = new Set(found.map((r) => r.id))
+  const known = await existingCaseIds(trx, wanted)
   const missing = wanted.filter((id) => !known.has(id))
   if (missing.length) throw unknownCases(missing.map(String))
   return wanted

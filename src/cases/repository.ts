@@ -1,5 +1,5 @@
 import type { Executor } from '../db/connection.js'
-import type { Case, NewCase } from '../db/schema.js'
+import type { Case, CasePause, CaseUpdate, NewCase } from '../db/schema.js'
 
 /** The next number of a named sequence; the upsert makes it safe when two instances ask at once. */
 export async function nextCounter(db: Executor, name: string): Promise<number> {
@@ -99,4 +99,74 @@ export async function listTeamNames(db: Executor) {
 /** A requester's status page shows the whole conversation, oldest first. */
 export async function listCaseMessages(db: Executor, caseId: number) {
   return db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', caseId).orderBy('id').execute()
+}
+
+export async function updateCase(db: Executor, id: number, values: CaseUpdate): Promise<void> {
+  await db.updateTable('cases').set(values).where('id', '=', id).execute()
+}
+
+/** Ticks the representative's authority once: false when someone else ticked it first. */
+export async function markAuthorityChecked(db: Executor, id: number, staffId: number, at: string): Promise<boolean> {
+  const checked = await db
+    .updateTable('cases')
+    .set({ authority_checked_at: at, authority_checked_by: staffId, updated_at: at })
+    .where('id', '=', id)
+    .where('authority_checked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(checked.numUpdatedRows) === 1
+}
+
+export async function findStaffForAssignment(db: Executor, id: number) {
+  return db.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function findTeamById(db: Executor, id: number) {
+  return db.selectFrom('teams').select(['id', 'name']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function findClientById(db: Executor, id: number) {
+  return db.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst()
+}
+
+/** Ends the case's running pause, if one runs; true when one did. */
+export async function endOpenPause(db: Executor, caseId: number, at: string): Promise<boolean> {
+  const ended = await db.updateTable('case_pauses').set({ ended_at: at }).where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
+  return Number(ended.numUpdatedRows) > 0
+}
+
+export async function insertPause(db: Executor, caseId: number, reason: string, at: string, messageId: number): Promise<void> {
+  await db.insertInto('case_pauses').values({ case_id: caseId, reason, started_at: at, message_id: messageId }).execute()
+}
+
+export async function insertCaseMessage(
+  db: Executor,
+  m: { caseId: number; direction: 'in' | 'out'; body: string; staffId: number | null; template: string | null; lang: string; at: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('case_messages')
+    .values({ case_id: m.caseId, direction: m.direction, body: m.body, staff_id: m.staffId, template: m.template, lang: m.lang, created_at: m.at })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** Which of these case ids exist. */
+export async function existingCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
+  const rows = await db.selectFrom('cases').select('id').where('id', 'in', ids).execute()
+  return new Set(rows.map((r) => r.id))
+}
+
+export async function loadPauses(db: Executor, caseId: number): Promise<CasePause[]> {
+  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).orderBy('started_at').execute()
+}
+
+export async function openPause(db: Executor, caseId: number): Promise<CasePause | undefined> {
+  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
+}
+
+/** Case ids among `ids` whose clock stands still now. */
+export async function pausedCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('case_pauses').select('case_id').where('case_id', 'in', ids).where('ended_at', 'is', null).execute()
+  return new Set(rows.map((r) => r.case_id))
 }

@@ -20,7 +20,24 @@ import { upsertClient } from '../routing/repository.js'
 import { minimiseCase } from './minimise.js'
 import { openPause, pauseRefusal } from './pauses.js'
 import { dropCaseProof } from '../intake/proof.js'
-import { addCaseEvent, findCaseById, findStaffIdByEmailKey, findTeamIdByKey, insertAccessToken, insertCase, staffByIds, teamsByIds } from './repository.js'
+import {
+  addCaseEvent,
+  endOpenPause,
+  findCaseById,
+  findClientById,
+  findStaffForAssignment,
+  findStaffIdByEmailKey,
+  findTeamById,
+  findTeamIdByKey,
+  insertAccessToken,
+  insertCase,
+  insertCaseMessage,
+  insertPause,
+  markAuthorityChecked,
+  staffByIds,
+  teamsByIds,
+  updateCase,
+} from './repository.js'
 import { toCaseJson, type CaseJson } from './case-json.js'
 import { addressChangesByCase } from '../intake/address-change.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
@@ -123,7 +140,7 @@ export class CaseService {
   private async refreshDue(trx: Executor, c: Case, at: string): Promise<Case> {
     const d = deadlineOf(c, await loadPauses(trx, c.id), this.deps.now(), this.eves)
     if (d.dueDate === c.due_date) return c
-    await trx.updateTable('cases').set({ due_date: d.dueDate, updated_at: at }).where('id', '=', c.id).execute()
+    await updateCase(trx, c.id, { due_date: d.dueDate, updated_at: at })
     return { ...c, due_date: d.dueDate, updated_at: at }
   }
 
@@ -142,13 +159,13 @@ export class CaseService {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       if (assigneeId !== null) {
-        const staff = await trx.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', assigneeId).executeTakeFirst()
+        const staff = await findStaffForAssignment(trx, assigneeId)
         if (!staff || staff.disabled || staff.role === 'viewer') {
           throw caseFail('assigneeRole')
         }
       }
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ assignee_id: assigneeId, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { assignee_id: assigneeId, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'assigned', actor: { type: 'staff', id: actor.id }, data: { from: c.assignee_id, to: assigneeId }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.assign', caseId, data: { from: c.assignee_id, to: assigneeId }, at })
       return { ...c, assignee_id: assigneeId, updated_at: iso }
@@ -187,7 +204,7 @@ export class CaseService {
       let updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, to === 'completed' && partial ? partial : why)
       const refusal = refusalColumns(c.status, to, why, partial, evidence)
       if (refusal) {
-        await trx.updateTable('cases').set(refusal).where('id', '=', c.id).execute()
+        await updateCase(trx, c.id, refusal)
         updated = { ...updated, ...refusal }
       }
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to, ...(partial ? { partialRefusal: true } : {}), ...(evidence.length ? { evidence } : {}) }, at })
@@ -203,11 +220,10 @@ export class CaseService {
   async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
     if (to === 'completed') requireAuthority(c)
     if (!isPausing(to) && isPausing(c.status)) {
-      const ended = await trx.updateTable('case_pauses').set({ ended_at: iso }).where('case_id', '=', c.id).where('ended_at', 'is', null).executeTakeFirst()
-      if (Number(ended.numUpdatedRows) > 0) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
+      if (await endOpenPause(trx, c.id, iso)) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
     }
     const closedAt = isClosed(to) ? iso : null
-    await trx.updateTable('cases').set({ status: to, closed_at: closedAt, updated_at: iso }).where('id', '=', c.id).execute()
+    await updateCase(trx, c.id, { status: to, closed_at: closedAt, updated_at: iso })
     await addCaseEvent(trx, { caseId: c.id, kind: 'status_changed', actor, data: { from: c.status, to, ...(reason ? { reason } : {}) }, at: iso })
     return this.refreshDue(trx, { ...c, status: to, closed_at: closedAt, updated_at: iso }, iso)
   }
@@ -224,14 +240,8 @@ export class CaseService {
       if (c.authority_checked_at) throw caseFail('authorityChecked')
       if (isClosed(c.status)) throw caseFail('caseClosed')
       const iso = at.toISOString()
-      const checked = await trx
-        .updateTable('cases')
-        .set({ authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso })
-        .where('id', '=', c.id)
-        .where('authority_checked_at', 'is', null)
-        .executeTakeFirst()
       // Two ticks at once: only one carries out what follows.
-      if (Number(checked.numUpdatedRows) !== 1) throw caseFail('authorityChecked')
+      if (!(await markAuthorityChecked(trx, c.id, actor.id, iso))) throw caseFail('authorityChecked')
       await addCaseEvent(trx, { caseId: c.id, kind: 'authority_checked', actor: { type: 'staff', id: actor.id }, data: { kind: c.on_behalf_kind }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.authority_check', caseId: c.id, data: { kind: c.on_behalf_kind }, at })
       const now = { ...c, authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso }
@@ -277,7 +287,7 @@ export class CaseService {
       const messageId = await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang, refusal: input.refusal === true }, at)
       if (pause !== null) {
         const iso = at.toISOString()
-        await trx.insertInto('case_pauses').values({ case_id: c.id, reason: pause, started_at: iso, message_id: messageId }).execute()
+        await insertPause(trx, c.id, pause, iso, messageId)
         await addCaseEvent(trx, { caseId: c.id, kind: 'pause_started', actor: { type: 'staff', id: actor.id }, data: { reason: pause, messageId }, at: iso })
       }
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.message', caseId, data: { template: input.template ?? null, ...(pause ? { pause } : {}) }, at })
@@ -310,18 +320,14 @@ export class CaseService {
     const filled = fillPlaceholders(m.body, values)
     const body = m.refusal || (m.template !== null && REFUSAL_TEMPLATES.includes(m.template)) ? withRefusalNotice(filled, m.lang) : filled
     const subject = fillPlaceholders(m.subject ?? t(m.lang, 'email.messageSubject', { reference: c.reference }), values)
-    const inserted = await trx
-      .insertInto('case_messages')
-      .values({ case_id: c.id, direction: 'out', body, staff_id: staffId, template: m.template, lang: m.lang, created_at: iso })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const messageId = await insertCaseMessage(trx, { caseId: c.id, direction: 'out', body, staffId, template: m.template, lang: m.lang, at: iso })
     // A fresh link for this email: the requester can answer from it, and tokens stay hashed at rest.
     const token = newToken()
     await insertAccessToken(trx, c.id, hashToken(token), iso)
     const mail = this.deps.renderEmail('case-message', m.lang, 'email.messageSubject', { body, statusUrl: `${this.deps.config.publicUrl}/status/${token}`, reference: c.reference })
     await enqueueEmail(trx, { kind: 'case_message', to: c.email, toName: c.name, caseId: c.id, ...mail, subject }, { from: this.deps.config.mailFrom, now: at })
-    await addCaseEvent(trx, { caseId: c.id, kind: 'message_out', actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' }, data: { messageId: inserted.id, template: m.template }, at: iso })
-    return inserted.id
+    await addCaseEvent(trx, { caseId: c.id, kind: 'message_out', actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' }, data: { messageId, template: m.template }, at: iso })
+    return messageId
   }
 
   /** The requester answers from their status page: the clock restarts if it was waiting on them. */
@@ -330,12 +336,8 @@ export class CaseService {
     return this.act(async (trx, at) => {
       let c = await this.get(caseId, trx)
       const iso = at.toISOString()
-      const inserted = await trx
-        .insertInto('case_messages')
-        .values({ case_id: c.id, direction: 'in', body, staff_id: null, template: null, lang: c.lang, created_at: iso })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await addCaseEvent(trx, { caseId: c.id, kind: 'message_in', actor: { type: 'requester' }, data: { messageId: inserted.id }, at: iso })
+      const messageId = await insertCaseMessage(trx, { caseId: c.id, direction: 'in', body, staffId: null, template: null, lang: c.lang, at: iso })
+      await addCaseEvent(trx, { caseId: c.id, kind: 'message_in', actor: { type: 'requester' }, data: { messageId }, at: iso })
       if (c.status === 'awaiting_requester') c = await this.applyStatus(trx, c, 'in_progress', iso, { type: 'requester' }, null)
       await appendAudit(trx, { actorType: 'requester', actorId: null, action: 'case.reply', caseId, at })
       return c
@@ -402,10 +404,10 @@ export class CaseService {
   async moveToTeam(actor: Actor, caseId: number, teamId: number): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst()
+      const team = await findTeamById(trx, teamId)
       if (!team) throw caseFail('unknownTeam')
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ team_id: team.id, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { team_id: team.id, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'team_changed', actor: { type: 'staff', id: actor.id }, data: { from: c.team_id, to: team.id, team: team.name }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.team', caseId, data: { from: c.team_id, to: team.id }, at })
       return { ...c, team_id: team.id, updated_at: iso }
@@ -419,7 +421,7 @@ export class CaseService {
       if (isClosed(c.status)) throw caseFail('caseClosed')
       const controller = await this.resolveController(trx, input, at.toISOString())
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'client_marked', actor: { type: 'staff', id: actor.id }, data: { controller: controller.name }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.client', caseId, data: { clientId: controller.clientId }, at })
       return { ...c, on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }
@@ -428,7 +430,7 @@ export class CaseService {
 
   private async resolveController(trx: Executor, input: ControllerInput, iso: string): Promise<{ clientId: number; name: string; email: string }> {
     if (input.clientId) {
-      const client = await trx.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', input.clientId).executeTakeFirst()
+      const client = await findClientById(trx, input.clientId)
       if (!client) throw caseFail('unknownClient')
       return { clientId: client.id, name: client.name, email: client.email }
     }
@@ -453,7 +455,7 @@ export class CaseService {
       const stored = !input.clientId && !input.name && c.controller_name && c.controller_email ? { name: c.controller_name, email: c.controller_email } : null
       const controller = stored ? { ...stored, clientId: null } : await this.resolveController(trx, input, iso)
       const lang: Lang = input.lang ?? 'sv'
-      await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso })
       const current = { ...c, on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email }
       const tpl = await loadTemplate(trx, 'forward_controller', lang)
       const values = {
@@ -514,7 +516,7 @@ export class CaseService {
       const check = extensionCheck(c, await loadPauses(trx, c.id), at, this.eves)
       if (!check.ok) throw caseFail(({ already_extended: 'extensionAlreadyExtended', one_month_passed: 'extensionMonthPassed', immediate: 'extensionImmediate' } as const)[check.reason])
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ extended: 1, extension_reason: why, updated_at: iso }).where('id', '=', c.id).execute()
+      await updateCase(trx, c.id, { extended: 1, extension_reason: why, updated_at: iso })
       const updated = await this.refreshDue(trx, { ...c, extended: 1, extension_reason: why, updated_at: iso }, iso)
       await addCaseEvent(trx, { caseId: c.id, kind: 'extended', actor: { type: 'staff', id: actor.id }, data: { reason: why, dueDate: updated.due_date }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.extend', caseId, at })

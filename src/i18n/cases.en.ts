@@ -219,4 +219,5 @@ export const casesEn: typeof casesSv = {
     future: 'must not be in the future',
     dateOrTimestamp: 'must be a date (YYYY-MM-DD) or an ISO timestamp',
   },
+  refusalNotice: 'If you are not satisfied with this decision, you have the right to lodge a complaint with the Swedish Authority for Privacy Protection (Integritetsskyddsmyndigheten, IMY), www.imy.se, and to seek a judicial remedy in court (GDPR Articles 12(4), 77 and 79).',
 }

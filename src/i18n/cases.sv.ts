@@ -220,4 +220,6 @@ export const casesSv = {
     future: 'får inte ligga i framtiden',
     dateOrTimestamp: 'ska vara ett datum (ÅÅÅÅ-MM-DD) eller en ISO-tidsstämpel',
   },
+  /** Art. 12(4): the fixed last paragraph of every refusal (src/cases/refusal-notice.ts). */
+  refusalNotice: 'Om du inte är nöjd med beslutet har du rätt att klaga hos Integritetsskyddsmyndigheten (IMY), www.imy.se, och att begära prövning i domstol (artiklarna 12.4, 77 och 79 i dataskyddsförordningen).',
 }

@@ -170,3 +170,23 @@ export async function pausedCaseIds(db: Executor, ids: number[]): Promise<Set<nu
   const rows = await db.selectFrom('case_pauses').select('case_id').where('case_id', 'in', ids).where('ended_at', 'is', null).execute()
   return new Set(rows.map((r) => r.case_id))
 }
+
+/** References and ids of the cases named, by reference or by id. */
+export async function casesByReferences(db: Executor, refs: string[]) {
+  return refs.length ? db.selectFrom('cases').select(['id', 'reference']).where('reference', 'in', refs).execute() : []
+}
+
+export async function caseReferencesByIds(db: Executor, ids: number[]) {
+  return ids.length ? db.selectFrom('cases').select(['id', 'reference']).where('id', 'in', ids).execute() : []
+}
+
+/** Staff names for a timeline (disabled members included: history keeps who did it). */
+export async function staffNamesByIds(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  const rows = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+export async function caseMessageBodies(db: Executor, caseId: number): Promise<Map<number, string>> {
+  const rows = await db.selectFrom('case_messages').select(['id', 'body']).where('case_id', '=', caseId).execute()
+  return new Map(rows.map((m) => [m.id, m.body]))
+}

@@ -1,6 +1,6 @@
 import type { Case } from '../db/schema.js'
 import { emailKey } from '../intake/validate.js'
-import { CaseError } from './errors.js'
+import { caseFail } from './errors.js'
 
 /**
  * A request made for someone else (issue 15 §5; EDPB Guidelines 01/2022 section 3.4, requests made via proxies: a representative
@@ -12,11 +12,7 @@ export function authorityPending(c: Pick<Case, 'on_behalf_kind' | 'authority_che
   return c.on_behalf_kind !== null && c.authority_checked_at === null
 }
 
-export const authorityUnchecked = () =>
-  new CaseError('authority_unchecked', 409, {
-    sv: 'Ombudets behörighet har inte kontrollerats: markera den på ärendet först.',
-    en: "The representative's authority has not been checked: tick it on the case first.",
-  })
+export const authorityUnchecked = () => caseFail('authorityUnchecked')
 
 export function requireAuthority(c: Pick<Case, 'on_behalf_kind' | 'authority_checked_at'>): void {
   if (authorityPending(c)) throw authorityUnchecked()

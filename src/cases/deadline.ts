@@ -1,12 +1,9 @@
-import type { Executor } from '../db/connection.js'
 import type { Case, CasePause } from '../db/schema.js'
 import { isImmediate } from '../deadlines/case-rules.js'
 import { canExtend, computeCaseDeadline, type CaseDeadline, type CaseDeadlineInput, type ExtendCheck } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 
-export async function loadPauses(db: Executor, caseId: number): Promise<CasePause[]> {
-  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).orderBy('started_at').execute()
-}
+export { loadPauses } from './repository.js'
 
 /** Confirming the address by email pauses the clock (EDPB 01/2022 §159); staff-registered cases had no such wait. */
 function deadlineInput(c: Case, pauses: CasePause[], now: Date, eves: boolean): CaseDeadlineInput {

@@ -7,9 +7,9 @@
  * always opened by the message that asks (CaseService.sendMessage) and ends when the requester
  * answers or the case goes back to in_progress.
  */
-import type { Executor } from '../db/connection.js'
 import type { CasePause } from '../db/schema.js'
-import type { Localized } from './state-machine.js'
+import type { DomainError } from '../domain/errors.js'
+import { caseFail } from './errors.js'
 
 export const PAUSE_REASONS = ['identity', 'specify_access'] as const
 export type PauseReason = (typeof PAUSE_REASONS)[number]
@@ -25,43 +25,14 @@ export function pauseReasonsFor(caseType: string): PauseReason[] {
   return PAUSE_REASONS.filter((r) => r !== 'specify_access' || SPECIFY_TYPES.includes(caseType))
 }
 
-export type PauseRefusal = { code: 'invalid_pause_reason' | 'pause_not_allowed'; status: 400 | 409; message: Localized }
-
 /** Why this reason cannot pause this case, or null when it can. */
-export function pauseRefusal(reason: unknown, caseType: string): PauseRefusal | null {
-  if (!isPauseReason(reason)) {
-    return {
-      code: 'invalid_pause_reason',
-      status: 400,
-      message: {
-        sv: 'Tidsfristen kan bara stå still av två skäl: identity (rimliga tvivel om identiteten, artikel 12.6) eller specify_access (den registrerade ombeds precisera en begäran om tillgång (registerutdrag), skäl 63).',
-        en: 'The clock can only be stopped for two reasons: identity (reasonable doubt about identity, Article 12(6)) or specify_access (asking the requester to specify an access request, recital 63).',
-      },
-    }
-  }
-  if (!pauseReasonsFor(caseType).includes(reason)) {
-    return {
-      code: 'pause_not_allowed',
-      status: 409,
-      message: {
-        sv: 'Att be den registrerade precisera vilka uppgifter hen vill ha stoppar bara tidsfristen för en begäran om tillgång (registerutdrag) eller dataportabilitet (skäl 63). Skicka frågan utan att stoppa tidsfristen.',
-        en: 'Asking the requester to specify which data they want stops the clock only for an access or portability request (recital 63). Send the question without stopping the clock.',
-      },
-    }
-  }
+export function pauseRefusal(reason: unknown, caseType: string): DomainError | null {
+  if (!isPauseReason(reason)) return caseFail('invalidPauseReason')
+  if (!pauseReasonsFor(caseType).includes(reason)) return caseFail('pauseNotAllowed')
   return null
 }
 
-export async function openPause(db: Executor, caseId: number): Promise<CasePause | undefined> {
-  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
-}
-
-/** Case ids among `ids` whose clock stands still now. */
-export async function pausedCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom('case_pauses').select('case_id').where('case_id', 'in', ids).where('ended_at', 'is', null).execute()
-  return new Set(rows.map((r) => r.case_id))
-}
+export { openPause, pausedCaseIds } from './repository.js'
 
 export interface PauseJson {
   reason: string

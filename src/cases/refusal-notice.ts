@@ -1,4 +1,4 @@
-import type { Lang } from '../i18n/index.js'
+import { t, type Lang } from '../i18n/index.js'
 
 /**
  * Art. 12(4) GDPR: when the controller does not act on a request, in whole or in part, it tells
@@ -6,10 +6,7 @@ import type { Lang } from '../i18n/index.js'
  * Sweden IMY) and seek a judicial remedy (Art. 79). The reasons are written by the handler; this
  * block is fixed and is added after the (editable) template text, so no edit can drop it.
  */
-export const REFUSAL_NOTICE: Record<Lang, string> = {
-  sv: 'Om du inte är nöjd med beslutet har du rätt att klaga hos Integritetsskyddsmyndigheten (IMY), www.imy.se, och att begära prövning i domstol (artiklarna 12.4, 77 och 79 i dataskyddsförordningen).',
-  en: 'If you are not satisfied with this decision, you have the right to lodge a complaint with the Swedish Authority for Privacy Protection (Integritetsskyddsmyndigheten, IMY), www.imy.se, and to seek a judicial remedy in court (GDPR Articles 12(4), 77 and 79).',
-}
+export const REFUSAL_NOTICE: Record<Lang, string> = { sv: t('sv', 'cases.refusalNotice'), en: t('en', 'cases.refusalNotice') }
 
 /** The letters that refuse a request in whole or in part; each ends with the notice. */
 export const REFUSAL_TEMPLATES: readonly string[] = ['rejection', 'partial_refusal', 'refused_excessive']

@@ -3,6 +3,7 @@ import type { Case } from '../db/schema.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { answeredLate, evidenceIds, MAX_EVIDENCE, unknownCases } from './refusal.js'
 import { ANSWERED_STATUSES } from './state-machine.js'
+import { caseReferencesByIds, casesByReferences } from './repository.js'
 
 /**
  * The case page's refuse form takes earlier cases as references (DSR-2026-000012) or ids, the way
@@ -14,7 +15,7 @@ export async function evidenceFromForm(db: Executor, raw: string): Promise<numbe
   if (tokens.length > MAX_EVIDENCE) return tokens.map(() => 0)
   const ids = tokens.filter((x) => /^\d{1,12}$/.test(x)).map(Number)
   const refs = tokens.filter((x) => !/^\d{1,12}$/.test(x))
-  const found = refs.length ? await db.selectFrom('cases').select(['id', 'reference']).where('reference', 'in', refs).execute() : []
+  const found = await casesByReferences(db, refs)
   const byRef = new Map(found.map((r) => [r.reference, r.id]))
   const unknown = refs.filter((r) => !byRef.has(r))
   if (unknown.length) throw unknownCases(unknown.map((r) => r.slice(0, 40)))
@@ -24,7 +25,7 @@ export async function evidenceFromForm(db: Executor, raw: string): Promise<numbe
 /** What the case page shows about a refusal: the reason, the linked cases and whether it came late. */
 export async function refusalView(db: Executor, c: Case, dueDate: string) {
   const ids = evidenceIds(c)
-  const linked = ids.length ? await db.selectFrom('cases').select(['id', 'reference']).where('id', 'in', ids).execute() : []
+  const linked = await caseReferencesByIds(db, ids)
   const closedDate = c.closed_at ? stockholmDate(c.closed_at) : null
   return {
     refusalReason: c.refusal_reason,

@@ -1,7 +1,9 @@
 import type { Executor } from '../db/connection.js'
 import { cleanText } from '../intake/validate.js'
 import type { Case } from '../db/schema.js'
-import { CaseError } from './errors.js'
+import type { DomainError } from '../domain/errors.js'
+import { caseFail } from './errors.js'
+import { existingCaseIds } from './repository.js'
 import { ANSWERED_STATUSES, isClosed } from './state-machine.js'
 import type { TemplateKey } from './templates.js'
 
@@ -27,21 +29,10 @@ export function cleanReason(raw: unknown): string {
 
 /** Refuses input that does not belong to the status asked for, before anything changes. */
 export function checkRefusalInput(to: string, partial: string | null, evidence: number[] | null | undefined): void {
-  if (partial !== null && to !== 'completed') {
-    throw new CaseError('partial_refusal_not_allowed', 400, { sv: 'Ett delvis avslag hör till att slutföra ärendet (status ”Klar”).', en: 'A partial refusal goes with completing the case (status "completed").' })
-  }
-  if (partial === '') {
-    throw new CaseError('reason_required', 400, {
-      sv: 'Ange skälet till att en del av begäran inte tillmötesgås. Den registrerade ska få veta varför, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artikel 12.4 i dataskyddsförordningen).',
-      en: 'Give the reason why part of the request is not complied with. The requester must be told why, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4)).',
-    })
-  }
-  if (evidence && evidence.length > 0 && to !== 'refused_excessive') {
-    throw new CaseError('evidence_not_allowed', 400, { sv: 'Tidigare ärenden länkas bara när en begäran avslås som uppenbart ogrundad eller orimlig.', en: 'Earlier cases are linked only when a request is refused as manifestly unfounded or excessive.' })
-  }
-  if (evidence && evidence.length > MAX_EVIDENCE) {
-    throw new CaseError('invalid_evidence', 400, { sv: `Högst ${MAX_EVIDENCE} tidigare ärenden kan länkas.`, en: `At most ${MAX_EVIDENCE} earlier cases can be linked.` })
-  }
+  if (partial !== null && to !== 'completed') throw caseFail('partialRefusalNotAllowed')
+  if (partial === '') throw caseFail('partialRefusalReasonRequired')
+  if (evidence && evidence.length > 0 && to !== 'refused_excessive') throw caseFail('evidenceNotAllowed')
+  if (evidence && evidence.length > MAX_EVIDENCE) throw caseFail('evidenceTooMany', { max: MAX_EVIDENCE })
 }
 
 /** The linked cases must exist and be other cases than this one; returns them without repeats, in order. */
@@ -50,17 +41,15 @@ export async function checkEvidence(trx: Executor, c: Case, ids: number[]): Prom
   if (wanted.length === 0) return []
   const impossible = wanted.filter((id) => !Number.isSafeInteger(id) || id < 1 || id > MAX_CASE_ID)
   if (impossible.length) throw unknownCases(impossible.map(String))
-  if (wanted.includes(c.id)) throw new CaseError('invalid_evidence', 400, { sv: 'Ärendet kan inte vara bevis för sig självt; länka tidigare ärenden.', en: 'The case cannot be evidence for itself; link earlier cases.' })
-  const found = await trx.selectFrom('cases').select('id').where('id', 'in', wanted).execute()
-  const known = new Set(found.map((r) => r.id))
+  if (wanted.includes(c.id)) throw caseFail('evidenceSelf')
+  const known = await existingCaseIds(trx, wanted)
   const missing = wanted.filter((id) => !known.has(id))
   if (missing.length) throw unknownCases(missing.map(String))
   return wanted
 }
 
-export function unknownCases(names: string[]): CaseError {
-  const shown = names.join(', ')
-  return new CaseError('invalid_evidence', 400, { sv: `Ärendena finns inte: ${shown}.`, en: `These cases do not exist: ${shown}.` })
+export function unknownCases(names: string[]): DomainError {
+  return caseFail('evidenceUnknown', { cases: names.join(', ') })
 }
 
 type RefusalColumns = Pick<Case, 'refusal_reason' | 'refusal_evidence' | 'partial_refusal_reason'>

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/connection.js'
-import type { Case, NewCase } from '../db/schema.js'
+import type { Case, CasePause, CaseUpdate, NewCase } from '../db/schema.js'
 
 /** The next number of a named sequence; the upsert makes it safe when two instances ask at once. */
 export async function nextCounter(db: Executor, name: string): Promise<number> {
@@ -62,4 +62,131 @@ export async function addCaseEvent(db: Executor, e: EventInput): Promise<void> {
 
 export async function listCaseEvents(db: Executor, caseId: number) {
   return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute()
+}
+
+/** Staff ids by email key (an API body names people by address). */
+export async function findStaffIdByEmailKey(db: Executor, key: string): Promise<number | undefined> {
+  return (await db.selectFrom('staff').select('id').where('email_key', '=', key).executeTakeFirst())?.id
+}
+
+export async function findTeamIdByKey(db: Executor, key: string): Promise<number | undefined> {
+  return (await db.selectFrom('teams').select('id').where('key', '=', key).executeTakeFirst())?.id
+}
+
+export async function teamsByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { key: string; name: string }>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('teams').select(['id', 'key', 'name']).where('id', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.id, { key: r.key, name: r.name }]))
+}
+
+export async function staffByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { email: string; name: string }>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('staff').select(['id', 'email', 'name']).where('id', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.id, { email: r.email, name: r.name }]))
+}
+
+/** Who a case can be assigned to, for the case page's list. */
+export async function listAssignable(db: Executor) {
+  return db.selectFrom('staff').select(['id', 'name', 'email']).where('disabled', '=', 0).where('role', 'in', ['handler', 'admin']).orderBy('name').execute()
+}
+
+export async function listTeamNames(db: Executor) {
+  return db.selectFrom('teams').select(['id', 'key', 'name']).orderBy('name').execute()
+}
+
+/** A requester's status page shows the whole conversation, oldest first. */
+export async function listCaseMessages(db: Executor, caseId: number) {
+  return db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', caseId).orderBy('id').execute()
+}
+
+export async function updateCase(db: Executor, id: number, values: CaseUpdate): Promise<void> {
+  await db.updateTable('cases').set(values).where('id', '=', id).execute()
+}
+
+/** Ticks the representative's authority once: false when someone else ticked it first. */
+export async function markAuthorityChecked(db: Executor, id: number, staffId: number, at: string): Promise<boolean> {
+  const checked = await db
+    .updateTable('cases')
+    .set({ authority_checked_at: at, authority_checked_by: staffId, updated_at: at })
+    .where('id', '=', id)
+    .where('authority_checked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(checked.numUpdatedRows) === 1
+}
+
+export async function findStaffForAssignment(db: Executor, id: number) {
+  return db.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function findTeamById(db: Executor, id: number) {
+  return db.selectFrom('teams').select(['id', 'name']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function findClientById(db: Executor, id: number) {
+  return db.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst()
+}
+
+/** Ends the case's running pause, if one runs; true when one did. */
+export async function endOpenPause(db: Executor, caseId: number, at: string): Promise<boolean> {
+  const ended = await db.updateTable('case_pauses').set({ ended_at: at }).where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
+  return Number(ended.numUpdatedRows) > 0
+}
+
+export async function insertPause(db: Executor, caseId: number, reason: string, at: string, messageId: number): Promise<void> {
+  await db.insertInto('case_pauses').values({ case_id: caseId, reason, started_at: at, message_id: messageId }).execute()
+}
+
+export async function insertCaseMessage(
+  db: Executor,
+  m: { caseId: number; direction: 'in' | 'out'; body: string; staffId: number | null; template: string | null; lang: string; at: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('case_messages')
+    .values({ case_id: m.caseId, direction: m.direction, body: m.body, staff_id: m.staffId, template: m.template, lang: m.lang, created_at: m.at })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** Which of these case ids exist. */
+export async function existingCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
+  const rows = await db.selectFrom('cases').select('id').where('id', 'in', ids).execute()
+  return new Set(rows.map((r) => r.id))
+}
+
+export async function loadPauses(db: Executor, caseId: number): Promise<CasePause[]> {
+  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).orderBy('started_at').execute()
+}
+
+export async function openPause(db: Executor, caseId: number): Promise<CasePause | undefined> {
+  return db.selectFrom('case_pauses').selectAll().where('case_id', '=', caseId).where('ended_at', 'is', null).executeTakeFirst()
+}
+
+/** Case ids among `ids` whose clock stands still now. */
+export async function pausedCaseIds(db: Executor, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('case_pauses').select('case_id').where('case_id', 'in', ids).where('ended_at', 'is', null).execute()
+  return new Set(rows.map((r) => r.case_id))
+}
+
+/** References and ids of the cases named, by reference or by id. */
+export async function casesByReferences(db: Executor, refs: string[]) {
+  return refs.length ? db.selectFrom('cases').select(['id', 'reference']).where('reference', 'in', refs).execute() : []
+}
+
+export async function caseReferencesByIds(db: Executor, ids: number[]) {
+  return ids.length ? db.selectFrom('cases').select(['id', 'reference']).where('id', 'in', ids).execute() : []
+}
+
+/** Staff names for a timeline (disabled members included: history keeps who did it). */
+export async function staffNamesByIds(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  const rows = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+export async function caseMessageBodies(db: Executor, caseId: number): Promise<Map<number, string>> {
+  const rows = await db.selectFrom('case_messages').select(['id', 'body']).where('case_id', '=', caseId).execute()
+  return new Map(rows.map((m) => [m.id, m.body]))
 }

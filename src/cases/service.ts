@@ -10,16 +10,36 @@ import { enqueueEmail } from '../mail/outbox-repository.js'
 import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
-import { CaseError, notFound } from './errors.js'
+import { DomainError } from '../domain/errors.js'
+import { caseFail } from './errors.js'
 import { registerKey, requireAuthority } from './authority.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { sealKey } from '../mail/seal.js'
 import { routeNewCase } from '../routing/route-case.js'
 import { upsertClient } from '../routing/repository.js'
-import { minimiseCase } from './minimise.js'
+import { minimiseCase } from './minimise-repository.js'
 import { openPause, pauseRefusal } from './pauses.js'
 import { dropCaseProof } from '../intake/proof.js'
-import { addCaseEvent, findCaseById, insertAccessToken, insertCase } from './repository.js'
+import {
+  addCaseEvent,
+  endOpenPause,
+  findCaseById,
+  findClientById,
+  findStaffForAssignment,
+  findStaffIdByEmailKey,
+  findTeamById,
+  findTeamIdByKey,
+  insertAccessToken,
+  insertCase,
+  insertCaseMessage,
+  insertPause,
+  markAuthorityChecked,
+  staffByIds,
+  teamsByIds,
+  updateCase,
+} from './repository.js'
+import { toCaseJson, type CaseJson } from './case-json.js'
+import { addressChangesByCase } from '../intake/address-change.js'
 import { isClosed, isPausing, transition } from './state-machine.js'
 import { fillPlaceholders, loadTemplate, type TemplateKey } from './templates.js'
 import { REFUSAL_TEMPLATES, withRefusalNotice } from './refusal-notice.js'
@@ -63,7 +83,7 @@ export class CaseService {
 
   async get(id: number, db: Executor = this.deps.db): Promise<Case> {
     const c = await findCaseById(db, id)
-    if (!c) throw notFound()
+    if (!c) throw caseFail('notFound')
     return c
   }
 
@@ -77,11 +97,50 @@ export class CaseService {
     return { deadline: deadlineOf(c, pauses, this.deps.now(), this.eves), pauses }
   }
 
+  /** The case as the staff API answers it. */
+  async json(id: number, lang: Lang): Promise<CaseJson> {
+    const [item] = await this.jsonList([await this.get(id)], lang)
+    return item
+  }
+
+  /** Cases as the staff API answers them, with their people, teams and address changes read once per page. */
+  async jsonList(rows: Case[], lang: Lang): Promise<CaseJson[]> {
+    const db = this.deps.db
+    const people = await staffByIds(db, rows.map((c) => c.assignee_id))
+    const teams = await teamsByIds(db, rows.map((c) => c.team_id))
+    const changes = await addressChangesByCase(db, rows.map((c) => c.id), this.deps.now())
+    const items: CaseJson[] = []
+    for (const c of rows) {
+      const { deadline, pauses } = await this.deadlineWithPauses(c)
+      const assignee = c.assignee_id ? (people.get(c.assignee_id) ?? null) : null
+      items.push(toCaseJson(c, deadline, assignee, c.team_id ? (teams.get(c.team_id) ?? null) : null, lang, pauses, changes.get(c.id) ?? null))
+    }
+    return items
+  }
+
+  /** The id of the staff member with this address, if any (the API names people by address). */
+  async staffIdByEmail(email: string): Promise<number | undefined> {
+    return findStaffIdByEmailKey(this.deps.db, emailKey(email))
+  }
+
+  /** Assigns to the staff member with this address (null: nobody). */
+  async assignByEmail(actor: Actor, caseId: number, email: string | null): Promise<Case> {
+    if (email === null) return this.assign(actor, caseId, null)
+    const id = await this.staffIdByEmail(email)
+    if (id === undefined) throw caseFail('assigneeUnknown')
+    return this.assign(actor, caseId, id)
+  }
+
+  /** Moves the case to the team with this key. */
+  async moveToTeamKey(actor: Actor, caseId: number, key: string): Promise<Case> {
+    return this.moveToTeam(actor, caseId, (await findTeamIdByKey(this.deps.db, key)) ?? -1)
+  }
+
   /** Keeps the stored due date (used to sort the queue) equal to the computed one. */
   private async refreshDue(trx: Executor, c: Case, at: string): Promise<Case> {
     const d = deadlineOf(c, await loadPauses(trx, c.id), this.deps.now(), this.eves)
     if (d.dueDate === c.due_date) return c
-    await trx.updateTable('cases').set({ due_date: d.dueDate, updated_at: at }).where('id', '=', c.id).execute()
+    await updateCase(trx, c.id, { due_date: d.dueDate, updated_at: at })
     return { ...c, due_date: d.dueDate, updated_at: at }
   }
 
@@ -100,13 +159,13 @@ export class CaseService {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       if (assigneeId !== null) {
-        const staff = await trx.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', assigneeId).executeTakeFirst()
+        const staff = await findStaffForAssignment(trx, assigneeId)
         if (!staff || staff.disabled || staff.role === 'viewer') {
-          throw new CaseError('invalid_assignee', 400, { sv: 'Ärendet kan bara tilldelas en aktiv handläggare eller administratör.', en: 'A case can only be assigned to an active handler or admin.' })
+          throw caseFail('assigneeRole')
         }
       }
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ assignee_id: assigneeId, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { assignee_id: assigneeId, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'assigned', actor: { type: 'staff', id: actor.id }, data: { from: c.assignee_id, to: assigneeId }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.assign', caseId, data: { from: c.assignee_id, to: assigneeId }, at })
       return { ...c, assignee_id: assigneeId, updated_at: iso }
@@ -115,8 +174,8 @@ export class CaseService {
 
   async addNote(actor: Actor, caseId: number, text: string): Promise<void> {
     const body = text.trim()
-    if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv en anteckning.', en: 'Write a note.' })
-    if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Anteckningen får vara högst ${MAX_TEXT} tecken.`, en: `The note may be at most ${MAX_TEXT} characters.` })
+    if (!body) throw caseFail('noteRequired')
+    if (body.length > MAX_TEXT) throw caseFail('noteTooLong', { max: MAX_TEXT })
     await this.act(async (trx, at) => {
       await this.get(caseId, trx)
       await addCaseEvent(trx, { caseId, kind: 'note', actor: { type: 'staff', id: actor.id }, data: { text: body }, at })
@@ -139,13 +198,13 @@ export class CaseService {
       const why = cleanReason(reason) || null
       checkRefusalInput(to, partial, opts.evidence)
       const check = transition(c.status, to, { reason: why, role: actor.role })
-      if (!check.ok) throw new CaseError(check.code, check.code === 'reason_required' ? 400 : 409, check.message)
+      if (!check.ok) throw new DomainError(check.code, check.code === 'reason_required' ? 400 : 409, check.key, check.params)
       const evidence = to === 'refused_excessive' ? await checkEvidence(trx, c, opts.evidence ?? []) : []
       const iso = at.toISOString()
       let updated = await this.applyStatus(trx, c, to, iso, { type: 'staff', id: actor.id }, to === 'completed' && partial ? partial : why)
       const refusal = refusalColumns(c.status, to, why, partial, evidence)
       if (refusal) {
-        await trx.updateTable('cases').set(refusal).where('id', '=', c.id).execute()
+        await updateCase(trx, c.id, refusal)
         updated = { ...updated, ...refusal }
       }
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to, ...(partial ? { partialRefusal: true } : {}), ...(evidence.length ? { evidence } : {}) }, at })
@@ -161,11 +220,10 @@ export class CaseService {
   async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
     if (to === 'completed') requireAuthority(c)
     if (!isPausing(to) && isPausing(c.status)) {
-      const ended = await trx.updateTable('case_pauses').set({ ended_at: iso }).where('case_id', '=', c.id).where('ended_at', 'is', null).executeTakeFirst()
-      if (Number(ended.numUpdatedRows) > 0) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
+      if (await endOpenPause(trx, c.id, iso)) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
     }
     const closedAt = isClosed(to) ? iso : null
-    await trx.updateTable('cases').set({ status: to, closed_at: closedAt, updated_at: iso }).where('id', '=', c.id).execute()
+    await updateCase(trx, c.id, { status: to, closed_at: closedAt, updated_at: iso })
     await addCaseEvent(trx, { caseId: c.id, kind: 'status_changed', actor, data: { from: c.status, to, ...(reason ? { reason } : {}) }, at: iso })
     return this.refreshDue(trx, { ...c, status: to, closed_at: closedAt, updated_at: iso }, iso)
   }
@@ -178,18 +236,12 @@ export class CaseService {
   async checkAuthority(actor: Actor, caseId: number): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      if (!c.on_behalf_kind) throw new CaseError('not_on_behalf', 409, { sv: 'Ärendet gäller den som begärde det själv.', en: 'The case is about the requester themselves.' })
-      if (c.authority_checked_at) throw new CaseError('authority_checked', 409, { sv: 'Behörigheten är redan kontrollerad.', en: 'The authority is checked already.' })
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat.', en: 'The case is closed.' })
+      if (!c.on_behalf_kind) throw caseFail('notOnBehalf')
+      if (c.authority_checked_at) throw caseFail('authorityChecked')
+      if (isClosed(c.status)) throw caseFail('caseClosed')
       const iso = at.toISOString()
-      const checked = await trx
-        .updateTable('cases')
-        .set({ authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso })
-        .where('id', '=', c.id)
-        .where('authority_checked_at', 'is', null)
-        .executeTakeFirst()
       // Two ticks at once: only one carries out what follows.
-      if (Number(checked.numUpdatedRows) !== 1) throw new CaseError('authority_checked', 409, { sv: 'Behörigheten är redan kontrollerad.', en: 'The authority is checked already.' })
+      if (!(await markAuthorityChecked(trx, c.id, actor.id, iso))) throw caseFail('authorityChecked')
       await addCaseEvent(trx, { caseId: c.id, kind: 'authority_checked', actor: { type: 'staff', id: actor.id }, data: { kind: c.on_behalf_kind }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.authority_check', caseId: c.id, data: { kind: c.on_behalf_kind }, at })
       const now = { ...c, authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso }
@@ -217,8 +269,8 @@ export class CaseService {
         subject = tpl.subject
         if (!body) body = tpl.body
       }
-      if (!body) throw new CaseError('text_required', 400, { sv: 'Skriv ett meddelande eller välj en mall.', en: 'Write a message or choose a template.' })
-      if (body.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Meddelandet får vara högst ${MAX_TEXT} tecken.`, en: `The message may be at most ${MAX_TEXT} characters.` })
+      if (!body) throw caseFail('messageRequired')
+      if (body.length > MAX_TEXT) throw caseFail('messageTooLong', { max: MAX_TEXT })
       let current = c
       const pause = input.pause ?? null
       if (pause !== null) {
@@ -229,13 +281,13 @@ export class CaseService {
       }
       if ((input.awaitReply || pause !== null) && current.status !== 'awaiting_requester') {
         const check = transition(current.status, 'awaiting_requester', {})
-        if (!check.ok) throw new CaseError(check.code, 409, check.message)
+        if (!check.ok) throw new DomainError(check.code, 409, check.key, check.params)
         current = await this.applyStatus(trx, current, 'awaiting_requester', at.toISOString(), { type: 'staff', id: actor.id }, null)
       }
       const messageId = await this.queueMessage(trx, current, actor.id, { subject, body, template: input.template ?? null, lang, refusal: input.refusal === true }, at)
       if (pause !== null) {
         const iso = at.toISOString()
-        await trx.insertInto('case_pauses').values({ case_id: c.id, reason: pause, started_at: iso, message_id: messageId }).execute()
+        await insertPause(trx, c.id, pause, iso, messageId)
         await addCaseEvent(trx, { caseId: c.id, kind: 'pause_started', actor: { type: 'staff', id: actor.id }, data: { reason: pause, messageId }, at: iso })
       }
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.message', caseId, data: { template: input.template ?? null, ...(pause ? { pause } : {}) }, at })
@@ -246,9 +298,9 @@ export class CaseService {
   /** EDPB 01/2022 §159: a lawful reason, an open case, and no pause already running. */
   private async checkPause(trx: Executor, c: Case, reason: string): Promise<void> {
     const refusal = pauseRefusal(reason, c.type)
-    if (refusal) throw new CaseError(refusal.code, refusal.status, refusal.message)
-    if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: t('sv', 'cases.pause.closed'), en: t('en', 'cases.pause.closed') })
-    if (await openPause(trx, c.id)) throw new CaseError('already_paused', 409, { sv: t('sv', 'cases.pause.alreadyPaused'), en: t('en', 'cases.pause.alreadyPaused') })
+    if (refusal) throw refusal
+    if (isClosed(c.status)) throw new DomainError('case_closed', 409, 'cases.pause.closed')
+    if (await openPause(trx, c.id)) throw new DomainError('already_paused', 409, 'cases.pause.alreadyPaused')
   }
 
   private async queueTemplateMessage(trx: Executor, c: Case, staffId: number | null, key: TemplateKey, lang: Lang, extra: Record<string, string>, at: Date): Promise<void> {
@@ -268,18 +320,14 @@ export class CaseService {
     const filled = fillPlaceholders(m.body, values)
     const body = m.refusal || (m.template !== null && REFUSAL_TEMPLATES.includes(m.template)) ? withRefusalNotice(filled, m.lang) : filled
     const subject = fillPlaceholders(m.subject ?? t(m.lang, 'email.messageSubject', { reference: c.reference }), values)
-    const inserted = await trx
-      .insertInto('case_messages')
-      .values({ case_id: c.id, direction: 'out', body, staff_id: staffId, template: m.template, lang: m.lang, created_at: iso })
-      .returning('id')
-      .executeTakeFirstOrThrow()
+    const messageId = await insertCaseMessage(trx, { caseId: c.id, direction: 'out', body, staffId, template: m.template, lang: m.lang, at: iso })
     // A fresh link for this email: the requester can answer from it, and tokens stay hashed at rest.
     const token = newToken()
     await insertAccessToken(trx, c.id, hashToken(token), iso)
     const mail = this.deps.renderEmail('case-message', m.lang, 'email.messageSubject', { body, statusUrl: `${this.deps.config.publicUrl}/status/${token}`, reference: c.reference })
     await enqueueEmail(trx, { kind: 'case_message', to: c.email, toName: c.name, caseId: c.id, ...mail, subject }, { from: this.deps.config.mailFrom, now: at })
-    await addCaseEvent(trx, { caseId: c.id, kind: 'message_out', actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' }, data: { messageId: inserted.id, template: m.template }, at: iso })
-    return inserted.id
+    await addCaseEvent(trx, { caseId: c.id, kind: 'message_out', actor: staffId ? { type: 'staff', id: staffId } : { type: 'system' }, data: { messageId, template: m.template }, at: iso })
+    return messageId
   }
 
   /** The requester answers from their status page: the clock restarts if it was waiting on them. */
@@ -288,12 +336,8 @@ export class CaseService {
     return this.act(async (trx, at) => {
       let c = await this.get(caseId, trx)
       const iso = at.toISOString()
-      const inserted = await trx
-        .insertInto('case_messages')
-        .values({ case_id: c.id, direction: 'in', body, staff_id: null, template: null, lang: c.lang, created_at: iso })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      await addCaseEvent(trx, { caseId: c.id, kind: 'message_in', actor: { type: 'requester' }, data: { messageId: inserted.id }, at: iso })
+      const messageId = await insertCaseMessage(trx, { caseId: c.id, direction: 'in', body, staffId: null, template: null, lang: c.lang, at: iso })
+      await addCaseEvent(trx, { caseId: c.id, kind: 'message_in', actor: { type: 'requester' }, data: { messageId }, at: iso })
       if (c.status === 'awaiting_requester') c = await this.applyStatus(trx, c, 'in_progress', iso, { type: 'requester' }, null)
       await appendAudit(trx, { actorType: 'requester', actorId: null, action: 'case.reply', caseId, at })
       return c
@@ -360,10 +404,10 @@ export class CaseService {
   async moveToTeam(actor: Actor, caseId: number, teamId: number): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      const team = await trx.selectFrom('teams').select(['id', 'name']).where('id', '=', teamId).executeTakeFirst()
-      if (!team) throw new CaseError('unknown_team', 400, { sv: 'Teamet finns inte.', en: 'The team does not exist.' })
+      const team = await findTeamById(trx, teamId)
+      if (!team) throw caseFail('unknownTeam')
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ team_id: team.id, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { team_id: team.id, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'team_changed', actor: { type: 'staff', id: actor.id }, data: { from: c.team_id, to: team.id, team: team.name }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.team', caseId, data: { from: c.team_id, to: team.id }, at })
       return { ...c, team_id: team.id, updated_at: iso }
@@ -374,10 +418,10 @@ export class CaseService {
   async markClient(actor: Actor, caseId: number, input: ControllerInput): Promise<Case> {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat.', en: 'The case is closed.' })
+      if (isClosed(c.status)) throw caseFail('caseClosed')
       const controller = await this.resolveController(trx, input, at.toISOString())
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso })
       await addCaseEvent(trx, { caseId, kind: 'client_marked', actor: { type: 'staff', id: actor.id }, data: { controller: controller.name }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.client', caseId, data: { clientId: controller.clientId }, at })
       return { ...c, on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }
@@ -386,14 +430,14 @@ export class CaseService {
 
   private async resolveController(trx: Executor, input: ControllerInput, iso: string): Promise<{ clientId: number; name: string; email: string }> {
     if (input.clientId) {
-      const client = await trx.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', input.clientId).executeTakeFirst()
-      if (!client) throw new CaseError('unknown_client', 400, { sv: 'Kunden finns inte i listan. Välj en annan eller skriv in namn och e-postadress.', en: 'That client is not in the list. Choose another or enter the name and email address.' })
+      const client = await findClientById(trx, input.clientId)
+      if (!client) throw caseFail('unknownClient')
       return { clientId: client.id, name: client.name, email: client.email }
     }
     const name = cleanLine(input.name)
     const email = normaliseEmail(input.email ?? '')
-    if (!name || name.length > 200) throw new CaseError('controller_required', 400, { sv: 'Välj kunden (den personuppgiftsansvarige) eller skriv in kundens namn (högst 200 tecken).', en: 'Choose the client (the controller) or enter its name (at most 200 characters).' })
-    if (!isValidEmail(email)) throw new CaseError('controller_email', 400, { sv: 'Ange kundens e-postadress för dataskyddsfrågor, till exempel dataskydd@kund.se.', en: "Enter the client's email address for data protection matters, such as privacy@client.com." })
+    if (!name || name.length > 200) throw caseFail('controllerRequired')
+    if (!isValidEmail(email)) throw caseFail('controllerEmail')
     return { clientId: await upsertClient(trx, name, email, iso), name, email }
   }
 
@@ -405,13 +449,13 @@ export class CaseService {
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const check = transition(c.status, 'forwarded', { forward: true, role: actor.role })
-      if (!check.ok) throw new CaseError(check.code, 409, check.message)
-      if (c.minimised_at) throw new CaseError('minimised', 409, { sv: 'Ärendets uppgifter är raderade.', en: "The case's data has been deleted." })
+      if (!check.ok) throw new DomainError(check.code, 409, check.key, check.params)
+      if (c.minimised_at) throw caseFail('minimised')
       const iso = at.toISOString()
       const stored = !input.clientId && !input.name && c.controller_name && c.controller_email ? { name: c.controller_name, email: c.controller_email } : null
       const controller = stored ? { ...stored, clientId: null } : await this.resolveController(trx, input, iso)
       const lang: Lang = input.lang ?? 'sv'
-      await trx.updateTable('cases').set({ on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso }).where('id', '=', caseId).execute()
+      await updateCase(trx, caseId, { on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email, updated_at: iso })
       const current = { ...c, on_behalf_of_client: 1, controller_name: controller.name, controller_email: controller.email }
       const tpl = await loadTemplate(trx, 'forward_controller', lang)
       const values = {
@@ -436,16 +480,16 @@ export class CaseService {
 
   /**
    * Answers a `question` case and closes it. Unless the person consented to keeping their data,
-   * the case is then reduced to its reference, dates and outcome (src/cases/minimise.ts).
+   * the case is then reduced to its reference, dates and outcome (src/cases/minimise-repository.ts).
    */
   async answerQuestion(actor: Actor, caseId: number, input: { text: string; lang?: Lang | null }): Promise<Case> {
     const answer = input.text.trim()
     return this.act(async (trx, at) => {
       let c = await this.get(caseId, trx)
-      if (c.type !== 'question') throw new CaseError('not_a_question', 409, { sv: 'Bara frågor besvaras på det här sättet; skriv till den registrerade i stället.', en: 'Only questions are answered this way; write to the requester instead.' })
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Frågan är redan besvarad eller avslutad.', en: 'The question has already been answered or closed.' })
-      if (!answer) throw new CaseError('text_required', 400, { sv: 'Skriv svaret.', en: 'Write the answer.' })
-      if (answer.length > MAX_TEXT) throw new CaseError('text_too_long', 400, { sv: `Svaret får vara högst ${MAX_TEXT} tecken.`, en: `The answer may be at most ${MAX_TEXT} characters.` })
+      if (c.type !== 'question') throw caseFail('notAQuestion')
+      if (isClosed(c.status)) throw caseFail('questionClosed')
+      if (!answer) throw caseFail('answerRequired')
+      if (answer.length > MAX_TEXT) throw caseFail('answerTooLong', { max: MAX_TEXT })
       const iso = at.toISOString()
       const staffActor = { type: 'staff' as const, id: actor.id }
       if (c.status !== 'in_progress') c = await this.applyStatus(trx, c, 'in_progress', iso, staffActor, null)
@@ -467,19 +511,12 @@ export class CaseService {
     const why = reason.trim()
     return this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
-      if (!why) throw new CaseError('reason_required', 400, { sv: 'Ange skälet till förlängningen; det skickas till den registrerade.', en: 'Give the reason for the extension; it is sent to the requester.' })
-      if (isClosed(c.status)) throw new CaseError('case_closed', 409, { sv: 'Ärendet är avslutat och kan inte förlängas.', en: 'The case is closed and cannot be extended.' })
+      if (!why) throw caseFail('extensionReasonRequired')
+      if (isClosed(c.status)) throw caseFail('extensionClosed')
       const check = extensionCheck(c, await loadPauses(trx, c.id), at, this.eves)
-      if (!check.ok) {
-        const messages = {
-          already_extended: { sv: 'Tidsfristen har redan förlängts en gång; den kan bara förlängas en gång.', en: 'The time limit has already been extended once; it can only be extended once.' },
-          one_month_passed: { sv: 'Förlängning måste meddelas inom en månad från mottagandet, och den fristen har passerat.', en: 'An extension must be notified within one month of receipt, and that month has passed.' },
-          immediate: { sv: 'Avregistrering och invändning mot direktmarknadsföring ska verkställas genast och kan inte förlängas.', en: 'Unsubscribes and objections to direct marketing must take effect at once and cannot be extended.' },
-        }[check.reason]
-        throw new CaseError('extension_refused', 409, messages)
-      }
+      if (!check.ok) throw caseFail(({ already_extended: 'extensionAlreadyExtended', one_month_passed: 'extensionMonthPassed', immediate: 'extensionImmediate' } as const)[check.reason])
       const iso = at.toISOString()
-      await trx.updateTable('cases').set({ extended: 1, extension_reason: why, updated_at: iso }).where('id', '=', c.id).execute()
+      await updateCase(trx, c.id, { extended: 1, extension_reason: why, updated_at: iso })
       const updated = await this.refreshDue(trx, { ...c, extended: 1, extension_reason: why, updated_at: iso }, iso)
       await addCaseEvent(trx, { caseId: c.id, kind: 'extended', actor: { type: 'staff', id: actor.id }, data: { reason: why, dueDate: updated.due_date }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.extend', caseId, at })

@@ -2,8 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Case } from '../db/schema.js'
 import { DomainError } from '../domain/errors.js'
 import { domainMessage, sendMessagePage } from '../http/errors.js'
+import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
+import { formBody } from './form-body.js'
 import { t } from '../i18n/index.js'
 import { CaseError } from './errors.js'
+import { findCaseById } from './repository.js'
 
 /**
  * What the staff forms on a case share, the case page's and the package page's alike: they must
@@ -12,12 +15,14 @@ import { CaseError } from './errors.js'
  */
 
 export type Body = Record<string, unknown>
+/** A case form's path: the case, and for a package file the file. */
+export const CaseParams = Type.Object({ id: Type.String(), fileId: Type.Optional(Type.String()) })
 export type CaseActionRequest = FastifyRequest<{ Params: { id: string; fileId?: string }; Body: Body }>
 
 /** The case named by :id, or null once a 404 page has been sent (a malformed id is just unknown). */
 export async function loadCase(app: FastifyInstance, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<Case | null> {
   const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : null
-  const c = id === null ? undefined : await app.db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst()
+  const c = id === null ? undefined : await findCaseById(app.db, id)
   if (!c) {
     sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
     return null
@@ -41,24 +46,29 @@ export interface CaseAction {
   showAgain: (request: CaseActionRequest, reply: FastifyReply, c: Case, problem: ActionProblem, body: Body) => Promise<unknown>
   /** The page a done action returns to; it is shown with ?done=1. */
   page: (c: Case) => string
+  /** The form's fields, for the route's schema. */
+  fields?: readonly string[]
 }
 
 /**
  * A form that changes a case: handlers only, the case must exist, the CSRF token must match, then
- * the action runs; a refusal (DomainError, or CaseError) shows the page again, anything else is a server error.
+ * the action runs; a DomainError shows the page again, anything else is a server error.
  */
 export function caseAction(app: FastifyInstance, action: CaseAction): void {
-  app.post<{ Params: { id: string; fileId?: string }; Body: Body }>(action.url, { preHandler: app.requireStaff('handler'), config: { csrf: 'form' } }, async (request, reply) => {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  const schema = { params: CaseParams, body: formBody(action.fields ?? []) }
+  r.post(action.url, { schema, preHandler: app.requireStaff('handler'), config: { csrf: 'form' } }, async (request, reply) => {
     const c = await loadCase(app, request, reply)
     if (!c) return reply
-    const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
-    if (!app.staffCsrf.verify(request, body._csrf)) return action.showAgain(request, reply, c, { csrf: true, message: t(request.lang, 'errors.csrf'), status: 403 }, body)
+    const body: Body = request.body ?? {}
+    if (!app.staffCsrf.verify(request, body._csrf)) return action.showAgain(request as CaseActionRequest, reply, c, { csrf: true, message: t(request.lang, 'errors.csrf'), status: 403 }, body)
     try {
-      await action.run(request, c, body)
+      await action.run(request as CaseActionRequest, c, body)
     } catch (error) {
-      if (error instanceof DomainError) return action.showAgain(request, reply, c, { csrf: false, message: domainMessage(error, request.lang), status: error.status }, body)
-      if (!(error instanceof CaseError)) throw error
-      return action.showAgain(request, reply, c, { csrf: false, message: error.messages[request.lang], status: error.status }, body)
+      // CaseError: the package page's refusals (src/access) until they are DomainErrors too.
+      if (error instanceof CaseError) return action.showAgain(request as CaseActionRequest, reply, c, { csrf: false, message: error.messages[request.lang], status: error.status }, body)
+      if (!(error instanceof DomainError)) throw error
+      return action.showAgain(request as CaseActionRequest, reply, c, { csrf: false, message: domainMessage(error, request.lang), status: error.status }, body)
     }
     return reply.code(303).redirect(`${action.page(c)}?done=1`, 303)
   })

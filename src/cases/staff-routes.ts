@@ -10,6 +10,9 @@ import { emailProblemKey, emailWarning, parseEmail } from '../intake/email-addre
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { cleanLine, cleanText } from '../intake/validate.js'
 import { caseAction, loadCase, type Body, type CaseActionRequest } from './staff-action.js'
+import { formBody, QueryFlag } from './form-body.js'
+import { listAssignable, listTeamNames } from './repository.js'
+import { IdParams, Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { parseReceivedAt, receivedAtProblem } from './received-at.js'
 import type { CaseService } from './service.js'
 import { isClosed, nextStatuses } from './state-machine.js'
@@ -28,6 +31,10 @@ const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
+const MANUAL_FIELDS = ['type', 'email', 'name', 'relationship', 'consent', 'details', 'channel', 'receivedAt', 'lang'] as const
+/** ?done=1 after a saved form (?lang= is the language switch's). */
+const PageQuery = Type.Object({ done: QueryFlag })
+
 interface Problem {
   section: 'assign' | 'team' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'authority' | 'csrf'
   message: string
@@ -37,6 +44,7 @@ interface Problem {
 export function staffCaseRoutes(deps: { cases: CaseService }) {
   const { cases } = deps
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     const viewer = { preHandler: app.requireStaff('viewer') }
     const handler = { preHandler: app.requireStaff('handler') }
 
@@ -47,12 +55,11 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const pauses = await loadPauses(app.db, c.id)
       const running = pauses.find((p) => p.ended_at === null)
       const reasonLabel = (r: string) => t(lang, `cases.pause.reasons.${r}`)
-      const handlers = await app.db.selectFrom('staff').select(['id', 'name', 'email']).where('disabled', '=', 0).where('role', 'in', ['handler', 'admin']).orderBy('name').execute()
+      const handlers = await listAssignable(app.db)
       const timeline = await caseTimeline(app.db, c.id, lang)
       const canWork = me.role === 'handler' || me.role === 'admin'
       const transitions = nextStatuses(c.status, { role: me.role }).map((value) => ({ value, label: t(lang, `cases.statuses.${value}`) }))
       const values = problem?.values ?? {}
-      const team = c.team_id ? await app.db.selectFrom('teams').select(['key', 'name']).where('id', '=', c.team_id).executeTakeFirst() : undefined
       let routedReason: string | null = null
       try {
         routedReason = c.routed_by ? ((JSON.parse(c.routed_by) as { reason: Record<Lang, string> }).reason[lang] ?? null) : null
@@ -60,7 +67,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
         routedReason = null
       }
       const clients = await listClients(app.db)
-      const allTeams = await app.db.selectFrom('teams').select(['id', 'name']).orderBy('name').execute()
+      const allTeams = await listTeamNames(app.db)
+      const team = allTeams.find((x) => x.id === c.team_id)
       return reply.staffPage(
         'staff-case',
         {
@@ -126,7 +134,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       )
     }
 
-    app.get<{ Params: { id: string } }>('/cases/:id', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id', { ...viewer, schema: { params: IdParams, querystring: PageQuery } }, async (request, reply) => {
       const c = await loadCase(app, request, reply)
       if (!c) return reply
       await cases.recordView(request.staff!, c.id)
@@ -142,6 +150,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
         url: `/cases/:id/${path}`,
         run,
         page: (c) => `/staff/cases/${c.id}`,
+        fields,
         showAgain: async (request, reply, c, problem, body) => {
           const values: Record<string, string> = { section }
           for (const f of fields) values[f] = s(body[f])
@@ -197,7 +206,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     })
 
     // The representative's proof of authority: never from a served folder, always as a download.
-    app.get<{ Params: { id: string } }>('/cases/:id/proof', viewer, async (request, reply) => {
+    app.get<{ Params: { id: string } }>('/cases/:id/proof', { ...viewer, schema: { params: IdParams } }, async (request, reply) => {
       const c = await loadCase(app, request, reply)
       if (!c) return reply
       // The case exists and the caller may read it: say what is missing, not that the case is.
@@ -234,11 +243,11 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       manualForm(request, reply, { receivedAt: stockholmDate(app.clock()), lang: 'sv', channel: 'email' }, {}),
     )
 
-    app.post<{ Body: Body }>('/cases/new', { ...handler, config: { csrf: 'form' } }, async (request, reply) => {
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+    r.post('/cases/new', { ...handler, schema: { body: formBody(MANUAL_FIELDS) }, config: { csrf: 'form' } }, async (request, reply) => {
+      const body: Body = request.body ?? {}
       const lang = request.lang
       const values: Record<string, string> = {}
-      for (const f of ['type', 'email', 'name', 'relationship', 'consent', 'details', 'channel', 'receivedAt', 'lang']) values[f] = s(body[f])
+      for (const f of MANUAL_FIELDS) values[f] = s(body[f])
       if (!app.staffCsrf.verify(request, body._csrf)) return manualForm(request, reply, values, { type: t(lang, 'errors.csrf') }, 403)
       const errors: Record<string, string> = {}
       if (!isRequestType(values.type)) errors.type = t(lang, 'errors.choice', { field: t(lang, 'cases.type').toLowerCase() })

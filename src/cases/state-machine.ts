@@ -37,7 +37,9 @@
  *    or an IMY inquiry, or when the answer was incomplete. A withdrawn case stays closed: what
  *    the requester asks for afterwards is a new request and a new case.
  */
-import { messages } from '../i18n/index.js'
+import type { ErrorParams } from '../domain/errors.js'
+import type { casesSv } from '../i18n/cases.sv.js'
+import { messages, t, type MessageKey } from '../i18n/index.js'
 
 export const CASE_STATUSES = ['new', 'in_progress', 'awaiting_requester', 'completed', 'rejected', 'withdrawn', 'forwarded', 'refused_excessive'] as const
 export type CaseStatus = (typeof CASE_STATUSES)[number]
@@ -86,7 +88,13 @@ export const TRANSITIONS: Readonly<Record<CaseStatus, readonly Edge[]>> = {
 
 export type TransitionErrorCode = 'forbidden_transition' | 'reason_required' | 'unknown_status' | 'admin_required' | 'use_forward'
 
-export type TransitionResult = { ok: true } | { ok: false; code: TransitionErrorCode; message: Localized }
+type TransitionKey = keyof typeof casesSv.transitions
+
+/**
+ * A refused change names its sentence (`key`, `params`) for a DomainError; `message` holds both
+ * languages for code outside this folder that still builds a CaseError from it (src/access).
+ */
+export type TransitionResult = { ok: true } | { ok: false; code: TransitionErrorCode; key: MessageKey; params: ErrorParams; readonly message: Localized }
 
 export interface TransitionOptions {
   /** Free text; blank counts as none. */
@@ -140,65 +148,36 @@ export function nextStatuses(from: string, opts: Pick<TransitionOptions, 'role'>
   return TRANSITIONS[from].filter((e) => (!e.adminOnly || opts.role === 'admin') && !e.forwardOnly).map((e) => e.to)
 }
 
-const q = (s: string) => `”${s}”`
-const list = (statuses: CaseStatus[], lang: keyof Localized) => statuses.map((s) => q(STATUS_LABELS[s][lang])).join(', ')
+const list = (statuses: CaseStatus[], lang: keyof Localized) => statuses.map((s) => `”${STATUS_LABELS[s][lang]}”`).join(', ')
 
-/** Extra words for the forbidden transitions people are likely to try. */
-const HINTS: Partial<Record<`${CaseStatus}>${CaseStatus}`, Localized>> = {
-  'new>awaiting_requester': {
-    sv: 'Påbörja handläggningen först; sedan kan du be den registrerade om mer information.',
-    en: 'Start work on the case first; then you can ask the requester for more information.',
-  },
-  'new>completed': {
-    sv: 'Ett ärende måste handläggas innan det kan slutföras.',
-    en: 'A case must be worked on before it can be completed.',
-  },
-  'awaiting_requester>completed': {
-    sv: 'Ärendet väntar på den registrerade och tidsfristen står still. Återuppta handläggningen först, så att pausen avslutas.',
-    en: 'The case is waiting for the requester and the deadline clock is stopped. Resume work first, so that the pause ends.',
-  },
+/** The forbidden transitions people are likely to try have a sentence of their own. */
+const HINTED: readonly string[] = ['new>awaiting_requester', 'new>completed', 'awaiting_requester>completed']
+
+/** Status words as parameters in both languages: each catalogue's sentence picks its own. */
+function labels(name: string, status: CaseStatus): ErrorParams {
+  return { [`${name}Sv`]: STATUS_LABELS[status].sv, [`${name}En`]: STATUS_LABELS[status].en }
+}
+
+function refused(code: TransitionErrorCode, key: TransitionKey, params: ErrorParams = {}): TransitionResult {
+  return {
+    ok: false,
+    code,
+    key: `cases.transitions.${key}`,
+    params,
+    get message() {
+      return { sv: t('sv', `cases.transitions.${key}`, params), en: t('en', `cases.transitions.${key}`, params) }
+    },
+  }
 }
 
 function forbidden(from: CaseStatus, to: CaseStatus): TransitionResult {
-  const L = STATUS_LABELS
-  if (from === to) {
-    return {
-      ok: false,
-      code: 'forbidden_transition',
-      message: { sv: `Ärendet har redan status ${q(L[to].sv)}.`, en: `The case already has the status ${q(L[to].en)}.` },
-    }
-  }
-  if (from === 'withdrawn') {
-    return {
-      ok: false,
-      code: 'forbidden_transition',
-      message: {
-        sv: 'Ärendet är återkallat av den registrerade och kan inte ändras. Om hen vill något nytt blir det ett nytt ärende.',
-        en: 'The case was withdrawn by the requester and cannot be changed. Anything they ask for later is a new case.',
-      },
-    }
-  }
+  if (from === to) return refused('forbidden_transition', 'same', labels('to', to))
+  if (from === 'withdrawn') return refused('forbidden_transition', 'withdrawn')
   const allowed = TRANSITIONS[from].filter((e) => !e.forwardOnly).map((e) => e.to)
-  const hint = HINTS[`${from}>${to}`]
-  const closed = isClosed(from)
-  return {
-    ok: false,
-    code: 'forbidden_transition',
-    message: {
-      sv:
-        `Status kan inte ändras från ${q(L[from].sv)} till ${q(L[to].sv)}.` +
-        (hint ? ` ${hint.sv}` : '') +
-        (closed
-          ? ` Ärendet är avslutat; en administratör kan öppna det igen (till ${q(L.in_progress.sv)}) med ett skäl.`
-          : ` Tillåtet från ${q(L[from].sv)}: ${list(allowed, 'sv')}.`),
-      en:
-        `The status cannot change from ${q(L[from].en)} to ${q(L[to].en)}.` +
-        (hint ? ` ${hint.en}` : '') +
-        (closed
-          ? ` The case is closed; an administrator can reopen it (to ${q(L.in_progress.en)}) with a reason.`
-          : ` Allowed from ${q(L[from].en)}: ${list(allowed, 'en')}.`),
-    },
-  }
+  const params = { ...labels('from', from), ...labels('to', to), ...labels('reopen', 'in_progress'), allowedSv: list(allowed, 'sv'), allowedEn: list(allowed, 'en') }
+  const pair = `${from}>${to}`
+  const key = isClosed(from) ? 'forbiddenClosed' : HINTED.includes(pair) ? (pair as TransitionKey) : 'forbidden'
+  return refused('forbidden_transition', key, params)
 }
 
 /**
@@ -207,61 +186,16 @@ function forbidden(from: CaseStatus, to: CaseStatus): TransitionResult {
  */
 export function transition(from: string, to: string, opts: TransitionOptions = {}): TransitionResult {
   for (const s of [from, to]) {
-    if (!isCaseStatus(s)) {
-      return {
-        ok: false,
-        code: 'unknown_status',
-        message: {
-          sv: `Okänd status ${q(String(s))}. Giltiga: ${list([...CASE_STATUSES], 'sv')}.`,
-          en: `Unknown status ${q(String(s))}. Valid: ${list([...CASE_STATUSES], 'en')}.`,
-        },
-      }
-    }
+    if (!isCaseStatus(s)) return refused('unknown_status', 'unknownStatus', { status: String(s), validSv: list([...CASE_STATUSES], 'sv'), validEn: list([...CASE_STATUSES], 'en') })
   }
   const f = from as CaseStatus
-  const t = to as CaseStatus
-  const e = edge(f, t)
-  if (!e) return forbidden(f, t)
-  if (e.adminOnly && opts.role !== 'admin') {
-    return {
-      ok: false,
-      code: 'admin_required',
-      message: {
-        sv: `Bara en administratör kan öppna ett avslutat ärende (${q(STATUS_LABELS[f].sv)}) igen.`,
-        en: `Only an administrator can reopen a closed case (${q(STATUS_LABELS[f].en)}).`,
-      },
-    }
-  }
-  if (e.forwardOnly && opts.forward !== true) {
-    return {
-      ok: false,
-      code: 'use_forward',
-      message: {
-        sv: 'Ett ärende blir vidarebefordrat genom att skickas vidare till den personuppgiftsansvarige (kunden) med formuläret för det; då registreras kunden och den registrerade får veta vem som ansvarar.',
-        en: 'A case becomes forwarded by passing it on to the controller (the client) with the forwarding form; that records the client and tells the requester who is responsible.',
-      },
-    }
-  }
+  const target = to as CaseStatus
+  const e = edge(f, target)
+  if (!e) return forbidden(f, target)
+  if (e.adminOnly && opts.role !== 'admin') return refused('admin_required', 'adminRequired', labels('from', f))
+  if (e.forwardOnly && opts.forward !== true) return refused('use_forward', 'useForward')
   if (e.reason && !(opts.reason ?? '').trim()) {
-    return {
-      ok: false,
-      code: 'reason_required',
-      message:
-        t === 'refused_excessive'
-          ? {
-              sv: 'Beskriv varför begäran är uppenbart ogrundad eller orimlig, med det som visar det (till exempel tidigare ärenden). Den registrerade ska få veta skälet, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artiklarna 12.4 och 12.5 i dataskyddsförordningen).',
-              en: 'Describe why the request is manifestly unfounded or excessive, with what shows it (such as earlier cases). The requester must be told the reason, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4) and (5)).',
-            }
-          : t === 'rejected'
-          ? {
-              sv: 'Ange skälet till avslaget. Den registrerade ska få veta varför, och att hen kan klaga hos Integritetsskyddsmyndigheten (IMY) och gå till domstol (artikel 12.4 i dataskyddsförordningen).',
-              en: 'Give the reason for the rejection. The requester must be told why, and that they can complain to the Swedish Authority for Privacy Protection (IMY) and go to court (GDPR Article 12(4)).',
-            }
-          : {
-              sv: 'Ange varför ärendet öppnas igen; skälet sparas i ärendets historik.',
-              en: 'Give the reason for reopening the case; it is kept in the case history.',
-            },
-    }
+    return refused('reason_required', target === 'refused_excessive' ? 'reasonRefusedExcessive' : target === 'rejected' ? 'reasonRejected' : 'reasonReopen')
   }
   return { ok: true }
 }

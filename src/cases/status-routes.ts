@@ -7,7 +7,10 @@ import { cleanText } from '../intake/validate.js'
 import type { Csrf } from '../security/csrf.js'
 import { hashToken, looksLikeToken } from '../security/tokens.js'
 import type { Case } from '../db/schema.js'
-import { findCaseByStatusTokenHash } from './repository.js'
+import { findCaseByStatusTokenHash, listCaseMessages } from './repository.js'
+type Body = Record<string, unknown>
+import { formBody, QueryFlag } from './form-body.js'
+import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import type { CaseService } from './service.js'
 import { isClosed } from './state-machine.js'
 import { openPause } from './pauses.js'
@@ -15,15 +18,21 @@ import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 const MAX_REPLY = 5000
 
+/** The status link's token; one that is not ours is answered like an unknown one. */
+const TokenParams = Type.Object({ token: Type.String() })
+const SentQuery = Type.Object({ sent: QueryFlag })
+const ReplyForm = formBody(['reply'])
+
 export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
   return async function routes(app: FastifyInstance) {
+    const r = app.withTypeProvider<TypeBoxTypeProvider>()
     async function caseFor(token: string): Promise<Case | undefined> {
       return looksLikeToken(token) ? findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
     }
 
     async function render(request: FastifyRequest, reply: FastifyReply, c: Case, token: string, form: { value?: string; error?: string; sent?: boolean; status?: number } = {}) {
       const lang = request.lang
-      const messages = await app.db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', c.id).orderBy('id').execute()
+      const messages = await listCaseMessages(app.db, c.id)
       const deadline = await deps.cases.deadline(c)
       const pause = await openPause(app.db, c.id)
       const pkg = await app.accessPackages.find(c.id)
@@ -61,17 +70,17 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
       )
     }
 
-    app.get<{ Params: { token: string }; Querystring: { sent?: string } }>('/status/:token', async (request, reply) => {
+    r.get('/status/:token', { schema: { params: TokenParams, querystring: SentQuery } }, async (request, reply) => {
       const c = await caseFor(request.params.token)
       if (!c) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-      return render(request, reply, c, request.params.token, { sent: request.query?.sent === '1' })
+      return render(request, reply, c, request.params.token, { sent: request.query.sent === '1' })
     })
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/status/:token/reply', async (request, reply) => {
+    r.post('/status/:token/reply', { schema: { params: TokenParams, body: ReplyForm } }, async (request, reply) => {
       const { token } = request.params
       const c = await caseFor(token)
       if (!c) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
-      const body = request.body !== null && typeof request.body === 'object' ? request.body : {}
+      const body: Body = request.body ?? {}
       const raw = typeof body.reply === 'string' ? body.reply : ''
       const lang = request.lang
       if (!deps.csrf.verify(request, body._csrf)) return render(request, reply, c, token, { value: raw, error: t(lang, 'errors.csrf'), status: 403 })

@@ -1,10 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { appendAudit } from '../audit/log.js'
+import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
-import { TEMPLATE_KEYS, isTemplateKey, loadTemplate, saveTemplate } from './templates.js'
+import { formBody, QueryFlag } from './form-body.js'
+import { TEMPLATE_KEYS, isTemplateKey, loadTemplate, saveTemplateAudited } from './templates.js'
+
+const SavedQuery = Type.Object({ saved: QueryFlag })
+const TemplateForm = formBody(['key', 'lang', 'subject', 'body'])
 
 /** Admins edit the message templates in both languages; each save is audited. */
 export async function templateRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const admin = app.requireStaff('admin')
 
   async function render(request: FastifyRequest, reply: FastifyReply, opts: { error?: { key: string; lang: Lang; message: string; subject: string; body: string }; saved?: boolean; status?: number } = {}) {
@@ -24,10 +29,10 @@ export async function templateRoutes(app: FastifyInstance) {
     )
   }
 
-  app.get<{ Querystring: { saved?: string } }>('/admin/templates', { preHandler: admin }, async (request, reply) => render(request, reply, { saved: request.query?.saved === '1' }))
+  r.get('/admin/templates', { preHandler: admin, schema: { querystring: SavedQuery } }, async (request, reply) => render(request, reply, { saved: request.query.saved === '1' }))
 
-  app.post<{ Body: Record<string, unknown> }>('/admin/templates', { preHandler: [admin, app.staffCsrfCheck] }, async (request, reply) => {
-    const b = request.body ?? {}
+  r.post('/admin/templates', { preHandler: [admin, app.staffCsrfCheck], schema: { body: TemplateForm } }, async (request, reply) => {
+    const b = request.body
     const key = b.key
     const lang = b.lang
     if (!isTemplateKey(key) || !isLang(lang)) return reply.code(400).send({ error: 'bad_request' })
@@ -36,12 +41,7 @@ export async function templateRoutes(app: FastifyInstance) {
     if (!subject || !body || subject.length > 300 || body.length > 20000) {
       return render(request, reply, { error: { key, lang, subject, body, message: t(request.lang, 'cases.templatesPage.required') }, status: 400 })
     }
-    const current = await loadTemplate(app.db, key, lang)
-    const now = app.clock()
-    await app.db.transaction().execute(async (trx) => {
-      await saveTemplate(trx, key, lang, { title: current.title, subject, body }, request.staff!.id, now.toISOString())
-      await appendAudit(trx, { actorType: 'staff', actorId: request.staff!.id, action: 'template.save', target: `${key}:${lang}`, at: now })
-    })
+    await saveTemplateAudited(app.db, key, lang, { subject, body }, request.staff!.id, app.clock())
     return reply.code(303).redirect('/staff/admin/templates?saved=1', 303)
   })
 }

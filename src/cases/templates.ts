@@ -1,4 +1,6 @@
-import type { Executor } from '../db/connection.js'
+import { appendAudit } from '../audit/log.js'
+import type { Db, Executor } from '../db/connection.js'
+import { findTemplate, upsertTemplate } from './template-repository.js'
 import type { Lang } from '../i18n/index.js'
 
 export interface TemplateText {
@@ -92,16 +94,20 @@ export function isTemplateKey(value: unknown): value is TemplateKey {
 
 /** A stored edit wins over the default. */
 export async function loadTemplate(db: Executor, key: TemplateKey, lang: Lang): Promise<TemplateText> {
-  const row = await db.selectFrom('message_templates').select(['title', 'subject', 'body']).where('key', '=', key).where('lang', '=', lang).executeTakeFirst()
-  return row ?? DEFAULT_TEMPLATES[key][lang]
+  return (await findTemplate(db, key, lang)) ?? DEFAULT_TEMPLATES[key][lang]
 }
 
 export async function saveTemplate(db: Executor, key: TemplateKey, lang: Lang, text: TemplateText, staffId: number, at: string): Promise<void> {
-  await db
-    .insertInto('message_templates')
-    .values({ key, lang, ...text, updated_at: at, updated_by: staffId })
-    .onConflict((oc) => oc.columns(['key', 'lang']).doUpdateSet({ ...text, updated_at: at, updated_by: staffId }))
-    .execute()
+  await upsertTemplate(db, key, lang, text, staffId, at)
+}
+
+/** An admin's edit: the text (keeping the template's title) and its audit entry commit together. */
+export async function saveTemplateAudited(db: Db, key: TemplateKey, lang: Lang, edit: { subject: string; body: string }, staffId: number, now: Date): Promise<void> {
+  const current = await loadTemplate(db, key, lang)
+  await db.transaction().execute(async (trx) => {
+    await saveTemplate(trx, key, lang, { title: current.title, ...edit }, staffId, now.toISOString())
+    await appendAudit(trx, { actorType: 'staff', actorId: staffId, action: 'template.save', target: `${key}:${lang}`, at: now })
+  })
 }
 
 /** Plain replacement, not a template language: an admin's template cannot run code. */

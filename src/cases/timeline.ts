@@ -1,6 +1,6 @@
 import type { Executor } from '../db/connection.js'
 import { t, type Lang } from '../i18n/index.js'
-import { listCaseEvents } from './repository.js'
+import { caseMessageBodies, listCaseEvents, staffNamesByIds } from './repository.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 export interface TimelineEntry {
@@ -18,10 +18,8 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
   const staffIds = [...new Set(events.map((e) => e.actor_id).filter((id): id is number => id !== null))]
   const assigneeIds = events.filter((e) => e.kind === 'assigned' || e.kind === 'routed').map((e) => (JSON.parse(e.data ?? '{}') as { to?: number | null }).to).filter((id): id is number => typeof id === 'number')
   const ids = [...new Set([...staffIds, ...assigneeIds])]
-  const staff = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
-  const names = new Map(staff.map((s) => [s.id, s.name]))
-  const messages = await db.selectFrom('case_messages').select(['id', 'body']).where('case_id', '=', caseId).execute()
-  const bodies = new Map(messages.map((m) => [m.id, m.body]))
+  const names = await staffNamesByIds(db, ids)
+  const bodies = await caseMessageBodies(db, caseId)
   return events.map((e) => {
     const data = (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>
     const who = e.actor_type === 'staff' ? (names.get(e.actor_id ?? -1) ?? '?') : t(lang, `cases.actors.${e.actor_type}`)

@@ -3,6 +3,7 @@ import { diffDays } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { ANSWERED_STATUSES, REFUSED_STATUSES } from '../cases/state-machine.js'
 import { answeredLate } from '../cases/refusal.js'
+import { casesReceivedBetween } from './repository.js'
 
 export interface ReportCase {
   type: string
@@ -78,12 +79,7 @@ export async function loadReportCases(db: Executor, fromDate: string, toDate: st
   // received_at is UTC; a day's margin each side, then the Stockholm month decides.
   const from = new Date(Date.parse(fromDate) - 86_400_000).toISOString()
   const to = new Date(Date.parse(toDate) + 86_400_000).toISOString()
-  const rows = await db
-    .selectFrom('cases')
-    .select(['type', 'status', 'received_at', 'closed_at', 'due_date', 'extended', 'partial_refusal_reason'])
-    .where('received_at', '>=', from)
-    .where('received_at', '<', to)
-    .execute()
+  const rows = await casesReceivedBetween(db, from, to)
   return rows.filter((r) => {
     const d = stockholmDate(r.received_at)
     return d >= fromDate && d < toDate

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { parseCalculatorQuery } from '../deadlines/calculator-query.js'
 import { computeDueDate } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
+import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { t } from '../i18n/index.js'
+import { QueryFlag } from '../cases/form-body.js'
 import { buildReport, loadReportCases, reportCsv } from './deadline-report.js'
 
 function yearRange(raw: unknown, today: string): { year: number; from: string; to: string } {
@@ -11,16 +13,21 @@ function yearRange(raw: unknown, today: string): { year: number; from: string; t
   return { year, from: `${year}-01-01`, to: `${year + 1}-01-01` }
 }
 
+// Query values as the parser gives them (a repeated name is a list); the handlers word what is wrong.
+const ReportQuery = Type.Object({ year: QueryFlag, format: QueryFlag })
+const CalculatorQuery = Type.Object({ receivedAt: QueryFlag, confirmedAt: QueryFlag, months: QueryFlag })
+
 /** The deadline report (per month and type) and the deadline calculator, in the staff area. */
 export async function reportRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const viewer = { preHandler: app.requireStaff('viewer') }
 
-  app.get<{ Querystring: { year?: string; format?: string } }>('/reports', viewer, async (request, reply) => {
+  r.get('/reports', { ...viewer, schema: { querystring: ReportQuery } }, async (request, reply) => {
     const lang = request.lang
     const today = stockholmDate(app.clock())
-    const range = yearRange(request.query?.year, today)
+    const range = yearRange(request.query.year, today)
     const rows = buildReport(await loadReportCases(app.db, range.from, range.to))
-    if (request.query?.format === 'csv') {
+    if (request.query.format === 'csv') {
       return reply
         .header('Content-Type', 'text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="dsr-report-${range.year}.csv"`)
@@ -43,7 +50,7 @@ export async function reportRoutes(app: FastifyInstance) {
     )
   })
 
-  app.get<{ Querystring: { receivedAt?: string; confirmedAt?: string; months?: string } }>('/deadlines', viewer, async (request, reply) => {
+  r.get('/deadlines', { ...viewer, schema: { querystring: CalculatorQuery } }, async (request, reply) => {
     const lang = request.lang
     const q = request.query ?? {}
     const months = q.months === '3' ? '3' : '1'

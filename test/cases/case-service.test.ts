@@ -1,16 +1,18 @@
 import t from 'tap'
-import { CaseError } from '../../src/cases/errors.js'
+import { DomainError } from '../../src/domain/errors.js'
+import { domainMessage } from '../../src/http/errors.js'
 import { buildTestApp, Jar, PUBLIC_URL, submitForm } from '../helpers/app.js'
 import { insertStaff, openCase } from '../helpers/cases.js'
 import { linkIn } from '../helpers/smtp.js'
 
 const DAY = 86_400_000
 
-async function refusal(p: Promise<unknown>): Promise<CaseError> {
+/** A refusal with its sentence in both languages, as the scope's edge would word it. */
+async function refusal(p: Promise<unknown>): Promise<DomainError & { messages: { sv: string; en: string } }> {
   try {
     await p
   } catch (error) {
-    if (error instanceof CaseError) return error
+    if (error instanceof DomainError) return Object.assign(error, { messages: { sv: domainMessage(error, 'sv'), en: domainMessage(error, 'en') } })
     throw error
   }
   throw new Error('expected a refusal')

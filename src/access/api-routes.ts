@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sendApiError } from '../http/errors.js'
 import { ApiErrors, IdParams, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, type Lang } from '../i18n/index.js'
-import { CompileBody, CoverLetterBody, FileParams, PackageErrors, PackageOut, WithheldBody } from './api-schemas.js'
+import { CompileBody, CoverLetterBody, FileParams, PackageErrors, PackageOut, WithheldBody, ZipAnswer } from './api-schemas.js'
 import { readUpload } from './multipart.js'
 import { refusalOf } from './refusal.js'
 import type { AccessPackageService } from './service.js'
@@ -90,7 +90,7 @@ export function packageApiRoutes(service: AccessPackageService) {
       step(request, reply, (id) => readUpload(request, () => true, service.uploadTo(request.staff!, id)), 201),
     )
 
-    r.get('/cases/:id/package/preview', { preValidation: app.requireStaff('handler'), schema: { params: IdParams, response: PackageErrors } }, async (request, reply) => {
+    r.get('/cases/:id/package/preview', { preValidation: app.requireStaff('handler'), schema: { params: IdParams, response: { 200: ZipAnswer, ...PackageErrors } } }, async (request, reply) => {
       try {
         const out = await service.preview(request.staff!, idOf(request.params.id))
         return sendZip(reply, out.zip, out.filename.replace(/\.zip$/, '-preview.zip'))

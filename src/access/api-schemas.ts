@@ -47,6 +47,9 @@ export const PackageOut = Type.Object(
 /** A package step's refusals: the case's state (409), a file too large (413) or of a refused type (415), a case of another type (422). */
 export const PackageErrors = { ...ApiErrors, 409: ApiError, 413: ApiError, 415: ApiError, 422: ApiError } as const
 
+/** A ZIP sent as bytes: described for the OpenAPI document only (a Buffer or stream is never serialised). */
+export const ZipAnswer = { description: 'The package as a ZIP file', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } } as const
+
 export const FileParams = Type.Object({ id: Type.String(), fileId: Type.String() })
 
 export const CompileBody = Type.Object({ lang: Type.Optional(StringEnum(['sv', 'en'], { description: 'The package language; by default the earlier compile’s or the case’s.' })) })

@@ -21,7 +21,12 @@ t.test('GET /api/v1/openapi.json: a valid OpenAPI 3.1 document with every /api/v
   t.ok(routes.length > 30, 'the routes were seen')
   for (const r of routes) {
     const path = r.url.replace(/:(\w+)/g, '{$1}')
-    t.ok(doc.paths?.[path]?.[r.method.toLowerCase()], `${r.method} ${r.url} is in the document`)
+    const op = doc.paths?.[path]?.[r.method.toLowerCase()]
+    t.ok(op, `${r.method} ${r.url} is in the document`)
+    // Every answer is described: a success (or a file download) and the errors, each with its shape.
+    const statuses = Object.keys(op?.responses ?? {})
+    t.ok(statuses.some((s) => s.startsWith('2')), `${r.method} ${r.url} describes its success answer`)
+    t.ok(statuses.some((s) => s.startsWith('4')), `${r.method} ${r.url} describes its error answers`)
   }
   t.same(doc.paths['/api/v1/requests'].post.security, [], 'the public intake says it needs no token')
 })

@@ -22,8 +22,8 @@ interface Problem {
 export function packageStaffRoutes(service: AccessPackageService) {
   return async function routes(app: FastifyInstance) {
     const r = app.withTypeProvider<TypeBoxTypeProvider>()
-    const viewer = { preHandler: app.requireStaff('viewer') }
-    const handler = { preHandler: app.requireStaff('handler') }
+    const viewer = { preValidation: app.requireStaff('viewer') }
+    const handler = { preValidation: app.requireStaff('handler') }
     const load = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => loadCase(app, request, reply)
 
     async function render(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200, letterValue?: string, withheldValue?: Array<{ description: string; reason: string }>) {

@@ -12,7 +12,7 @@ import { CASE_STATUSES } from './state-machine.js'
 /** The staff queue page: filters, counts, and a page of cases with their deadlines (the data: src/cases/queue-service.ts). */
 export function queueRoutes(deps: { queue: QueueService }) {
   return async function routes(app: FastifyInstance) {
-    app.withTypeProvider<TypeBoxTypeProvider>().get('', { preHandler: app.requireStaff('viewer'), schema: { querystring: QueueQuery } }, async (request, reply) => {
+    app.withTypeProvider<TypeBoxTypeProvider>().get('', { preValidation: app.requireStaff('viewer'), schema: { querystring: QueueQuery } }, async (request, reply) => {
       const lang = request.lang
       const me = request.staff!
       const data = await deps.queue.page(me, request.query)

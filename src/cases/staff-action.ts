@@ -57,7 +57,7 @@ export interface CaseAction {
 export function caseAction(app: FastifyInstance, action: CaseAction): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const schema = { params: CaseParams, body: formBody(action.fields ?? []) }
-  r.post(action.url, { schema, preHandler: app.requireStaff('handler'), config: { csrf: 'form' } }, async (request, reply) => {
+  r.post(action.url, { schema, preValidation: app.requireStaff('handler'), config: { csrf: 'form' } }, async (request, reply) => {
     const c = await loadCase(app, request, reply)
     if (!c) return reply
     const body: Body = request.body ?? {}

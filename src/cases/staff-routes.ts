@@ -45,8 +45,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
   const { cases } = deps
   return async function routes(app: FastifyInstance) {
     const r = app.withTypeProvider<TypeBoxTypeProvider>()
-    const viewer = { preHandler: app.requireStaff('viewer') }
-    const handler = { preHandler: app.requireStaff('handler') }
+    const viewer = { preValidation: app.requireStaff('viewer') }
+    const handler = { preValidation: app.requireStaff('handler') }
 
     async function renderCase(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200) {
       const lang = request.lang

@@ -29,9 +29,9 @@ export async function templateRoutes(app: FastifyInstance) {
     )
   }
 
-  r.get('/admin/templates', { preHandler: admin, schema: { querystring: SavedQuery } }, async (request, reply) => render(request, reply, { saved: request.query.saved === '1' }))
+  r.get('/admin/templates', { preValidation: admin, schema: { querystring: SavedQuery } }, async (request, reply) => render(request, reply, { saved: request.query.saved === '1' }))
 
-  r.post('/admin/templates', { preHandler: [admin, app.staffCsrfCheck], schema: { body: TemplateForm } }, async (request, reply) => {
+  r.post('/admin/templates', { preValidation: [admin, app.staffCsrfCheck], schema: { body: TemplateForm } }, async (request, reply) => {
     const b = request.body
     const key = b.key
     const lang = b.lang

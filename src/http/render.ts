@@ -63,7 +63,8 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       request.lang = detectLang(request)
     })
-    app.addHook('preHandler', async (request, reply) => {
+    // preValidation: the body is parsed there already, and the scopes' guards answer there.
+    app.addHook('preValidation', async (request, reply) => {
       request.lang = detectLang(request)
       const query = request.query as Record<string, unknown> | undefined
       // The switch remembers the choice so every later page keeps it.

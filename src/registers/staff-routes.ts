@@ -35,9 +35,9 @@ function refusal(error: unknown): DomainError {
 export async function registerStaffRoutes(app: FastifyInstance) {
   await app.register(multipart, { limits: { fileSize: Math.max(app.config.importMaxBytes, app.config.cvMaxBytes), files: 1, fields: 10, fieldSize: 1000 }, throwFileSizeLimit: false })
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const viewer = { preHandler: app.requireStaff('viewer') }
-  const handler = { preHandler: app.requireStaff('handler') }
-  const admin = { preHandler: app.requireStaff('admin') }
+  const viewer = { preValidation: app.requireStaff('viewer') }
+  const handler = { preValidation: app.requireStaff('handler') }
+  const admin = { preValidation: app.requireStaff('admin') }
   // Role and form token before the body is validated, so a caller without them learns nothing about it.
   const caseForm = { preValidation: [app.requireStaff('handler'), app.staffCsrfCheck], config: { csrf: 'form' as const } }
 

@@ -20,7 +20,7 @@ const CalculatorQuery = Type.Object({ receivedAt: QueryFlag, confirmedAt: QueryF
 /** The deadline report (per month and type) and the deadline calculator, in the staff area. */
 export async function reportRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const viewer = { preHandler: app.requireStaff('viewer') }
+  const viewer = { preValidation: app.requireStaff('viewer') }
 
   r.get('/reports', { ...viewer, schema: { querystring: ReportQuery } }, async (request, reply) => {
     const lang = request.lang

@@ -52,9 +52,9 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     const saved = (reply: FastifyReply, page: 'routing' | 'teams') => reply.redirect(`/staff/admin/${page}?saved=1`, 303)
 
-    r.get('/admin/routing', { preHandler: adminOnly, schema: { querystring: SavedQuery } }, async (request, reply) => rulesPage(request, reply, { saved: request.query.saved === '1' }))
+    r.get('/admin/routing', { preValidation: adminOnly, schema: { querystring: SavedQuery } }, async (request, reply) => rulesPage(request, reply, { saved: request.query.saved === '1' }))
 
-    r.post('/admin/routing', { preHandler: [adminOnly, csrf], schema: { body: RuleForm } }, async (request, reply) => {
+    r.post('/admin/routing', { preValidation: [adminOnly, csrf], schema: { body: RuleForm } }, async (request, reply) => {
       const form = ruleFromForm(request.body)
       return admin.createRule(request.staff!.id, form).then(
         () => saved(reply, 'routing'),
@@ -62,9 +62,9 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     })
 
-    r.get('/admin/routing/:id', { preHandler: adminOnly, schema: { params: IdParams } }, async (request, reply) => editPage(request, reply, idOf(request.params.id) ?? -1))
+    r.get('/admin/routing/:id', { preValidation: adminOnly, schema: { params: IdParams } }, async (request, reply) => editPage(request, reply, idOf(request.params.id) ?? -1))
 
-    r.post('/admin/routing/:id', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: RuleForm } }, async (request, reply) => {
+    r.post('/admin/routing/:id', { preValidation: [adminOnly, csrf], schema: { params: IdParams, body: RuleForm } }, async (request, reply) => {
       const id = idOf(request.params.id) ?? -1
       const form = ruleFromForm(request.body)
       return admin.updateRule(request.staff!.id, id, form).then(
@@ -73,14 +73,14 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     })
 
-    r.post('/admin/routing/:id/move', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: MoveForm } }, async (request, reply) =>
+    r.post('/admin/routing/:id/move', { preValidation: [adminOnly, csrf], schema: { params: IdParams, body: MoveForm } }, async (request, reply) =>
       admin.moveRule(request.staff!.id, idOf(request.params.id) ?? -1, request.body.direction === 'up' ? -1 : 1).then(
         () => saved(reply, 'routing'),
         (error) => rulesPage(request, reply, { error: refused(error) }),
       ),
     )
 
-    r.post('/admin/routing/:id/delete', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: EmptyForm } }, async (request, reply) =>
+    r.post('/admin/routing/:id/delete', { preValidation: [adminOnly, csrf], schema: { params: IdParams, body: EmptyForm } }, async (request, reply) =>
       admin.deleteRule(request.staff!.id, idOf(request.params.id) ?? -1).then(
         () => saved(reply, 'routing'),
         (error) => rulesPage(request, reply, { error: refused(error) }),
@@ -99,16 +99,16 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     }
 
-    r.get('/admin/teams', { preHandler: adminOnly, schema: { querystring: SavedQuery } }, async (request, reply) => teamsPage(request, reply, { saved: request.query.saved === '1' }))
+    r.get('/admin/teams', { preValidation: adminOnly, schema: { querystring: SavedQuery } }, async (request, reply) => teamsPage(request, reply, { saved: request.query.saved === '1' }))
 
-    r.post('/admin/teams', { preHandler: [adminOnly, csrf], schema: { body: TeamForm } }, async (request, reply) =>
+    r.post('/admin/teams', { preValidation: [adminOnly, csrf], schema: { body: TeamForm } }, async (request, reply) =>
       admin.saveTeam(request.staff!.id, null, teamFromForm(request.body)).then(
         () => saved(reply, 'teams'),
         (error) => teamsPage(request, reply, { error: refused(error), values: teamFormValues(request.body), failedId: null }),
       ),
     )
 
-    r.post('/admin/teams/:id', { preHandler: [adminOnly, csrf], schema: { params: IdParams, body: TeamForm } }, async (request, reply) => {
+    r.post('/admin/teams/:id', { preValidation: [adminOnly, csrf], schema: { params: IdParams, body: TeamForm } }, async (request, reply) => {
       const id = idOf(request.params.id) ?? -1
       return admin.saveTeam(request.staff!.id, id, teamFromForm(request.body)).then(
         () => saved(reply, 'teams'),
@@ -118,7 +118,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     // ── Dry run: which rule would win ──
 
-    r.get('/routing/test', { preHandler: viewer, schema: { querystring: TestQuery } }, async (request, reply) => {
+    r.get('/routing/test', { preValidation: viewer, schema: { querystring: TestQuery } }, async (request, reply) => {
       const lang = request.lang
       const data = await pages.test(lang, testValues(request.query))
       return reply.staffPage('staff/routing-test', data, { status: data.error ? 400 : 200, title: t(lang, 'routing.test.title') })
@@ -126,7 +126,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
 
     // ── Escalation: what would happen now, and (admins) run it ──
 
-    r.get('/escalation', { preHandler: viewer, schema: { querystring: RanQuery } }, async (request, reply) => {
+    r.get('/escalation', { preValidation: viewer, schema: { querystring: RanQuery } }, async (request, reply) => {
       const lang = request.lang
       const scope = await caseScope(app.db, app.config.teamScopedAccess, request.staff!)
       const ran = request.query.ran
@@ -143,7 +143,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       )
     })
 
-    r.post('/escalation/run', { preHandler: [adminOnly, csrf], schema: { body: EmptyForm } }, async (request, reply) => {
+    r.post('/escalation/run', { preValidation: [adminOnly, csrf], schema: { body: EmptyForm } }, async (request, reply) => {
       const result = await runEscalation(app.db, app.clock(), app.config.escalateUnassignedHours, { actorId: request.staff!.id, force: true })
       return reply.redirect(`/staff/escalation?ran=${result.escalated}`, 303)
     })

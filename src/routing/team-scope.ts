@@ -59,9 +59,8 @@ export default fp(
     }
     app.addHook('onRoute', (route) => {
       if (!CASE_ROUTE.test(route.url)) return
-      // The API authorises in preValidation: checked there too, so a hidden case is not even told its body is wrong.
-      if (opts.api) route.preValidation = [...[route.preValidation ?? []].flat(), guard]
-      else route.preHandler = [...[route.preHandler ?? []].flat(), guard]
+      // Both scopes authorise in preValidation: checked there too, so a hidden case is not even told its body is wrong.
+      route.preValidation = [...[route.preValidation ?? []].flat(), guard]
     })
   },
   { name: 'team-scope' },

@@ -65,12 +65,12 @@ export async function accountRoutes(app: FastifyInstance) {
     )
   }
 
-  r.get('/account', { preHandler: viewer, schema: { querystring: DoneQuery } }, async (request, reply) => {
+  r.get('/account', { preValidation: viewer, schema: { querystring: DoneQuery } }, async (request, reply) => {
     const done = request.query.done
     return accountPage(request, reply, { notice: done === 'password' ? t(request.lang, 'staff.account.passwordChanged') : undefined })
   })
 
-  r.post('/account/password', { preHandler: [viewer, csrf], schema: { body: PasswordForm } }, async (request, reply) => {
+  r.post('/account/password', { preValidation: [viewer, csrf], schema: { body: PasswordForm } }, async (request, reply) => {
     const body = request.body
     const lang = request.lang
     const next = (body.password ?? '').slice(0, 1024)
@@ -86,13 +86,13 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/staff/account?done=password', 303)
   })
 
-  r.get('/account/mfa', { preHandler: enrolling, schema: { querystring: DoneQuery } }, async (request, reply) => {
+  r.get('/account/mfa', { preValidation: enrolling, schema: { querystring: DoneQuery } }, async (request, reply) => {
     const done = request.query.done
     const notice = done === 'enabled' ? t(request.lang, 'staff.mfa.enabledNow') : done === 'disabled' ? t(request.lang, 'staff.mfa.disabledNow') : undefined
     return mfaPage(request, reply, { notice })
   })
 
-  r.post('/account/mfa/enable', { preHandler: [enrolling, csrf], schema: { body: CodeForm } }, async (request, reply) => {
+  r.post('/account/mfa/enable', { preValidation: [enrolling, csrf], schema: { body: CodeForm } }, async (request, reply) => {
     const ok = await mfa.enable(request.staff!.id, (request.body.code ?? '').slice(0, 20))
     if (!ok) return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.invalid' }]) })
     // The session now belongs to a member with MFA; STAFF_REQUIRE_MFA stops redirecting here.
@@ -100,7 +100,7 @@ export async function accountRoutes(app: FastifyInstance) {
     return reply.redirect('/staff/account/mfa?done=enabled', 303)
   })
 
-  r.post('/account/mfa/disable', { preHandler: [enrolling, csrf], schema: { body: CodeForm } }, async (request, reply) => {
+  r.post('/account/mfa/disable', { preValidation: [enrolling, csrf], schema: { body: CodeForm } }, async (request, reply) => {
     const staff = request.staff!
     if (app.config.staffRequireMfa && staff.role === 'admin') {
       return mfaPage(request, reply, { status: 400, errors: formErrors(request.lang, [{ field: 'code', key: 'staff.mfa.cannotDisable' }]) })

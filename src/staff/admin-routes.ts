@@ -34,12 +34,12 @@ export async function adminRoutes(app: FastifyInstance) {
 
   const NOTICES: Record<string, MessageKey> = { added: 'staff.admin.added', role: 'staff.admin.roleChanged', disabled: 'staff.admin.disabledNow' }
 
-  r.get('/admin/staff', { preHandler: admin, schema: { querystring: DoneQuery } }, async (request, reply) => {
+  r.get('/admin/staff', { preValidation: admin, schema: { querystring: DoneQuery } }, async (request, reply) => {
     const notice = Object.hasOwn(NOTICES, request.query.done ?? '') ? NOTICES[request.query.done!] : undefined
     return listPage(request, reply, { notice: notice ? t(request.lang, notice) : undefined })
   })
 
-  r.post('/admin/staff', { preHandler: [admin, csrf], schema: { body: NewStaffForm } }, async (request, reply) => {
+  r.post('/admin/staff', { preValidation: [admin, csrf], schema: { body: NewStaffForm } }, async (request, reply) => {
     const body = request.body
     const values = { email: (body.email ?? '').trim().slice(0, 320), name: (body.name ?? '').slice(0, 400), role: body.role ?? '' }
     const input = { ...values, password: (body.password ?? '').slice(0, 1024) }
@@ -69,11 +69,11 @@ export async function adminRoutes(app: FastifyInstance) {
     return reply.redirect(`/staff/admin/staff?done=${done}`, 303)
   }
 
-  r.post('/admin/staff/:id/role', { preHandler: [admin, csrf], schema: { params: IdParams, body: RoleForm } }, async (request, reply) =>
+  r.post('/admin/staff/:id/role', { preValidation: [admin, csrf], schema: { params: IdParams, body: RoleForm } }, async (request, reply) =>
     act(request, reply, (id) => accounts.setRole(id, request.body.role ?? '', staffActor(request.staff!.id)), 'role'),
   )
 
-  r.post('/admin/staff/:id/disable', { preHandler: [admin, csrf], schema: { params: IdParams, body: EmptyForm } }, async (request, reply) =>
+  r.post('/admin/staff/:id/disable', { preValidation: [admin, csrf], schema: { params: IdParams, body: EmptyForm } }, async (request, reply) =>
     act(request, reply, (id) => accounts.disable(id, staffActor(request.staff!.id)), 'disabled'),
   )
 }

@@ -73,8 +73,9 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
 
   // After the render plugin's hook has picked request.lang: a signed-in member's pages follow
   // their stored language unless the switch (?lang=, or its cookie) says otherwise, and using the
-  // switch stores the new choice.
-  app.addHook('preHandler', async (request) => {
+  // switch stores the new choice. In preValidation, as the render plugin's, so the refusals that
+  // the scopes' guards answer there are in that language too.
+  app.addHook('preValidation', async (request) => {
     const staff = request.staff
     if (!staff || !request.staffSession) return
     const query = request.query as Record<string, unknown> | undefined
@@ -178,8 +179,9 @@ export function useSessionAuth(scope: FastifyInstance, config: Config): void {
     if (route.config?.auth !== 'public') route.preValidation = [signedIn, ...[route.preValidation ?? []].flat()]
     const methods = [route.method].flat()
     if (route.config?.csrf === undefined && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
-      const own = [route.preHandler ?? []].flat()
-      if (!own.includes(csrfCheck)) route.preHandler = [...own, csrfCheck]
+      // With the guards, before the body is validated: a forged form learns nothing of the route's schema.
+      const own = [route.preValidation ?? []].flat()
+      if (!own.includes(csrfCheck)) route.preValidation = [...own, csrfCheck]
     }
   })
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/connection.js'
 import type { AddressChange, Case } from '../db/schema.js'
-import { addCaseEvent } from '../cases/repository.js'
+import { addCaseEvent } from '../cases/records.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 import { t, type Lang } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox.js'

@@ -1,6 +1,11 @@
-import type { QueueTeamFilter } from '../cases/queue-repository.js'
 import type { Executor } from '../db/connection.js'
 import { findTeamIdByRef, teamIdsOf } from './repository.js'
+
+/** Cases in these teams (and, for "my teams" or a handler's scope, also those assigned to `orAssignee`). */
+export interface QueueTeamFilter {
+  ids: number[]
+  orAssignee?: number | null
+}
 
 export type TeamFilterResult = { ok: true; filter: QueueTeamFilter | null; noTeams: boolean } | { ok: false; message: string }
 

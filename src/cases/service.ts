@@ -16,7 +16,7 @@ import { registerKey, requireAuthority } from './authority.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { sealKey } from '../mail/seal.js'
 import { routeNewCase } from '../routing/route-case.js'
-import { upsertClient } from '../routing/repository.js'
+import { saveClient } from '../routing/clients.js'
 import { minimiseCase } from './minimise-repository.js'
 import { openPause, pauseRefusal } from './pauses.js'
 import { dropCaseProof } from '../intake/proof.js'
@@ -438,7 +438,7 @@ export class CaseService {
     const email = normaliseEmail(input.email ?? '')
     if (!name || name.length > 200) throw caseFail('controllerRequired')
     if (!isValidEmail(email)) throw caseFail('controllerEmail')
-    return { clientId: await upsertClient(trx, name, email, iso), name, email }
+    return { clientId: await saveClient(trx, name, email, iso), name, email }
   }
 
   /**

@@ -3,6 +3,21 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import { importX } from 'eslint-plugin-import-x'
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
+import { readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// A feature folder's tables are its own: another folder reaches them through the feature's services, never its
+// repositories (`*repository*.ts`). One zone per folder of src/ (and one for the files at src/'s root) forbids
+// every repository but the folder's own. The shared layers (src/db, src/domain, src/http, src/i18n) hold none.
+const root = dirname(fileURLToPath(import.meta.url))
+const repositories = join(root, 'src/*/**/*repository*.ts')
+const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+const message = "Another feature's tables: call its service (a class or a module of functions taking an Executor) instead."
+const repositoryZones = [
+  ...folders.map((folder) => ({ target: `./src/${folder}`, from: repositories, except: [join(root, `src/${folder}/**`)], message })),
+  { target: './src/*.ts', from: repositories, message },
+]
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', 'public/**'] },
@@ -24,7 +39,10 @@ export default tseslint.config(
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/resolver-next': [createTypeScriptImportResolver()],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: repositoryZones }],
+    },
   },
   {
     // Migrations are frozen against Kysely<any> (never the live schema's types), and so is the code that runs them.

@@ -2,17 +2,17 @@ import { createHash, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent, insertAccessToken } from '../cases/repository.js'
+import { addCaseEvent, insertAccessToken } from '../cases/records.js'
 import type { CaseService } from '../cases/service.js'
 import { isClosed, transition } from '../cases/state-machine.js'
 import { fillPlaceholders, loadTemplate } from '../cases/templates.js'
-import { CaseError } from '../cases/errors.js'
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { AccessPackage, AccessPackageFile, Case } from '../db/schema.js'
+import { DomainError } from '../domain/errors.js'
 import { isLang, t, type Lang } from '../i18n/index.js'
 import { emailKey } from '../intake/validate.js'
-import { enqueueEmail } from '../mail/outbox-repository.js'
+import { enqueueEmail } from '../mail/outbox.js'
 import type { RenderEmail } from '../mail/render.js'
 import { seal, sealKey, unseal } from '../mail/seal.js'
 import { countRecent, recordEvent } from '../security/rate-limit.js'
@@ -274,7 +274,7 @@ export class AccessPackageService {
       const iso = at.toISOString()
       if (c.status === 'new') c = await this.deps.cases.applyStatus(trx, c, 'in_progress', iso, { type: 'staff', id: actor.id }, null)
       const check = transition(c.status, 'completed', { role: actor.role })
-      if (!check.ok) throw new CaseError(check.code, 409, check.message)
+      if (!check.ok) throw new DomainError(check.code, 409, check.key, check.params)
       const lang: Lang = isLang(p.lang) ? p.lang : 'sv'
       const deleteAfter = new Date(at.getTime() + this.deps.config.packageRetentionDays * DAY).toISOString()
       await repo.updatePackage(trx, p.id, { status: 'sent', sent_at: iso, sent_by: actor.id, delete_after: deleteAfter, updated_at: iso })

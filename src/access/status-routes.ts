@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Nullable, Type, type Static, type TypeBoxTypeProvider } from '../http/schema.js'
-import { findCaseByStatusTokenHash } from '../cases/repository.js'
+import { findCaseByStatusToken } from '../cases/records.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 import type { Case } from '../db/schema.js'
 import { sendMessagePage } from '../http/errors.js'
 import { t, type Lang } from '../i18n/index.js'
-import { hashToken, looksLikeToken } from '../security/tokens.js'
 import { normaliseCode } from './codes.js'
 import type { AccessPackageService } from './service.js'
 import { sendZip } from './staff-routes.js'
@@ -24,7 +23,7 @@ export function packageStatusRoutes(service: AccessPackageService) {
   return async function routes(app: FastifyInstance) {
     const r = app.withTypeProvider<TypeBoxTypeProvider>()
     async function resolve(token: string) {
-      const c = looksLikeToken(token) ? await findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
+      const c = await findCaseByStatusToken(app.db, token)
       const p = c ? await service.find(c.id) : undefined
       return c && p && (p.status === 'sent' || p.status === 'deleted') ? { c, p } : null
     }

@@ -1,6 +1,5 @@
 import { DomainError, type ErrorParams } from '../domain/errors.js'
 import type { casesSv } from '../i18n/cases.sv.js'
-import { t } from '../i18n/index.js'
 
 type Texts = typeof casesSv.errors
 /** A refusal's name: its text is `cases.errors.<name>` in the catalogue (src/i18n/cases.*.ts). */
@@ -53,26 +52,7 @@ export function caseFail(name: CaseErrorName, params: ErrorParams = {}, field: s
   return new DomainError(code, status, `cases.errors.${name}`, params, field)
 }
 
-/**
- * The case that is not there (or not there for this member). `messages` is for code outside
- * this folder that still reads a CaseError's texts (src/routing/team-scope.ts).
- */
-export function notFound(): DomainError & { messages: { sv: string; en: string } } {
-  return Object.assign(caseFail('notFound'), { messages: { sv: t('sv', 'cases.errors.notFound'), en: t('en', 'cases.errors.notFound') } })
-}
-
-/**
- * @deprecated The old shape of a refusal, with both sentences inline. Nothing in src/cases throws
- * it any more; kept only because src/access still builds and catches it (packageError). Throw a
- * DomainError instead.
- */
-export class CaseError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    readonly messages: { sv: string; en: string },
-  ) {
-    super(messages.en)
-    this.name = 'CaseError'
-  }
+/** The case that is not there (or not there for this member: src/routing/team-scope.ts). */
+export function notFound(): DomainError {
+  return caseFail('notFound')
 }

@@ -31,6 +31,7 @@ import type { Executor } from '../db/connection.js'
 import type { Case, Database } from '../db/schema.js'
 import { addDays, isValidDate, type IsoDate } from '../deadlines/calendar-date.js'
 import { REQUEST_TYPES } from '../intake/request-types.js'
+import type { QueueTeamFilter } from '../routing/queue-teams.js'
 import { idIn, parseSearch, QUEUE_SEARCH_MAX, scanCondition, searchIds, SearchTooLongError, type QueueSearch } from './queue-search.js'
 import { CASE_STATUSES, OPEN_STATUSES, isCaseStatus, type CaseStatus } from './state-machine.js'
 
@@ -67,10 +68,8 @@ export interface QueueFilters {
   scope?: QueueTeamFilter | null
 }
 
-export interface QueueTeamFilter {
-  ids: number[]
-  orAssignee?: number | null
-}
+// Which teams' cases a filter or a viewer's scope covers: the teams are routing's (src/routing/queue-teams.ts).
+export type { QueueTeamFilter }
 
 export interface QueuePage {
   /** The previous page's nextCursor. */

@@ -14,11 +14,9 @@ import type { CaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { addressChangesByCase, type AddressChangeJson } from '../intake/address-change.js'
 import { emailKey } from '../intake/validate.js'
-import { defaultTeamFilter, resolveTeamFilter } from '../routing/queue-teams.js'
-import { teamQueueCounts } from '../routing/repository.js'
+import { defaultTeamFilter, resolveTeamFilter, teamQueueCounts } from '../routing/queue-teams.js'
 import { caseScope, scopeFilter, type CaseScope } from '../routing/team-scope.js'
-import { findStaffByEmailKey } from '../staff/repository.js'
-import { staffByIds, teamsByIds } from './repository.js'
+import { findStaffIdByEmailKey, staffByIds, teamsByIds } from './repository.js'
 import { pausedCaseIds } from './pauses.js'
 import { parseQueueQuery } from './queue-query.js'
 import { listQueue, queueCounts, QueueQueryError, type QueueCounts, type QueueFilters, type QueueTeamFilter } from './queue-repository.js'
@@ -103,9 +101,9 @@ export class QueueService {
     const found = { ...empty, form, problem: null, team: team.filter, noTeams: team.noTeams }
     const filters: QueueFilters = { ...parsed.filters, team: team.filter, today: stockholmDate(this.deps.now()), scope: scopeFilter(scope) }
     if (parsed.assigneeEmail) {
-      const who = await findStaffByEmailKey(db, emailKey(parsed.assigneeEmail))
-      if (!who) return found
-      filters.assignee = who.id
+      const who = await findStaffIdByEmailKey(db, emailKey(parsed.assigneeEmail))
+      if (who === undefined) return found
+      filters.assignee = who
     }
     try {
       return { ...found, ...(await listQueue(db, filters, parsed.page)) }

@@ -6,7 +6,7 @@ import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
 import type { Channel } from '../intake/request-types.js'
 import { cleanLine, emailKey, isValidEmail, normaliseEmail, type RequestInput } from '../intake/validate.js'
-import { enqueueEmail } from '../mail/outbox-repository.js'
+import { enqueueEmail } from '../mail/outbox.js'
 import type { RenderEmail } from '../mail/render.js'
 import { hashToken, newToken } from '../security/tokens.js'
 import { deadlineOf, extensionCheck, loadPauses } from './deadline.js'
@@ -16,7 +16,7 @@ import { registerKey, requireAuthority } from './authority.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { sealKey } from '../mail/seal.js'
 import { routeNewCase } from '../routing/route-case.js'
-import { upsertClient } from '../routing/repository.js'
+import { saveClient } from '../routing/clients.js'
 import { minimiseCase } from './minimise-repository.js'
 import { openPause, pauseRefusal } from './pauses.js'
 import { dropCaseProof } from '../intake/proof.js'
@@ -438,7 +438,7 @@ export class CaseService {
     const email = normaliseEmail(input.email ?? '')
     if (!name || name.length > 200) throw caseFail('controllerRequired')
     if (!isValidEmail(email)) throw caseFail('controllerEmail')
-    return { clientId: await upsertClient(trx, name, email, iso), name, email }
+    return { clientId: await saveClient(trx, name, email, iso), name, email }
   }
 
   /**

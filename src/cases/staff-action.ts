@@ -5,7 +5,6 @@ import { domainMessage, sendMessagePage } from '../http/errors.js'
 import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { formBody } from './form-body.js'
 import { t } from '../i18n/index.js'
-import { CaseError } from './errors.js'
 import { findCaseById } from './repository.js'
 
 /**
@@ -65,8 +64,6 @@ export function caseAction(app: FastifyInstance, action: CaseAction): void {
     try {
       await action.run(request as CaseActionRequest, c, body)
     } catch (error) {
-      // CaseError: the package page's refusals (src/access) until they are DomainErrors too.
-      if (error instanceof CaseError) return action.showAgain(request as CaseActionRequest, reply, c, { csrf: false, message: error.messages[request.lang], status: error.status }, body)
       if (!(error instanceof DomainError)) throw error
       return action.showAgain(request as CaseActionRequest, reply, c, { csrf: false, message: domainMessage(error, request.lang), status: error.status }, body)
     }

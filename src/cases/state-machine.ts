@@ -91,8 +91,8 @@ export type TransitionErrorCode = 'forbidden_transition' | 'reason_required' | '
 type TransitionKey = keyof typeof casesSv.transitions
 
 /**
- * A refused change names its sentence (`key`, `params`) for a DomainError; `message` holds both
- * languages for code outside this folder that still builds a CaseError from it (src/access).
+ * A refused change names its sentence (`key`, `params`) for a DomainError (its API `error` is
+ * `code`); `message` has the sentence in both languages at once (test/cases/state-machine.test.ts).
  */
 export type TransitionResult = { ok: true } | { ok: false; code: TransitionErrorCode; key: MessageKey; params: ErrorParams; readonly message: Localized }
 

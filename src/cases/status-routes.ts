@@ -5,9 +5,9 @@ import { t } from '../i18n/index.js'
 import { typeTitle } from '../intake/service.js'
 import { cleanText } from '../intake/validate.js'
 import type { Csrf } from '../security/csrf.js'
-import { hashToken, looksLikeToken } from '../security/tokens.js'
 import type { Case } from '../db/schema.js'
-import { findCaseByStatusTokenHash, listCaseMessages } from './repository.js'
+import { listCaseMessages } from './repository.js'
+import { findCaseByStatusToken } from './records.js'
 type Body = Record<string, unknown>
 import { formBody, QueryFlag } from './form-body.js'
 import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
@@ -27,7 +27,7 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
   return async function routes(app: FastifyInstance) {
     const r = app.withTypeProvider<TypeBoxTypeProvider>()
     async function caseFor(token: string): Promise<Case | undefined> {
-      return looksLikeToken(token) ? findCaseByStatusTokenHash(app.db, hashToken(token)) : undefined
+      return findCaseByStatusToken(app.db, token)
     }
 
     async function render(request: FastifyRequest, reply: FastifyReply, c: Case, token: string, form: { value?: string; error?: string; sent?: boolean; status?: number } = {}) {

@@ -118,5 +118,9 @@ export const staffEn: typeof staffSv = {
   },
   forbiddenTitle: 'Access denied',
   forbidden: 'Your role does not give access to this page.',
+  apiAuth: {
+    unauthorized: 'A valid API token is required (Authorization: Bearer …).',
+    forbidden: 'Your role does not allow this.',
+  },
   csrfTitle: 'The form has expired',
 }

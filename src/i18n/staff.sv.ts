@@ -117,5 +117,10 @@ export const staffSv = {
   },
   forbiddenTitle: 'Åtkomst nekad',
   forbidden: 'Din roll ger inte tillgång till den här sidan.',
+  /** The API's answers to a caller without a valid token (401) or with too small a role (403). */
+  apiAuth: {
+    unauthorized: 'En giltig API-token krävs (Authorization: Bearer …).',
+    forbidden: 'Din roll tillåter inte detta.',
+  },
   csrfTitle: 'Formuläret har gått ut',
 }

@@ -1,8 +1,7 @@
 import type { Executor } from '../db/connection.js'
 
 /**
- * The queries about a proof of authority's file (src/intake/proof.ts), apart from ./repository.ts,
- * which itself deletes proofs (purgeUnverified) and so imports proof.ts.
+ * The queries about a proof of authority's file (src/intake/proof.ts).
  */
 
 /** The proof files named by a case and its submissions; the columns naming them are cleared. */

@@ -1,6 +1,5 @@
 import type { Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
-import { deleteProof } from './proof.js'
 import type { Insertable } from 'kysely'
 import type { AddressChange, AddressChangeTable, NewSubmission, Submission, SubmissionUpdate, VerificationToken } from '../db/schema.js'
 
@@ -91,16 +90,14 @@ export async function discardSubmission(db: Executor, id: number, at: string): P
     .execute()
 }
 
-/**
- * Unverified submissions older than the cutoff go, with their tokens (cascade), and so do the
- * confirmation emails of that age already sent or given up: they hold the address and name of
- * someone who may never have confirmed. Returns how many submissions went.
- */
-export async function purgeUnverified(db: Executor, cutoff: string, dataDir?: string): Promise<number> {
-  if (dataDir) {
-    const proofs = await db.selectFrom('submissions').select('proof_file').where('status', '=', 'pending').where('created_at', '<', cutoff).where('proof_file', 'is not', null).execute()
-    for (const p of proofs) await deleteProof(dataDir, p.proof_file)
-  }
+/** The proof files of unconfirmed submissions older than the cutoff (src/intake/purge.ts deletes them). */
+export async function pendingProofFilesBefore(db: Executor, cutoff: string): Promise<Array<string | null>> {
+  const rows = await db.selectFrom('submissions').select('proof_file').where('status', '=', 'pending').where('created_at', '<', cutoff).where('proof_file', 'is not', null).execute()
+  return rows.map((r) => r.proof_file)
+}
+
+/** Unverified submissions older than the cutoff, with their tokens (cascade), and the confirmation emails of that age already sent or given up. */
+export async function deleteUnverifiedBefore(db: Executor, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('submissions').where('status', 'in', ['pending', 'discarded', 'duplicate']).where('created_at', '<', cutoff).executeTakeFirst()
   await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
   return Number(result.numDeletedRows)

@@ -1,32 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { isPostgres, serializeOn, type Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
 import type { OutboxRow } from '../db/schema.js'
-import { seal, type SealKey } from './seal.js'
 
-export interface OutgoingEmail {
-  kind: string
-  to: string
-  toName?: string | null
-  subject: string
-  text: string
-  html?: string | null
-  headers?: Record<string, string>
-  caseId?: number | null
-  /** A confirmation email: its link's token hash, so the link's lifetime starts when the email is sent. */
-  verifyTokenHash?: string | null
-}
-
-export function messageIdFor(from: string): string {
-  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost'
-  return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}>`
-}
-
-/**
- * Called inside the transaction that causes the email, so both commit or neither does.
- * With `seal`, the bodies are stored encrypted (they carry raw tokens in links); the worker opens them.
- */
-type OutboxValues = Pick<OutboxRow, 'message_id' | 'kind' | 'to_address' | 'to_name' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'case_id' | 'verify_token_hash' | 'next_attempt_at' | 'created_at'>
+export type OutboxValues = Pick<OutboxRow, 'message_id' | 'kind' | 'to_address' | 'to_name' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'case_id' | 'verify_token_hash' | 'next_attempt_at' | 'created_at'>
 
 // Nearly every write that tells someone something queues an email: prepared once (src/db/prepared.ts).
 const insertOutboxQuery = prepared<OutboxValues, { id: number }>((db, p) =>
@@ -50,23 +26,9 @@ const insertOutboxQuery = prepared<OutboxValues, { id: number }>((db, p) =>
     .returning('id'),
 )
 
-export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { from: string; now: Date; seal?: SealKey }): Promise<number> {
-  const now = opts.now.toISOString()
-  const key = opts.seal
-  const { rows } = await insertOutboxQuery(db, {
-    message_id: messageIdFor(opts.from),
-    kind: email.kind,
-    to_address: email.to,
-    to_name: email.toName ?? null,
-    subject: email.subject,
-    text_body: key ? seal(key, email.text) : email.text,
-    html_body: email.html ? (key ? seal(key, email.html) : email.html) : null,
-    headers: email.headers ? JSON.stringify(email.headers) : null,
-    case_id: email.caseId ?? null,
-    verify_token_hash: email.verifyTokenHash ?? null,
-    next_attempt_at: now,
-    created_at: now,
-  })
+/** One row into the outbox; the caller's executor decides which transaction it joins (src/mail/outbox.ts). */
+export async function insertOutbox(db: Executor, values: OutboxValues): Promise<number> {
+  const { rows } = await insertOutboxQuery(db, values)
   return rows[0].id
 }
 

@@ -2,12 +2,10 @@ import { appendAudit, type AuditActorType } from '../audit/log.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import { dropCaseProof } from '../intake/proof.js'
-import { purgeUnverified } from '../intake/repository.js'
+import { purgeUnverified } from '../intake/purge.js'
 import { eraseCandidate } from './candidate-erasure.js'
 import { candidatesToErase, findCandidate } from './candidates-repository.js'
 import { casesToMinimise, isMinimised, minimiseCase } from './register-cases-repository.js'
-
-const DAY = 86_400_000
 
 export interface RetentionResult {
   candidatesErased: number
@@ -47,7 +45,7 @@ export async function runRetention(db: Db, config: Config, now: Date, actor: { t
       erasedIds.push(candidate.id)
     }
   }
-  result.unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString(), config.dataDir)
+  result.unverifiedPurged = await purgeUnverified(db, config, now)
 
   const cutoff = caseCutoff(now, config.caseRetentionYears)
   const minimisedIds: number[] = []

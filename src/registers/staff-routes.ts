@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { findCaseById } from '../cases/repository.js'
+import { findCaseById } from '../cases/records.js'
 import { DomainError } from '../domain/errors.js'
 import { domainMessage } from '../http/errors.js'
 import { readMultipartForm } from '../http/multipart-form.js'

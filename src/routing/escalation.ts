@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent } from '../cases/repository.js'
+import { addCaseEvent } from '../cases/records.js'
 import { pausedCaseIds } from '../cases/pauses.js'
 import type { Db, Executor } from '../db/connection.js'
 import { stockholmDate } from '../deadlines/stockholm.js'

@@ -1,6 +1,11 @@
-import type { QueueTeamFilter } from '../cases/queue-repository.js'
 import type { Executor } from '../db/connection.js'
-import { findTeamIdByRef, teamIdsOf } from './repository.js'
+import { findTeamIdByRef, openCasesByTeam, teamIdsOf, teamNames } from './repository.js'
+
+/** Cases in these teams (and, for "my teams" or a handler's scope, also those assigned to `orAssignee`). */
+export interface QueueTeamFilter {
+  ids: number[]
+  orAssignee?: number | null
+}
 
 export type TeamFilterResult = { ok: true; filter: QueueTeamFilter | null; noTeams: boolean } | { ok: false; message: string }
 
@@ -22,4 +27,11 @@ export async function resolveTeamFilter(db: Executor, ref: string, staffId: numb
   const id = await findTeamIdByRef(db, ref)
   if (id === null) return { ok: false, message: `no team has the key ${ref}` }
   return { ok: true, filter: { ids: [id] }, noTeams: false }
+}
+
+/** Every team with its open, unassigned and escalated case counts, for the queue's team tabs. */
+export async function teamQueueCounts(db: Executor) {
+  const teams = await teamNames(db)
+  const counts = new Map((await openCasesByTeam(db)).map((c) => [c.teamId, c]))
+  return teams.map((t) => ({ id: t.id, key: t.key, name: t.name, open: counts.get(t.id)?.open ?? 0, unassigned: counts.get(t.id)?.unassigned ?? 0, escalated: counts.get(t.id)?.escalated ?? 0 }))
 }

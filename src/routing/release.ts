@@ -1,4 +1,4 @@
-import { addCaseEvent } from '../cases/repository.js'
+import { addCaseEvent } from '../cases/records.js'
 import type { Executor } from '../db/connection.js'
 import { fallbackTeamId, openCasesHeldBy, unassignCase } from './case-repository.js'
 

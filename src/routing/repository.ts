@@ -87,22 +87,25 @@ export async function listClients(db: Executor) {
   return db.selectFrom('clients').select(['id', 'name', 'email']).orderBy('name').execute()
 }
 
-export async function upsertClient(db: Executor, name: string, email: string, at: string): Promise<number> {
-  const key = name.trim().toLocaleLowerCase('sv')
-  const existing = await db.selectFrom('clients').select('id').where('name_key', '=', key).executeTakeFirst()
-  if (existing) {
-    await db.updateTable('clients').set({ email, updated_at: at }).where('id', '=', existing.id).execute()
-    return existing.id
-  }
-  const row = await db.insertInto('clients').values({ name, name_key: key, email, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()
+export async function findClientIdByKey(db: Executor, nameKey: string): Promise<number | undefined> {
+  return (await db.selectFrom('clients').select('id').where('name_key', '=', nameKey).executeTakeFirst())?.id
+}
+
+export async function setClientEmail(db: Executor, id: number, email: string, at: string): Promise<void> {
+  await db.updateTable('clients').set({ email, updated_at: at }).where('id', '=', id).execute()
+}
+
+export async function insertClient(db: Executor, values: { name: string; nameKey: string; email: string; at: string }): Promise<number> {
+  const row = await db
+    .insertInto('clients')
+    .values({ name: values.name, name_key: values.nameKey, email: values.email, created_at: values.at, updated_at: values.at })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   return row.id
 }
 
-/** Every team with its open, unassigned and escalated case counts, for the queue's team tabs. */
-export async function teamQueueCounts(db: Executor) {
-  const teams = await db.selectFrom('teams').select(['id', 'key', 'name']).orderBy('name').execute()
-  const counts = new Map((await openCasesByTeam(db)).map((c) => [c.teamId, c]))
-  return teams.map((t) => ({ id: t.id, key: t.key, name: t.name, open: counts.get(t.id)?.open ?? 0, unassigned: counts.get(t.id)?.unassigned ?? 0, escalated: counts.get(t.id)?.escalated ?? 0 }))
+export async function teamNames(db: Executor) {
+  return db.selectFrom('teams').select(['id', 'key', 'name']).orderBy('name').execute()
 }
 
 // ─── Writes for teams and rules (src/routing/admin.ts) ──────────────────────────────────────────

@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent } from '../cases/repository.js'
+import { addCaseEvent } from '../cases/records.js'
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'

@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify'
-import type { QueueTeamFilter } from '../cases/queue-repository.js'
 import { notFound } from '../cases/errors.js'
 import type { Executor } from '../db/connection.js'
-import { sendApiError, sendMessagePage } from '../http/errors.js'
+import { sendDomainError, sendMessagePage } from '../http/errors.js'
 import { isLang } from '../i18n/index.js'
 import { caseTeamAndAssignee, memberTeams } from './case-repository.js'
+import type { QueueTeamFilter } from './queue-teams.js'
 
 /**
  * TEAM_SCOPED_ACCESS: teams as an access boundary. A handler reads and acts on the cases of their
@@ -37,8 +37,7 @@ const CASE_ROUTE = /^\/(staff|api\/v1)\/cases\/:id(\/|$)/
 function hidden(api: boolean, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (api) {
     const lang = isLang(request.staff?.lang) ? request.staff.lang : request.lang
-    const error = notFound()
-    return sendApiError(reply, 404, { error: error.code, message: error.messages[lang] })
+    return sendDomainError(reply, notFound(), lang)
   }
   return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
 }

@@ -1,12 +1,9 @@
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
-import { purgeUnverified } from '../intake/repository.js'
+import { purgeUnverified } from '../intake/purge.js'
 import { purgeRateEvents, RATE_EVENT_RETENTION_HOURS } from '../security/rate-limit.js'
-import { purgeExpiredSessions } from '../staff/repository.js'
-import { IDLE_MS } from '../staff/sessions.js'
+import { purgeEndedSessions } from '../staff/sessions.js'
 import { claimPeriod, finishPeriod } from './job-runs.js'
-
-const DAY = 86_400_000
 
 /**
  * Purges unconfirmed submissions after the configured days, rate-limit counts older than a day, and
@@ -14,9 +11,9 @@ const DAY = 86_400_000
  * would otherwise stay for ever, naming who was signed in when).
  */
 export async function runMaintenance(db: Executor, config: Config, now: Date) {
-  const unverifiedPurged = await purgeUnverified(db, new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString(), config.dataDir)
+  const unverifiedPurged = await purgeUnverified(db, config, now)
   const rateEventsPurged = await purgeRateEvents(db, new Date(now.getTime() - RATE_EVENT_RETENTION_HOURS * 3_600_000).toISOString())
-  const sessionsPurged = await purgeExpiredSessions(db, now.toISOString(), new Date(now.getTime() - IDLE_MS).toISOString())
+  const sessionsPurged = await purgeEndedSessions(db, now)
   return { unverifiedPurged, rateEventsPurged, sessionsPurged }
 }
 

@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { Config } from '../config.js'
-import { sendApiError } from '../http/errors.js'
+import { DomainError } from '../domain/errors.js'
+import { sendDomainError } from '../http/errors.js'
 import { isLang, LANG_COOKIE, t } from '../i18n/index.js'
 import { Csrf } from '../security/csrf.js'
 import { safeNextPath } from './next-path.js'
@@ -204,12 +205,13 @@ export function useTokenAuth(scope: FastifyInstance): void {
   function requireStaff(minRole: Role): preHandlerAsyncHookHandler {
     return async function (request, reply) {
       const staff = request.staff
+      // In the caller's language: the request's (Accept-Language) without a token, the account's with one.
       if (!staff) {
-        await sendApiError(reply, 401, { error: 'unauthorized', message: 'A valid API token is required (Authorization: Bearer …).' })
+        await sendDomainError(reply, new DomainError('unauthorized', 401, 'staff.apiAuth.unauthorized'), request.lang)
         return reply
       }
       if (!roleAtLeast(staff.role, minRole)) {
-        await sendApiError(reply, 403, { error: 'forbidden', message: 'Your role does not allow this.' })
+        await sendDomainError(reply, new DomainError('forbidden', 403, 'staff.apiAuth.forbidden'), isLang(staff.lang) ? staff.lang : request.lang)
         return reply
       }
     }

@@ -14,6 +14,7 @@ import {
   findSessionWithStaff,
   findStaffByEmailKey,
   insertSession,
+  purgeExpiredSessions,
   touchApiToken,
   touchSession,
   updateStaff,
@@ -29,6 +30,14 @@ export const TOUCH_MS = 60_000
 export const MFA_STEP_MS = 5 * 60_000
 /** Wrong codes a half-signed-in session may send before it ends and the password is asked again. */
 export const MFA_MAX_TRIES = 5
+
+/**
+ * Deletes the sessions past their end or idle limit (a request on one is refused anyway; the row
+ * would otherwise stay for ever, naming who was signed in when). Returns how many went.
+ */
+export function purgeEndedSessions(db: Executor, now: Date): Promise<number> {
+  return purgeExpiredSessions(db, now.toISOString(), new Date(now.getTime() - IDLE_MS).toISOString())
+}
 
 /** The signed-in staff member, as routes see it in request.staff. */
 export interface SignedInStaff {

@@ -1,0 +1,18 @@
+/**
+ * The case record as other features reach it: intake and the registers open cases, access and
+ * routing and the registers write to their timelines, the requester's status link finds its case.
+ * Each function takes the caller's Executor, so it joins the caller's transaction (a confirmed
+ * request's case commits with its submission, or neither does). The tables stay cases' own:
+ * outside src/cases nothing imports its repositories (eslint.config.js).
+ */
+import type { Executor } from '../db/connection.js'
+import type { Case } from '../db/schema.js'
+import { hashToken, looksLikeToken } from '../security/tokens.js'
+import { findCaseByStatusTokenHash } from './repository.js'
+
+export { addCaseEvent, findCaseById, insertAccessToken, insertCase, type EventInput } from './repository.js'
+
+/** The case a requester's status link names; anything that is not one of our tokens finds none. */
+export async function findCaseByStatusToken(db: Executor, token: string): Promise<Case | undefined> {
+  return looksLikeToken(token) ? findCaseByStatusTokenHash(db, hashToken(token)) : undefined
+}

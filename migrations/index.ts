@@ -2,7 +2,7 @@
  * Every migration runs on SQLite AND PostgreSQL (the suite runs both ways: TEST_DATABASE_URL).
  * Portability rules:
  *  - Schema builder only (db.schema...). No sql`` / raw SQL, no pragmas, no SQLite- or PG-only types
- *    (exception: 013's search indexes, one branch per dialect).
+ *    (exception: the search indexes of 013 and 014, one branch per dialect).
  *  - Column types: 'text' for every string (no varchar(N): SQLite ignores the length, PostgreSQL
  *    enforces it, so a long value would be stored on one and a 500 on the other), 'integer' for
  *    numbers and for booleans (0/1, `.defaultTo(0)`), timestamps as 'text' ISO-8601 UTC
@@ -28,6 +28,7 @@ import * as m010 from './010_pause_reasons.js'
 import * as m011 from './011_refusals.js'
 import * as m012 from './012_on_behalf.js'
 import * as m013 from './013_name_search.js'
+import * as m014 from './014_queue_search_indexes.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '011_refusals': m011,
   '012_on_behalf': m012,
   '013_name_search': m013,
+  '014_queue_search_indexes': m014,
 }

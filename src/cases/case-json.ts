@@ -82,4 +82,4 @@ export function toCaseJson(c: Case, deadline: CaseDeadline, assignee: { email: s
 }
 
 // Where the queue page (src/cases/queue-routes.ts) has always found it.
-export { staffByIds } from './repository.js'
+export { staffByIds } from '../staff/directory.js'

@@ -64,38 +64,6 @@ export async function listCaseEvents(db: Executor, caseId: number) {
   return db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute()
 }
 
-/** Staff ids by email key (an API body names people by address). */
-export async function findStaffIdByEmailKey(db: Executor, key: string): Promise<number | undefined> {
-  return (await db.selectFrom('staff').select('id').where('email_key', '=', key).executeTakeFirst())?.id
-}
-
-export async function findTeamIdByKey(db: Executor, key: string): Promise<number | undefined> {
-  return (await db.selectFrom('teams').select('id').where('key', '=', key).executeTakeFirst())?.id
-}
-
-export async function teamsByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { key: string; name: string }>> {
-  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
-  if (wanted.length === 0) return new Map()
-  const rows = await db.selectFrom('teams').select(['id', 'key', 'name']).where('id', 'in', wanted).execute()
-  return new Map(rows.map((r) => [r.id, { key: r.key, name: r.name }]))
-}
-
-export async function staffByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { email: string; name: string }>> {
-  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
-  if (wanted.length === 0) return new Map()
-  const rows = await db.selectFrom('staff').select(['id', 'email', 'name']).where('id', 'in', wanted).execute()
-  return new Map(rows.map((r) => [r.id, { email: r.email, name: r.name }]))
-}
-
-/** Who a case can be assigned to, for the case page's list. */
-export async function listAssignable(db: Executor) {
-  return db.selectFrom('staff').select(['id', 'name', 'email']).where('disabled', '=', 0).where('role', 'in', ['handler', 'admin']).orderBy('name').execute()
-}
-
-export async function listTeamNames(db: Executor) {
-  return db.selectFrom('teams').select(['id', 'key', 'name']).orderBy('name').execute()
-}
-
 /** A requester's status page shows the whole conversation, oldest first. */
 export async function listCaseMessages(db: Executor, caseId: number) {
   return db.selectFrom('case_messages').select(['direction', 'body', 'created_at']).where('case_id', '=', caseId).orderBy('id').execute()
@@ -114,18 +82,6 @@ export async function markAuthorityChecked(db: Executor, id: number, staffId: nu
     .where('authority_checked_at', 'is', null)
     .executeTakeFirst()
   return Number(checked.numUpdatedRows) === 1
-}
-
-export async function findStaffForAssignment(db: Executor, id: number) {
-  return db.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', id).executeTakeFirst()
-}
-
-export async function findTeamById(db: Executor, id: number) {
-  return db.selectFrom('teams').select(['id', 'name']).where('id', '=', id).executeTakeFirst()
-}
-
-export async function findClientById(db: Executor, id: number) {
-  return db.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst()
 }
 
 /** Ends the case's running pause, if one runs; true when one did. */
@@ -178,12 +134,6 @@ export async function casesByReferences(db: Executor, refs: string[]) {
 
 export async function caseReferencesByIds(db: Executor, ids: number[]) {
   return ids.length ? db.selectFrom('cases').select(['id', 'reference']).where('id', 'in', ids).execute() : []
-}
-
-/** Staff names for a timeline (disabled members included: history keeps who did it). */
-export async function staffNamesByIds(db: Executor, ids: number[]): Promise<Map<number, string>> {
-  const rows = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
-  return new Map(rows.map((r) => [r.id, r.name]))
 }
 
 export async function caseMessageBodies(db: Executor, caseId: number): Promise<Map<number, string>> {

@@ -24,20 +24,15 @@ import {
   addCaseEvent,
   endOpenPause,
   findCaseById,
-  findClientById,
-  findStaffForAssignment,
-  findStaffIdByEmailKey,
-  findTeamById,
-  findTeamIdByKey,
   insertAccessToken,
   insertCase,
   insertCaseMessage,
   insertPause,
   markAuthorityChecked,
-  staffByIds,
-  teamsByIds,
   updateCase,
 } from './repository.js'
+import { findStaffForAssignment, findStaffIdByEmailKey, staffByIds } from '../staff/directory.js'
+import { findClientById, findTeamById, findTeamIdByKey, teamsByIds } from '../routing/directory.js'
 import { toCaseJson, type CaseJson } from './case-json.js'
 import { addressChangesByCase } from '../intake/address-change.js'
 import { isClosed, isPausing, transition } from './state-machine.js'

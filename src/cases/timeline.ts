@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import { t, type Lang } from '../i18n/index.js'
-import { caseMessageBodies, listCaseEvents, staffNamesByIds } from './repository.js'
+import { caseMessageBodies, listCaseEvents } from './repository.js'
+import { staffNamesByIds } from '../staff/directory.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 export interface TimelineEntry {

@@ -214,3 +214,26 @@ export async function casesTeamAndAssignee(db: Executor, ids: number[]) {
   if (ids.length === 0) return []
   return db.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', ids).execute()
 }
+
+export async function findTeamIdByKey(db: Executor, key: string): Promise<number | undefined> {
+  return (await db.selectFrom('teams').select('id').where('key', '=', key).executeTakeFirst())?.id
+}
+
+export async function teamsByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { key: string; name: string }>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('teams').select(['id', 'key', 'name']).where('id', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.id, { key: r.key, name: r.name }]))
+}
+
+export async function listTeamNames(db: Executor) {
+  return db.selectFrom('teams').select(['id', 'key', 'name']).orderBy('name').execute()
+}
+
+export async function findTeamById(db: Executor, id: number) {
+  return db.selectFrom('teams').select(['id', 'name']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function findClientById(db: Executor, id: number) {
+  return db.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst()
+}

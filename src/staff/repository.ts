@@ -163,3 +163,30 @@ export async function recentEventStats(db: Executor, bucket: string, keyHash: st
 export async function clearEvents(db: Executor, bucket: string, keyHash: string): Promise<void> {
   await db.deleteFrom('rate_events').where('bucket', '=', bucket).where('key_hash', '=', keyHash).execute()
 }
+
+/** Staff ids by email key (an API body names people by address). */
+export async function findStaffIdByEmailKey(db: Executor, key: string): Promise<number | undefined> {
+  return (await db.selectFrom('staff').select('id').where('email_key', '=', key).executeTakeFirst())?.id
+}
+
+export async function staffByIds(db: Executor, ids: Array<number | null>): Promise<Map<number, { email: string; name: string }>> {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))]
+  if (wanted.length === 0) return new Map()
+  const rows = await db.selectFrom('staff').select(['id', 'email', 'name']).where('id', 'in', wanted).execute()
+  return new Map(rows.map((r) => [r.id, { email: r.email, name: r.name }]))
+}
+
+/** Who a case can be assigned to, for the case page's list. */
+export async function listAssignable(db: Executor) {
+  return db.selectFrom('staff').select(['id', 'name', 'email']).where('disabled', '=', 0).where('role', 'in', ['handler', 'admin']).orderBy('name').execute()
+}
+
+export async function findStaffForAssignment(db: Executor, id: number) {
+  return db.selectFrom('staff').select(['id', 'role', 'disabled']).where('id', '=', id).executeTakeFirst()
+}
+
+/** Staff names for a timeline (disabled members included: history keeps who did it). */
+export async function staffNamesByIds(db: Executor, ids: number[]): Promise<Map<number, string>> {
+  const rows = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
+  return new Map(rows.map((r) => [r.id, r.name]))
+}

@@ -35,6 +35,7 @@ import { apiRoutes } from './intake/api-routes.js'
 import { publicRoutes } from './intake/public-routes.js'
 import { IntakeService } from './intake/service.js'
 import mailPlugin from './mail/plugin.js'
+import { startLinkLifetime } from './intake/links.js'
 import type { MailTransport } from './mail/transport.js'
 import { publicDir, viewsDir } from './paths.js'
 import { Scheduler } from './scheduler/scheduler.js'
@@ -92,7 +93,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(renderPlugin, { secureCookies: https })
   await fastify.register(errorPlugin)
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', decorateReply: false })
-  await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport })
+  await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport, startLinkLifetime })
   // app.staffService, app.staffCsrf, request.staff, reply.staffPage(): see src/staff/auth-plugin.ts.
   await fastify.register(staffAuth, { config, now, announce: opts.print ?? (config.env === 'test' ? null : (line: string) => console.log(line)) })
 

@@ -11,6 +11,12 @@ import { hashToken, looksLikeToken } from '../security/tokens.js'
 import { findCaseByStatusTokenHash } from './repository.js'
 
 export { addCaseEvent, findCaseById, insertAccessToken, insertCase, type EventInput } from './repository.js'
+// The registers' writes: completing a case without staff, retention's minimisation.
+export { casesToMinimise, isMinimised, markCaseCompleted, markCaseMinimised, reduceCaseToMinimalRecord } from './repository.js'
+// Intake's proof of authority: the file a case names, and clearing it.
+export { caseProofFile, clearCaseProofColumns } from './repository.js'
+// Routing's writes to a case (route, escalate, release) and its reads for team scope.
+export { caseTeamAndAssignee, escalationCandidates, markEscalated, openCasesHeldBy, setCaseRoute, unassignCase } from './repository.js'
 
 /** The case a requester's status link names; anything that is not one of our tokens finds none. */
 export async function findCaseByStatusToken(db: Executor, token: string): Promise<Case | undefined> {

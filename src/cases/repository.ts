@@ -1,5 +1,6 @@
 import type { Executor } from '../db/connection.js'
 import type { Case, CasePause, CaseUpdate, NewCase } from '../db/schema.js'
+import { OPEN_STATUSES } from './state-machine.js'
 
 /** The next number of a named sequence; the upsert makes it safe when two instances ask at once. */
 export async function nextCounter(db: Executor, name: string): Promise<number> {
@@ -139,4 +140,91 @@ export async function caseReferencesByIds(db: Executor, ids: number[]) {
 export async function caseMessageBodies(db: Executor, caseId: number): Promise<Map<number, string>> {
   const rows = await db.selectFrom('case_messages').select(['id', 'body']).where('case_id', '=', caseId).execute()
   return new Map(rows.map((m) => [m.id, m.body]))
+}
+
+/** What routing does to cases: routing a new one, escalating, releasing a leaver's cases, team scope. */
+export async function setCaseRoute(db: Executor, caseId: number, values: { team_id: number | null; assignee_id: number | null; routed_by: string }): Promise<void> {
+  await db.updateTable('cases').set(values).where('id', '=', caseId).execute()
+}
+
+/** Open, never-escalated cases that are overdue or (when `unassignedHours` > 0) unassigned since before `cutoff`. */
+export async function escalationCandidates(db: Executor, today: string, cutoff: string, unassignedHours: number) {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'reference', 'status', 'assignee_id', 'due_date', 'verified_at', 'created_at', 'escalated_at', 'closed_at', 'team_id'])
+    .where('status', 'in', [...OPEN_STATUSES])
+    .where('escalated_at', 'is', null)
+    .where((eb) => eb.or([eb('due_date', '<', today), ...(unassignedHours > 0 ? [eb.and([eb('assignee_id', 'is', null), eb('created_at', '<=', cutoff)])] : [])]))
+    .orderBy('due_date')
+    .orderBy('id')
+    .execute()
+}
+
+/** Marks a case escalated and moves it; a case already escalated is left alone (once per case). */
+export async function markEscalated(db: Executor, caseId: number, toTeamId: number | null, reason: 'unassigned' | 'overdue', iso: string): Promise<void> {
+  await db.updateTable('cases').set({ team_id: toTeamId, escalated_at: iso, escalation_reason: reason, updated_at: iso }).where('id', '=', caseId).where('escalated_at', 'is', null).execute()
+}
+
+export async function openCasesHeldBy(db: Executor, staffId: number) {
+  return db.selectFrom('cases').select(['id', 'team_id']).where('assignee_id', '=', staffId).where('status', 'in', [...OPEN_STATUSES]).execute()
+}
+
+export async function unassignCase(db: Executor, caseId: number, teamId: number | null, iso: string): Promise<void> {
+  await db.updateTable('cases').set({ assignee_id: null, team_id: teamId, updated_at: iso }).where('id', '=', caseId).execute()
+}
+
+export async function caseTeamAndAssignee(db: Executor, caseId: number) {
+  return db.selectFrom('cases').select(['team_id', 'assignee_id']).where('id', '=', caseId).executeTakeFirst()
+}
+
+/** What the registers write to cases themselves: completing one without staff, and retention's minimisation. */
+export async function markCaseCompleted(db: Executor, caseId: number, at: string): Promise<void> {
+  await db.updateTable('cases').set({ status: 'completed', closed_at: at, updated_at: at }).where('id', '=', caseId).execute()
+}
+
+/** Closed before the cut-off and not yet minimised, oldest id first. */
+export async function casesToMinimise(db: Executor, cutoff: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .leftJoin('case_minimisations', 'case_minimisations.case_id', 'cases.id')
+    .select('cases.id')
+    .where('cases.closed_at', 'is not', null)
+    .where('cases.closed_at', '<', cutoff)
+    .where('case_minimisations.case_id', 'is', null)
+    .orderBy('cases.id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+export async function isMinimised(db: Executor, caseId: number): Promise<boolean> {
+  return (await db.selectFrom('case_minimisations').select('case_id').where('case_id', '=', caseId).executeTakeFirst()) !== undefined
+}
+
+/**
+ * Retention's part on the case's own tables (src/registers/retention.ts): the address, name, free
+ * text, messages, status links and event particulars go; reference, type, dates, outcome and who
+ * handled it stay.
+ */
+export async function reduceCaseToMinimalRecord(trx: Executor, caseId: number, at: string): Promise<void> {
+  await trx
+    .updateTable('cases')
+    .set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, extension_reason: null, subject_name: null, subject_email: null, updated_at: at })
+    .where('id', '=', caseId)
+    .execute()
+  await trx.deleteFrom('case_messages').where('case_id', '=', caseId).execute()
+  await trx.deleteFrom('case_access_tokens').where('case_id', '=', caseId).execute()
+  await trx.updateTable('case_events').set({ data: null }).where('case_id', '=', caseId).where('kind', 'in', ['note', 'status_changed', 'extended', 'recipient_checked']).execute()
+}
+
+export async function markCaseMinimised(trx: Executor, caseId: number, at: string): Promise<void> {
+  await trx.insertInto('case_minimisations').values({ case_id: caseId, minimised_at: at }).execute()
+}
+
+/** The proof of authority a case names (src/intake/proof.ts deletes the file). */
+export async function caseProofFile(trx: Executor, caseId: number) {
+  return trx.selectFrom('cases').select('proof_file').where('id', '=', caseId).executeTakeFirst()
+}
+
+export async function clearCaseProofColumns(trx: Executor, caseId: number): Promise<void> {
+  await trx.updateTable('cases').set({ proof_file: null, proof_name: null, proof_type: null }).where('id', '=', caseId).execute()
 }

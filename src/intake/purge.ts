@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Executor } from '../db/connection.js'
+import { deleteOldConfirmationEmails } from '../mail/outbox.js'
 import { deleteProof } from './proof.js'
 import { deleteUnverifiedBefore, pendingProofFilesBefore } from './repository.js'
 
@@ -14,5 +15,7 @@ const DAY = 86_400_000
 export async function purgeUnverified(db: Executor, config: Pick<Config, 'unverifiedRetentionDays' | 'dataDir'>, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - config.unverifiedRetentionDays * DAY).toISOString()
   if (config.dataDir) for (const file of await pendingProofFilesBefore(db, cutoff)) await deleteProof(config.dataDir, file)
-  return deleteUnverifiedBefore(db, cutoff)
+  const purged = await deleteUnverifiedBefore(db, cutoff)
+  await deleteOldConfirmationEmails(db, cutoff)
+  return purged
 }

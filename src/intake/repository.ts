@@ -96,10 +96,9 @@ export async function pendingProofFilesBefore(db: Executor, cutoff: string): Pro
   return rows.map((r) => r.proof_file)
 }
 
-/** Unverified submissions older than the cutoff, with their tokens (cascade), and the confirmation emails of that age already sent or given up. */
+/** Unverified submissions older than the cutoff, with their tokens (cascade). */
 export async function deleteUnverifiedBefore(db: Executor, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('submissions').where('status', 'in', ['pending', 'discarded', 'duplicate']).where('created_at', '<', cutoff).executeTakeFirst()
-  await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
   return Number(result.numDeletedRows)
 }
 
@@ -132,4 +131,27 @@ export async function decideAddressChangeRow(db: Executor, id: number, decision:
     .where('declined_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
+}
+
+/** The submissions behind a minimised case keep no address, name or free text (src/registers/retention.ts). */
+export async function clearCaseSubmissions(db: Executor, caseId: number): Promise<void> {
+  await db.updateTable('submissions').set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, subject_name: null, subject_email: null }).where('case_id', '=', caseId).execute()
+}
+
+/** An unused confirmation link's dates, by its token hash (src/intake/links.ts). */
+export async function findUnusedTokenDates(db: Executor, tokenHash: string) {
+  return db.selectFrom('verification_tokens').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
+}
+
+export async function setTokenExpiry(db: Executor, id: number, expiresAt: string): Promise<void> {
+  await db.updateTable('verification_tokens').set({ expires_at: expiresAt }).where('id', '=', id).execute()
+}
+
+/** An undecided address change's link dates, by its token hash (src/intake/links.ts). */
+export async function findUndecidedAddressChangeDates(db: Executor, tokenHash: string) {
+  return db.selectFrom('address_changes').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('confirmed_at', 'is', null).where('declined_at', 'is', null).executeTakeFirst()
+}
+
+export async function setAddressChangeExpiry(db: Executor, id: number, expiresAt: string): Promise<void> {
+  await db.updateTable('address_changes').set({ expires_at: expiresAt }).where('id', '=', id).execute()
 }

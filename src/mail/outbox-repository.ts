@@ -103,33 +103,12 @@ export async function renewLeases(db: Executor, ids: number[], heldUntil: string
   return { until, ids: new Set(renewed.map((r) => r.id)) }
 }
 
-export async function markSent(db: Executor, id: number, now: Date, verifyTokenHash: string | null = null): Promise<void> {
+export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
   await db
     .updateTable('outbox')
     .set((eb) => ({ status: 'sent', sent_at: now.toISOString(), locked_until: null, last_error: null, attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id)
     .execute()
-  if (verifyTokenHash) await startLinkLifetime(db, verifyTokenHash, now)
-}
-
-/**
- * A confirmation link's lifetime counts from when its email is sent: an email held by the hourly
- * ceiling (or by a slow mail server) must not arrive with its link already dead.
- */
-async function startLinkLifetime(db: Executor, tokenHash: string, sentAt: Date): Promise<void> {
-  const token = await db.selectFrom('verification_tokens').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
-  if (!token) return startAddressLinkLifetime(db, tokenHash, sentAt)
-  const lifetime = Date.parse(token.expires_at) - Date.parse(token.created_at)
-  const expires = new Date(sentAt.getTime() + lifetime).toISOString()
-  if (expires > token.expires_at) await db.updateTable('verification_tokens').set({ expires_at: expires }).where('id', '=', token.id).execute()
-}
-
-/** The same for the link to a new address (src/intake/address-change.ts). */
-async function startAddressLinkLifetime(db: Executor, tokenHash: string, sentAt: Date): Promise<void> {
-  const change = await db.selectFrom('address_changes').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('confirmed_at', 'is', null).where('declined_at', 'is', null).executeTakeFirst()
-  if (!change) return
-  const expires = new Date(sentAt.getTime() + Date.parse(change.expires_at) - Date.parse(change.created_at)).toISOString()
-  if (expires > change.expires_at) await db.updateTable('address_changes').set({ expires_at: expires }).where('id', '=', change.id).execute()
 }
 
 /** A global hourly ceiling on one kind of email (confirmation links: LIMIT_EMAILS_PER_HOUR). */
@@ -192,3 +171,13 @@ export async function markFailed(db: Executor, id: number, error: string): Promi
     .execute()
 }
 
+
+/** Confirmation emails older than the cutoff already sent or given up (src/intake/purge.ts). */
+export async function deleteOldConfirmationEmails(db: Executor, cutoff: string): Promise<void> {
+  await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()
+}
+
+/** Every queued or sent email of a case (retention's minimisation, src/registers/retention.ts). */
+export async function deleteCaseOutbox(db: Executor, caseId: number): Promise<void> {
+  await db.deleteFrom('outbox').where('case_id', '=', caseId).execute()
+}

@@ -45,3 +45,9 @@ export async function enqueueEmail(db: Executor, email: OutgoingEmail, opts: { f
     created_at: now,
   })
 }
+
+/** The intake's purge drops confirmation emails of unconfirmed requests once they are old. */
+export { deleteOldConfirmationEmails } from './outbox-repository.js'
+
+/** Retention's minimisation drops a case's queued and sent emails, in the caller's transaction. */
+export { deleteCaseOutbox as deleteCaseEmails } from './outbox-repository.js'

@@ -5,7 +5,7 @@ import { emailRenderer, type RenderEmail } from './render.js'
 import { sealKey } from './seal.js'
 import { threadedTransport } from './threaded-transport.js'
 import type { MailTransport } from './transport.js'
-import { OutboxWorker } from './worker.js'
+import { OutboxWorker, type LinkLifetime } from './worker.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +22,8 @@ export interface MailPluginOptions {
   /** Where the dev mailbox prints its links. */
   print?: (line: string) => void
   transport?: MailTransport
+  /** What a sent confirmation email's link needs (src/intake/links.ts); given by src/app.ts so mail imports no feature. */
+  startLinkLifetime: LinkLifetime
 }
 
 export default fp(
@@ -31,7 +33,7 @@ export default fp(
     const transport =
       opts.transport ??
       threadedTransport(config.smtpUrl ? { kind: 'smtp', smtpUrl: config.smtpUrl } : { kind: 'dev-mailbox', mailDir: config.mailDir }, print)
-    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret), writes: app.writes, ceiling: { kind: 'verify', perHour: config.limitEmailsPerHour } })
+    const worker = new OutboxWorker(app.db, transport, { from: config.mailFrom, pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs, now: opts.now, log: app.log.child({ component: 'outbox' }), seal: sealKey(config.sessionSecret), writes: app.writes, ceiling: { kind: 'verify', perHour: config.limitEmailsPerHour }, startLinkLifetime: opts.startLinkLifetime })
     app.decorate('renderEmail', emailRenderer(opts.engine))
     app.decorate('outbox', worker)
     if (opts.startWorker) app.addHook('onReady', async () => worker.start())

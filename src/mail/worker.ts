@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Db } from '../db/connection.js'
+import type { Db, Executor } from '../db/connection.js'
 import type { GroupCommit } from '../db/group-commit.js'
 import { claimDue, markFailed, markRetry, markSent, renewLeases, type EmailCeiling } from './outbox-repository.js'
 import type { OutboxRow } from '../db/schema.js'
@@ -40,6 +40,12 @@ export function retryDelay(attempts: number): number {
   return Math.min(BASE_DELAY_MS * 2 ** Math.max(0, attempts), MAX_DELAY_MS)
 }
 
+/**
+ * Starts the lifetime of the link a sent confirmation email carries (src/intake/links.ts), on the
+ * executor that marks the email sent. Injected, so mail imports no feature.
+ */
+export type LinkLifetime = (db: Executor, tokenHash: string, sentAt: Date) => Promise<void>
+
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<void> | null = null
@@ -51,7 +57,7 @@ export class OutboxWorker {
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
-    private readonly opts: { from: string; pollMs: number; leaseMs?: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit; ceiling?: EmailCeiling },
+    private readonly opts: { from: string; pollMs: number; leaseMs?: number; now: () => Date; log: FastifyBaseLogger; seal?: SealKey; writes?: GroupCommit; ceiling?: EmailCeiling; startLinkLifetime: LinkLifetime },
   ) {}
 
   private get leaseMs(): number {
@@ -155,14 +161,19 @@ export class OutboxWorker {
     return rows.length
   }
 
+  private async markSent(db: Executor, row: OutboxRow, at: Date): Promise<void> {
+    await markSent(db, row.id, at)
+    if (row.verify_token_hash) await this.opts.startLinkLifetime(db, row.verify_token_hash, at)
+  }
+
   /** Sends one row and marks it sent at once, so a crash can resend only the few in flight (same Message-ID). */
   private async deliver(row: OutboxRow): Promise<void> {
     try {
       await this.transport.send(this.open(row), this.opts.from)
       const at = this.opts.now()
       // The mark shares its commit with whatever else is being written (group commit).
-      if (this.opts.writes) await this.opts.writes.run((trx) => markSent(trx, row.id, at, row.verify_token_hash))
-      else await markSent(this.db, row.id, at, row.verify_token_hash)
+      if (this.opts.writes) await this.opts.writes.run((trx) => this.markSent(trx, row, at))
+      else await this.markSent(this.db, row, at)
       this.opts.log.info({ outboxId: row.id, kind: row.kind }, 'email sent')
     } catch (error) {
       const reason = describeError(error)

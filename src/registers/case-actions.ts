@@ -2,8 +2,7 @@ import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { computeCaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
-import { addCaseEvent, insertCase } from '../cases/records.js'
-import { markCaseCompleted } from './register-cases-repository.js'
+import { addCaseEvent, insertCase, markCaseCompleted } from '../cases/records.js'
 
 /**
  * What the registers do to a case without staff: the steps show on the timeline as events of kind

@@ -1,11 +1,14 @@
 import { appendAudit, type AuditActorType } from '../audit/log.js'
 import type { Config } from '../config.js'
-import type { Db } from '../db/connection.js'
+import type { Db, Executor } from '../db/connection.js'
 import { dropCaseProof } from '../intake/proof.js'
 import { purgeUnverified } from '../intake/purge.js'
 import { eraseCandidate } from './candidate-erasure.js'
 import { candidatesToErase, findCandidate } from './candidates-repository.js'
-import { casesToMinimise, isMinimised, minimiseCase } from './register-cases-repository.js'
+import { casesToMinimise, isMinimised, markCaseMinimised, reduceCaseToMinimalRecord } from '../cases/records.js'
+import { clearCaseSubmissions } from '../intake/records.js'
+import { deleteCaseEmails } from '../mail/outbox.js'
+import { clearRegisterParticulars } from './register-cases-repository.js'
 
 export interface RetentionResult {
   candidatesErased: number
@@ -67,4 +70,18 @@ export async function runRetention(db: Db, config: Config, now: Date, actor: { t
     at: now,
   })
   return result
+}
+
+/**
+ * Reduces a closed case to its minimal record: reference, type, relationship, dates, outcome
+ * (status) and who handled it (assignee, the actors of its timeline events) stay; the address,
+ * name, free text, messages, status links, event particulars and queued email go. Each feature
+ * clears its own tables, all in the caller's transaction; the minimisation mark comes last.
+ */
+async function minimiseCase(trx: Executor, caseId: number, at: string): Promise<void> {
+  await reduceCaseToMinimalRecord(trx, caseId, at)
+  await deleteCaseEmails(trx, caseId)
+  await clearRegisterParticulars(trx, caseId)
+  await clearCaseSubmissions(trx, caseId)
+  await markCaseMinimised(trx, caseId, at)
 }

@@ -1,11 +1,10 @@
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent } from '../cases/records.js'
+import { addCaseEvent, escalationCandidates, markEscalated } from '../cases/records.js'
 import { pausedCaseIds } from '../cases/pauses.js'
 import type { Db, Executor } from '../db/connection.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { claimPeriod, finishPeriod } from '../scheduler/job-runs.js'
-import { escalationCandidates, markEscalated, teamEscalationTargets } from './case-repository.js'
-import { casesTeamAndAssignee } from './repository.js'
+import { casesTeamAndAssignee, teamEscalationTargets } from './repository.js'
 import { scopeAllows, type CaseScope } from './team-scope.js'
 import { escalationReason, type EscalationReason } from './rules.js'
 

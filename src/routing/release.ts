@@ -1,6 +1,6 @@
-import { addCaseEvent } from '../cases/records.js'
+import { addCaseEvent, openCasesHeldBy, unassignCase } from '../cases/records.js'
 import type { Executor } from '../db/connection.js'
-import { fallbackTeamId, openCasesHeldBy, unassignCase } from './case-repository.js'
+import { fallbackTeamId } from './repository.js'
 
 /**
  * A disabled staff member's open cases go back, unassigned, to their team's queue (the default

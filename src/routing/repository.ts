@@ -237,3 +237,17 @@ export async function findTeamById(db: Executor, id: number) {
 export async function findClientById(db: Executor, id: number) {
   return db.selectFrom('clients').select(['id', 'name', 'email']).where('id', '=', id).executeTakeFirst()
 }
+
+export async function teamEscalationTargets(db: Executor) {
+  return db.selectFrom('teams').select(['id', 'is_escalation', 'escalates_to']).execute()
+}
+
+/** The default team, else the first: where a case with no team goes back to. */
+export async function fallbackTeamId(db: Executor): Promise<number | null> {
+  return (await db.selectFrom('teams').select('id').orderBy('is_default', 'desc').orderBy('id').executeTakeFirst())?.id ?? null
+}
+
+/** The teams a member is in, and whether one of them is the escalation team. */
+export async function memberTeams(db: Executor, staffId: number) {
+  return db.selectFrom('team_members').innerJoin('teams', 'teams.id', 'team_members.team_id').select(['teams.id', 'teams.is_escalation']).where('team_members.staff_id', '=', staffId).execute()
+}

@@ -4,7 +4,8 @@ import { notFound } from '../cases/errors.js'
 import type { Executor } from '../db/connection.js'
 import { sendDomainError, sendMessagePage } from '../http/errors.js'
 import { isLang } from '../i18n/index.js'
-import { caseTeamAndAssignee, memberTeams } from './case-repository.js'
+import { caseTeamAndAssignee } from '../cases/records.js'
+import { memberTeams } from './repository.js'
 import type { QueueTeamFilter } from './queue-teams.js'
 
 /**

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises'
 import type { Executor } from '../db/connection.js'
 import { privateFilePath, storePrivateFile } from '../registers/cv-storage.js'
-import { clearCaseProofs } from './proof-repository.js'
+import { caseProofFile, clearCaseProofColumns } from '../cases/records.js'
+import { clearSubmissionProofs, submissionProofFiles } from './proof-repository.js'
 
 /**
  * A representative's proof of authority (a power of attorney, a birth certificate, ...): PDF, JPEG
@@ -47,4 +48,15 @@ export async function deleteProof(dataDir: string, relative: string | null): Pro
 export async function dropCaseProof(trx: Executor, dataDir: string, caseId: number): Promise<void> {
   const files = await clearCaseProofs(trx, caseId)
   for (const f of files) await deleteProof(dataDir, f)
+}
+
+/** The proof files named by a case and its submissions; the columns naming them are cleared. */
+async function clearCaseProofs(trx: Executor, caseId: number): Promise<string[]> {
+  const c = await caseProofFile(trx, caseId)
+  const subs = await submissionProofFiles(trx, caseId)
+  const files = new Set([c?.proof_file ?? null, ...subs.map((s) => s.proof_file)].filter((f): f is string => f !== null))
+  if (files.size === 0) return []
+  await clearCaseProofColumns(trx, caseId)
+  await clearSubmissionProofs(trx, caseId)
+  return [...files]
 }

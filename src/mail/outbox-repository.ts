@@ -171,7 +171,6 @@ export async function markFailed(db: Executor, id: number, error: string): Promi
     .execute()
 }
 
-
 /** Confirmation emails older than the cutoff already sent or given up (src/intake/purge.ts). */
 export async function deleteOldConfirmationEmails(db: Executor, cutoff: string): Promise<void> {
   await db.deleteFrom('outbox').where('kind', '=', 'verify').where('status', 'in', ['sent', 'failed']).where('created_at', '<', cutoff).execute()

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent, insertAccessToken } from '../cases/records.js'
+import { addCaseEvent, insertAccessToken, insertCaseMessage, setPackageRefusal } from '../cases/records.js'
 import type { CaseService } from '../cases/service.js'
 import { isClosed, transition } from '../cases/state-machine.js'
 import { fillPlaceholders, loadTemplate } from '../cases/templates.js'
@@ -21,8 +21,9 @@ import { CODE_TRIES, CODE_TTL_MS, codeHash, codeMatches, newCode } from './codes
 import { buildDocument, recordCount, type PackageDocument } from './document.js'
 import { packageError, formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath, type StoreResult } from './files.js'
-import { emptyGathered } from './gather.js'
+import { emptyGathered, gatherFor } from './gather.js'
 import * as repo from './repository.js'
+import { candidateCvs } from '../registers/records.js'
 import { registerKey } from '../cases/authority.js'
 import type { RenderReport } from './report.js'
 import { makeZip, type ZipEntry } from './zip.js'
@@ -151,7 +152,7 @@ export class AccessPackageService {
       const existing = await this.find(caseId, trx)
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
       const key = registerKey(c)
-      const gathered = key === null ? emptyGathered() : await repo.gatherFor(trx, key)
+      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key)
       const doc = buildDocument(c, gathered, lang, at)
       const count = recordCount(gathered)
       const data = seal(this.key, JSON.stringify(doc))
@@ -281,7 +282,7 @@ export class AccessPackageService {
       // Something left out is a partial refusal: the letter names it with its reason and ends with the Art. 12(4) notice.
       const withheld = this.withheld(p)
       const letter = withheld.length ? withRefusalNotice(`${(p.cover_letter ?? '').trimEnd()}\n\n${withheldText(withheld, lang)}`, lang) : (p.cover_letter ?? '')
-      const messageId = await repo.insertPackageMessage(trx, { caseId: c.id, body: letter, staffId: actor.id, lang, at: iso })
+      const messageId = await insertCaseMessage(trx, { caseId: c.id, direction: 'out', body: letter, staffId: actor.id, template: 'access_package', lang, at: iso })
       const token = newToken()
       await insertAccessToken(trx, c.id, hashToken(token), iso)
       const mail = this.deps.renderEmail('package-ready', lang, 'access.email.readySubject', { body: letter, statusUrl: `${this.deps.config.publicUrl}/status/${token}`, reference: c.reference, days: this.deps.config.packageRetentionDays, until: deleteAfter.slice(0, 10) })
@@ -290,7 +291,7 @@ export class AccessPackageService {
       await addCaseEvent(trx, { caseId, kind: 'package_sent', actor: { type: 'staff', id: actor.id }, data: { deleteAfter, summary: deleteAfter.slice(0, 10) }, at: iso })
       const partial = withheld.length ? withheld.map((w) => `${w.description}: ${w.reason}`).join('\n') : null
       await this.deps.cases.applyStatus(trx, c, 'completed', iso, { type: 'staff', id: actor.id }, partial)
-      await repo.setPackageRefusal(trx, c.id, partial)
+      await setPackageRefusal(trx, c.id, partial)
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.send', caseId, data: { deleteAfter, withheld: withheld.length }, at })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.status', caseId, data: { from: c.status, to: 'completed' }, at })
     })
@@ -310,7 +311,7 @@ export class AccessPackageService {
       doc.attachments.push({ file: name, name: f.original_name, contentType: f.content_type, size: f.size, sha256: f.sha256, origin: 'staff_upload' })
     })
     // A candidate's CV is part of their data: included when the register still has the file.
-    const candidates = await repo.candidateCvs(this.db, emailKey(c.email))
+    const candidates = await candidateCvs(this.db, emailKey(c.email))
     let n = 0
     for (const [i, cand] of candidates.entries()) {
       const path = cand.cv_path ? registerFilePath(dataDir, cand.cv_path) : null

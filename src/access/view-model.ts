@@ -3,8 +3,8 @@ import type { Db } from '../db/connection.js'
 import type { AccessPackage, Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'
 import { packageError } from './errors.js'
-import { staffNames } from './repository.js'
 import { isPackageCase, type AccessPackageService } from './service.js'
+import { staffNamesByIds } from '../staff/directory.js'
 
 /** What the case page and the package page show about a package. */
 export async function packageSummary(db: Db, service: AccessPackageService, c: Case, lang: Lang) {
@@ -13,8 +13,8 @@ export async function packageSummary(db: Db, service: AccessPackageService, c: C
   if (!p) return { exists: false as const }
   const gone = service.isGone(p)
   const status: AccessPackage['status'] = gone ? 'deleted' : p.status
-  const names = await staffNames(db, [p.reviewed_by ?? -1, p.sent_by ?? -1])
-  const who = (id: number | null) => names.find((n) => n.id === id)?.name ?? '?'
+  const names = await staffNamesByIds(db, [p.reviewed_by ?? -1, p.sent_by ?? -1])
+  const who = (id: number | null) => (id === null ? undefined : names.get(id)) ?? '?'
   return {
     exists: true as const,
     id: p.id,

@@ -1,6 +1,7 @@
 /**
  * The case record as other features reach it: intake and the registers open cases, access and
- * routing and the registers write to their timelines, the requester's status link finds its case.
+ * routing and the registers write to their timelines, the requester's status link finds its case,
+ * and the access package gathers an address's cases.
  * Each function takes the caller's Executor, so it joins the caller's transaction (a confirmed
  * request's case commits with its submission, or neither does). The tables stay cases' own:
  * outside src/cases nothing imports its repositories (eslint.config.js).
@@ -17,6 +18,8 @@ export { casesToMinimise, isMinimised, markCaseCompleted, markCaseMinimised, red
 export { caseProofFile, clearCaseProofColumns } from './repository.js'
 // Routing's writes to a case (route, escalate, release) and its reads for team scope.
 export { caseTeamAndAssignee, escalationCandidates, markEscalated, openCasesHeldBy, setCaseRoute, unassignCase } from './repository.js'
+// The access package: an address's cases with their messages and events (Art. 15), the package's letter, its refusal.
+export { casesHeldFor, insertCaseMessage, setPackageRefusal } from './repository.js'
 
 /** The case a requester's status link names; anything that is not one of our tokens finds none. */
 export async function findCaseByStatusToken(db: Executor, token: string): Promise<Case | undefined> {

@@ -228,3 +228,34 @@ export async function caseProofFile(trx: Executor, caseId: number) {
 export async function clearCaseProofColumns(trx: Executor, caseId: number): Promise<void> {
   await trx.updateTable('cases').set({ proof_file: null, proof_name: null, proof_type: null }).where('id', '=', caseId).execute()
 }
+
+// ─── The access package (src/access): the Art. 15 gather's cases, and what a sent package writes ───
+
+const CHUNK = 500
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
+  return out
+}
+
+/**
+ * Every case of one address (emailKey: trimmed, lower-case) with its messages and events, oldest
+ * first: one query for the cases, then one each for messages and events per 500 cases.
+ */
+export async function casesHeldFor(db: Executor, key: string) {
+  const cases = await db.selectFrom('cases').selectAll().where('email_key', '=', key).orderBy('received_at').orderBy('id').execute()
+  const ids = cases.map((c) => c.id)
+  const messages = []
+  const events = []
+  for (const part of chunks(ids)) {
+    messages.push(...(await db.selectFrom('case_messages').select(['id', 'case_id', 'direction', 'body', 'lang', 'created_at']).where('case_id', 'in', part).orderBy('id').execute()))
+    events.push(...(await db.selectFrom('case_events').select(['id', 'case_id', 'kind', 'actor_type', 'data', 'created_at']).where('case_id', 'in', part).orderBy('id').execute()))
+  }
+  return { cases, messages, events }
+}
+
+/** A sent package closes the case: what was left out is its partial refusal, and nothing is refused in whole. */
+export async function setPackageRefusal(db: Executor, caseId: number, partial: string | null): Promise<void> {
+  await db.updateTable('cases').set({ partial_refusal_reason: partial, refusal_reason: null, refusal_evidence: null }).where('id', '=', caseId).execute()
+}

@@ -95,3 +95,13 @@ export async function erasedCandidateHashes(db: Executor): Promise<Set<string>> 
 export async function countCandidates(db: Executor): Promise<number> {
   return Number((await db.selectFrom('candidates').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
 }
+
+/** Every candidate entry of an address, oldest first (the access package, Art. 15). */
+export async function candidatesByEmail(db: Executor, emailNormalized: string): Promise<Candidate[]> {
+  return db.selectFrom('candidates').selectAll().where('email_normalized', '=', emailNormalized).orderBy('id').execute()
+}
+
+/** Their CVs, in the same order, for the access package's ZIP. */
+export async function candidateCvs(db: Executor, emailNormalized: string) {
+  return db.selectFrom('candidates').select(['id', 'cv_path', 'cv_filename', 'cv_content_type']).where('email_normalized', '=', emailNormalized).orderBy('id').execute()
+}

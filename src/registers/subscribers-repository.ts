@@ -75,3 +75,8 @@ export async function allSubscriberEmails(db: Executor): Promise<Set<string>> {
 export async function countSubscribers(db: Executor): Promise<number> {
   return Number((await db.selectFrom('newsletter_subscribers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
 }
+
+/** Every subscription of an address, oldest first (the access package, Art. 15). */
+export async function subscribersByEmail(db: Executor, emailNormalized: string): Promise<NewsletterSubscriber[]> {
+  return db.selectFrom('newsletter_subscribers').selectAll().where('email_normalized', '=', emailNormalized).orderBy('id').execute()
+}

@@ -36,3 +36,8 @@ export async function suppressionsSince(db: Executor, since: string | null, limi
 export async function countSuppressions(db: Executor): Promise<number> {
   return Number((await db.selectFrom('suppressions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
 }
+
+/** An address's suppression (the access package, Art. 15). */
+export async function suppressionsByEmail(db: Executor, emailNormalized: string) {
+  return db.selectFrom('suppressions').selectAll().where('email_normalized', '=', emailNormalized).execute()
+}

@@ -1,0 +1,20 @@
+/**
+ * The registers' tables as other features read them: the access package gathers what the
+ * newsletter, candidate and suppression registers hold about an address (Art. 15), and adds the
+ * candidates' CVs to its ZIP. Each function takes the caller's Executor, so it joins the caller's
+ * transaction. The tables stay the registers' own: outside src/registers nothing imports their repositories.
+ */
+import type { Executor } from '../db/connection.js'
+import { candidatesByEmail } from './candidates-repository.js'
+import { subscribersByEmail } from './subscribers-repository.js'
+import { suppressionsByEmail } from './suppressions-repository.js'
+
+export { candidateCvs } from './candidates-repository.js'
+
+/** What the registers hold about one normalised address (emailKey: trimmed, lower-case), oldest first. */
+export async function registerRecordsFor(db: Executor, key: string) {
+  const newsletter = await subscribersByEmail(db, key)
+  const candidates = await candidatesByEmail(db, key)
+  const suppressions = await suppressionsByEmail(db, key)
+  return { newsletter, candidates, suppressions }
+}

@@ -17,7 +17,7 @@ import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { sealKey } from '../mail/seal.js'
 import { routeNewCase } from '../routing/route-case.js'
 import { saveClient } from '../routing/clients.js'
-import { minimiseCase } from './minimise-repository.js'
+import { minimiseCase } from './minimise.js'
 import { openPause, pauseRefusal } from './pauses.js'
 import { dropCaseProof } from '../intake/proof.js'
 import {
@@ -475,7 +475,7 @@ export class CaseService {
 
   /**
    * Answers a `question` case and closes it. Unless the person consented to keeping their data,
-   * the case is then reduced to its reference, dates and outcome (src/cases/minimise-repository.ts).
+   * the case is then reduced to its reference, dates and outcome (src/cases/minimise.ts).
    */
   async answerQuestion(actor: Actor, caseId: number, input: { text: string; lang?: Lang | null }): Promise<Case> {
     const answer = input.text.trim()

@@ -138,6 +138,11 @@ export async function clearCaseSubmissions(db: Executor, caseId: number): Promis
   await db.updateTable('submissions').set({ email: '', email_key: '', name: null, details: null, incorrect_value: null, correct_value: null, subject_name: null, subject_email: null }).where('case_id', '=', caseId).execute()
 }
 
+/** An answered question's minimisation deletes the submission behind the case (src/cases/minimise.ts). */
+export async function deleteCaseSubmissions(db: Executor, caseId: number): Promise<void> {
+  await db.deleteFrom('submissions').where('case_id', '=', caseId).execute()
+}
+
 /** An unused confirmation link's dates, by its token hash (src/intake/links.ts). */
 export async function findUnusedTokenDates(db: Executor, tokenHash: string) {
   return db.selectFrom('verification_tokens').select(['id', 'created_at', 'expires_at']).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()

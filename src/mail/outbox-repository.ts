@@ -1,3 +1,4 @@
+import type { OperandExpression } from 'kysely'
 import { isPostgres, serializeOn, type Executor } from '../db/connection.js'
 import { prepared } from '../db/prepared.js'
 import type { OutboxRow } from '../db/schema.js'
@@ -179,4 +180,20 @@ export async function deleteOldConfirmationEmails(db: Executor, cutoff: string):
 /** Every queued or sent email of a case (retention's minimisation, src/registers/retention.ts). */
 export async function deleteCaseOutbox(db: Executor, caseId: number): Promise<void> {
   await db.deleteFrom('outbox').where('case_id', '=', caseId).execute()
+}
+
+/** A case's sent and failed emails; one still waiting stays until it is sent (an answered question's minimisation). */
+export async function deleteSentCaseOutbox(db: Executor, caseId: number): Promise<void> {
+  await db.deleteFrom('outbox').where('case_id', '=', caseId).where('status', 'in', ['sent', 'failed']).execute()
+}
+
+/** Sent and failed confirmation emails to any of these addresses (the same minimisation). */
+export async function deleteSentConfirmationsTo(db: Executor, addresses: string[]): Promise<void> {
+  await db.deleteFrom('outbox').where('kind', '=', 'verify').where('to_address', 'in', addresses).where('status', 'in', ['sent', 'failed']).execute()
+}
+
+/** Sent and failed emails of the cases a subquery names, in one statement; how many went. */
+export async function deleteSentOutboxOfCases(db: Executor, caseIds: OperandExpression<number>): Promise<number> {
+  const result = await db.deleteFrom('outbox').where('status', 'in', ['sent', 'failed']).where('case_id', 'in', caseIds).executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

@@ -51,3 +51,10 @@ export { deleteOldConfirmationEmails } from './outbox-repository.js'
 
 /** Retention's minimisation drops a case's queued and sent emails, in the caller's transaction. */
 export { deleteCaseOutbox as deleteCaseEmails } from './outbox-repository.js'
+
+/**
+ * An answered question's minimisation (src/cases/minimise.ts) drops the case's sent emails and the
+ * confirmation emails sent to its address, in the caller's transaction; later, the sent emails of
+ * every minimised case (the cases' own subquery), so the answer goes once it is delivered.
+ */
+export { deleteSentCaseOutbox as deleteSentCaseEmails, deleteSentConfirmationsTo, deleteSentOutboxOfCases as deleteSentEmailsOfCases } from './outbox-repository.js'

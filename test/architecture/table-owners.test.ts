@@ -51,9 +51,6 @@ const OWNERS: Record<string, string> = {
  * so does one that is no longer true.
  */
 const NOT_YET_MOVED: string[] = [
-  // The answered question's minimisation (src/cases/minimise.ts) still clears these itself.
-  'src/cases/minimise-repository.ts: outbox (mail)',
-  'src/cases/minimise-repository.ts: submissions (intake)',
   // Reminders and reports read cases with their pauses and handlers.
   'src/deadlines/repository.ts: case_pauses (cases)',
   'src/deadlines/repository.ts: cases (cases)',

@@ -229,6 +229,40 @@ export async function clearCaseProofColumns(trx: Executor, caseId: number): Prom
   await trx.updateTable('cases').set({ proof_file: null, proof_name: null, proof_type: null }).where('id', '=', caseId).execute()
 }
 
+// ─── The deadlines' reminders (src/deadlines/reminders.ts) and the deadline report (src/reports) ───
+
+/** Every open case with its pauses, read in two queries (open cases are few). */
+export async function openCasesWithPauses(trx: Executor): Promise<{ open: Case[]; pauses: CasePause[] }> {
+  const open = await trx.selectFrom('cases').selectAll().where('status', 'in', [...OPEN_STATUSES]).execute()
+  if (open.length === 0) return { open, pauses: [] }
+  const pauses = await trx
+    .selectFrom('case_pauses')
+    .selectAll()
+    .where('case_id', 'in', (eb) => eb.selectFrom('cases').select('id').where('status', 'in', [...OPEN_STATUSES]))
+    .orderBy('started_at')
+    .execute()
+  return { open, pauses }
+}
+
+export async function setDueDate(trx: Executor, caseId: number, dueDate: string): Promise<void> {
+  await trx.updateTable('cases').set({ due_date: dueDate }).where('id', '=', caseId).execute()
+}
+
+/** Open cases due on or before `horizon` (overdue ones too), soonest first. */
+export async function openCasesDueBy(trx: Executor, horizon: string): Promise<Case[]> {
+  return trx.selectFrom('cases').selectAll().where('status', 'in', [...OPEN_STATUSES]).where('due_date', '<=', horizon).orderBy('due_date').orderBy('id').execute()
+}
+
+/** What the deadline report counts of each case received in [from, to) (UTC instants). */
+export async function casesReceivedBetween(db: Executor, from: string, to: string) {
+  return db
+    .selectFrom('cases')
+    .select(['type', 'status', 'received_at', 'closed_at', 'due_date', 'extended', 'partial_refusal_reason'])
+    .where('received_at', '>=', from)
+    .where('received_at', '<', to)
+    .execute()
+}
+
 // ─── The access package (src/access): the Art. 15 gather's cases, and what a sent package writes ───
 
 const CHUNK = 500

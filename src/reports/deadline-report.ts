@@ -2,8 +2,8 @@ import type { Executor } from '../db/connection.js'
 import { diffDays } from '../deadlines/calendar-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { ANSWERED_STATUSES, REFUSED_STATUSES } from '../cases/state-machine.js'
+import { casesReceivedBetween } from '../cases/records.js'
 import { answeredLate } from '../cases/refusal.js'
-import { casesReceivedBetween } from './repository.js'
 
 export interface ReportCase {
   type: string

@@ -190,3 +190,8 @@ export async function staffNamesByIds(db: Executor, ids: number[]): Promise<Map<
   const rows = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : []
   return new Map(rows.map((r) => [r.id, r.name]))
 }
+
+/** The staff who may get a reminder: everyone not disabled. */
+export async function activeStaff(trx: Executor) {
+  return trx.selectFrom('staff').select(['id', 'email', 'name', 'role', 'lang']).where('disabled', '=', 0).execute()
+}

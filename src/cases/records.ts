@@ -18,6 +18,8 @@ export { casesToMinimise, isMinimised, markCaseCompleted, markCaseMinimised, red
 export { caseProofFile, clearCaseProofColumns } from './repository.js'
 // Routing's writes to a case (route, escalate, release) and its reads for team scope.
 export { caseTeamAndAssignee, escalationCandidates, markEscalated, openCasesHeldBy, setCaseRoute, unassignCase } from './repository.js'
+// Routing's load counts: open cases per assignee and per team, and where some cases sit.
+export { casesTeamAndAssignee, openCasesByAssignee, openCasesByTeam } from './repository.js'
 // The access package: an address's cases with their messages and events (Art. 15), the package's letter, its refusal.
 export { casesHeldFor, insertCaseMessage, setPackageRefusal } from './repository.js'
 // The daily reminders (open cases, their pauses, their due dates) and the deadline report.

@@ -229,6 +229,41 @@ export async function clearCaseProofColumns(trx: Executor, caseId: number): Prom
   await trx.updateTable('cases').set({ proof_file: null, proof_name: null, proof_type: null }).where('id', '=', caseId).execute()
 }
 
+/** Routing's load counts: open cases per assignee, for "fewest open cases" (and held by staff who left). */
+export async function openCasesByAssignee(db: Executor, staffIds: number[]): Promise<Map<number, number>> {
+  if (staffIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('cases')
+    .select(['assignee_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('assignee_id', 'in', staffIds)
+    .where('status', 'in', [...OPEN_STATUSES])
+    .groupBy('assignee_id')
+    .execute()
+  return new Map(rows.map((r) => [Number(r.assignee_id), Number(r.n)]))
+}
+
+/** Open cases per team (null: cases from before routing existed), and how many of them are escalated. */
+export async function openCasesByTeam(db: Executor): Promise<Array<{ teamId: number | null; open: number; escalated: number; unassigned: number }>> {
+  const rows = await db
+    .selectFrom('cases')
+    .select((eb) => [
+      'team_id',
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string | null>(eb.case().when('escalated_at', 'is not', null).then(1).else(0).end()).as('esc'),
+      eb.fn.sum<number | string | null>(eb.case().when('assignee_id', 'is', null).then(1).else(0).end()).as('unassigned'),
+    ])
+    .where('status', 'in', [...OPEN_STATUSES])
+    .groupBy('team_id')
+    .execute()
+  return rows.map((r) => ({ teamId: r.team_id === null ? null : Number(r.team_id), open: Number(r.n), escalated: Number(r.esc ?? 0), unassigned: Number(r.unassigned ?? 0) }))
+}
+
+/** Where some cases sit (team and assignee), to check them against a member's team scope. */
+export async function casesTeamAndAssignee(db: Executor, ids: number[]) {
+  if (ids.length === 0) return []
+  return db.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', ids).execute()
+}
+
 // ─── The deadlines' reminders (src/deadlines/reminders.ts) and the deadline report (src/reports) ───
 
 /** Every open case with its pauses, read in two queries (open cases are few). */

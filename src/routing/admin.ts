@@ -1,8 +1,10 @@
 import { appendAudit } from '../audit/log.js'
 import type { Db, Executor } from '../db/connection.js'
 import { atRule, routingError, DomainError } from './errors.js'
+import { staffBrief } from '../staff/directory.js'
 import * as repo from './repository.js'
-import { listRuleRows, listTeams, toRule } from './repository.js'
+import { listRuleRows, toRule } from './repository.js'
+import { listTeams, openCasesOfDisabledStaff } from './teams.js'
 import { findEscalationCycle, ruleProblems, shadowedRules, type Rule, type RuleAction, type RuleConditions } from './rules.js'
 
 export interface TeamInput {
@@ -51,7 +53,7 @@ export class RoutingAdmin {
 
   private async checkMembers(trx: Executor, ids: number[]): Promise<void> {
     if (ids.length === 0) return
-    const rows = await repo.staffBrief(trx, ids)
+    const rows = await staffBrief(trx, ids)
     for (const id of ids) {
       const s = rows.find((r) => r.id === id)
       if (!s) throw routingError('unknown_staff', 400, 'staffIdUnknown', { id }, 'members')
@@ -105,7 +107,7 @@ export class RoutingAdmin {
     if (problems.length) throw routingError('invalid_rule', 400, problems[0].message, problems[0].params, problems[0].field)
     if (input.teamId !== null && !(await repo.teamExists(trx, input.teamId))) throw routingError('unknown_team', 400, 'teamNotFound', {}, 'team')
     if (input.action === 'assign' && input.assigneeId !== null) {
-      const [s] = await repo.staffBrief(trx, [input.assigneeId])
+      const [s] = await staffBrief(trx, [input.assigneeId])
       if (!s) throw routingError('unknown_staff', 400, 'assigneeUnknown', {}, 'assignee')
       if (s.disabled || s.role === 'viewer') throw routingError('inactive_assignee', 400, 'inactiveAssignee', { name: s.name }, 'assignee')
     }
@@ -197,13 +199,13 @@ export class RoutingAdmin {
     for (const { rule, by } of shadowedRules(rules)) {
       out.push({ code: 'rule_shadowed', params: { rule: rule.name, by: by.name } })
     }
-    const people = await repo.staffBrief(db)
+    const people = await staffBrief(db)
     for (const rule of rules) {
       if (rule.action !== 'assign' || !rule.enabled) continue
       const p = people.find((s) => s.id === rule.assigneeId)
       if (!p || p.disabled || p.role === 'viewer') out.push({ code: 'rule_inactive_person', params: { rule: rule.name } })
     }
-    for (const h of await repo.openCasesOfDisabledStaff(db)) out.push({ code: 'cases_with_inactive_assignee', params: { name: h.name, count: Number(h.n) } })
+    for (const h of await openCasesOfDisabledStaff(db)) out.push({ code: 'cases_with_inactive_assignee', params: { name: h.name, count: Number(h.n) } })
     return out
   }
 }

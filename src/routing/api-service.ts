@@ -1,12 +1,15 @@
+import { openCasesByTeam } from '../cases/records.js'
 import type { Db } from '../db/connection.js'
 import { t, type Lang } from '../i18n/index.js'
 import { emailKey } from '../intake/validate.js'
+import { findStaffIdByEmailKey, staffEmails } from '../staff/directory.js'
 import type { RoutingAdmin, RoutingWarning, RuleInput, TeamInput } from './admin.js'
 import type { RuleBody, RuleList, TeamBody, TestBody } from './api-schemas.js'
 import { atRule, DomainError, routingError } from './errors.js'
-import { findStaffIdByEmailKey, findTeamIdByRef, listTeams, openCasesByTeam, staffEmails, teamKeys } from './repository.js'
+import { findTeamIdByRef, teamKeys } from './repository.js'
 import { decideRoute } from './route-case.js'
 import { parseConditions, type Rule } from './rules.js'
+import { listTeams } from './teams.js'
 
 export function warningText(lang: Lang, w: RoutingWarning): string {
   return t(lang, `routing.advice.${w.code}`, w.params)
@@ -137,7 +140,7 @@ export class RoutingApi {
 
   private async staffId(email: string, field: string): Promise<number> {
     const id = await findStaffIdByEmailKey(this.deps.db, emailKey(email))
-    if (id === null) throw routingError('unknown_staff', 400, 'noStaffWithEmail', { email }, field)
+    if (id === undefined) throw routingError('unknown_staff', 400, 'noStaffWithEmail', { email }, field)
     return id
   }
 

@@ -1,10 +1,10 @@
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent, escalationCandidates, markEscalated } from '../cases/records.js'
+import { addCaseEvent, casesTeamAndAssignee, escalationCandidates, markEscalated } from '../cases/records.js'
 import { pausedCaseIds } from '../cases/pauses.js'
 import type { Db, Executor } from '../db/connection.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { claimPeriod, finishPeriod } from '../scheduler/job-runs.js'
-import { casesTeamAndAssignee, teamEscalationTargets } from './repository.js'
+import { teamEscalationTargets } from './repository.js'
 import { scopeAllows, type CaseScope } from './team-scope.js'
 import { escalationReason, type EscalationReason } from './rules.js'
 

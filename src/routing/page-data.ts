@@ -1,13 +1,14 @@
 import type { Db } from '../db/connection.js'
 import { t, type Lang } from '../i18n/index.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
+import { staffBrief } from '../staff/directory.js'
 import type { RoutingAdmin, RuleInput } from './admin.js'
 import { warningText } from './api-service.js'
 import { escalationPlanFor } from './escalation.js'
 import { teamQueueCounts } from './queue-teams.js'
-import { listTeams, staffBrief } from './repository.js'
 import { dryRun } from './route-case.js'
 import { RULE_ACTIONS, type Rule, type RuleConditions } from './rules.js'
+import { listTeams } from './teams.js'
 import type { CaseScope } from './team-scope.js'
 
 const CONDITION_SOURCES = {

@@ -1,5 +1,6 @@
+import { openCasesByTeam } from '../cases/records.js'
 import type { Executor } from '../db/connection.js'
-import { findTeamIdByRef, openCasesByTeam, teamIdsOf, teamNames } from './repository.js'
+import { findTeamIdByRef, teamIdsOf, teamNames } from './repository.js'
 
 /** Cases in these teams (and, for "my teams" or a handler's scope, also those assigned to `orAssignee`). */
 export interface QueueTeamFilter {

@@ -1,22 +1,8 @@
 import type { Executor } from '../db/connection.js'
 import type { RoutingRuleRow, Team } from '../db/schema.js'
-import { OPEN_STATUSES } from '../cases/state-machine.js'
 import { parseConditions, type Rule, type RuleAction } from './rules.js'
 
 /** Database access for teams, members, rules and clients. No rules about what is allowed: see service.ts. */
-
-export interface TeamMember {
-  id: number
-  email: string
-  name: string
-  role: string
-  /** Not disabled, and a role that may work cases. */
-  active: boolean
-}
-
-export interface TeamWithMembers extends Team {
-  members: TeamMember[]
-}
 
 export function toRule(row: RoutingRuleRow): Rule {
   let conditions = {}
@@ -33,54 +19,19 @@ export async function listRuleRows(db: Executor): Promise<RoutingRuleRow[]> {
   return db.selectFrom('routing_rules').selectAll().orderBy('position').orderBy('id').execute()
 }
 
-export async function listTeams(db: Executor): Promise<TeamWithMembers[]> {
-  const teams = await db.selectFrom('teams').selectAll().orderBy('name').execute()
-  const members = await db
-    .selectFrom('team_members')
-    .innerJoin('staff', 'staff.id', 'team_members.staff_id')
-    .select(['team_members.team_id', 'staff.id', 'staff.email', 'staff.name', 'staff.role', 'staff.disabled'])
-    .orderBy('staff.name')
-    .execute()
-  return teams.map((t) => ({
-    ...t,
-    members: members
-      .filter((m) => m.team_id === t.id)
-      .map((m) => ({ id: m.id, email: m.email, name: m.name, role: m.role, active: m.disabled === 0 && m.role !== 'viewer' })),
-  }))
+/** Every team, by name (src/routing/teams.ts adds their members). */
+export async function listTeamRows(db: Executor): Promise<Team[]> {
+  return db.selectFrom('teams').selectAll().orderBy('name').execute()
+}
+
+/** Who is in which team. */
+export async function teamMemberships(db: Executor) {
+  return db.selectFrom('team_members').select(['team_id', 'staff_id']).execute()
 }
 
 export async function teamIdsOf(db: Executor, staffId: number): Promise<number[]> {
   const rows = await db.selectFrom('team_members').select('team_id').where('staff_id', '=', staffId).execute()
   return rows.map((r) => r.team_id)
-}
-
-/** Open cases per assignee, for "fewest open cases". */
-export async function openCasesByAssignee(db: Executor, staffIds: number[]): Promise<Map<number, number>> {
-  if (staffIds.length === 0) return new Map()
-  const rows = await db
-    .selectFrom('cases')
-    .select(['assignee_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('assignee_id', 'in', staffIds)
-    .where('status', 'in', [...OPEN_STATUSES])
-    .groupBy('assignee_id')
-    .execute()
-  return new Map(rows.map((r) => [Number(r.assignee_id), Number(r.n)]))
-}
-
-/** Open cases per team (null: cases from before routing existed), and how many of them are escalated. */
-export async function openCasesByTeam(db: Executor): Promise<Array<{ teamId: number | null; open: number; escalated: number; unassigned: number }>> {
-  const rows = await db
-    .selectFrom('cases')
-    .select((eb) => [
-      'team_id',
-      eb.fn.countAll<number | string>().as('n'),
-      eb.fn.sum<number | string | null>(eb.case().when('escalated_at', 'is not', null).then(1).else(0).end()).as('esc'),
-      eb.fn.sum<number | string | null>(eb.case().when('assignee_id', 'is', null).then(1).else(0).end()).as('unassigned'),
-    ])
-    .where('status', 'in', [...OPEN_STATUSES])
-    .groupBy('team_id')
-    .execute()
-  return rows.map((r) => ({ teamId: r.team_id === null ? null : Number(r.team_id), open: Number(r.n), escalated: Number(r.esc ?? 0), unassigned: Number(r.unassigned ?? 0) }))
 }
 
 export async function listClients(db: Executor) {
@@ -111,13 +62,6 @@ export async function teamNames(db: Executor) {
 // ─── Writes for teams and rules (src/routing/admin.ts) ──────────────────────────────────────────
 
 export type TeamValues = { key: string; name: string; escalates_to: number | null; updated_at: string; is_default?: number; is_escalation?: number }
-
-export async function staffBrief(db: Executor, ids?: number[]) {
-  if (ids && ids.length === 0) return []
-  let q = db.selectFrom('staff').select(['id', 'name', 'email', 'role', 'disabled'])
-  if (ids) q = q.where('id', 'in', ids)
-  return q.orderBy('name').execute()
-}
 
 export async function insertTeam(db: Executor, values: TeamValues & { created_at: string }): Promise<number> {
   return (await db.insertInto('teams').values(values).returning('id').executeTakeFirstOrThrow()).id
@@ -151,16 +95,8 @@ export async function findTeamIdByRef(db: Executor, ref: string): Promise<number
   return row?.id ?? null
 }
 
-export async function findStaffIdByEmailKey(db: Executor, emailKey: string): Promise<number | null> {
-  return (await db.selectFrom('staff').select('id').where('email_key', '=', emailKey).executeTakeFirst())?.id ?? null
-}
-
 export async function teamKeys(db: Executor) {
   return db.selectFrom('teams').select(['id', 'key']).execute()
-}
-
-export async function staffEmails(db: Executor) {
-  return db.selectFrom('staff').select(['id', 'email']).execute()
 }
 
 export type RuleValues = { position: number; name: string; enabled: number; conditions: string; action: RuleAction; team_id: number | null; assignee_id: number | null; updated_at: string }
@@ -195,24 +131,6 @@ export async function deleteRules(db: Executor, id?: number): Promise<number> {
   let q = db.deleteFrom('routing_rules')
   if (id !== undefined) q = q.where('id', '=', id)
   return Number((await q.executeTakeFirst()).numDeletedRows)
-}
-
-/** Disabled staff who still hold open cases, and how many. */
-export async function openCasesOfDisabledStaff(db: Executor) {
-  return db
-    .selectFrom('cases')
-    .innerJoin('staff', 'staff.id', 'cases.assignee_id')
-    .select(['staff.name', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('staff.disabled', '=', 1)
-    .where('cases.status', 'in', [...OPEN_STATUSES])
-    .groupBy('staff.name')
-    .execute()
-}
-
-/** Where some cases sit (team and assignee), to check them against a member's team scope. */
-export async function casesTeamAndAssignee(db: Executor, ids: number[]) {
-  if (ids.length === 0) return []
-  return db.selectFrom('cases').select(['id', 'team_id', 'assignee_id']).where('id', 'in', ids).execute()
 }
 
 export async function findTeamIdByKey(db: Executor, key: string): Promise<number | undefined> {

@@ -1,9 +1,11 @@
 import { appendAudit } from '../audit/log.js'
-import { addCaseEvent, setCaseRoute } from '../cases/records.js'
+import { addCaseEvent, openCasesByAssignee, setCaseRoute } from '../cases/records.js'
 import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
-import { listRuleRows, listTeams, openCasesByAssignee, setRuleLastAssignee, staffBrief, toRule, type TeamWithMembers } from './repository.js'
+import { staffBrief } from '../staff/directory.js'
+import { listRuleRows, setRuleLastAssignee, toRule } from './repository.js'
+import { listTeams, type TeamWithMembers } from './teams.js'
 import { t } from '../i18n/index.js'
 import { chooseAssignee, evaluateRules, localized, type Localized, type RequestAttributes } from './rules.js'
 

@@ -191,6 +191,24 @@ export async function staffNamesByIds(db: Executor, ids: number[]): Promise<Map<
   return new Map(rows.map((r) => [r.id, r.name]))
 }
 
+/** Routing's view of people: who they are and whether they may work cases, by name (all, or those with `ids`). */
+export async function staffBrief(db: Executor, ids?: number[]) {
+  if (ids && ids.length === 0) return []
+  let q = db.selectFrom('staff').select(['id', 'name', 'email', 'role', 'disabled'])
+  if (ids) q = q.where('id', 'in', ids)
+  return q.orderBy('name').execute()
+}
+
+/** Every member's id and address (a routing rule names its assignee by address in the API). */
+export async function staffEmails(db: Executor) {
+  return db.selectFrom('staff').select(['id', 'email']).execute()
+}
+
+/** Disabled members, by id and name (routing warns about the open cases they still hold). */
+export async function disabledStaff(db: Executor) {
+  return db.selectFrom('staff').select(['id', 'name']).where('disabled', '=', 1).execute()
+}
+
 /** The staff who may get a reminder: everyone not disabled. */
 export async function activeStaff(trx: Executor) {
   return trx.selectFrom('staff').select(['id', 'email', 'name', 'role', 'lang']).where('disabled', '=', 0).execute()

@@ -35,12 +35,12 @@ import type { Case, Database } from '../db/schema.js'
 import { addDays, isValidDate, type IsoDate } from '../deadlines/calendar-date.js'
 import { REQUEST_TYPES } from '../intake/request-types.js'
 import type { QueueTeamFilter } from '../routing/queue-teams.js'
-import { idIn, parseSearch, QUEUE_SEARCH_MAX, scanCondition, searchIds, SearchTooLongError, type QueueSearch } from './queue-search.js'
+import { idIn, parseSearch, QUEUE_SEARCH_MAX, scanCondition, searchIds, SearchTooLongError, type QueueSearch } from './queue-search-repository.js'
 import { CASE_STATUSES, OPEN_STATUSES, isCaseStatus, type CaseStatus } from './state-machine.js'
 
 export const QUEUE_PAGE_DEFAULT = 50
 export const QUEUE_PAGE_MAX = 200
-export { NAME_SEARCH_MIN, QUEUE_SEARCH_MAX } from './queue-search.js'
+export { NAME_SEARCH_MIN, QUEUE_SEARCH_MAX } from './queue-search-repository.js'
 /** days after today that still count as "due this week" (inclusive). */
 export const DUE_WEEK_DAYS = 7
 

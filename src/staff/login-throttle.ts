@@ -1,8 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { clientNetwork } from '../security/client-network.js'
 import type { Executor } from '../db/connection.js'
-import { countRecent, recordEvent } from '../security/rate-limit.js'
-import { clearEvents, recentEventStats } from './repository.js'
+import { clearEvents, countRecent, recentEventStats, recordEvent } from '../security/rate-limit.js'
 import { keyedHash, safeEqual } from '../security/tokens.js'
 
 /**

@@ -146,24 +146,6 @@ export async function useSetupToken(db: Executor, id: number, at: string): Promi
   return Number(result.numUpdatedRows) === 1
 }
 
-// ─── Login throttle (src/staff/login-throttle.ts): its own reads of the shared rate_events table ───
-
-/** How many events a bucket holds for a key since a time, and the latest of them. */
-export async function recentEventStats(db: Executor, bucket: string, keyHash: string, since: string): Promise<{ n: number; last: string | null }> {
-  const row = await db
-    .selectFrom('rate_events')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last')])
-    .where('bucket', '=', bucket)
-    .where('key_hash', '=', keyHash)
-    .where('created_at', '>', since)
-    .executeTakeFirstOrThrow()
-  return { n: Number(row.n), last: (row.last as string | null) ?? null }
-}
-
-export async function clearEvents(db: Executor, bucket: string, keyHash: string): Promise<void> {
-  await db.deleteFrom('rate_events').where('bucket', '=', bucket).where('key_hash', '=', keyHash).execute()
-}
-
 /** Staff ids by email key (an API body names people by address). */
 export async function findStaffIdByEmailKey(db: Executor, key: string): Promise<number | undefined> {
   return (await db.selectFrom('staff').select('id').where('email_key', '=', key).executeTakeFirst())?.id

@@ -133,6 +133,14 @@ export const routingEn: typeof routingSv = {
     answerButton: 'Send the answer and close',
     minimised: 'The personal data in this case was deleted on {date} after the question was answered. The reference, dates and outcome remain.',
   },
+  seededRules: {
+    candidates: 'Job seekers → Recruitment',
+    recruitmentConsent: 'Recruitment consent → Recruitment',
+    newsletter: 'Newsletter → Marketing',
+    unsubscribeObjection: 'Unsubscribes and objections → Marketing',
+    newsletterConsent: 'Newsletter consent → Marketing',
+    customerContacts: 'Customer contacts → Customer relations',
+  },
   reasons: {
     conditions: CONDITION_EN,
     everyCase: 'the rule applies to every case',

@@ -143,6 +143,15 @@ export const routingSv = {
     answerButton: 'Skicka svaret och avsluta',
     minimised: 'Personuppgifterna i ärendet raderades {date} efter att frågan besvarats. Kvar finns ärendenummer, datum och utfall.',
   },
+  /** The rules migration 005 seeds, shown in the reader's language until an administrator renames them (src/routing/rule-names.ts). */
+  seededRules: {
+    candidates: 'Jobbsökande → Rekrytering',
+    recruitmentConsent: 'Samtycke rekrytering → Rekrytering',
+    newsletter: 'Nyhetsbrev → Marknadsföring',
+    unsubscribeObjection: 'Avregistrering och invändning → Marknadsföring',
+    newsletterConsent: 'Samtycke nyhetsbrev → Marknadsföring',
+    customerContacts: 'Kundkontakter → Kundrelationer',
+  },
   /** Why a case went where it did (the timeline and the dry run keep both languages). */
   reasons: {
     conditions: CONDITION_SV,

@@ -5,6 +5,7 @@ import type { Case } from '../db/schema.js'
 import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake/request-types.js'
 import { listRuleRows, listTeams, openCasesByAssignee, setRuleLastAssignee, staffBrief, toRule, type TeamWithMembers } from './repository.js'
 import { t } from '../i18n/index.js'
+import { ruleLabel } from './rule-names.js'
 import { chooseAssignee, evaluateRules, localized, type Localized, type RequestAttributes } from './rules.js'
 
 export interface RouteOutcome {
@@ -33,7 +34,7 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
     return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: localized((lang) => t(lang, 'routing.reasons.noRule')) }
   }
   const { rule, because } = match
-  const why = localized((lang) => t(lang, 'routing.reasons.ruleMatched', { rule: rule.name, because: because[lang] }))
+  const why = localized((lang) => t(lang, 'routing.reasons.ruleMatched', { rule: ruleLabel(lang, rule.name), because: because[lang] }))
   let team = rule.teamId !== null ? byId.get(rule.teamId) : undefined
   const notes: Localized[] = []
   if (rule.teamId !== null && !team) notes.push(localized((lang) => t(lang, 'routing.reasons.teamGone')))

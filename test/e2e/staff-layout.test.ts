@@ -107,7 +107,8 @@ t.test('issue 18: every staff page reflows at 320 px and the queue keeps referen
         return new Set([...range.getClientRects()].filter((r: any) => r.width > 0).map((r: any) => Math.round(r.top))).size
       }
       const rows = [...document.querySelectorAll('table.queue tbody tr')]
-      const box = document.querySelector('.table-scroll')
+      const table = document.querySelector('table.queue')
+      const box = table.closest('.table-scroll') ?? document.documentElement
       return {
         rows: rows.length,
         references: rows.map((tr: any) => lines(tr.cells[0])),

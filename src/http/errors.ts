@@ -138,7 +138,8 @@ export function usePageErrors(scope: FastifyInstance, opts: { notFound?: boolean
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     if (isBrokenMultipart(error)) return sendMessagePage(reply, 400, 'errors.badRequestTitle', 'errors.brokenUpload')
     if (error instanceof DomainError) {
-      const lang = errorLang(request)
+      // request.lang: on staff pages the member's own setting (src/staff/auth-plugin.ts), not the browser's.
+      const lang = request.lang ?? errorLang(request)
       const [titleKey] = PAGES[error.status] ?? PAGES[400]
       return messagePage(reply, error.status, t(lang, titleKey), domainMessage(error, lang))
     }

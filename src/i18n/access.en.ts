@@ -43,7 +43,7 @@ export const accessEn: typeof accessSv = {
     reviewButton: 'I have reviewed the package',
     reviewed: 'Reviewed {when} by {who}.',
     sendTitle: 'Send',
-    sendText: 'The requester gets an email with a link to their case page, where they download the package with a one-time code. The case is completed. The package is deleted {days} days after it is sent.',
+    sendText: { one: 'The requester gets an email with a link to their case page, where they download the package with a one-time code. The case is completed. The package is deleted {count} day after it is sent.', other: 'The requester gets an email with a link to their case page, where they download the package with a one-time code. The case is completed. The package is deleted {count} days after it is sent.' },
     sendButton: 'Send the package',
     mustReview: 'The package must be reviewed before it can be sent.',
     sent: 'Sent {when}. Deleted on {until}. Downloads: {downloads}.',

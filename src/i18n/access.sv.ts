@@ -42,7 +42,7 @@ export const accessSv = {
     reviewButton: 'Jag har granskat paketet',
     reviewed: 'Granskat {when} av {who}.',
     sendTitle: 'Skicka',
-    sendText: 'Den registrerade får ett e-postmeddelande med länk till sin ärendesida, där paketet hämtas med en engångskod. Ärendet avslutas. Paketet raderas {days} dagar efter att det skickats.',
+    sendText: { one: 'Den registrerade får ett e-postmeddelande med länk till sin ärendesida, där paketet hämtas med en engångskod. Ärendet avslutas. Paketet raderas {count} dag efter att det skickats.', other: 'Den registrerade får ett e-postmeddelande med länk till sin ärendesida, där paketet hämtas med en engångskod. Ärendet avslutas. Paketet raderas {count} dagar efter att det skickats.' },
     sendButton: 'Skicka paketet',
     mustReview: 'Paketet måste granskas innan det kan skickas.',
     sent: 'Skickat {when}. Raderas {until}. Nedladdningar: {downloads}.',

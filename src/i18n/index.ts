@@ -17,13 +17,23 @@ export function messages(lang: Lang): Messages {
   return catalogs[lang]
 }
 
+/**
+ * A text that depends on a number: `{ one: '{count} öppet ärende', other: '{count} öppna ärenden' }`.
+ * `t(lang, key, { count })` picks the form by the language's plural rules (Intl.PluralRules), so
+ * no sentence says "1 open cases". Swedish and English need only these two forms.
+ */
+export interface Plural {
+  one: string
+  other: string
+}
+
 /** The dotted paths of the catalogue's texts: `t` takes only these, so a misspelt key fails to compile. */
 type Leaves<T, P extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : T[K] extends object ? Leaves<T[K], `${P}${K}.`> : never
+  [K in keyof T & string]: T[K] extends string | Plural ? `${P}${K}` : T[K] extends object ? Leaves<T[K], `${P}${K}.`> : never
 }[keyof T & string]
 /** The dotted paths of the catalogue's sections, for keys built at run time (`types.${type}.title`). */
 type Branches<T, P extends string = ''> = {
-  [K in keyof T & string]: T[K] extends string ? never : T[K] extends object ? `${P}${K}` | Branches<T[K], `${P}${K}.`> : never
+  [K in keyof T & string]: T[K] extends string | Plural ? never : T[K] extends object ? `${P}${K}` | Branches<T[K], `${P}${K}.`> : never
 }[keyof T & string]
 export type MessageSection = Branches<Messages>
 /** A text's key: a whole path, or a section's path followed by a part known only at run time. */
@@ -42,15 +52,28 @@ export function t<K extends MessageKey>(lang: Lang, key: K & Checked<K>, params?
   return lookup(lang, key, params)
 }
 
+const pluralRules: Record<Lang, Intl.PluralRules> = { sv: new Intl.PluralRules('sv'), en: new Intl.PluralRules('en') }
+
+function isPlural(node: unknown): node is Plural {
+  return node !== null && typeof node === 'object' && typeof (node as Plural).one === 'string' && typeof (node as Plural).other === 'string'
+}
+
+/** The form of a plural text for `count` (a number, or a string of digits as templates pass it); `other` without one. */
+export function pluralForm(lang: Lang, texts: Plural, count: unknown): string {
+  const n = typeof count === 'number' ? count : typeof count === 'string' && count.trim() !== '' ? Number(count) : NaN
+  return Number.isFinite(n) && pluralRules[lang].select(n) === 'one' ? texts.one : texts.other
+}
+
 /**
  * Looks up a dotted key known only at run time (a template's `{{t "…"}}`); a missing key shows
- * itself rather than an empty string so it gets noticed.
+ * itself rather than an empty string so it gets noticed. A plural text takes its form from `count`.
  */
 export function lookup(lang: Lang, key: string, params?: Record<string, unknown>): string {
   let node: unknown = catalogs[lang]
   for (const part of key.split('.')) {
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined
   }
+  if (isPlural(node)) node = pluralForm(lang, node, params?.count)
   if (typeof node !== 'string') return key
   if (!params || !node.includes('{')) return node
   return node.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])))

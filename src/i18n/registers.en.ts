@@ -31,7 +31,7 @@ export const registersEn: typeof registersSv = {
     reportTitle: 'Import report',
     notImported: 'The file was not imported:',
     summary: 'Rows: {rows}. Accepted: {accepted}. Rejected: {rejected}. Skipped: {skipped}.',
-    imported: '{count} rows were imported.',
+    imported: { one: '{count} row was imported.', other: '{count} rows were imported.' },
     blocked: 'Nothing was imported because rows were rejected. Fix them, or tick the box to import the accepted rows only.',
     nothing: 'Nothing new to import.',
     rejectedTitle: 'Rejected rows',

@@ -29,7 +29,7 @@ export const registersSv = {
     reportTitle: 'Importrapport',
     notImported: 'Filen importerades inte:',
     summary: 'Rader: {rows}. Godkända: {accepted}. Avvisade: {rejected}. Överhoppade: {skipped}.',
-    imported: '{count} rader importerades.',
+    imported: { one: '{count} rad importerades.', other: '{count} rader importerades.' },
     blocked: 'Ingenting importerades eftersom rader avvisades. Rätta dem, eller kryssa i att bara de godkända raderna ska importeras.',
     nothing: 'Ingenting nytt att importera.',
     rejectedTitle: 'Avvisade rader',

@@ -7,6 +7,9 @@ export const staffEn: typeof staffSv = {
     label: 'Staff menu',
     queue: 'Cases',
     registers: 'Registers',
+    reports: 'Report',
+    deadlines: 'Deadline calculator',
+    templates: 'Message templates',
     account: 'My account',
     admin: 'Staff',
     logout: 'Sign out',
@@ -61,6 +64,8 @@ export const staffEn: typeof staffSv = {
     passwordSubmit: 'Change password',
     passwordChanged: 'Your password has been changed. Your sessions elsewhere have ended.',
     wrongPassword: 'The current password is not right.',
+    lang: 'Language',
+    langHint: 'The staff pages are shown in your language, whatever your browser suggests. The language link at the top of the page changes it.',
   },
   mfa: {
     title: 'Two-step verification',

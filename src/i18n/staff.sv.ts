@@ -6,6 +6,9 @@ export const staffSv = {
     label: 'Personalmeny',
     queue: 'Ärenden',
     registers: 'Register',
+    reports: 'Rapport',
+    deadlines: 'Beräkna tidsfrist',
+    templates: 'Meddelandemallar',
     account: 'Mitt konto',
     admin: 'Personal',
     logout: 'Logga ut',
@@ -60,6 +63,8 @@ export const staffSv = {
     passwordSubmit: 'Byt lösenord',
     passwordChanged: 'Lösenordet är bytt. Dina inloggningar på andra ställen har avslutats.',
     wrongPassword: 'Det nuvarande lösenordet stämmer inte.',
+    lang: 'Språk',
+    langHint: 'Personalsidorna visas på ditt språk, vilket språk webbläsaren än föreslår. Språkvalet högst upp på sidan ändrar det.',
   },
   mfa: {
     title: 'Tvåstegsverifiering',

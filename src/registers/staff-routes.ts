@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { findCaseById } from '../cases/records.js'
 import { DomainError } from '../domain/errors.js'
+import { stockholmDateTime } from '../domain/stockholm-time.js'
 import { domainMessage } from '../http/errors.js'
 import { readMultipartForm } from '../http/multipart-form.js'
 import { sendPrivateFile } from '../http/private-download.js'
@@ -66,8 +67,9 @@ export async function registerStaffRoutes(app: FastifyInstance) {
         staffArea: true,
         q: overview.q,
         counts: overview.counts,
-        subscribers: overview.subscribers.map((x) => ({ ...x, statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`) })),
-        candidates: overview.candidates.map((x) => ({ ...x, statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: x.consent_expires_at.slice(0, 10) })),
+        // Times in Stockholm, as on every staff page; the database keeps UTC instants.
+        subscribers: overview.subscribers.map((x) => ({ ...x, subscribedAt: stockholmDateTime(x.subscribed_at), statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`) })),
+        candidates: overview.candidates.map((x) => ({ ...x, statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: stockholmDateTime(x.consent_expires_at).slice(0, 10) })),
         canWork: me.role !== 'viewer',
         isAdmin: me.role === 'admin',
         registerOptions: IMPORT_REGISTERS.map((value) => ({ value, label: t(lang, `registers.import.registers.${value}`), selected: value === (o.values?.register ?? 'subscribers') })),

@@ -8,11 +8,15 @@ import type { RuleBody, RuleList, TeamBody, TestBody } from './api-schemas.js'
 import { atRule, DomainError, routingError } from './errors.js'
 import { findTeamIdByRef, teamKeys } from './repository.js'
 import { decideRoute } from './route-case.js'
+import { ruleLabel } from './rule-names.js'
 import { parseConditions, type Rule } from './rules.js'
 import { listTeams } from './teams.js'
 
+/** A warning in words; the rules it names are named as the reader sees them (seeded ones in the reader's language). */
 export function warningText(lang: Lang, w: RoutingWarning): string {
-  return t(lang, `routing.advice.${w.code}`, w.params)
+  const params: Record<string, unknown> = { ...w.params }
+  for (const name of ['rule', 'by'] as const) if (typeof params[name] === 'string') params[name] = ruleLabel(lang, params[name])
+  return t(lang, `routing.advice.${w.code}`, params)
 }
 
 /**

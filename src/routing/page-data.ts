@@ -7,6 +7,7 @@ import { warningText } from './api-service.js'
 import { escalationPlanFor } from './escalation.js'
 import { teamQueueCounts } from './queue-teams.js'
 import { dryRun } from './route-case.js'
+import { ruleLabel } from './rule-names.js'
 import { RULE_ACTIONS, type Rule, type RuleConditions } from './rules.js'
 import { listTeams } from './teams.js'
 import type { CaseScope } from './team-scope.js'
@@ -80,7 +81,7 @@ export class RoutingPageData {
     const teams = new Map(teamList.map((x) => [x.id, x.name]))
     const names = new Map((await this.people()).map((p) => [p.id, p.name]))
     return {
-      rules: rules.map((r, i) => ({ ...r, position: i + 1, first: i === 0, last: i === rules.length - 1, ...this.describe(lang, r, teams, names) })),
+      rules: rules.map((r, i) => ({ ...r, name: ruleLabel(lang, r.name), position: i + 1, first: i === 0, last: i === rules.length - 1, ...this.describe(lang, r, teams, names) })),
       defaultTeam: teamList.find((x) => x.is_default === 1)?.name ?? '–',
       warnings: await this.warnings(lang),
       form: await this.ruleForm(lang, form),
@@ -91,7 +92,7 @@ export class RoutingPageData {
   async editRule(lang: Lang, id: number, form: Partial<RuleInput> = {}) {
     const rule = (await this.deps.admin.rules()).find((r) => r.id === id)
     if (!rule) return null
-    return { name: rule.name, form: await this.ruleForm(lang, { ...rule, ...form, id }) }
+    return { name: ruleLabel(lang, rule.name), form: await this.ruleForm(lang, { ...rule, ...form, id }) }
   }
 
   /** The teams with their members and the form for a new team; `error` goes to the team it is about (`failedId`, null: the new one). */
@@ -129,7 +130,7 @@ export class RoutingPageData {
     if (values.type) {
       const o = await dryRun(this.deps.db, values)
       if (!o) error = t(lang, 'routing.test.invalid')
-      else result = { rule: o.ruleId === null ? null : o.ruleName, team: o.team?.name ?? '–', assignee: o.assignee ? `${o.assignee.name} (${o.assignee.email})` : null, reason: o.reason[lang] }
+      else result = { rule: o.ruleId === null ? null : ruleLabel(lang, o.ruleName), team: o.team?.name ?? '–', assignee: o.assignee ? `${o.assignee.name} (${o.assignee.email})` : null, reason: o.reason[lang] }
     }
     return {
       values,

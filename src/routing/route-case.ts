@@ -7,6 +7,7 @@ import { staffBrief } from '../staff/directory.js'
 import { listRuleRows, setRuleLastAssignee, toRule } from './repository.js'
 import { listTeams, type TeamWithMembers } from './teams.js'
 import { t } from '../i18n/index.js'
+import { ruleLabel } from './rule-names.js'
 import { chooseAssignee, evaluateRules, localized, type Localized, type RequestAttributes } from './rules.js'
 
 export interface RouteOutcome {
@@ -35,7 +36,7 @@ export async function decideRoute(db: Executor, a: RequestAttributes): Promise<R
     return { ruleId: null, ruleName: 'default', team: teamOf(fallback), assignee: null, reason: localized((lang) => t(lang, 'routing.reasons.noRule')) }
   }
   const { rule, because } = match
-  const why = localized((lang) => t(lang, 'routing.reasons.ruleMatched', { rule: rule.name, because: because[lang] }))
+  const why = localized((lang) => t(lang, 'routing.reasons.ruleMatched', { rule: ruleLabel(lang, rule.name), because: because[lang] }))
   let team = rule.teamId !== null ? byId.get(rule.teamId) : undefined
   const notes: Localized[] = []
   if (rule.teamId !== null && !team) notes.push(localized((lang) => t(lang, 'routing.reasons.teamGone')))

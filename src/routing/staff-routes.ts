@@ -45,7 +45,7 @@ export function routingStaffRoutes(deps: { admin: RoutingAdmin }) {
       const error = o.error ? domainMessage(o.error, lang) : null
       return reply.staffPage(
         'staff/routing-rule-edit',
-        { form: data.form, error, errorList: error ? [{ id: 'rule-form', message: error }] : [], csrf: app.staffCsrf.token(request, reply) },
+        { name: data.name, form: data.form, error, errorList: error ? [{ id: 'rule-form', message: error }] : [], csrf: app.staffCsrf.token(request, reply) },
         { status: o.error?.status, title: `${t(lang, 'routing.rules.edit')}: ${data.name}` },
       )
     }

@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHook
 import type { Config } from '../config.js'
 import { DomainError } from '../domain/errors.js'
 import { sendDomainError } from '../http/errors.js'
-import { isLang, LANG_COOKIE, t } from '../i18n/index.js'
+import { isLang, t } from '../i18n/index.js'
 import { Csrf } from '../security/csrf.js'
+import { staffNavLinks } from './nav.js'
 import { safeNextPath } from './next-path.js'
 import { roleAtLeast, type Role } from './roles.js'
 import { createStaffServices, type StaffServices } from './service.js'
@@ -72,22 +73,21 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
   app.decorateRequest('staff', null)
   app.decorateRequest('staffSession', null)
 
-  // After the render plugin's hook has picked request.lang: a signed-in member's pages follow
-  // their stored language unless the switch (?lang=, or its cookie) says otherwise, and using the
-  // switch stores the new choice. In preValidation, as the render plugin's, so the refusals that
+  // After the render plugin's hook has picked request.lang from the browser: once signed in, the
+  // member's own language setting wins on every staff page, over the language cookie, a form's
+  // `lang` field (the template editor's says which template it saves) and Accept-Language; the
+  // switch (?lang=) changes that setting (audited). The login page, before anyone is signed in,
+  // follows the browser as before. In preValidation, as the render plugin's, so the refusals that
   // the scopes' guards answer there are in that language too.
   app.addHook('preValidation', async (request) => {
     const staff = request.staff
     if (!staff || !request.staffSession) return
     const query = request.query as Record<string, unknown> | undefined
-    if (query && isLang(query.lang)) {
-      if (query.lang !== staff.lang) {
-        await services.sessions.setLang(staff.id, query.lang)
-        staff.lang = query.lang
-      }
-    } else if (!isLang(request.cookies[LANG_COOKIE]) && !isLang((request.body as Record<string, unknown> | undefined)?.lang)) {
-      request.lang = staff.lang
+    if (query && isLang(query.lang) && query.lang !== staff.lang) {
+      await services.sessions.setLang(staff.id, query.lang)
+      staff.lang = query.lang
     }
+    request.lang = staff.lang
   })
 
   app.decorateReply('staffPage', function (this: FastifyReply, view: string, data: Record<string, unknown> = {}, o: { status?: number; title?: string } = {}) {
@@ -98,7 +98,7 @@ async function staffAuth(app: FastifyInstance, opts: StaffAuthOptions) {
       ? {
           name: staff.name,
           roleLabel: t(lang, `staff.roles.${staff.role}`),
-          isAdmin: staff.role === 'admin',
+          links: staffNavLinks(lang, staff.role, request.url),
           csrf: csrf.token(request, this),
         }
       : null

@@ -13,6 +13,7 @@ import {
   findApiTokenWithStaff,
   findSessionWithStaff,
   findStaffByEmailKey,
+  findStaffById,
   insertSession,
   purgeExpiredSessions,
   touchApiToken,
@@ -227,8 +228,17 @@ export class StaffSessions {
     return signedIn(row)
   }
 
-  /** Records the member's language choice (the lang switch), so their pages keep it. */
+  /**
+   * The member's own language setting, changed by the language switch while signed in: every staff
+   * page (and their reminders) follows it from then on. Audited as `staff.lang`, from and to.
+   */
   async setLang(staffId: number, lang: Lang): Promise<void> {
-    await updateStaff(this.deps.db, staffId, { lang })
+    const at = this.deps.now()
+    await this.deps.db.transaction().execute(async (trx) => {
+      const before = await findStaffById(trx, staffId)
+      if (!before || before.lang === lang) return
+      await updateStaff(trx, staffId, { lang, updated_at: at.toISOString() })
+      await appendAudit(trx, { actorType: 'staff', actorId: staffId, action: 'staff.lang', target: `staff:${staffId}`, data: { from: before.lang, to: lang }, at })
+    })
   }
 }

@@ -21,7 +21,7 @@ t.test('a candidate withdraws consent: erased at once, CV file deleted, no staff
   const csv = 'email;name;phone;consent_given_at\r\nkand@example.se;Karin Kandidat;+46 70 123 45 67;2026-01-15\r\n'
   const imported = await upload(ctx, '/staff/registers/import', { register: 'candidates' }, { filename: 'k.csv', contentType: 'text/csv', data: Buffer.from(csv) })
   t.equal(imported.statusCode, 200)
-  t.match(imported.body, /1 rader importerades/)
+  t.match(imported.body, /1 rad importerades/)
   const cand = await app.db.selectFrom('candidates').selectAll().executeTakeFirstOrThrow()
   t.match(cand, { email: 'kand@example.se', name: 'Karin Kandidat', status: 'active', consent_given_at: '2026-01-15T00:00:00.000Z', consent_expires_at: '2029-01-15T00:00:00.000Z' })
 

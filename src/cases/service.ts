@@ -86,6 +86,11 @@ export class CaseService {
     return deadlineOf(c, await loadPauses(db, c.id), this.deps.now(), this.eves)
   }
 
+  /** Whether the deadline may be extended today (Art. 12(3)); the case page offers the form only then. */
+  async extensionCheck(c: Case, db: Executor = this.deps.db) {
+    return extensionCheck(c, await loadPauses(db, c.id), this.deps.now(), this.eves)
+  }
+
   /** The deadline and the pauses it counts, read once (case JSON). */
   async deadlineWithPauses(c: Case, db: Executor = this.deps.db) {
     const pauses = await loadPauses(db, c.id)

@@ -43,10 +43,18 @@ export interface CaseAction {
   run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>
   /** The page again with the problem and what was typed (it is in `body`). */
   showAgain: (request: CaseActionRequest, reply: FastifyReply, c: Case, problem: ActionProblem, body: Body) => Promise<unknown>
-  /** The page a done action returns to; it is shown with ?done=1. */
+  /** The page a done action returns to; it is shown with ?done=<code>. */
   page: (c: Case) => string
   /** The form's fields, for the route's schema. */
   fields?: readonly string[]
+  /** Which confirmation the page shows (`?done=`), from what was sent; '1' (a plain "Saved.") when not given. */
+  done?: (body: Body) => string
+  /**
+   * A refusal the page answers by a redirect to itself (Post/Redirect/Get) with `?refused=<name>`
+   * instead of showing the page again at the form's URL: for a form whose refusal means the case
+   * changed under it (a race), where nothing typed is worth keeping. Returns null for the others.
+   */
+  redirectRefusal?: (error: DomainError) => string | null
 }
 
 /**
@@ -65,8 +73,10 @@ export function caseAction(app: FastifyInstance, action: CaseAction): void {
       await action.run(request as CaseActionRequest, c, body)
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
+      const refused = action.redirectRefusal?.(error) ?? null
+      if (refused !== null) return reply.code(303).redirect(`${action.page(c)}?refused=${encodeURIComponent(refused)}`, 303)
       return action.showAgain(request as CaseActionRequest, reply, c, { csrf: false, message: domainMessage(error, request.lang), status: error.status }, body)
     }
-    return reply.code(303).redirect(`${action.page(c)}?done=1`, 303)
+    return reply.code(303).redirect(`${action.page(c)}?done=${encodeURIComponent(action.done?.(body) ?? '1')}`, 303)
   })
 }

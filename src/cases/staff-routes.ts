@@ -9,9 +9,11 @@ import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType } 
 import { emailProblemKey, emailWarning, parseEmail } from '../intake/email-address.js'
 import { isLinkLikeName } from '../intake/name-rule.js'
 import { cleanLine, cleanText } from '../intake/validate.js'
-import { caseAction, loadCase, type Body, type CaseActionRequest } from './staff-action.js'
+import { caseAction, loadCase, type Body, type CaseAction, type CaseActionRequest } from './staff-action.js'
+import { confirmation, deadlineBar, extensionOffer, isDoneCode, isExtendRefusal, nextSteps, runningPause, threadView, type PageFacts } from './case-page.js'
+import type { DomainError } from '../domain/errors.js'
 import { formBody, QueryFlag } from './form-body.js'
-import { listAssignable } from '../staff/directory.js'
+import { listAssignable, staffNamesByIds } from '../staff/directory.js'
 import { listTeamNames } from '../routing/directory.js'
 import { IdParams, Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { parseReceivedAt, receivedAtProblem } from './received-at.js'
@@ -28,13 +30,19 @@ import { packageSummary } from '../access/view-model.js'
 import { evidenceFromForm, refusalView } from './refusal-view.js'
 import { addressChangeNotice } from '../intake/address-change.js'
 
+/** An extension refused because the case changed under the form (extended meanwhile, the month ran out): back to the page with it. */
+function refusalName(error: DomainError): string | null {
+  const name = error.key.replace(/^cases\.errors\./, '')
+  return isExtendRefusal(name) ? name : null
+}
+
 const MANUAL_CHANNELS = CHANNELS.filter((c) => c !== 'web' && c !== 'api')
 
 const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
 const MANUAL_FIELDS = ['type', 'email', 'name', 'relationship', 'consent', 'details', 'channel', 'receivedAt', 'lang'] as const
-/** ?done=1 after a saved form (?lang= is the language switch's). */
-const PageQuery = Type.Object({ done: QueryFlag })
+/** ?done=<what was done> after a saved form, ?refused=<refusal> after a refused extension (?lang= is the language switch's). */
+const PageQuery = Type.Object({ done: QueryFlag, refused: QueryFlag })
 
 interface Problem {
   section: 'assign' | 'team' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'authority' | 'csrf'
@@ -52,6 +60,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
     async function renderCase(request: FastifyRequest, reply: FastifyReply, c: Case, problem: Problem | null = null, status = 200) {
       const lang = request.lang
       const me = request.staff!
+      const query = (request.query ?? {}) as Record<string, unknown>
       const deadline = await cases.deadline(c)
       const pauses = await loadPauses(app.db, c.id)
       const running = pauses.find((p) => p.ended_at === null)
@@ -59,7 +68,10 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const handlers = await listAssignable(app.db)
       const timeline = await caseTimeline(app.db, c.id, lang)
       const canWork = me.role === 'handler' || me.role === 'admin'
+      const closed = isClosed(c.status)
       const transitions = nextStatuses(c.status, { role: me.role }).map((value) => ({ value, label: t(lang, `cases.statuses.${value}`) }))
+      // A refused extension comes back here by a redirect (?refused=<name>): the case changed under the form.
+      if (!problem && isExtendRefusal(query.refused)) problem = { section: 'extend', message: t(lang, `cases.errors.${query.refused}`), values: {} }
       const values = problem?.values ?? {}
       let routedReason: string | null = null
       try {
@@ -70,6 +82,16 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const clients = await listClients(app.db)
       const allTeams = await listTeamNames(app.db)
       const team = allTeams.find((x) => x.id === c.team_id)
+      const assigneeName = c.assignee_id === null ? null : ((await staffNamesByIds(app.db, [c.assignee_id])).get(c.assignee_id) ?? '?')
+      const facts: PageFacts = { lang, c, me, deadline, assigneeName, teamName: team?.name ?? null, runningPause: runningPause(lang, running) }
+      const refusal = await refusalView(app.db, c, deadline.dueDate)
+      const extension = canWork ? extensionOffer(facts, await cases.extensionCheck(c)) : null
+      // Offered while no pause runs; the reasons the law allows for this type of request.
+      const pauseOptions =
+        running || closed ? null : [{ value: '', label: t(lang, 'cases.pause.none'), selected: !values.pause }, ...pauseReasonsFor(c.type).map((r) => ({ value: r, label: reasonLabel(r), selected: values.pause === r }))]
+      const canWrite = canWork && !closed && !c.minimised_at
+      const moreOpen = problem !== null && ['team', 'forward', 'client'].includes(problem.section)
+      const done = isDoneCode(query.done) ? confirmation(query.done, facts) : null
       return reply.staffPage(
         'staff-case',
         {
@@ -83,30 +105,33 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           verified: c.verified_at !== null,
           emailWarning: emailWarning(c.email),
           receivedDate: stockholmDate(c.received_at),
+          assigneeName,
           deadline,
+          bar: deadlineBar(facts, refusal),
           stateLabel: t(lang, `cases.state.${deadline.state}`),
-          closed: isClosed(c.status),
+          closed,
           canWork,
+          canWrite,
           assignedToMe: c.assignee_id === me.id,
           handlers: handlers.map((h) => ({ value: String(h.id), label: `${h.name} (${h.email})`, selected: h.id === c.assignee_id })),
           transitions,
+          next: canWork ? nextSteps(lang, c, { transitions: transitions.map((x) => x.value), canPause: canWrite && pauseOptions !== null, offerExtend: extension?.offer === true, canWrite, isQuestion: c.type === 'question' }) : null,
+          closeTitle: t(lang, closed ? 'cases.bench.reopenTitle' : 'cases.bench.closeTitle'),
+          extension,
           offerPartial: transitions.some((x) => x.value === 'completed'),
           offerExcessive: transitions.some((x) => x.value === 'refused_excessive'),
           offersAwaiting: transitions.some((x) => x.value === 'awaiting_requester'),
           pauses: pauses.map((p) => ({ from: stockholmDateTime(p.started_at), to: p.ended_at ? stockholmDateTime(p.ended_at) : null, reason: reasonLabel(p.reason) })),
           pauseRunning: running ? t(lang, 'cases.pause.running', { date: stockholmDateTime(running.started_at), reason: reasonLabel(running.reason) }) : null,
-          // Offered while no pause runs; the reasons the law allows for this type of request.
-          pauseOptions: running
-            ? null
-            : [{ value: '', label: t(lang, 'cases.pause.none'), selected: !values.pause }, ...pauseReasonsFor(c.type).map((r) => ({ value: r, label: reasonLabel(r), selected: values.pause === r }))],
+          pauseOptions,
+          ...refusal,
           // The package cover letter is written on the package page, not sent as a message.
-          ...(await refusalView(app.db, c, deadline.dueDate)),
           templates: MESSAGE_TEMPLATE_KEYS.filter((key) => key !== 'access_package').map((key) => ({ value: key, label: DEFAULT_TEMPLATES[key][lang].title, selected: values.template === key })),
           langs: [
             { value: 'sv', label: 'Svenska', selected: (values.lang || c.lang) === 'sv' },
             { value: 'en', label: 'English', selected: (values.lang || c.lang) === 'en' },
           ],
-          timeline,
+          timeline: threadView(timeline, lang),
           registers: await caseRegisterPanel(app.db, c, lang),
           // Access and portability cases: the package panel (src/access).
           accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
@@ -117,7 +142,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           isQuestion: c.type === 'question',
           addressChange: await addressChangeNotice(app.db, c.id, lang, app.clock()),
           minimisedText: c.minimised_at ? t(lang, 'routing.casePage.minimised', { date: stockholmDateTime(c.minimised_at) }) : null,
-          canForward: !isClosed(c.status) && !c.minimised_at,
+          canForward: !closed && !c.minimised_at,
+          moreOpen,
           teamOptions: allTeams.map((x) => ({ value: String(x.id), label: x.name, selected: x.id === c.team_id })),
           clientOptions: clients.map((x) => ({ value: String(x.id), label: `${x.name} (${x.email})` })),
           forwardLangs: [
@@ -126,9 +152,9 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           ],
           behalf: c.on_behalf_kind ? { kindLabel: t(lang, `behalf.kindShort.${c.on_behalf_kind}`), checkedAt: c.authority_checked_at ? stockholmDateTime(c.authority_checked_at) : null } : null,
           problem,
-          errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : `${problem.section}-form`, message: problem.message }] : [],
+          errorList: problem ? [{ id: problem.section === 'csrf' ? 'main' : problem.section === 'extend' ? (extension ? 'extend-group' : 'main') : `${problem.section}-form`, message: problem.message }] : [],
           values,
-          done: (request.query as Record<string, unknown> | undefined)?.done === '1',
+          done,
           csrf: app.staffCsrf.token(request, reply),
         },
         { status, title: `${c.reference} – ${t(lang, `types.${c.type}.title`)}` },
@@ -146,12 +172,19 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
      * A case page form (src/cases/staff-action.ts). A refusal shows the page again with the typed
      * `fields`, and with the case read again: a refusal often means it changed meanwhile.
      */
-    function action(path: string, section: Problem['section'], fields: string[], run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>) {
+    function action(
+      path: string,
+      section: Problem['section'],
+      fields: string[],
+      run: (request: CaseActionRequest, c: Case, body: Body) => Promise<unknown>,
+      more: Pick<CaseAction, 'done' | 'redirectRefusal'> = {},
+    ) {
       caseAction(app, {
         url: `/cases/:id/${path}`,
         run,
         page: (c) => `/staff/cases/${c.id}`,
         fields,
+        ...more,
         showAgain: async (request, reply, c, problem, body) => {
           const values: Record<string, string> = { section }
           for (const f of fields) values[f] = s(body[f])
@@ -166,17 +199,17 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
       const raw = sent.includes('me') ? 'me' : s(sent[0])
       const target = raw === 'me' ? request.staff!.id : raw === '' ? null : /^\d+$/.test(raw) ? Number(raw) : -1
       await cases.assign(request.staff!, c.id, target)
-    })
+    }, { done: () => 'assigned' })
     action('status', 'status', ['status', 'reason', 'partial', 'partialReason', 'evidence'], async (request, c, body) => {
       // A ticked box or a typed reason both mean a partial refusal: the reason then must be given (Art. 12(4)).
       const partialText = cleanText(body.partialReason) ?? ''
       const partial = s(body.partial) === 'on' || partialText ? partialText : null
       const evidence = await evidenceFromForm(app.db, s(body.evidence))
       await cases.changeStatus(request.staff!, c.id, s(body.status), cleanText(body.reason), { partialRefusal: partial, evidence })
-    })
+    }, { done: () => 'status' })
     action('notes', 'note', ['text'], async (request, c, body) => {
       await cases.addNote(request.staff!, c.id, s(body.text))
-    })
+    }, { done: () => 'note' })
     action('messages', 'message', ['text', 'template', 'lang', 'awaitReply', 'pause'], async (request, c, body) => {
       await cases.sendMessage(request.staff!, c.id, {
         text: cleanText(body.text),
@@ -185,26 +218,26 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
         awaitReply: body.awaitReply === 'on' || body.awaitReply === 'true',
         pause: s(body.pause) || null,
       })
-    })
+    }, { done: (body) => (s(body.pause) ? 'paused' : body.awaitReply === 'on' || body.awaitReply === 'true' ? 'awaiting' : 'message') })
     action('extend', 'extend', ['reason'], async (request, c, body) => {
       await cases.extend(request.staff!, c.id, s(body.reason))
-    })
+    }, { done: () => 'extended', redirectRefusal: (error) => refusalName(error) })
     const controllerOf = (body: Body) => ({ clientId: /^\d{1,12}$/.test(s(body.clientId)) ? Number(s(body.clientId)) : null, name: cleanLine(body.clientName), email: s(body.clientEmail) })
     action('team', 'team', ['team'], async (request, c, body) => {
       await cases.moveToTeam(request.staff!, c.id, /^\d{1,12}$/.test(s(body.team)) ? Number(s(body.team)) : -1)
-    })
+    }, { done: () => 'team' })
     action('client', 'client', ['clientId', 'clientName', 'clientEmail'], async (request, c, body) => {
       await cases.markClient(request.staff!, c.id, controllerOf(body))
-    })
+    }, { done: () => 'client' })
     action('forward', 'forward', ['clientId', 'clientName', 'clientEmail', 'forwardLang'], async (request, c, body) => {
       await cases.forwardToController(request.staff!, c.id, { ...controllerOf(body), lang: isLang(body.forwardLang) ? body.forwardLang : null })
-    })
+    }, { done: () => 'forwarded' })
     action('answer', 'answer', ['answer'], async (request, c, body) => {
       await cases.answerQuestion(request.staff!, c.id, { text: s(body.answer) })
-    })
+    }, { done: () => 'answered' })
     action('authority', 'authority', [], async (request, c) => {
       await cases.checkAuthority(request.staff!, c.id)
-    })
+    }, { done: () => 'authority' })
 
     // The representative's proof of authority: never from a served folder, always as a download.
     app.get<{ Params: { id: string } }>('/cases/:id/proof', { ...viewer, schema: { params: IdParams } }, async (request, reply) => {

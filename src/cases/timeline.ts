@@ -1,7 +1,8 @@
 import type { Executor } from '../db/connection.js'
-import { t, type Lang } from '../i18n/index.js'
+import { lookup, t, type Lang } from '../i18n/index.js'
 import { caseMessageBodies, listCaseEvents } from './repository.js'
 import { staffNamesByIds } from '../staff/directory.js'
+import { listTeamNames } from '../routing/directory.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 export interface TimelineEntry {
@@ -13,6 +14,23 @@ export interface TimelineEntry {
   detail: string | null
 }
 
+/** An automatic email by its name in the catalogue (never the template's key); an unknown one by none. */
+function emailName(lang: Lang, template: unknown): string | null {
+  if (typeof template !== 'string') return null
+  const name = lookup(lang, `cases.bench.emails.${template}`)
+  return name.startsWith('cases.') ? null : name
+}
+
+/** Why a case escalated and where it went: "Overdue; moved from A to B", or "…; stays with B" when it was already there. */
+function escalationDetail(lang: Lang, data: Record<string, unknown>, teams: Map<number, string>): string | null {
+  if (typeof data.reason !== 'string') return null
+  const reason = t(lang, `routing.escalation.reasons.${data.reason}`)
+  const to = typeof data.toTeamId === 'number' ? teams.get(data.toTeamId) : undefined
+  if (!to) return reason
+  const from = typeof data.fromTeamId === 'number' ? teams.get(data.fromTeamId) : undefined
+  return from && data.fromTeamId !== data.toTeamId ? t(lang, 'cases.bench.escalatedTo', { reason, from, to }) : t(lang, 'cases.bench.escalatedStays', { reason, team: to })
+}
+
 /** Everything that happened to a case, oldest first, with who did it, ready to show. */
 export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Promise<TimelineEntry[]> {
   const events = await listCaseEvents(db, caseId)
@@ -21,6 +39,7 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
   const ids = [...new Set([...staffIds, ...assigneeIds])]
   const names = await staffNamesByIds(db, ids)
   const bodies = await caseMessageBodies(db, caseId)
+  const teams = events.some((e) => e.kind === 'escalated') ? new Map((await listTeamNames(db)).map((x) => [x.id, x.name])) : new Map<number, string>()
   return events.map((e) => {
     const data = (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>
     const who = e.actor_type === 'staff' ? (names.get(e.actor_id ?? -1) ?? '?') : t(lang, `cases.actors.${e.actor_type}`)
@@ -56,7 +75,7 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
         break
       }
       case 'escalated':
-        detail = typeof data.reason === 'string' ? t(lang, `routing.escalation.reasons.${data.reason}`) : null
+        detail = escalationDetail(lang, data, teams)
         break
       case 'forwarded':
         detail = [data.controller, data.email].filter(Boolean).join(', ') || null
@@ -73,7 +92,7 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
         detail = typeof data.controller === 'string' ? data.controller : null
         break
       case 'email_out':
-        detail = typeof data.template === 'string' ? data.template : null
+        detail = emailName(lang, data.template)
         break
       default:
         if (typeof data.summary === 'string') detail = data.summary

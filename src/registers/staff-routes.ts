@@ -147,7 +147,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     } catch (error) {
       return refuse(request, reply, c.id, refusal(error))
     }
-    return reply.redirect(`/staff/cases/${c.id}?done=1`, 303)
+    return reply.redirect(`/staff/cases/${c.id}?done=recipient`, 303)
   })
 
   r.post('/cases/:id/rectification', { ...caseForm, schema: { params: IdParams, body: RectificationForm } }, async (request, reply) => {
@@ -159,6 +159,6 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     } catch (error) {
       return refuse(request, reply, c.id, refusal(error))
     }
-    return reply.redirect(`/staff/cases/${c.id}?done=1`, 303)
+    return reply.redirect(`/staff/cases/${c.id}?done=rectification`, 303)
   })
 }

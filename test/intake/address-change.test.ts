@@ -55,6 +55,7 @@ t.test('the new address gets its own link; until it confirms, the case says so a
   t.equal(await x.candidateEmail(), 'old@example.com')
   const casePage = await app.inject({ url: `/staff/cases/${x.c.id}`, headers: { cookie: x.jar.header } })
   t.match(casePage.body, 'address-change-pending')
+  t.match(casePage.body, /class="notice notice-info address-change address-change-pending"/, 'news, not a confirmation (issue 18)')
 
   // The new address's page shows the address and both buttons; the link alone changes nothing.
   const page = await app.inject({ url: `/verify/${x.addressToken}?lang=en` })
@@ -90,6 +91,7 @@ t.test('unconfirmed after the link lifetime: the case says so, and staff answer 
   const casePage = await x.app.inject({ url: `/staff/cases/${x.c.id}`, headers: { cookie: x.jar.header } })
   t.match(casePage.body, 'address-change-expired')
   t.match(casePage.body, 'utan att byta adress')
+  t.match(casePage.body, /class="notice notice-warning address-change address-change-expired"/, 'a warning box, not the green one of a confirmation (issue 18)')
   const late = await x.app.inject({ url: `/verify/${x.addressToken}` })
   t.equal(late.statusCode, 410)
   t.equal((await x.apply()).statusCode, 400)

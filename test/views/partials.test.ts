@@ -1,7 +1,8 @@
 import t from 'tap'
 import { createEngine } from '../../src/views/engine.js'
 import { REQUEST_TYPES } from '../../src/intake/request-types.js'
-import { buildTestApp, Jar, submitForm } from '../helpers/app.js'
+import { buildTestApp, csrfFrom, form, Jar, submitForm } from '../helpers/app.js'
+import { openCase } from '../helpers/cases.js'
 
 /** Every name a field partial reads, set on the page around it to a value that must never show up. */
 const POISON = 'LEAKED'
@@ -48,4 +49,33 @@ t.test('every input on every request form, in both languages and with errors, ha
       }
     }
   }
+})
+
+t.test('after a bad submission the error summary is the first thing in the main content, focusable, with our own script (issue 18)', async (t) => {
+  const ctx = await buildTestApp(t)
+  const { app } = ctx
+  const FIRST = /<main id="main" tabindex="-1">\s*<div class="wrap narrow">\s*<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary">/
+  const SCRIPT = /<\/div>\s*<script src="\/static\/error-summary.js" defer><\/script>/
+  for (const type of REQUEST_TYPES) {
+    const res = await submitForm(app, new Jar(), `/request/${type}`, { email: 'bad' })
+    t.equal(res.statusCode, 400)
+    t.match(res.body, FIRST, `${type}: the summary comes before the heading`)
+    t.match(res.body, SCRIPT, `${type}: the script that focuses it`)
+    t.match(res.body, '<a href="#email">', `${type}: it links to the field`)
+    t.notMatch(res.body, /<script>/, `${type}: no inline script`)
+  }
+  const clean = await app.inject({ url: '/request/access' })
+  t.notMatch(clean.body, /<script/, 'a form without errors loads no script')
+  const { statusToken } = await openCase(ctx, {})
+  const page = await app.inject({ url: `/status/${statusToken}` })
+  const jar = new Jar()
+  jar.store(page)
+  const reply = await app.inject({ method: 'POST', url: `/status/${statusToken}/reply`, headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body), reply: '' }) })
+  t.equal(reply.statusCode, 400)
+  t.match(reply.body, FIRST, 'status page: the summary comes first')
+  t.match(reply.body, '<a href="#reply">')
+  const script = await app.inject({ url: '/static/error-summary.js' })
+  t.equal(script.statusCode, 200)
+  t.match(script.headers['content-type'], /javascript/)
+  t.match(script.body, "getElementById('error-summary')")
 })

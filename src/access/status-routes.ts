@@ -11,7 +11,10 @@ import { sendZip } from './staff-routes.js'
 
 const TokenParams = Type.Object({ token: Type.String() })
 /** Both forms post the CSRF field; the download form the code too. Other fields (lang) pass. */
-const PackageFormBody = Nullable(Type.Object({ _csrf: Type.Optional(Type.String()), code: Type.Optional(Type.String()) }))
+const PackageFormBody = Nullable(Type.Object({ _csrf: Type.Optional(Type.String()), code: Type.Optional(Type.String()), started: Type.Optional(Type.String()) }))
+/** The page's script sends a random value with the code and looks for it in this cookie (public/package-download.js). */
+const STARTED_COOKIE = 'dsr_download'
+const STARTED_VALUE = /^[0-9a-f]{32}$/
 type PackageFormFields = NonNullable<Static<typeof PackageFormBody>>
 
 /**
@@ -109,7 +112,11 @@ export function packageStatusRoutes(service: AccessPackageService) {
       const code = normaliseCode(typed)
       if (!/^\d{6}$/.test(code)) return show({ error: t(lang, 'access.status.codeFormat'), code: typed, status: 400 })
       const result = await service.download(c, code)
-      if (result.ok) return sendZip(reply, result.zip, result.filename)
+      if (result.ok) {
+        // Tells the page the download has started; holds nothing but the page's own random value.
+        if (STARTED_VALUE.test(body.started ?? '')) reply.setCookie(STARTED_COOKIE, body.started!, { path: '/status', sameSite: 'strict', maxAge: 120, secure: app.config.publicUrl.startsWith('https:') })
+        return sendZip(reply, result.zip, result.filename)
+      }
       const messages = {
         gone: null,
         no_code: t(lang, 'access.status.noCode'),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendMessagePage } from '../http/errors.js'
+import { fieldErrorText } from '../http/render.js'
 import { t } from '../i18n/index.js'
 import { typeTitle } from '../intake/service.js'
 import { cleanText } from '../intake/validate.js'
@@ -87,7 +88,7 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
       if (isClosed(c.status)) return render(request, reply, c, token, { value: raw, error: t(lang, 'status.closedReply'), status: 409 })
       const text = cleanText(raw)
       if (!text) return render(request, reply, c, token, { value: raw, error: t(lang, 'status.replyRequired'), status: 400 })
-      if (text.length > MAX_REPLY) return render(request, reply, c, token, { value: raw, error: t(lang, 'errors.tooLong', { field: t(lang, 'status.reply'), max: MAX_REPLY }), status: 400 })
+      if (text.length > MAX_REPLY) return render(request, reply, c, token, { value: raw, error: fieldErrorText(lang, { key: 'formErrors.replyTooLong', params: { max: MAX_REPLY } }), status: 400 })
       await deps.cases.requesterReply(c.id, text)
       return reply.code(303).header('Cache-Control', 'no-store').redirect(`/status/${token}?sent=1`, 303)
     })

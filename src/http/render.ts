@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply } from 'fastify'
-import { detectLang, LANG_COOKIE, isLang, t, type Lang, type MessageKey } from '../i18n/index.js'
-import type { FieldErrors } from '../intake/validate.js'
+import { detectLang, LANG_COOKIE, isLang, t, type Lang } from '../i18n/index.js'
+import type { FieldError, FieldErrors } from '../intake/validate.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,18 +37,23 @@ export interface PageOptions {
   cache?: boolean
 }
 
+/**
+ * A field's error in the page's language: each field has whole sentences of its own in the
+ * catalogue (formErrors), so no label is glued into a sentence; numbers read as the language
+ * writes them (5 000, 5,000).
+ */
+export function fieldErrorText(lang: Lang, error: FieldError): string {
+  const params: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(error.params ?? {})) params[name] = typeof value === 'number' ? value.toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB') : value
+  return t(lang, error.key, params)
+}
+
 export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<string, string>; list: Array<{ id: string; message: string }> } {
   const map: Record<string, string> = {}
   const list: Array<{ id: string; message: string }> = []
   for (const [field, error] of Object.entries(errors)) {
     if (!error) continue
-    const params: Record<string, unknown> = { ...error.params }
-    if (typeof params.field === 'string' && params.field.includes('.')) {
-      const label = t(lang, params.field as MessageKey)
-      const template = t(lang, error.key)
-      params.field = template.startsWith('{field}') ? label : label.charAt(0).toLowerCase() + label.slice(1)
-    }
-    const message = t(lang, error.key, params)
+    const message = fieldErrorText(lang, error)
     map[field] = message
     list.push({ id: field, message })
   }

@@ -102,6 +102,22 @@ export const sv = {
     errorSummary: 'Något behöver rättas',
     charsLeft: 'tecken',
   },
+  /** Each form field's own sentences: labels are never glued into a sentence (issue 18). */
+  formErrors: {
+    type: 'Välj vilken sorts begäran det gäller.',
+    emailRequired: 'Fyll i din e-postadress.',
+    nameTooLong: 'Namnet får vara högst {max} tecken.',
+    relationship: 'Välj i listan hur du har kontakt med oss.',
+    consent: 'Välj vilket samtycke du vill återkalla.',
+    detailsTooLong: 'Beskriv din begäran med högst {max} tecken.',
+    questionTooLong: 'Skriv din fråga med högst {max} tecken.',
+    incorrectTooLong: 'Beskriv vad som är fel med högst {max} tecken.',
+    correctTooLong: 'Beskriv vad som är rätt med högst {max} tecken.',
+    about: 'Välj om begäran gäller dig själv eller någon annan.',
+    subjectNameRequired: 'Fyll i namnet på den som begäran gäller.',
+    subjectNameTooLong: 'Namnet på den som begäran gäller får vara högst {max} tecken.',
+    replyTooLong: 'Skriv ditt meddelande med högst {max} tecken.',
+  },
   errors: {
     required: 'Fyll i {field}.',
     email: 'Ange en giltig e-postadress, till exempel namn@exempel.se.',

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { sendApiError } from '../http/errors.js'
+import { fieldErrorText } from '../http/render.js'
 import type { TypeBoxTypeProvider } from '../http/schema.js'
-import { t, type Lang, type MessageKey } from '../i18n/index.js'
+import { t, type Lang } from '../i18n/index.js'
 import { Confirmed, Discarded, IntakeErrors, RequestBody, Submitted, VerifyBody } from './api-schemas.js'
 import { tokenError } from './errors.js'
 import type { IntakeService } from './service.js'
@@ -15,9 +16,7 @@ function apiFields(errors: FieldErrors, lang: Lang): Record<string, string> {
   const fields: Record<string, string> = {}
   for (const [field, error] of Object.entries(errors)) {
     if (!error) continue
-    const params = { ...error.params }
-    if (typeof params.field === 'string' && params.field.includes('.')) params.field = t(lang, params.field as MessageKey)
-    fields[API_FIELDS[field] ?? field] = t(lang, error.key, params)
+    fields[API_FIELDS[field] ?? field] = fieldErrorText(lang, error)
   }
   return fields
 }

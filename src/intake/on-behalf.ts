@@ -33,15 +33,15 @@ export function parseOnBehalf(raw: Record<string, unknown>): { value: OnBehalfOf
   } else if (raw.about === 'other') {
     fields = { kind: raw.behalf_kind, subjectName: raw.subject_name, subjectEmail: raw.subject_email }
   } else {
-    if (raw.about !== undefined && raw.about !== '' && raw.about !== 'self') return { value: null, errors: { about: { key: 'errors.choice', params: { field: 'behalf.about' } } } }
+    if (raw.about !== undefined && raw.about !== '' && raw.about !== 'self') return { value: null, errors: { about: { key: 'formErrors.about' } } }
     return { value: null, errors: {} }
   }
   const errors: OnBehalfErrors = {}
   const kind = (ON_BEHALF_KINDS as readonly string[]).includes(str(fields.kind)) ? (fields.kind as OnBehalfKind) : null
   if (!kind) errors.behalf_kind = { key: 'behalf.errors.kind' }
   const subjectName = cleanLine(fields.subjectName)
-  if (!subjectName) errors.subject_name = { key: 'errors.required', params: { field: 'behalf.subjectName' } }
-  else if (subjectName.length > MAX_NAME) errors.subject_name = { key: 'errors.tooLong', params: { field: 'behalf.subjectName', max: MAX_NAME } }
+  if (!subjectName) errors.subject_name = { key: 'formErrors.subjectNameRequired' }
+  else if (subjectName.length > MAX_NAME) errors.subject_name = { key: 'formErrors.subjectNameTooLong', params: { max: MAX_NAME } }
   else if (isLinkLikeName(subjectName)) errors.subject_name = { key: 'errors.nameLink' }
   const rawEmail = str(fields.subjectEmail).trim()
   const subjectEmail = rawEmail === '' ? null : normaliseEmail(rawEmail)

@@ -52,33 +52,33 @@ export function validateRequest(
 ): { ok: true; value: RequestInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {}
   const type = raw.type
-  if (!isRequestType(type)) errors.type = { key: 'errors.choice', params: { field: 'type' } }
+  if (!isRequestType(type)) errors.type = { key: 'formErrors.type' }
 
   const parsedEmail = parseEmail(raw.email)
   const email = parsedEmail.ok ? parsedEmail.email : ''
   if (!parsedEmail.ok) {
-    errors.email = parsedEmail.problem === 'required' ? { key: 'errors.required', params: { field: 'form.email' } } : { key: emailProblemKey(parsedEmail.problem) }
+    errors.email = parsedEmail.problem === 'required' ? { key: 'formErrors.emailRequired' } : { key: emailProblemKey(parsedEmail.problem) }
   }
 
   const name = cleanLine(raw.name)
-  if (name && name.length > MAX_NAME) errors.name = { key: 'errors.tooLong', params: { field: 'form.name', max: MAX_NAME } }
+  if (name && name.length > MAX_NAME) errors.name = { key: 'formErrors.nameTooLong', params: { max: MAX_NAME } }
   else if (name && isLinkLikeName(name)) errors.name = { key: 'errors.nameLink' }
 
   const relationship = pick(raw.relationship, RELATIONSHIPS)
-  if (relationship === undefined) errors.relationship = { key: 'errors.choice', params: { field: 'form.relationship' } }
+  if (relationship === undefined) errors.relationship = { key: 'formErrors.relationship' }
 
   const consentKind = pick(raw.consent, CONSENT_KINDS)
   if (consentKind === undefined || (consentKind === null && type === 'withdraw_consent' && opts.strictConsent)) {
-    errors.consent = { key: 'errors.choice', params: { field: 'form.consent' } }
+    errors.consent = { key: 'formErrors.consent' }
   }
 
   const details = cleanText(raw.details)
-  if (details && details.length > MAX_DETAILS) errors.details = { key: 'errors.tooLong', params: { field: 'form.details', max: MAX_DETAILS } }
+  if (details && details.length > MAX_DETAILS) errors.details = { key: type === 'question' ? 'formErrors.questionTooLong' : 'formErrors.detailsTooLong', params: { max: MAX_DETAILS } }
 
   const incorrect = cleanText(raw.incorrect)
   const correct = cleanText(raw.correct)
-  if (incorrect && incorrect.length > MAX_VALUE) errors.incorrect = { key: 'errors.tooLong', params: { field: 'form.incorrect', max: MAX_VALUE } }
-  if (correct && correct.length > MAX_VALUE) errors.correct = { key: 'errors.tooLong', params: { field: 'form.correct', max: MAX_VALUE } }
+  if (incorrect && incorrect.length > MAX_VALUE) errors.incorrect = { key: 'formErrors.incorrectTooLong', params: { max: MAX_VALUE } }
+  if (correct && correct.length > MAX_VALUE) errors.correct = { key: 'formErrors.correctTooLong', params: { max: MAX_VALUE } }
   if (type === 'rectification' && !correct && !details && !errors.correct) errors.correct = { key: 'errors.rectification' }
   if (type === 'question' && !details && !errors.details) errors.details = { key: 'errors.question' }
   const behalf = parseOnBehalf(raw)

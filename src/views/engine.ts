@@ -33,9 +33,22 @@ export function createEngine(): Engine {
 
   const partialsDir = join(viewsDir, 'partials')
   for (const file of readdirSync(partialsDir)) {
-    if (file.endsWith('.hbs')) hbs.registerPartial(file.slice(0, -4), readFileSync(join(partialsDir, file), 'utf8'))
+    if (file.endsWith('.hbs')) hbs.registerPartial(file.slice(0, -4), ownParameters(hbs.compile(readFileSync(join(partialsDir, file), 'utf8'))))
   }
   return hbs
+}
+
+/**
+ * A partial given parameters (`{{> field-text id="name" label=…}}`) sees those parameters only,
+ * and @root. Handlebars' own rule merges them over the caller's context, so a parameter left out
+ * is looked up in the page: the request form's `type` became the Name input's `type` (issue 18).
+ * A partial given none (`{{> site-header}}`) still reads the page it is in.
+ */
+function ownParameters(template: Handlebars.TemplateDelegate): Handlebars.TemplateDelegate {
+  return (context: unknown, options?: Handlebars.RuntimeOptions & { hash?: Record<string, unknown> }) => {
+    const params = options?.hash
+    return template(params && Object.keys(params).length > 0 ? params : context, { data: options?.data })
+  }
 }
 
 /** Compiles a template file once and keeps it. */

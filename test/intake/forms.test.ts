@@ -134,7 +134,7 @@ t.test('invalid input comes back with the typed values, escaped, and a linked er
     t.notOk(res.body.includes(esc(other.form.errorSummary)), `${c.name}: no message in the other language`)
   }
   const detailsRes = await submitForm(app, new Jar(), '/request/access', { email: 'a@example.com', details: 'x'.repeat(5001) })
-  t.match(detailsRes.body, 'Beskriv din begäran får vara högst 5000 tecken.')
+  t.match(detailsRes.body, 'Beskriv din begäran med högst 5\u00a0000 tecken.')
   const enRes = await submitForm(app, new Jar(), '/request/access?lang=en', { email: 'nope' })
   t.match(enRes.body, esc(en.errors.email))
   t.same(await counts(app), { submissions: 0, outbox: 0 }, 'nothing stored from invalid forms')

@@ -1,33 +1,28 @@
 import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import { openChannel, type Channel } from '../threads/background.js'
 
 /**
- * The thread's whole program, plain JavaScript: an eval'd worker needs no TypeScript loader,
- * so it runs the same under tsx (tests, bench) and from dist/ (npm start). Its connection keeps
- * SQLite's default synchronous=FULL: a checkpoint syncs the WAL before copying it back and the
- * database file after, so nothing is ever reset before it is on disk twice.
+ * The handler on the background thread (src/threads/background.ts), plain JavaScript: its own
+ * connection, which keeps SQLite's default synchronous=FULL: a checkpoint syncs the WAL before
+ * copying it back and the database file after, so nothing is ever reset before it is on disk twice.
  */
-const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.path, { fileMustExist: true })
-parentPort.on('message', (message) => {
-  if (message === 'close') {
-    db.close()
-    parentPort.close()
-    return
+const HANDLER = `(data, post) => {
+  const Database = require(data.driver)
+  const db = new Database(data.path, { fileMustExist: true })
+  return {
+    message() {
+      try {
+        const [result] = db.pragma('wal_checkpoint(PASSIVE)')
+        post({ busy: result.busy, log: result.log, checkpointed: result.checkpointed })
+      } catch (error) {
+        post({ error: String((error && error.code) || 'checkpoint failed') })
+      }
+    },
+    close() {
+      db.close()
+    },
   }
-  try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)')
-    parentPort.postMessage({ busy: result.busy, log: result.log, checkpointed: result.checkpointed })
-  } catch (error) {
-    parentPort.postMessage({ error: String((error && error.code) || 'checkpoint failed') })
-  }
-})
-`
-
-/** V8 heap sizes for the thread (MB); the defaults would reserve tens of megabytes for each thread. */
-const CHECKPOINT_THREAD_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 2 }
+}`
 
 export interface CheckpointResult {
   busy?: number
@@ -37,7 +32,7 @@ export interface CheckpointResult {
 }
 
 /**
- * WAL checkpoints off the event loop.
+ * WAL checkpoints off the event loop, on the process's background thread.
  *
  * SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages: on
  * the event loop, copying those pages into the database file and fsyncing both files, every few
@@ -48,7 +43,7 @@ export interface CheckpointResult {
  * If the thread cannot run, `onFail` gives the main connection its usual checkpoints back.
  */
 export class Checkpointer {
-  private worker: Worker | null = null
+  private channel: Channel | null = null
   private timer: NodeJS.Timeout | null = null
   private inFlight = false
   private again = false
@@ -89,20 +84,11 @@ export class Checkpointer {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const worker = this.worker
-    this.worker = null
+    const channel = this.channel
+    this.channel = null
     this.settleIdle()
-    if (!worker) return
-    // Not events.once: a thread that fails as it closes (its database already gone) still exits.
-    const exited = new Promise((resolve) => worker.once('exit', resolve))
-    worker.postMessage('close')
-    // A thread stuck in a long checkpoint is stopped: SQLite's checkpoints survive being cut short.
-    const timeout = setTimeout(() => void worker.terminate(), 5_000)
-    try {
-      await exited
-    } finally {
-      clearTimeout(timeout)
-    }
+    // Its connection is closed when this resolves (or the thread is gone; see src/threads/background.ts).
+    await channel?.close()
   }
 
   private run(): void {
@@ -110,42 +96,41 @@ export class Checkpointer {
     try {
       this.inFlight = true
       this.again = false
-      this.thread().postMessage('checkpoint')
+      this.thread().post('checkpoint')
     } catch (error) {
       this.fail(error)
     }
   }
 
-  private thread(): Worker {
-    if (this.worker) return this.worker
+  private thread(): Channel {
+    if (this.channel) return this.channel
     const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-    // None of the process's preloads (tsx, a test runner's instrumentation): the thread needs none.
-    // A small heap: the thread holds one connection and a few result objects. Past it the thread
-    // stops and the main connection checkpoints as before (onFail), so nothing is lost.
-    const worker = new Worker(THREAD, { eval: true, workerData: { driver, path: this.dbPath }, execArgv: [], resourceLimits: CHECKPOINT_THREAD_LIMITS })
-    worker.unref()
-    worker.on('message', (result: CheckpointResult) => {
-      this.inFlight = false
-      this.runs += 1
-      this.last = result
-      if (this.again) this.noteWrite()
-      else this.settleIdle()
+    // If the thread stops (or cannot open the database), the main connection checkpoints as before (onFail), so nothing is lost.
+    const channel = openChannel({
+      handler: { source: HANDLER },
+      data: { driver, path: this.dbPath },
+      message: (result) => {
+        this.inFlight = false
+        this.runs += 1
+        this.last = result as CheckpointResult
+        if (this.again) this.noteWrite()
+        else this.settleIdle()
+      },
+      lost: (error) => {
+        if (this.channel === channel) this.fail(error)
+      },
     })
-    worker.on('error', (error) => this.fail(error))
-    worker.on('exit', (code) => {
-      if (!this.closed && this.worker === worker) this.fail(new Error(`checkpoint thread exited with ${code}`))
-    })
-    this.worker = worker
-    return worker
+    this.channel = channel
+    return channel
   }
 
   private fail(error: unknown): void {
     if (this.failed || this.closed) return
     this.failed = true
     this.inFlight = false
-    const worker = this.worker
-    this.worker = null
-    if (worker) void worker.terminate()
+    const channel = this.channel
+    this.channel = null
+    void channel?.close()
     this.settleIdle()
     this.opts.onFail(error)
   }

@@ -1,25 +1,11 @@
 /**
- * The mail thread's program (see threaded-transport.ts): it owns the real transport and sends
- * what the main thread hands it, one message per email.
+ * The mail handler on the background thread (see threaded-transport.ts and
+ * src/threads/background.ts): it owns the real transport and sends what the main thread hands
+ * it, one message per email.
  */
-import { setPriority } from 'node:os'
-import { parentPort, workerData } from 'node:worker_threads'
 import type { OutboxRow } from '../db/schema.js'
 import { devMailboxTransport, smtpTransport } from './transport.js'
 import type { SendReply, ThreadSpec } from './threaded-transport.js'
-
-const port = parentPort!
-const spec = workerData as ThreadSpec
-
-try {
-  // On Linux a thread has its own nice value: composing emails yields the CPU to the requests.
-  setPriority(10)
-} catch {
-  // Not allowed here (some containers): run at the same priority.
-}
-
-const transport =
-  spec.kind === 'smtp' ? smtpTransport(spec.smtpUrl) : devMailboxTransport(spec.mailDir, (line) => port.postMessage({ print: line } satisfies SendReply))
 
 /** Only what the worker reads (isPermanent, describeError): the message may quote an address. */
 function errorFields(error: unknown): NonNullable<SendReply['error']> {
@@ -32,14 +18,17 @@ function errorFields(error: unknown): NonNullable<SendReply['error']> {
   }
 }
 
-port.on('message', (message: { id: number; row: OutboxRow; from: string } | 'close') => {
-  if (message === 'close') {
-    transport.close()
-    port.close()
-    return
+export function open(spec: ThreadSpec, post: (reply: SendReply) => void) {
+  const transport = spec.kind === 'smtp' ? smtpTransport(spec.smtpUrl) : devMailboxTransport(spec.mailDir, (line) => post({ print: line }))
+  return {
+    message(message: { id: number; row: OutboxRow; from: string }) {
+      transport.send(message.row, message.from).then(
+        () => post({ id: message.id }),
+        (error: unknown) => post({ id: message.id, error: errorFields(error) }),
+      )
+    },
+    close() {
+      transport.close()
+    },
   }
-  transport.send(message.row, message.from).then(
-    () => port.postMessage({ id: message.id } satisfies SendReply),
-    (error: unknown) => port.postMessage({ id: message.id, error: errorFields(error) } satisfies SendReply),
-  )
-})
+}

@@ -26,6 +26,10 @@ import { routingApiRoutes } from './routing/api-routes.js'
 import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
+import { dataMapApiRoutes } from './datamap/api-routes.js'
+import { dataMapPublicRoutes } from './datamap/public-routes.js'
+import { DataMap } from './datamap/service.js'
+import { dataMapStaffRoutes } from './datamap/staff-routes.js'
 import { healthRoutes } from './health/routes.js'
 import { openApiDocument } from './http/openapi.js'
 import errorPlugin, { useApiErrors, usePageErrors } from './http/errors.js'
@@ -52,6 +56,8 @@ declare module 'fastify' {
     intake: IntakeService
     cases: CaseService
     csrf: Csrf
+    /** The data map (src/datamap): purposes, systems, recipients; what other features read it through. */
+    dataMap: DataMap
   }
 }
 
@@ -107,6 +113,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(accessPackages, { engine, now })
   const packages = fastify.accessPackages
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
+  const dataMap = new DataMap({ db: fastify.db, now })
+  fastify.decorate('dataMap', dataMap)
 
   await fastify.register(async function publicScope(scope) {
     // Its 404 page is the root's, which also answers what no scope routes.
@@ -116,6 +124,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
     await scope.register(statusRoutes({ cases, csrf }))
     await scope.register(withUploads(packageStatusRoutes(packages)))
     await scope.register(unsubscribeRoutes)
+    await scope.register(dataMapPublicRoutes({ map: dataMap }))
   })
 
   await fastify.register(
@@ -132,6 +141,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(registerStaffRoutes)
       await scope.register(withUploads(packageStaffRoutes(packages)))
       await scope.register(routingStaffRoutes({ admin: routingAdmin }))
+      await scope.register(dataMapStaffRoutes({ map: dataMap }))
     },
     { prefix: '/staff' },
   )
@@ -150,6 +160,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(registerApiRoutes)
       await scope.register(withUploads(packageApiRoutes(packages)))
       await scope.register(routingApiRoutes({ admin: routingAdmin }))
+      await scope.register(dataMapApiRoutes({ map: dataMap }))
     },
     { prefix: '/api/v1' },
   )

@@ -8,9 +8,10 @@ import { auditCommands } from './audit/cli-commands.js'
 import { staffCommands } from './staff/cli-commands.js'
 import { registerCommands } from './registers/cli-commands.js'
 import { backupCommands } from './cli/backup-commands.js'
+import { dataMapCommands } from './datamap/cli-commands.js'
 
 /** Every feature adds its verbs here, and their flags to FLAGS. */
-const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands, ...backupCommands]
+const COMMANDS: CliCommand[] = [...coreCommands, ...deadlineCommands, ...auditCommands, ...staffCommands, ...registerCommands, ...backupCommands, ...dataMapCommands]
 
 /** Every flag a command reads; any other is refused (a typo would otherwise be ignored). */
 const FLAGS: FlagSpec = {

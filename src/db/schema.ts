@@ -474,6 +474,69 @@ export interface Database {
   routing_rules: RoutingRuleTable
   clients: ClientTable
   email_merge_reviews: EmailMergeReviewTable
+  recipient_categories: RecipientCategoryTable
+  purposes: PurposeTable
+  systems: SystemTable
+  system_purposes: SystemPurposeTable
+}
+
+/*
+ * Issue 19: the data map (src/datamap, migration 015). Texts are JSON {sv, en} and lists are JSON
+ * arrays, in text columns; src/datamap/repository.ts reads and writes them.
+ */
+
+/** A category of recipients the privacy policy names (conference venues, authorities, …). */
+export interface RecipientCategoryTable {
+  key: string
+  position: number
+  name: string
+  description: string
+  /** 1: named by the policy without a purpose, so it may receive data from any purpose. */
+  general: Flag
+  note: string | null
+  updated_at: Timestamp
+}
+
+/** A purpose of processing; `legal_basis` JSON {article, text} or null: undecided. */
+export interface PurposeTable {
+  id: string
+  position: number
+  title: string
+  description: string
+  legal_basis: string | null
+  data_categories: string
+  data_subjects: string
+  retention: string
+  source: string
+  /** JSON list of the relationships (as chosen in the request form) the purpose applies to. */
+  relationships: string
+  role: string
+  sensitive: Flag
+  /** JSON list of recipient_categories keys. */
+  recipient_categories: string
+  /** For staff only: never shown to the public. */
+  note: string | null
+  updated_at: Timestamp
+}
+
+/** Where personal data is held: kind 'register' for the portal's own registers (seeded, kept). */
+export interface SystemTable {
+  key: string
+  name: string
+  kind: string
+  owner_team_id: number | null
+  data_categories: string
+  /** JSON [{name, description}] ({sv, en} each). */
+  recipients: string
+  /** JSON [{country, safeguard}]: transfers outside the EU/EEA, country as ISO 3166-1 alpha-2. */
+  transfers: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface SystemPurposeTable {
+  system_key: string
+  purpose_id: string
 }
 
 /** Register rows that became one address when addresses were normalised (migration 008), to merge by hand. */

@@ -7,6 +7,7 @@ import { registersEn } from './registers.en.js'
 import { routingEn } from './routing.en.js'
 import { behalfEn } from './behalf.en.js'
 import { privacyEn } from './privacy.en.js'
+import { datamapEn } from './datamap.en.js'
 
 export const en: Messages = {
   staff: staffEn,
@@ -17,6 +18,7 @@ export const en: Messages = {
   routing: routingEn,
   behalf: behalfEn,
   privacy: privacyEn,
+  datamap: datamapEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',
@@ -37,14 +39,6 @@ export const en: Messages = {
     rightsTitle: 'Your rights',
     allRequests: 'All kinds of request',
     how: 'How it works: fill in the form, open the link we email you and confirm. Your case is then opened and you get a receipt with a link where you can follow it.',
-  },
-  /** The public record of processing (/register). */
-  recordPage: {
-    intro: "This register is based on Xtractor's privacy policy, which is also the organisation's record of processing activities.",
-    storageShort: 'Within the EU/EEA',
-    tocTitle: 'Purposes',
-    labels: { legalBasis: 'Legal basis', data: 'Personal data', subjects: 'Whose data', retention: 'How long', recipients: 'Recipients', noRecipients: 'None beyond our service providers.', source: 'Source', role: 'Our role', storage: 'Storage', allRecipients: 'Recipients of personal data' },
-    roles: { controller: 'Controller', processor: "Processor on a client's behalf" },
   },
   situations: {
     candidate: { title: 'Job applicants', text: 'You applied for a job with us and we keep your CV with your consent for three years.', links: { withdraw: 'Withdraw my consent and delete my CV', update: 'Update my contact details' } },

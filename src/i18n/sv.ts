@@ -6,6 +6,7 @@ import { registersSv } from './registers.sv.js'
 import { routingSv } from './routing.sv.js'
 import { behalfSv } from './behalf.sv.js'
 import { privacySv } from './privacy.sv.js'
+import { datamapSv } from './datamap.sv.js'
 
 export const sv = {
   staff: staffSv,
@@ -16,6 +17,7 @@ export const sv = {
   routing: routingSv,
   behalf: behalfSv,
   privacy: privacySv,
+  datamap: datamapSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',
@@ -36,14 +38,6 @@ export const sv = {
     rightsTitle: 'Dina rättigheter',
     allRequests: 'Alla typer av begäran',
     how: 'Så går det till: fyll i formuläret, öppna länken vi skickar till din e-post och bekräfta. Då öppnas ditt ärende och du får ett kvitto med en länk där du kan följa det.',
-  },
-  /** The public record of processing (/register). */
-  recordPage: {
-    intro: 'Förteckningen bygger på Xtractors personuppgiftspolicy, som också är organisationens register över personuppgiftsbehandlingar.',
-    storageShort: 'Inom EU/EES',
-    tocTitle: 'Ändamål',
-    labels: { legalBasis: 'Rättslig grund', data: 'Personuppgifter', subjects: 'Vems uppgifter', retention: 'Hur länge', recipients: 'Mottagare', noRecipients: 'Inga utöver våra tjänsteleverantörer.', source: 'Källa', role: 'Vår roll', storage: 'Lagring', allRecipients: 'Mottagare av personuppgifter' },
-    roles: { controller: 'Personuppgiftsansvarig', processor: 'Personuppgiftsbiträde åt en kund' },
   },
   situations: {
     candidate: { title: 'Jobbsökande', text: 'Du har sökt jobb hos oss och vi sparar ditt CV med ditt samtycke i tre år.', links: { withdraw: 'Återkalla samtycket och radera mitt CV', update: 'Ändra mina kontaktuppgifter' } },

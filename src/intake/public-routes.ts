@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isLang, messages, t, type Lang } from '../i18n/index.js'
+import { isLang, t, type Lang } from '../i18n/index.js'
 import { translateErrors } from '../http/render.js'
 import { sendMessagePage } from '../http/errors.js'
-import { controller, localise, purposes, recipients, rightsSummary, recipientsFor } from '../registers/processing-register.js'
+import { controller, localise, rightsSummary } from '../registers/processing-register.js'
 import type { Csrf } from '../security/csrf.js'
 import { looksLikeToken } from '../security/tokens.js'
 import { CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES, isRequestType, type RequestType } from './request-types.js'
@@ -101,37 +101,7 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       return reply.page('home', homeFor(lang), { title: t(lang, 'home.title'), cache: true })
     })
 
-    app.get('/register', async (request, reply) => {
-      const lang: Lang = request.lang
-      const page = messages(lang).recordPage
-      return reply.page(
-        'register',
-        {
-          heading: t(lang, 'site.register'),
-          intro: page.intro,
-          storage: localise(controller.storage, lang),
-          storageShort: page.storageShort,
-          tocTitle: page.tocTitle,
-          labels: page.labels,
-          purposes: purposes.map((p) => ({
-            id: p.id,
-            title: localise(p.title, lang),
-            description: localise(p.description, lang),
-            article: p.legalBasis.article ? formatArticles([p.legalBasis.article], lang) : null,
-            legalBasis: localise(p.legalBasis.text, lang),
-            dataCategories: p.dataCategories.map((c) => localise(c, lang)),
-            dataSubjects: localise(p.dataSubjects, lang),
-            retention: localise(p.retention, lang),
-            recipients: recipientsFor([p.id], { includeGeneral: false }).map((r) => localise(r.name, lang)),
-            source: localise(p.source, lang),
-            role: page.roles[p.role === 'controller' ? 'controller' : 'processor'],
-            note: p.note ? localise(p.note, lang) : null,
-          })),
-          recipients: recipients.map((r) => ({ name: localise(r.name, lang), description: localise(r.description, lang) })),
-        },
-        { title: t(lang, 'site.register') },
-      )
-    })
+    // /register is the data map's (src/datamap/public-routes.ts).
 
     // Art. 13: the portal's own processing, with the numbers of the settings in force.
     app.get('/privacy/requests', async (request, reply) => {

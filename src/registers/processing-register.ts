@@ -7,8 +7,9 @@
  * we say so (a `null` article, an `undefined` role, a `note`) rather than
  * filling the gap with a guess.
  *
- * Used by the portal to:
- *  - render the public "processing register" page (sv/en),
+ * Migration 015 seeded the data map (src/datamap, docs/data-map.md) from this transcription; the
+ * public page (/register) is built from the map. Still used here, until issue 19 §§2–3 move them
+ * onto the map, to:
  *  - give Art. 15(1) information to a requester (`purposesFor`),
  *  - build Art. 19 recipient checklists (`recipientsFor`).
  */

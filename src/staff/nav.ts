@@ -21,6 +21,7 @@ const ENTRIES: readonly NavEntry[] = [
   { href: '/staff/admin/routing', label: 'routing.nav.rules', role: 'admin', under: ['/staff/admin/routing/', '/staff/routing/'] },
   { href: '/staff/admin/templates', label: 'staff.nav.templates', role: 'admin' },
   { href: '/staff/admin/staff', label: 'staff.nav.admin', role: 'admin' },
+  { href: '/staff/admin/map', label: 'datamap.admin.title', role: 'admin', under: ['/staff/admin/map/', '/staff/admin/readiness'] },
   { href: '/staff/account', label: 'staff.nav.account', role: 'viewer', under: ['/staff/account/'] },
 ]
 

@@ -43,6 +43,10 @@ const OWNERS: Record<string, string> = {
   team_members: 'routing',
   routing_rules: 'routing',
   clients: 'routing',
+  recipient_categories: 'datamap',
+  purposes: 'datamap',
+  systems: 'datamap',
+  system_purposes: 'datamap',
 }
 
 /**

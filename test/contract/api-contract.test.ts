@@ -145,6 +145,22 @@ t.test('every /api/v1 route keeps the fields of its JSON answers', async (t) => 
   await call('DELETE /api/v1/routing-rules/:id', '/api/v1/routing-rules/999999')
   await call('PUT /api/v1/routing-rules', '/api/v1/routing-rules', { payload: { rules: [{ name: 'Event', conditions: { relationships: ['event_participant'] }, action: 'team', team: team.json().key }] } })
 
+  // The data map (issue 19).
+  await call('GET /api/v1/purposes', '/api/v1/purposes')
+  await call('PUT /api/v1/purposes/:id', '/api/v1/purposes/events_travel', { payload: { legalBasis: { article: 'Art. 6(1)(a), Art. 9(2)(a)', text: { sv: 'Uttryckligt samtycke.', en: 'Explicit consent.' } } } })
+  await call('PUT /api/v1/purposes/:id', '/api/v1/purposes/events_travel', { payload: { title: { sv: '', en: 'x' } } })
+  await call('PUT /api/v1/purposes/:id', '/api/v1/purposes/nope', { payload: { sensitive: false } })
+  const system = { key: 'mailer', name: { sv: 'Utskicksverktyget', en: 'Mailing tool' }, ownerTeam: 'marketing', purposes: ['newsletter'], dataCategories: [{ sv: 'E-postadress', en: 'Email address' }], recipients: [{ name: { sv: 'Exempel Mail', en: 'Example Mail' }, description: { sv: 'Skickar.', en: 'Sends.' } }], transfers: [{ country: 'US', safeguard: { sv: 'DPF', en: 'DPF' } }] }
+  await call('POST /api/v1/systems', '/api/v1/systems', { payload: system })
+  await call('POST /api/v1/systems', '/api/v1/systems', { payload: system })
+  await call('POST /api/v1/systems', '/api/v1/systems', { payload: { ...system, key: 'x y', purposes: ['nope'] } })
+  await call('GET /api/v1/systems', '/api/v1/systems')
+  await call('PUT /api/v1/systems/:key', '/api/v1/systems/mailer', { payload: { ownerTeam: null } })
+  await call('PUT /api/v1/systems/:key', '/api/v1/systems/nope', { payload: { ownerTeam: null } })
+  await call('DELETE /api/v1/systems/:key', '/api/v1/systems/newsletter')
+  await call('DELETE /api/v1/systems/:key', '/api/v1/systems/mailer')
+  await call('GET /api/v1/recipient-categories', '/api/v1/recipient-categories')
+
   // Its shape is OpenAPI's own, checked in openapi.test.ts.
   await call('GET /api/v1/openapi.json', '/api/v1/openapi.json', { anonymous: true, record: false })
 

@@ -54,7 +54,7 @@ t.test('every public and staff page passes axe (WCAG 2.1 A and AA), in both lang
     await Promise.all([page.waitForURL(/\/staff(\?|$)/), page.click('main form button[type=submit]')])
     if ((await page.getAttribute('html', 'lang')) !== lang) await Promise.all([page.waitForNavigation(), page.click('.lang-switch a')])
     t.equal(await page.getAttribute('html', 'lang'), lang)
-    for (const path of ['/staff', '/staff?status=closed&sort=received', '/staff/cases/new', '/staff/account', '/staff/account/mfa', '/staff/admin/staff', '/staff/admin/templates', '/staff/reports', '/staff/deadlines', '/staff/cases/999999']) {
+    for (const path of ['/staff', '/staff?status=closed&sort=received', '/staff/cases/new', '/staff/account', '/staff/account/mfa', '/staff/admin/staff', '/staff/admin/templates', '/staff/reports', '/staff/deadlines', '/staff/cases/999999', '/staff/admin/map', '/staff/admin/map/purposes/events_travel', '/staff/admin/map/new-system', '/staff/admin/map/systems/newsletter', '/staff/admin/readiness']) {
       await page.goto(portal.url + path)
       await screenshot(page, `pages-${lang}`, path.replace(/[^a-z0-9]+/gi, '-'))
       await axe.check(t, page, `${lang} ${path}`)

@@ -72,6 +72,16 @@ const HTML: Entry[] = [
   { method: 'GET', path: '/staff/routing/test', min: 'viewer' },
   { method: 'GET', path: '/staff/escalation', min: 'viewer' },
   { method: 'POST', path: '/staff/escalation/run', min: 'admin' },
+  // The data map (issue 19)
+  { method: 'GET', path: '/staff/admin/map', min: 'admin' },
+  { method: 'GET', path: '/staff/admin/map/purposes/:id', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/map/purposes/:id', min: 'admin' },
+  { method: 'GET', path: '/staff/admin/map/new-system', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/map/systems', min: 'admin' },
+  { method: 'GET', path: '/staff/admin/map/systems/:key', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/map/systems/:key', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/map/systems/:key/delete', min: 'admin' },
+  { method: 'GET', path: '/staff/admin/readiness', min: 'admin' },
 ]
 
 const API: Entry[] = [
@@ -111,6 +121,13 @@ const API: Entry[] = [
   { method: 'DELETE', path: '/api/v1/routing-rules/:id', min: 'admin' },
   { method: 'PUT', path: '/api/v1/routing-rules', min: 'admin' },
   { method: 'POST', path: '/api/v1/routing-rules/test', min: 'viewer' },
+  { method: 'GET', path: '/api/v1/purposes', min: 'viewer' },
+  { method: 'PUT', path: '/api/v1/purposes/:id', min: 'admin' },
+  { method: 'GET', path: '/api/v1/systems', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/systems', min: 'admin' },
+  { method: 'PUT', path: '/api/v1/systems/:key', min: 'admin' },
+  { method: 'DELETE', path: '/api/v1/systems/:key', min: 'admin' },
+  { method: 'GET', path: '/api/v1/recipient-categories', min: 'viewer' },
 ]
 
 /** Routes anyone may reach: sign-in, first-admin setup, the public request API and the OpenAPI document. */

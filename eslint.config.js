@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     // Code evaluated inside the browser: the project's TypeScript has no DOM library to type it with.
-    files: ['test/e2e/**/*.ts', 'test/helpers/browser.ts'],
+    files: ['test/e2e/**/*.ts', 'test/helpers/browser.ts', 'test/helpers/layout.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

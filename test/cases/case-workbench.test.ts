@@ -1,6 +1,5 @@
 import t from 'tap'
 import { casesEn } from '../../src/i18n/cases.en.js'
-import { casesSv } from '../../src/i18n/cases.sv.js'
 import { runEscalation } from '../../src/routing/escalation.js'
 import { buildTestApp, csrfFrom, form, Jar } from '../helpers/app.js'
 import { openCase } from '../helpers/cases.js'
@@ -8,8 +7,6 @@ import { createStaff, loginAs, staffForm } from '../helpers/staff.js'
 
 // Issue 18: the case page as a workbench. A case received 2026-11-25 (the test clock) is due
 // 2026-12-28; Art. 12(3) lets it be extended until then.
-
-const { bench } = casesSv
 
 t.test('the extension form is offered only while the first month runs; afterwards the page says until when it was possible', async (t) => {
   const ctx = await buildTestApp(t)
@@ -21,8 +18,8 @@ t.test('the extension form is offered only while the first month runs; afterward
   const page = async () => (await app.inject({ url: `/staff/cases/${c.id}`, headers: { cookie: jar.header } })).body
 
   const within = await page()
-  t.match(within, /<form method="post" action="\/staff\/cases\/\d+\/extend" id="extend-form">/, 'offered in the first month')
-  t.match(within, bench.extendUntil.replace('{date}', '2026-12-28'))
+  t.match(within, 'id="extend-form"', 'offered in the first month')
+  t.match(within, 'Kan förlängas till och med 2026-12-28')
   t.match(within, 'href="#extend-form"', 'and among the next steps')
 
   clock.set('2026-12-29T09:00:00.000Z')
@@ -129,7 +126,7 @@ t.test('the timeline: newest first, messages as a thread, emails by name, escala
   clock.set('2026-12-30T09:00:00.000Z')
   await loginAs(app, jar, me)
   const plan = await app.inject({ url: '/staff/escalation', headers: { cookie: jar.header } })
-  t.match(plan.body, new RegExp(`${c.reference}[\\s\\S]*<td>${bench.escalationSameTeam}</td>`), 'the escalation page says the case is already there')
+  t.match(plan.body, new RegExp(`${c.reference}[\\s\\S]*<td>redan där</td>`), 'the escalation page says the case is already there')
   await runEscalation(app.db, clock.now(), app.config.escalateUnassignedHours, { force: true })
 
   const body = (await app.inject({ url: `/staff/cases/${c.id}`, headers: { cookie: jar.header } })).body

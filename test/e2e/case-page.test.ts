@@ -122,7 +122,7 @@ t.test('the case page: above the fold at 1280×800, reflow at 320 px, in every s
       const heading = await box(page, '#recipients-title')
       const intro = await box(page, '#recipients-title + p')
       t.ok(heading && intro && intro.top >= heading.bottom, `${lang} ${width}: the recipients' intro under its heading, not beside it`)
-      const widths = await page.evaluate(() => [...document.querySelectorAll('.recipients-panel input[type=text]')].map((el) => el.getBoundingClientRect().width / parseFloat(getComputedStyle(el).fontSize)))
+      const widths = await page.evaluate(() => [...document.querySelectorAll('section[aria-labelledby=recipients-title] input[type=text]')].map((el) => el.getBoundingClientRect().width / parseFloat(getComputedStyle(el).fontSize)))
       t.ok(widths.length >= 2, 'a reason field per recipient')
       t.ok(widths.every((w) => w >= 12), `${lang} ${width}: every reason field at least 12 em wide (${widths.map((w) => w.toFixed(1)).join(', ')})`)
     }

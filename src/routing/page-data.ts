@@ -147,6 +147,8 @@ export class RoutingPageData {
   async escalation(lang: Lang, o: { now: Date; hours: number; scope: CaseScope }) {
     const plan = await escalationPlanFor(this.deps.db, o.now, o.hours, o.scope)
     const teams = new Map((await listTeams(this.deps.db)).map((x) => [x.id, x.name]))
-    return plan.map((i) => ({ ...i, reasonLabel: t(lang, `routing.escalation.reasons.${i.reason}`), from: teams.get(i.fromTeamId ?? -1) ?? '–', to: teams.get(i.toTeamId ?? -1) ?? '–' }))
+    // A case already in the team it escalates to stays there: say so rather than "Data protection → Data protection".
+    const to = (i: { fromTeamId: number | null; toTeamId: number | null }) => (i.toTeamId !== null && i.toTeamId === i.fromTeamId ? t(lang, 'routing.escalation.sameTeam') : (teams.get(i.toTeamId ?? -1) ?? '–'))
+    return plan.map((i) => ({ ...i, reasonLabel: t(lang, `routing.escalation.reasons.${i.reason}`), from: teams.get(i.fromTeamId ?? -1) ?? '–', to: to(i) }))
   }
 }

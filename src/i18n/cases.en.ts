@@ -156,6 +156,9 @@ export const casesEn: typeof casesSv = {
     title: 'Register a request',
     intro: 'For a request that came by email to hej@xtractor.se, by phone, by letter or in person.',
     channel: 'Channel',
+    relationship: 'Relationship to us',
+    consent: 'Consent withdrawn',
+    details: 'What the request is about',
     receivedAt: 'Received (YYYY-MM-DD)',
     create: 'Register',
     future: 'The date must not be in the future.',
@@ -267,7 +270,6 @@ export const casesEn: typeof casesSv = {
     emails: { receipt: 'receipt with the link to follow the case' },
     escalatedTo: '{reason}; moved from {from} to {to}',
     escalatedStays: '{reason}; stays with {team}',
-    escalationSameTeam: 'already there',
     done: {
       saved: 'Saved.',
       assignedMe: 'Assigned to you.',

@@ -154,6 +154,9 @@ export const casesSv = {
     title: 'Registrera en begäran',
     intro: 'För en begäran som kommit via e-post till hej@xtractor.se, telefon, brev eller personligen.',
     channel: 'Kanal',
+    relationship: 'Relation till oss',
+    consent: 'Samtycke som återkallas',
+    details: 'Vad begäran gäller',
     receivedAt: 'Mottagen (ÅÅÅÅ-MM-DD)',
     create: 'Registrera',
     future: 'Datumet får inte vara i framtiden.',
@@ -269,7 +272,6 @@ export const casesSv = {
     emails: { receipt: 'kvitto med länk för att följa ärendet' },
     escalatedTo: '{reason}; flyttat från {from} till {to}',
     escalatedStays: '{reason}; ligger kvar hos {team}',
-    escalationSameTeam: 'redan där',
     done: {
       saved: 'Sparat.',
       assignedMe: 'Tilldelat dig.',

@@ -104,6 +104,7 @@ export const routingEn: typeof routingSv = {
     why: 'Reason',
     from: 'From team',
     to: 'To team',
+    sameTeam: 'Stays in the team, marked as escalated',
     none: 'No cases would be escalated now.',
     runNow: 'Escalate now',
     ran: { one: '{count} case was escalated.', other: '{count} cases were escalated.' },

@@ -114,6 +114,7 @@ export const routingSv = {
     why: 'Skäl',
     from: 'Från team',
     to: 'Till team',
+    sameTeam: 'Stannar i teamet, markeras som eskalerat',
     none: 'Inga ärenden skulle eskaleras nu.',
     runNow: 'Eskalera nu',
     ran: { one: '{count} ärende eskalerades.', other: '{count} ärenden eskalerades.' },

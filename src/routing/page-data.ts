@@ -4,7 +4,7 @@ import { CHANNELS, CONSENT_KINDS, RELATIONSHIPS, REQUEST_TYPES } from '../intake
 import { staffBrief } from '../staff/directory.js'
 import type { RoutingAdmin, RuleInput } from './admin.js'
 import { warningText } from './api-service.js'
-import { escalationPlanFor, type EscalationItem } from './escalation.js'
+import { escalationPlanFor } from './escalation.js'
 import { teamQueueCounts } from './queue-teams.js'
 import { dryRun } from './route-case.js'
 import { ruleLabel } from './rule-names.js'
@@ -148,8 +148,8 @@ export class RoutingPageData {
   async escalation(lang: Lang, o: { now: Date; hours: number; scope: CaseScope }) {
     const plan = await escalationPlanFor(this.deps.db, o.now, o.hours, o.scope)
     const teams = new Map((await listTeams(this.deps.db)).map((x) => [x.id, x.name]))
-    // A case already in the team it escalates to is marked, not moved: "already there", not "A → A".
-    const from = (i: EscalationItem) => (i.fromTeamId !== null && i.fromTeamId === i.toTeamId ? t(lang, 'cases.bench.escalationSameTeam') : (teams.get(i.fromTeamId ?? -1) ?? '–'))
-    return plan.map((i) => ({ ...i, reasonLabel: t(lang, `routing.escalation.reasons.${i.reason}`), from: from(i), to: teams.get(i.toTeamId ?? -1) ?? '–' }))
+    // A case already in the team it escalates to stays there: say so rather than "Data protection → Data protection".
+    const to = (i: { fromTeamId: number | null; toTeamId: number | null }) => (i.toTeamId !== null && i.toTeamId === i.fromTeamId ? t(lang, 'routing.escalation.sameTeam') : (teams.get(i.toTeamId ?? -1) ?? '–'))
+    return plan.map((i) => ({ ...i, reasonLabel: t(lang, `routing.escalation.reasons.${i.reason}`), from: teams.get(i.fromTeamId ?? -1) ?? '–', to: to(i) }))
   }
 }

@@ -126,7 +126,7 @@ t.test('the timeline: newest first, messages as a thread, emails by name, escala
   clock.set('2026-12-30T09:00:00.000Z')
   await loginAs(app, jar, me)
   const plan = await app.inject({ url: '/staff/escalation', headers: { cookie: jar.header } })
-  t.match(plan.body, new RegExp(`${c.reference}[\\s\\S]*<td>redan där</td>`), 'the escalation page says the case is already there')
+  t.match(plan.body, new RegExp(`${c.reference}[\\s\\S]*Stannar i teamet, markeras som eskalerat`), 'the escalation page says the case stays in its team')
   await runEscalation(app.db, clock.now(), app.config.escalateUnassignedHours, { force: true })
 
   const body = (await app.inject({ url: `/staff/cases/${c.id}`, headers: { cookie: jar.header } })).body

@@ -89,3 +89,15 @@ t.test('issue 18: counts take the singular for one, in both languages', async (t
   t.match((await get('/staff/escalation?ran=1')).body, /1 case was escalated\./)
   t.match((await get('/staff/escalation?ran=2')).body, /2 cases were escalated\./)
 })
+
+t.test('issue 18: the escalation page says a case already in the escalation team stays there, not "Data protection → Data protection"', async (t) => {
+  const ctx = await englishAdmin(t)
+  const { case: c } = await openCase(ctx, { type: 'access' }) // no rule matches: the default team, which is also the escalation team
+  const { case: m } = await openCase(ctx, { type: 'erasure', relationship: 'newsletter' }) // marketing
+  ctx.clock.advance(49 * 3_600_000)
+  await loginAs(ctx.app, ctx.jar, ctx.admin) // the session timed out while the clock moved
+  const page = await ctx.get('/staff/escalation')
+  const row = (ref: string) => new RegExp(`${ref}</a></td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>`).exec(page.body)?.slice(1)
+  t.same(row(c.reference), ['Dataskydd / Data protection', 'Stays in the team, marked as escalated'])
+  t.same(row(m.reference), ['Marknadsföring / Marketing', 'Dataskydd / Data protection'], 'another team’s case names where it goes')
+})

@@ -93,8 +93,8 @@ t.test('the dev mailbox writes from the thread, and its lines are printed before
   t.ok(printed.some((l) => l.includes('https://portal.test/verify/token42')), 'and the link')
 })
 
-t.test('a thread that dies fails its sends as temporary, and the next send starts a new one', async (t) => {
-  // Unparseable: nodemailer throws as the thread starts (config validation keeps such URLs out of a real start).
+t.test('a transport that cannot start fails its sends as temporary, and the next send tries again', async (t) => {
+  // Unparseable: nodemailer throws as the handler opens on the thread (config validation keeps such URLs out of a real start).
   const transport = threadedTransport({ kind: 'smtp', smtpUrl: 'smtp://[bad' }, () => {})
   t.teardown(() => transport.close())
   for (const attempt of [1, 2]) {

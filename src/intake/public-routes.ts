@@ -174,8 +174,8 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       // A multipart body is read only here, after the language was chosen: its lang field counts too.
       if (isLang(body.lang)) request.lang = body.lang
       const values: Record<string, string> = {}
-      for (const f of FORM_FIELDS) values[f] = str(body[f])
-      if (type === 'unsubscribe') values.about = ''
+      // The unsubscribe form asks for the address alone (issue 18): nothing else it could be sent is read.
+      for (const f of type === 'unsubscribe' ? (['email'] as const) : FORM_FIELDS) values[f] = str(body[f])
       const file = form.file && form.file.field === 'proof' && form.file.filename !== '' && form.file.bytes.length > 0 ? form.file : null
 
       if (!csrf.verify(request, body._csrf)) {

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { createEngine } from '../../src/views/engine.js'
 import { REQUEST_TYPES } from '../../src/intake/request-types.js'
-import { buildTestApp, csrfFrom, form, Jar, submitForm } from '../helpers/app.js'
-import { openCase } from '../helpers/cases.js'
+import { buildTestApp, Jar, submitForm } from '../helpers/app.js'
+import { openCase, postStatusReply } from '../helpers/cases.js'
 
 /** Every name a field partial reads, set on the page around it to a value that must never show up. */
 const POISON = 'LEAKED'
@@ -67,10 +67,7 @@ t.test('after a bad submission the error summary is the first thing in the main 
   const clean = await app.inject({ url: '/request/access' })
   t.notMatch(clean.body, /<script/, 'a form without errors loads no script')
   const { statusToken } = await openCase(ctx, {})
-  const page = await app.inject({ url: `/status/${statusToken}` })
-  const jar = new Jar()
-  jar.store(page)
-  const reply = await app.inject({ method: 'POST', url: `/status/${statusToken}/reply`, headers: { cookie: jar.header, 'content-type': 'application/x-www-form-urlencoded' }, payload: form({ _csrf: csrfFrom(page.body), reply: '' }) })
+  const reply = await postStatusReply(app, statusToken, '')
   t.equal(reply.statusCode, 400)
   t.match(reply.body, FIRST, 'status page: the summary comes first')
   t.match(reply.body, '<a href="#reply">')

@@ -97,8 +97,21 @@ export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<
   return { map, list }
 }
 
+/** The brand in the page header (BRAND_NAME, BRAND_LOGO): text by default. */
+export interface BrandOptions {
+  name: string | null
+  logo: { width: number | null; height: number | null } | null
+}
+
+/** The header's logo is drawn 40 px high: the width its own proportions give, when the file says. */
+function logoView(logo: BrandOptions['logo']) {
+  if (!logo) return null
+  return logo.width && logo.height ? { width: Math.max(1, Math.round((logo.width * 40) / logo.height)), height: 40 } : {}
+}
+
 export default fp(
-  async function renderPlugin(app, opts: { secureCookies: boolean }) {
+  async function renderPlugin(app, opts: { secureCookies: boolean; brand?: BrandOptions }) {
+    const logo = logoView(opts.brand?.logo ?? null)
     app.decorateRequest('lang', 'sv')
     // Set as soon as the request arrives, so pages for errors met before the handler (413, 415, bad
     // JSON) are in the person's language too; refined once the body (a form's lang field) is read.
@@ -122,7 +135,8 @@ export default fp(
       this.code(o.status ?? 200)
       this.header('Cache-Control', 'no-store')
       this.header('Content-Language', lang)
-      const full = { ...data, lang, otherLang: other, switchUrl: switchUrl(request, other, { path: o.switchPath, hasGet: (url) => app.hasRoute({ method: 'GET', url }) }), title: o.title }
+      const brand = { name: opts.brand?.name ?? t(lang, 'site.owner'), logo }
+      const full = { ...data, lang, brand, otherLang: other, switchUrl: switchUrl(request, other, { path: o.switchPath, hasGet: (url) => app.hasRoute({ method: 'GET', url }) }), title: o.title }
       if (!o.cache || request.url.includes('?')) return this.view(`pages/${view}.hbs`, full)
       const key = `${lang} ${request.url}`
       const hit = rendered.get(key)

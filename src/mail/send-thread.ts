@@ -19,7 +19,7 @@ try {
 }
 
 const transport =
-  spec.kind === 'smtp' ? smtpTransport(spec.smtpUrl) : devMailboxTransport(spec.mailDir, (line) => port.postMessage({ print: line } satisfies SendReply))
+  spec.kind === 'smtp' ? smtpTransport(spec.smtpUrl, spec.inline) : devMailboxTransport(spec.mailDir, (line) => port.postMessage({ print: line } satisfies SendReply), spec.inline)
 
 /** Only what the worker reads (isPermanent, describeError): the message may quote an address. */
 function errorFields(error: unknown): NonNullable<SendReply['error']> {

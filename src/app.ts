@@ -48,6 +48,7 @@ import { staffApiRoutes as meApiRoutes } from './staff/api-routes.js'
 import staffAuth, { useSessionAuth, useTokenAuth } from './staff/auth-plugin.js'
 import { staffRoutes } from './staff/routes.js'
 import { createEngine } from './views/engine.js'
+import { brandRoutes } from './http/brand.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,7 +97,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(cookie, { secret: config.sessionSecret })
   await fastify.register(formbody, { bodyLimit: config.bodyLimitBytes })
   await fastify.register(view, { engine: { handlebars: engine }, root: viewsDir, layout: 'layouts/main.hbs', production: true })
-  await fastify.register(renderPlugin, { secureCookies: https })
+  await fastify.register(renderPlugin, { secureCookies: https, brand: { name: config.brandName, logo: config.brandLogo } })
   await fastify.register(errorPlugin)
   await fastify.register(fastifyStatic, { root: publicDir, prefix: '/static/', maxAge: '1h', decorateReply: false })
   await fastify.register(mailPlugin, { config, engine, now, startWorker: opts.background !== false, print: opts.print, transport: opts.mailTransport, startLinkLifetime })
@@ -125,6 +126,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
     await scope.register(withUploads(packageStatusRoutes(packages)))
     await scope.register(unsubscribeRoutes)
     await scope.register(dataMapPublicRoutes({ map: dataMap }))
+    await scope.register(brandRoutes(config.brandLogo))
   })
 
   await fastify.register(

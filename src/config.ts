@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path'
 
 export interface Config {
   env: 'development' | 'production' | 'test'
@@ -63,6 +63,19 @@ export interface Config {
   escalateUnassignedHours: number
   /** Handlers read and act only on their teams' cases and those assigned to them (issue 14). */
   teamScopedAccess: boolean
+  /** BRAND_NAME: the name in the page header and the logo's alt text; unset, the catalogue's company name. */
+  brandName: string | null
+  /** BRAND_LOGO: a PNG or SVG under DATA_DIR, read and checked at start; unset, the header is text. */
+  brandLogo: BrandLogo | null
+}
+
+export interface BrandLogo {
+  file: string
+  type: 'image/png' | 'image/svg+xml'
+  bytes: Buffer
+  /** A PNG's own size in pixels (from its header); null for an SVG. */
+  width: number | null
+  height: number | null
 }
 
 export class ConfigError extends Error {
@@ -137,12 +150,48 @@ function email(env: Env, name: string): string | undefined {
 }
 
 /** A name shown on a public page: one plain line. */
-function mailProviderName(env: Env): string | null {
-  const raw = str(env, 'MAIL_PROVIDER_NAME')
+function plainLine(env: Env, name: string, max: number): string | null {
+  const raw = str(env, name)
   if (raw === undefined) return null
   // eslint-disable-next-line no-control-regex
-  if (raw.length > 200 || /[\u0000-\u001f\u007f<>]/.test(raw)) throw new ConfigError('MAIL_PROVIDER_NAME', 'must be one line of at most 200 characters, without < or >')
+  if (raw.length > max || /[\u0000-\u001f\u007f<>]/.test(raw)) throw new ConfigError(name, `must be one line of at most ${max} characters, without < or >`)
   return raw
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+/** An SVG document: an <svg> root after at most an XML declaration, comments and a doctype. */
+const SVG_START = /^\uFEFF?\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/i
+const MAX_LOGO_BYTES = 1024 * 1024
+
+/**
+ * BRAND_LOGO: a .png or .svg file inside DATA_DIR (a path relative to it, or absolute), whose
+ * content is what its name says, at most 1 MiB. Read once here, so a wrong file stops the start
+ * with the variable named rather than showing a broken image.
+ */
+function brandLogo(env: Env, dataDir: string): BrandLogo | null {
+  const raw = str(env, 'BRAND_LOGO')
+  if (raw === undefined) return null
+  const wrong = (why: string) => new ConfigError('BRAND_LOGO', `must be a PNG or SVG file under DATA_DIR (${dataDir}): ${why}, got "${raw}"`)
+  let file: string
+  let root: string
+  try {
+    root = realpathSync(dataDir)
+    file = realpathSync(resolve(dataDir, raw))
+  } catch {
+    throw wrong('no such file')
+  }
+  const inside = relative(root, file)
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) throw wrong('the file is outside DATA_DIR')
+  const stat = statSync(file)
+  if (!stat.isFile()) throw wrong('not a file')
+  if (stat.size > MAX_LOGO_BYTES) throw wrong('larger than 1 MiB')
+  const bytes = readFileSync(file)
+  const ext = extname(file).toLowerCase()
+  if (ext === '.png' && bytes.length >= 24 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR') {
+    return { file, type: 'image/png', bytes, width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+  }
+  if (ext === '.svg' && SVG_START.test(bytes.subarray(0, 4096).toString('utf8'))) return { file, type: 'image/svg+xml', bytes, width: null, height: null }
+  throw wrong(ext === '.png' || ext === '.svg' ? `the content is not ${ext === '.png' ? 'a PNG image' : 'an SVG document'}` : 'only .png and .svg are accepted')
 }
 
 /** Development keeps one generated secret under the data folder so sessions survive restarts. */
@@ -281,6 +330,8 @@ export function loadConfig(env: Env = process.env): Config {
     escalateUnassignedHours: int(env, 'ESCALATE_UNASSIGNED_HOURS', 48, 0, 24 * 365),
     teamScopedAccess: bool(env, 'TEAM_SCOPED_ACCESS', false),
     proofMaxBytes: int(env, 'PROOF_MAX_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
-    mailProviderName: mailProviderName(env),
+    mailProviderName: plainLine(env, 'MAIL_PROVIDER_NAME', 200),
+    brandName: plainLine(env, 'BRAND_NAME', 100),
+    brandLogo: brandLogo(env, dataDir),
   }
 }

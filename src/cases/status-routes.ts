@@ -7,7 +7,9 @@ import { typeTitle } from '../intake/service.js'
 import { cleanText } from '../intake/validate.js'
 import type { Csrf } from '../security/csrf.js'
 import type { Case } from '../db/schema.js'
-import { listCaseMessages } from './repository.js'
+import { listCaseEvents, listCaseMessages } from './repository.js'
+import { statusSteps } from './status-steps.js'
+import { immediateOutcome, outcomeText } from '../registers/immediate-actions.js'
 import { findCaseByStatusToken } from './records.js'
 type Body = Record<string, unknown>
 import { formBody, QueryFlag } from './form-body.js'
@@ -39,16 +41,28 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
       const pkg = await app.accessPackages.find(c.id)
       const sentPackage = pkg && (pkg.status === 'sent' || pkg.status === 'deleted') ? pkg : null
       const packageGone = sentPackage ? app.accessPackages.isGone(sentPackage) : false
+      const closed = isClosed(c.status)
+      const statusText = t(lang, `status.values.${c.status}`)
+      // A case the registers closed at once says what was done (issue 18).
+      const outcome = closed ? immediateOutcome(c, await listCaseEvents(app.db, c.id)) : null
+      const steps = statusSteps(c).map((s) => ({
+        ...s,
+        // The last step of a withdrawn or forwarded case is not an answer: it says what happened.
+        label: s.key === 'answered' && (c.status === 'withdrawn' || c.status === 'forwarded') ? statusText : t(lang, `status.steps.${s.key}`),
+        state: t(lang, s.current && !closed ? 'status.steps.now' : s.done ? 'status.steps.done' : 'status.steps.notYet'),
+      }))
       return reply.page(
         'status',
         {
           case: c,
           token,
           typeTitle: typeTitle(lang, c.type),
-          statusText: t(lang, `status.values.${c.status}`),
+          statusText,
+          steps,
+          outcome: outcome ? outcomeText(lang, outcome) : null,
           receivedDate: stockholmDate(c.received_at),
           dueDate: deadline.dueDate,
-          closed: isClosed(c.status),
+          closed,
           // Says the clock stands still only when a pause runs, and why (EDPB 01/2022 §159).
           awaitingText: pause ? t(lang, `status.paused.${pause.reason}`) : c.status === 'awaiting_requester' ? t(lang, 'status.awaiting') : null,
           messages: messages.map((m) => ({ direction: m.direction, text: m.body, when: stockholmDateTime(m.created_at), from: t(lang, m.direction === 'in' ? 'status.fromYou' : 'status.fromUs') })),

@@ -10,7 +10,7 @@ export const deadlineCommands: CliCommand[] = [
     name: 'reminders run',
     usage: "reminders run               Queue today's deadline reminders now (once a day; a second run sends nothing)",
     async run({ db, config, out, now }) {
-      const result = await runReminders({ db, config, renderEmail: emailRenderer(createEngine()), now: now() })
+      const result = await runReminders({ db, config, renderEmail: emailRenderer(createEngine(), { name: config.brandName, logo: config.brandLogo }), now: now() })
       out(result.ran ? `Reminders for ${result.period}: ${result.emails} email(s) queued covering ${result.cases} case(s). The server's outbox sends them.` : `Reminders for ${result.period} have already been sent; nothing to do.`)
       return 0
     },

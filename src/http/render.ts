@@ -16,20 +16,57 @@ declare module 'fastify' {
 /**
  * The same page in the other language: the current path and (for GET) query, with lang swapped.
  * Built by hand: `new URL()` throws on a path like '//' and reads '//host' as another site.
+ * An answer to a POST links to the page that shows the same thing (`path`, e.g. the check-your-inbox
+ * page), else to the nearest GET page above the posted path (/status/x/reply → /status/x), else home.
  */
-export function switchUrl(request: { url: string; method: string }, other: Lang): string {
+export function switchUrl(
+  request: { url: string; method: string; routeOptions?: { url?: string } },
+  other: Lang,
+  opts: { path?: string; hasGet?: (pattern: string) => boolean } = {},
+): string {
   const raw = request.url
   const q = raw.indexOf('?')
-  // Browsers read a leading '//' or '/\\' as another host: one slash only.
-  const path = '/' + (q < 0 ? raw : raw.slice(0, q)).replace(/^[/\\]+/, '')
-  const params = new URLSearchParams(request.method === 'GET' && q >= 0 ? raw.slice(q + 1) : '')
+  const isGet = request.method === 'GET' || request.method === 'HEAD'
+  let path = q < 0 ? raw : raw.slice(0, q)
+  if (opts.path !== undefined) path = opts.path
+  else if (!isGet) path = nearestGet(path, request.routeOptions?.url, opts.hasGet)
+  const params = new URLSearchParams(isGet && opts.path === undefined && q >= 0 ? raw.slice(q + 1) : '')
   params.set('lang', other)
-  return `${path}?${params.toString()}`
+  return `${samePath(path)}?${params.toString()}`
+}
+
+/**
+ * A path on this site whatever it is given: what a URL path may not hold is percent-encoded (a
+ * browser drops a tab and reads a backslash as a slash, so '/\t/evil' or '/\\evil' would lead
+ * away), then one leading slash only.
+ */
+function samePath(path: string): string {
+  const encoded = path.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@%/]/gu, (c) => {
+    try {
+      return encodeURIComponent(c)
+    } catch {
+      return ''
+    }
+  })
+  return '/' + encoded.replace(/^\/+/, '')
+}
+
+function nearestGet(path: string, pattern: string | undefined, hasGet: ((pattern: string) => boolean) | undefined): string {
+  if (!pattern || !hasGet) return '/'
+  const segments = path.split('/')
+  const patternSegments = pattern.split('/')
+  if (segments.length !== patternSegments.length) return '/'
+  for (let n = segments.length; n > 1; n--) {
+    if (hasGet(patternSegments.slice(0, n).join('/') || '/')) return segments.slice(0, n).join('/') || '/'
+  }
+  return '/'
 }
 
 export interface PageOptions {
   status?: number
   title?: string
+  /** An answer to a POST: the GET page that shows the same, where the language switch leads. */
+  switchPath?: string
   /**
    * The page is the same for everyone in a language (no form token, no personal data): rendered
    * once per language and path, and served from memory after that. Never for pages with a query.
@@ -60,8 +97,21 @@ export function translateErrors(lang: Lang, errors: FieldErrors): { map: Record<
   return { map, list }
 }
 
+/** The brand in the page header (BRAND_NAME, BRAND_LOGO): text by default. */
+export interface BrandOptions {
+  name: string | null
+  logo: { width: number | null; height: number | null } | null
+}
+
+/** The header's logo is drawn 40 px high: the width its own proportions give, when the file says. */
+function logoView(logo: BrandOptions['logo']) {
+  if (!logo) return null
+  return logo.width && logo.height ? { width: Math.max(1, Math.round((logo.width * 40) / logo.height)), height: 40 } : {}
+}
+
 export default fp(
-  async function renderPlugin(app, opts: { secureCookies: boolean }) {
+  async function renderPlugin(app, opts: { secureCookies: boolean; brand?: BrandOptions }) {
+    const logo = logoView(opts.brand?.logo ?? null)
     app.decorateRequest('lang', 'sv')
     // Set as soon as the request arrives, so pages for errors met before the handler (413, 415, bad
     // JSON) are in the person's language too; refined once the body (a form's lang field) is read.
@@ -85,7 +135,8 @@ export default fp(
       this.code(o.status ?? 200)
       this.header('Cache-Control', 'no-store')
       this.header('Content-Language', lang)
-      const full = { ...data, lang, otherLang: other, switchUrl: switchUrl(request, other), title: o.title }
+      const brand = { name: opts.brand?.name ?? t(lang, 'site.owner'), logo }
+      const full = { ...data, lang, brand, otherLang: other, switchUrl: switchUrl(request, other, { path: o.switchPath, hasGet: (url) => app.hasRoute({ method: 'GET', url }) }), title: o.title }
       if (!o.cache || request.url.includes('?')) return this.view(`pages/${view}.hbs`, full)
       const key = `${lang} ${request.url}`
       const hit = rendered.get(key)

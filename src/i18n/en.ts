@@ -198,6 +198,16 @@ export const en: Messages = {
     replySent: 'Thank you, your message has been sent.',
     replyRequired: 'Write a message.',
     closedReply: 'The case is closed. Send a new request if you want anything more.',
+    steps: {
+      title: 'How far your case has come',
+      received: 'Received',
+      confirmed: 'Confirmed',
+      in_progress: 'In progress',
+      answered: 'Answered',
+      done: 'Done',
+      now: 'Now',
+      notYet: 'Not yet',
+    },
     values: {
       new: 'Received',
       in_progress: 'In progress',

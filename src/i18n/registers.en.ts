@@ -134,14 +134,29 @@ export const registersEn: typeof registersSv = {
     text: 'Do you want to stop receiving newsletters from Xtractor Interactive AB at {email}?',
     button: 'Unsubscribe',
     doneTitle: 'You are unsubscribed',
-    doneText: 'You will get no more newsletters at {email}. The address is suppressed on our side.',
+    doneText: 'We won’t email you again at {email}: no newsletters and no offers.',
+    mistakeTitle: 'Was this a mistake?',
+    mistake: 'Write to {contact} and tell us you want the newsletter again, and we will add you back. We need you to ask us yourself before we may email you again.',
     reference: 'Case reference: {reference}.',
+    invalidTitle: 'This unsubscribe link does not work',
+    invalidText: 'The link may be old, or only part of it was copied. You can unsubscribe here instead: enter your email address and we will send you a link to confirm that it is yours.',
+  },
+  /**
+   * What a confirmed request did at once, as the requester reads it: in the email that says so and
+   * on their status page (issue 18). The newsletter ones add `kept`.
+   */
+  outcome: {
+    title: 'What we have done',
+    unsubscribed: 'You will not get our newsletter again.',
+    objected: 'We no longer use your details for direct marketing: you will not get our newsletter or offers again.',
+    newsletterWithdrawn: 'Your consent is withdrawn: you will not get our newsletter again.',
+    withdrawn: 'Your contact details have been deleted from our candidate register.',
+    withdrawnWithCv: 'Your CV and contact details have been deleted from our candidate register.',
+    kept: 'We keep your address on a list of addresses we must not email, so that it is not added again by mistake.',
   },
   email: {
     doneSubject: 'Done: your case {reference}',
-    optOut: 'You will get no more newsletters or offers from us by email. The address is suppressed so that it is not added again.',
-    withdrawn: 'We have recorded that you withdrew your consent and erased your data from our candidate register.',
-    withdrawnWithCv: 'We have recorded that you withdrew your consent and erased your data from our candidate register, your CV included.',
     reference: 'The case {reference} is closed.',
+    statusLink: 'Your case and what we did are here (the link is personal, do not share it):',
   },
 }

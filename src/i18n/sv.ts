@@ -198,6 +198,16 @@ export const sv = {
     replySent: 'Tack, ditt meddelande är skickat.',
     replyRequired: 'Skriv ett meddelande.',
     closedReply: 'Ärendet är avslutat. Skicka in en ny begäran om du vill något mer.',
+    steps: {
+      title: 'Så långt har ärendet kommit',
+      received: 'Mottaget',
+      confirmed: 'Bekräftat',
+      in_progress: 'Handläggs',
+      answered: 'Besvarat',
+      done: 'Klart',
+      now: 'Nu',
+      notYet: 'Inte än',
+    },
     values: {
       new: 'Mottaget',
       in_progress: 'Handläggs',

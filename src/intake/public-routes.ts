@@ -25,7 +25,7 @@ const FORM_FIELDS = ['email', 'name', 'relationship', 'consent', 'details', 'inc
 /** The links on the home page, one group per situation named in the privacy policy. */
 const SITUATIONS: Array<{ key: string; links: Array<[string, string]> }> = [
   { key: 'candidate', links: [['withdraw', '/request/withdraw_consent?consent=recruitment&relationship=candidate'], ['update', '/request/rectification?relationship=candidate']] },
-  { key: 'newsletter', links: [['unsubscribe', '/request/unsubscribe?relationship=newsletter'], ['object', '/request/objection?relationship=newsletter']] },
+  { key: 'newsletter', links: [['unsubscribe', '/request/unsubscribe'], ['object', '/request/objection?relationship=newsletter']] },
   { key: 'customer', links: [['access', '/request/access?relationship=customer_contact'], ['rectify', '/request/rectification?relationship=customer_contact']] },
   { key: 'support', links: [['access', '/request/access?relationship=customer_contact'], ['erase', '/request/erasure?relationship=customer_contact']] },
   { key: 'events', links: [['erase', '/request/erasure?relationship=event_participant'], ['access', '/request/access?relationship=event_participant']] },
@@ -144,8 +144,8 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
       // A multipart body is read only here, after the language was chosen: its lang field counts too.
       if (isLang(body.lang)) request.lang = body.lang
       const values: Record<string, string> = {}
-      for (const f of FORM_FIELDS) values[f] = str(body[f])
-      if (type === 'unsubscribe') values.about = ''
+      // The unsubscribe form asks for the address alone (issue 18): nothing else it could be sent is read.
+      for (const f of type === 'unsubscribe' ? (['email'] as const) : FORM_FIELDS) values[f] = str(body[f])
       const file = form.file && form.file.field === 'proof' && form.file.filename !== '' && form.file.bytes.length > 0 ? form.file : null
 
       if (!csrf.verify(request, body._csrf)) {
@@ -166,12 +166,26 @@ export function publicRoutes(deps: { intake: IntakeService; csrf: Csrf; verifyTt
         const proof = file && kind ? { file: await storeProof(deps.dataDir, file.bytes, kind), name: cleanFilename(file.filename), type: kind.contentType } : null
         await intake.submit(result.value, { ip: request.ip, lang: request.lang, channel: 'web', proof })
       }
+      return inboxPage(request, reply, type)
+    })
+
+    /**
+     * "Check your inbox", answered to the POST and shown again here: the page's language switch leads
+     * here, so switching keeps the page (issue 18). It holds nothing personal.
+     */
+    function inboxPage(request: FastifyRequest, reply: FastifyReply, type: RequestType) {
       const lang = request.lang
       return reply.page(
         'message',
         { title: t(lang, 'inbox.title'), paragraphs: [t(lang, 'inbox.text', { hours: deps.verifyTtlHours }), t(lang, 'inbox.noMail')] },
-        { title: t(lang, 'inbox.title') },
+        { title: t(lang, 'inbox.title'), switchPath: `/request/${type}/sent` },
       )
+    }
+
+    r.get('/request/:type/sent', { schema: { params: TypeParams } }, async (request, reply) => {
+      const { type } = request.params
+      if (!isRequestType(type)) return sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+      return inboxPage(request, reply, type)
     })
 
     /** The request as confirming it would open it, with both buttons; or the new-address page. */

@@ -6,6 +6,7 @@ import { computeCaseDeadline } from '../deadlines/due-date.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { t, type Lang } from '../i18n/index.js'
 import { addCaseEvent, insertAccessToken, insertCase } from '../cases/records.js'
+import { isClosed } from '../cases/state-machine.js'
 import { routeNewCase } from '../routing/route-case.js'
 import { enqueueEmail } from '../mail/outbox.js'
 import type { Transaction } from 'kysely'
@@ -305,16 +306,23 @@ export class IntakeService {
       await addCaseEvent(trx, { caseId: created.id, kind: 'verified', actor: { type: 'requester' }, data: { pausedDays: deadline.pausedDays }, at: atIso })
       await routeNewCase(trx, created, at)
 
+      // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once;
+      // a request made for someone else waits until staff have checked the representative's authority.
+      const current = created.on_behalf_kind ? created : await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal, statusToken }, at)
       const lang = submission.lang as Lang
-      const receipt = this.deps.renderEmail('receipt', lang, 'email.receiptSubject', {
-        name: submission.name,
-        reference: created.reference,
-        typeTitle: typeTitle(lang, submission.type),
-        dueDate: deadline.dueDate,
-        statusUrl: `${config.publicUrl}/status/${statusToken}`,
-      })
-      await enqueueEmail(trx, { kind: 'receipt', to: submission.email, toName: submission.name, caseId: created.id, ...receipt, headers: mailHeaders(lang) }, { from: config.mailFrom, now: at, seal: this.seal })
-      await addCaseEvent(trx, { caseId: created.id, kind: 'email_out', actor: { type: 'system' }, data: { template: 'receipt' }, at: atIso })
+      // A case closed at once has had its one email (what was done, the reference, the status link):
+      // no receipt promising an answer by a date (issue 18).
+      if (!isClosed(current.status)) {
+        const receipt = this.deps.renderEmail('receipt', lang, 'email.receiptSubject', {
+          name: submission.name,
+          reference: created.reference,
+          typeTitle: typeTitle(lang, submission.type),
+          dueDate: deadline.dueDate,
+          statusUrl: `${config.publicUrl}/status/${statusToken}`,
+        })
+        await enqueueEmail(trx, { kind: 'receipt', to: submission.email, toName: submission.name, caseId: created.id, ...receipt, headers: mailHeaders(lang) }, { from: config.mailFrom, now: at, seal: this.seal })
+        await addCaseEvent(trx, { caseId: created.id, kind: 'email_out', actor: { type: 'system' }, data: { template: 'receipt' }, at: atIso })
+      }
       if (config.staffEmail) {
         const staffLang: Lang = 'sv'
         const notice = this.deps.renderEmail(
@@ -326,9 +334,6 @@ export class IntakeService {
         )
         await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice, headers: mailHeaders(staffLang) }, { from: config.mailFrom, now: at, seal: this.seal })
       }
-      // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once;
-      // a request made for someone else waits until staff have checked the representative's authority.
-      const current = created.on_behalf_kind ? created : await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
       // A change of one's own address is confirmed by the new address; a representative's request is checked by staff.
       if (!created.on_behalf_kind) await startAddressChange(trx, current, { config, renderEmail: this.deps.renderEmail, seal: this.seal }, at)
       return { state: 'confirmed', case: current, statusToken }

@@ -19,7 +19,7 @@ function errorFields(error: unknown): NonNullable<SendReply['error']> {
 }
 
 export function open(spec: ThreadSpec, post: (reply: SendReply) => void) {
-  const transport = spec.kind === 'smtp' ? smtpTransport(spec.smtpUrl) : devMailboxTransport(spec.mailDir, (line) => post({ print: line }))
+  const transport = spec.kind === 'smtp' ? smtpTransport(spec.smtpUrl, spec.inline) : devMailboxTransport(spec.mailDir, (line) => post({ print: line }), spec.inline)
   return {
     message(message: { id: number; row: OutboxRow; from: string }) {
       transport.send(message.row, message.from).then(

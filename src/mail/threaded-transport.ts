@@ -3,9 +3,9 @@ import { pathToFileURL } from 'node:url'
 import { projectRoot } from '../paths.js'
 import type { OutboxRow } from '../db/schema.js'
 import { openChannel, type Channel, type Handler } from '../threads/background.js'
-import type { MailTransport } from './transport.js'
+import type { InlineImage, MailTransport } from './transport.js'
 
-export type ThreadSpec = { kind: 'smtp'; smtpUrl: string } | { kind: 'dev-mailbox'; mailDir: string }
+export type ThreadSpec = ({ kind: 'smtp'; smtpUrl: string } | { kind: 'dev-mailbox'; mailDir: string }) & { inline?: InlineImage[] }
 
 export interface SendReply {
   id?: number

@@ -9,8 +9,21 @@ export interface MailTransport {
   close(): void
 }
 
-function toMessage(row: OutboxRow, from: string): SendMailOptions {
+/** An image the HTML of an email may show by its Content-ID (BRAND_LOGO, see src/mail/render.ts). */
+export interface InlineImage {
+  cid: string
+  filename: string
+  contentType: string
+  content: Uint8Array
+}
+
+function toMessage(row: OutboxRow, from: string, inline: readonly InlineImage[] = []): SendMailOptions {
+  // Only the images this email's HTML shows travel with it.
+  const attachments = inline
+    .filter((image) => row.html_body?.includes(`cid:${image.cid}`))
+    .map((image) => ({ cid: image.cid, filename: image.filename, contentType: image.contentType, content: Buffer.from(image.content), contentDisposition: 'inline' as const }))
   return {
+    ...(attachments.length ? { attachments } : {}),
     from,
     to: row.to_name ? { name: row.to_name, address: row.to_address } : row.to_address,
     subject: row.subject,
@@ -37,7 +50,7 @@ export function pooledSmtpUrl(smtpUrl: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}pool=true${fragment}`
 }
 
-export function smtpTransport(smtpUrl: string): MailTransport {
+export function smtpTransport(smtpUrl: string, inline: readonly InlineImage[] = []): MailTransport {
   const transporter = nodemailer.createTransport(pooledSmtpUrl(smtpUrl), { disableFileAccess: true, disableUrlAccess: true })
   // A pooled connection that fails between sends is reported to the send that meets it; the
   // transporter's own error event has nothing to add and must not crash the process.
@@ -45,19 +58,19 @@ export function smtpTransport(smtpUrl: string): MailTransport {
   return {
     kind: 'smtp',
     async send(row, from) {
-      await transporter.sendMail(toMessage(row, from))
+      await transporter.sendMail(toMessage(row, from, inline))
     },
     close: () => transporter.close(),
   }
 }
 
 /** Development: each email is an .eml file, and its links go to the console so a newcomer can click them. */
-export function devMailboxTransport(dir: string, print: (line: string) => void): MailTransport {
+export function devMailboxTransport(dir: string, print: (line: string) => void, inline: readonly InlineImage[] = []): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
     kind: 'dev-mailbox',
     async send(row, from) {
-      const info = await transporter.sendMail(toMessage(row, from))
+      const info = await transporter.sendMail(toMessage(row, from, inline))
       mkdirSync(dir, { recursive: true })
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
       const file = join(dir, `${stamp}-${row.id}-${row.kind}.eml`)

@@ -12,11 +12,36 @@ import { findCandidateByEmail, updateCandidate } from './candidates-repository.j
 import { ensureRecipientChecklist } from './recipient-checklist.js'
 import { proposeRectification } from './rectification.js'
 import { unsubscribeForCase } from './unsubscribe-service.js'
+import { insertAccessToken } from '../cases/records.js'
+import { hashToken, newToken } from '../security/tokens.js'
 
 export interface ImmediateDeps {
   config: Config
   renderEmail: RenderEmail
   seal: SealKey
+  /** The case's status link, when the caller has just made it (confirmation); otherwise a new one is made for the email. */
+  statusToken?: string
+}
+
+/** What a request carried out at once did, in the words the requester reads (registers.outcome). */
+export type ImmediateOutcome = 'unsubscribed' | 'objected' | 'newsletterWithdrawn' | 'withdrawn' | 'withdrawnWithCv'
+
+function optOutOutcome(c: Pick<Case, 'type'>): ImmediateOutcome {
+  return c.type === 'objection' ? 'objected' : c.type === 'withdraw_consent' ? 'newsletterWithdrawn' : 'unsubscribed'
+}
+
+/** The outcome of a case the registers closed, read from its timeline; null when they did not close it. */
+export function immediateOutcome(c: Pick<Case, 'type' | 'relationship' | 'consent_kind'>, events: ReadonlyArray<{ kind: string; data: string | null }>): ImmediateOutcome | null {
+  const erased = events.find((e) => e.kind === 'register_candidate_erased')
+  if (erased) return (JSON.parse(erased.data ?? '{}') as { cvDeleted?: boolean }).cvDeleted ? 'withdrawnWithCv' : 'withdrawn'
+  if (isNewsletterOptOut(c) && events.some((e) => e.kind === 'register_suppressed')) return optOutOutcome(c)
+  return null
+}
+
+/** The outcome's sentences; a newsletter opt-out also says why the address is kept. */
+export function outcomeText(lang: Lang, outcome: ImmediateOutcome): string[] {
+  const text = t(lang, `registers.outcome.${outcome}`)
+  return outcome === 'withdrawn' || outcome === 'withdrawnWithCv' ? [text] : [text, t(lang, 'registers.outcome.kept')]
 }
 
 /** Requests the registers carry out at once, without staff (Art. 21(3), Art. 7(3) with 17(1)(b)). */
@@ -50,7 +75,7 @@ async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, a
   if (isNewsletterOptOut(c)) {
     const done = await unsubscribeForCase(trx, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
     await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.suppress', caseId: c.id, data: { type: c.type }, at: now })
-    await confirmToRequester(trx, done, deps, 'optOut', now)
+    await confirmToRequester(trx, done, deps, optOutOutcome(c), now)
     return done
   }
   if (c.type === 'withdraw_consent' && c.consent_kind === 'recruitment') {
@@ -75,12 +100,19 @@ async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, a
   return c
 }
 
-async function confirmToRequester(trx: Executor, c: Case, deps: ImmediateDeps, what: 'optOut' | 'withdrawn' | 'withdrawnWithCv', now: Date): Promise<void> {
+/** One email for a case closed at once: what was done, the reference and the status link (no receipt promising an answer). */
+async function confirmToRequester(trx: Executor, c: Case, deps: ImmediateDeps, outcome: ImmediateOutcome, now: Date): Promise<void> {
   const lang = (c.lang === 'en' ? 'en' : 'sv') as Lang
+  let statusToken = deps.statusToken
+  if (!statusToken) {
+    statusToken = newToken()
+    await insertAccessToken(trx, c.id, hashToken(statusToken), now.toISOString())
+  }
   const mail = deps.renderEmail('register-done', lang, 'registers.email.doneSubject', {
     name: c.name,
     reference: c.reference,
-    what: t(lang, `registers.email.${what}`),
+    what: outcomeText(lang, outcome),
+    statusUrl: `${deps.config.publicUrl}/status/${statusToken}`,
   })
   await enqueueEmail(
     trx,

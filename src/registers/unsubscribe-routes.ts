@@ -1,9 +1,9 @@
 import multipart from '@fastify/multipart'
-import type { FastifyInstance, FastifyReply } from 'fastify'
-import { sendMessagePage } from '../http/errors.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, t } from '../i18n/index.js'
 import { subscriberForToken, unsubscribeByToken } from './unsubscribe-service.js'
+import { controller } from './processing-register.js'
 
 /** Shows an address half-hidden (a forwarded newsletter should not hand the address to the next reader). */
 const TokenParams = Type.Object({ token: Type.String() })
@@ -32,15 +32,20 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
   await app.register(multipart, { limits: { fields: 10, fieldSize: 1024, files: 0, parts: 10 } })
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
 
-  const notFound = (reply: FastifyReply) => sendMessagePage(reply, 404, 'errors.notFoundTitle', 'errors.notFound')
+  /**
+   * An unknown link (an old one, one cut short, or one from before SESSION_SECRET was rotated): still
+   * a 404, but a page that offers the unsubscribe form, which asks for the address alone (issue 18).
+   */
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.page('unsubscribe', { invalid: true, csrf: app.csrf.token(request, reply) }, { status: 404, title: t(request.lang, 'registers.unsubscribe.invalidTitle') })
   const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow')
 
   r.get('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     noStore(reply)
     const subscriber = await subscriberForToken(app.db, request.params.token)
-    if (!subscriber) return notFound(reply)
+    if (!subscriber) return notFound(request, reply)
     const done = subscriber.status === 'unsubscribed'
-    return reply.page('unsubscribe', { token: request.params.token, email: maskEmail(subscriber.email), done, lang: request.lang }, { title: t(request.lang, done ? 'registers.unsubscribe.doneTitle' : 'registers.unsubscribe.title') })
+    return reply.page('unsubscribe', { token: request.params.token, email: maskEmail(subscriber.email), done, contact: controller.email }, { title: t(request.lang, done ? 'registers.unsubscribe.doneTitle' : 'registers.unsubscribe.title') })
   })
 
   r.post('/u/:token', { config: { csrf: false }, schema: { params: TokenParams, body: OneClickBody } }, async (request, reply) => {
@@ -54,7 +59,7 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
     const body = request.body
     const fromPage = body !== null && typeof body === 'object' && isLang(body.lang)
     const outcome = await unsubscribeByToken(app.db, request.params.token, fromPage ? 'unsubscribe_page' : 'one_click', request.lang, app.clock())
-    if (outcome.state === 'unknown') return notFound(reply)
-    return reply.page('unsubscribe', { done: true, email: maskEmail(outcome.subscriber.email), reference: outcome.reference }, { title: t(request.lang, 'registers.unsubscribe.doneTitle') })
+    if (outcome.state === 'unknown') return notFound(request, reply)
+    return reply.page('unsubscribe', { done: true, email: maskEmail(outcome.subscriber.email), reference: outcome.reference, contact: controller.email }, { title: t(request.lang, 'registers.unsubscribe.doneTitle') })
   })
 }

@@ -28,3 +28,11 @@ export async function openCase(ctx: TestApp, input: { type?: string; email?: str
   if (result.state !== 'confirmed') throw new Error('could not confirm: ' + result.state)
   return { case: result.case, statusToken: result.statusToken, email }
 }
+
+/** The requester answers on their status page, as the browser posts it (with the page's CSRF field). */
+export async function postStatusReply(app: FastifyInstance, statusToken: string, reply: string, lang: Lang = 'sv') {
+  const page = await app.inject({ url: `/status/${statusToken}?lang=${lang}` })
+  const cookie = (page.cookies as Array<{ name: string; value: string }>).map((c) => `${c.name}=${c.value}`).join('; ')
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]
+  return app.inject({ method: 'POST', url: `/status/${statusToken}/reply`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ _csrf: csrf, reply }).toString() })
+}

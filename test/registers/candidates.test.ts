@@ -60,10 +60,10 @@ t.test('a candidate withdraws consent: erased at once, CV file deleted, no staff
   const c = await app.db.selectFrom('cases').selectAll().where('type', '=', 'withdraw_consent').executeTakeFirstOrThrow()
   t.equal(c.status, 'completed')
   const kinds = (await app.db.selectFrom('case_events').select('kind').where('case_id', '=', c.id).orderBy('id').execute()).map((e) => e.kind)
-  t.match(kinds, ['submitted', 'verified', 'routed', 'email_out', 'register_consent_withdrawn', 'register_candidate_erased', 'status_changed', 'register_requester_told'])
+  t.match(kinds, ['submitted', 'verified', 'routed', 'register_consent_withdrawn', 'register_candidate_erased', 'status_changed', 'register_requester_told'])
   await ctx.flushMail()
   const done = await ctx.smtp.waitFor((m) => m.envelopeTo.includes('KAND@example.se') && /Klart/.test(m.parsed.subject ?? ''))
-  t.match(done[0].parsed.text, /raderat dina uppgifter ur vårt kandidatregister, ditt CV också/)
+  t.match(done[0].parsed.text, /Ditt CV och dina kontaktuppgifter har raderats ur vårt kandidatregister\./)
 
   // Staff see what was done on the case page, with the Art. 19 checklist.
   const page = await app.inject({ url: `/staff/cases/${c.id}`, headers: { cookie: ctx.jar.header } })

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp } from '../helpers/app.js'
+import { buildTestApp, PUBLIC_URL } from '../helpers/app.js'
+import { linkIn } from '../helpers/smtp.js'
 import { openCase } from '../helpers/cases.js'
 import { apiTokenFor, createStaff } from '../helpers/staff.js'
 
@@ -14,10 +15,20 @@ t.test('unsubscribe through the portal form: suppressed at once after confirmati
   t.equal((await app.db.selectFrom('newsletter_subscribers').select('status').where('id', '=', sub.id).executeTakeFirstOrThrow()).status, 'unsubscribed')
   t.match(await app.db.selectFrom('suppressions').selectAll().execute(), [{ email_normalized: 'form@example.se', reason: 'request', case_id: c.id }])
   const kinds = (await app.db.selectFrom('case_events').select('kind').where('case_id', '=', c.id).orderBy('id').execute()).map((e) => e.kind)
-  t.match(kinds, ['submitted', 'verified', 'routed', 'email_out', 'register_unsubscribed', 'register_suppressed', 'status_changed', 'register_requester_told'])
+  t.match(kinds, ['submitted', 'verified', 'routed', 'register_unsubscribed', 'register_suppressed', 'status_changed', 'register_requester_told'])
+  t.notOk(kinds.includes('email_out'), 'no receipt for a case closed at once')
   await ctx.flushMail()
   const mails = await ctx.smtp.waitFor((m) => m.envelopeTo.includes('FORM@example.se') && /Done/.test(m.parsed.subject ?? ''))
-  t.match(mails[0].parsed.text, /no more newsletters/)
+  t.match(mails[0].parsed.text, /You will not get our newsletter again\./)
+  // Issue 18: after the confirmation link, one email says what was done, with the reference and the status link.
+  const after = ctx.smtp.to('FORM@example.se').filter((m) => !/\/verify\//.test(m.parsed.text ?? ''))
+  t.equal(after.length, 1, 'one email, not a receipt promising an answer date as well')
+  t.notMatch(after[0].parsed.text, /answer by|svarar senast/i)
+  t.match(after[0].parsed.text, c.reference)
+  const statusUrl = linkIn(after[0].parsed.text, `${PUBLIC_URL}/status/`)
+  const statusPage = await app.inject({ url: `${new URL(statusUrl).pathname}?lang=en` })
+  t.equal(statusPage.statusCode, 200, 'the link in it opens the status page')
+  t.match(statusPage.body, 'You will not get our newsletter again.')
 
   const page = await app.inject({ url: `/api/v1/subscribers/${sub.id}`, headers: auth })
   t.equal(page.json().status, 'unsubscribed')

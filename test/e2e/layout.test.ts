@@ -44,64 +44,7 @@ interface Known {
   why?: string
 }
 const KNOWN: Known[] = [
-  // Every form sent back with errors: the error summary has tabindex="-1" but nothing moves the focus to it.
-  ...[
-    'form access (errors)',
-    'form rectification (errors)',
-    'form erasure (errors)',
-    'form restriction (errors)',
-    'form portability (errors)',
-    'form objection (errors)',
-    'form withdraw_consent (errors)',
-    'form unsubscribe (errors)',
-    'form question (errors)',
-    'form access for someone else (errors)',
-    'status reply (errors)',
-    'package download (wrong code)',
-    'staff setup (errors)',
-    'staff login (errors)',
-    'staff login code (errors)',
-    'case message (errors)',
-    'case new (by hand) (errors)',
-    'deadline calculator (errors)',
-    'staff members (errors)',
-    'routing rules (errors)',
-    'account password (errors)',
-  ].map((page): Known => ({ page, check: 'focus' })),
 
-  // The package's report.html: a Swedish table header word is wider than the phone.
-  { page: 'package report.html', check: 'overflow', lang: 'sv', width: 320 },
-
-  // The case page: its grid and the assign and team forms are wider than 320 px; the Art. 19 reason inputs are 20 px wide.
-  ...[
-    'case new, unassigned (access)',
-    'case in progress (erasure, Art. 19 recipients)',
-    'case rectification proposal (candidate)',
-    'case paused, messages both ways (portability)',
-    'case closed',
-    'case question',
-    'case closed at once (unsubscribe)',
-    'case message (errors)',
-  ].map((page): Known => ({ page, check: 'overflow', width: 320 })),
-  { page: 'case in progress (erasure, Art. 19 recipients)', check: 'field-width', why: 'input#reason-* 20 px' },
-  { page: 'case rectification proposal (candidate)', check: 'field-width', why: 'input#reason-* 20 px' },
-  { page: 'case message (errors)', check: 'field-width', why: 'input#reason-* 20 px' },
-
-  // Other staff pages: tables wider than the phone outside a box of their own, narrow selects.
-  ...['queue', 'queue all, by received', 'queue search without hits'].flatMap((page): Known[] => [
-    { page, check: 'overflow', width: 320, why: 'table.queue and two filter fields' },
-    { page, check: 'field-width', why: 'select#filter-assignee, select#filter-due' },
-  ]),
-  { page: 'reports', check: 'overflow', width: 320, why: 'the report table' },
-  { page: 'reports', check: 'field-width', why: 'select#year' },
-  { page: 'templates', check: 'overflow', width: 320, why: 'a long word in a template heading' },
-  { page: 'registers', check: 'overflow', width: 320, why: 'table.staff-table' },
-  ...['staff members', 'staff members (errors)'].flatMap((page): Known[] => [
-    { page, check: 'overflow', width: 320, why: 'table.staff-table' },
-    { page, check: 'field-width', why: 'select#role-N in the table' },
-  ]),
-  { page: 'routing rules', check: 'overflow', width: 320, why: 'table.rules' },
-  { page: 'routing rules (errors)', check: 'overflow', width: 320, why: 'table.rules' },
 ]
 
 type Lang = 'sv' | 'en'
@@ -126,6 +69,7 @@ const NOT_PAGES: Record<string, string> = {
   'GET /*': 'the static files (@fastify/static registers its wildcard at the root; it serves /static/…)',
   'GET /staff/cases/:id/proof': 'the proof of authority file (its "not found" is the shared message page)',
   'GET /staff/registers/candidates/:id/cv': 'the CV file (its "not found" is the shared message page)',
+  'GET /brand/logo': 'the brand logo file (an image, when BRAND_LOGO is set)',
   'GET /staff/cases/:id/package/preview': 'the package ZIP; its report.html is looked at as "package report.html"',
 }
 
@@ -619,5 +563,11 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('account', 'GET /staff/account', '/staff/account', 'staff'),
     failed('account password (errors)', 'POST /staff/account/password', 'staff', '/staff/account', '/staff/account/password', { current: 'fel', password: 'kort', password2: 'annat' }),
     get('account second factor', 'GET /staff/account/mfa', '/staff/account/mfa', 'staff'),
+    get('data map', 'GET /staff/admin/map', '/staff/admin/map', 'staff'),
+    get('data map purpose', 'GET /staff/admin/map/purposes/:id', '/staff/admin/map/purposes/newsletter', 'staff'),
+    get('data map new system', 'GET /staff/admin/map/new-system', '/staff/admin/map/new-system', 'staff'),
+    get('data map system', 'GET /staff/admin/map/systems/:key', '/staff/admin/map/systems/newsletter', 'staff'),
+    get('readiness', 'GET /staff/admin/readiness', '/staff/admin/readiness', 'staff'),
+    get('request sent (check your inbox)', 'GET /request/:type/sent', '/request/access/sent'),
   ]
 }

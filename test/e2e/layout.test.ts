@@ -44,7 +44,7 @@ interface Known {
   why?: string
 }
 const KNOWN: Known[] = [
-
+  // Empty: every page passes every check. A check that fails later is fixed, or listed here with why.
 ]
 
 type Lang = 'sv' | 'en'

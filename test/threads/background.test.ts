@@ -166,5 +166,7 @@ t.test("V8 flags the process set at run time still hold after the thread starts 
   t.equal(code, 0)
   const { before, after } = JSON.parse(out) as { before: number; after: number }
   const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`
-  t.ok(before > 0 && after <= before, `the young generation kept its size (${mb(before)}, then ${mb(after)}; it grows to 32 MB otherwise)`)
+  // Without the flags it grows to 32 MB under this allocation; a busy machine may still see one
+  // step (4 → 8 MB, a collection that came late), so the bound is half the unflagged size.
+  t.ok(before > 0 && after <= 16 * 1048576, `the young generation stayed small (${mb(before)}, then ${mb(after)}; it grows to 32 MB otherwise)`)
 })

@@ -1,6 +1,6 @@
 // After a form comes back with errors, the error summary takes the focus, so a keyboard or
 // screen-reader user starts at the list of what to fix (issue 18). A link in the summary moves the
-// focus into its field (a fieldset's first choice) and shows the field's label with it.
+// focus into its field (a fieldset's first choice) and scrolls the whole field, label first, into view.
 // Served from /static under the CSP's script-src 'self'; without it the summary is still the first
 // thing in the main content, with links to the fields.
 ;(function () {
@@ -15,8 +15,10 @@
     var input = target.matches('input, select, textarea, button') ? target : target.querySelector('input, select, textarea, button')
     if (!input) return
     event.preventDefault()
-    var label = target.tagName === 'FIELDSET' ? target.querySelector('legend') : document.querySelector('label[for="' + input.id + '"]')
-    ;(label || input).scrollIntoView()
+    var field = target.closest('.field') || target
+    field.scrollIntoView()
+    // A little room above the label, so it does not sit on the window's edge.
+    window.scrollBy(0, -8)
     input.focus({ preventScroll: true })
   })
 })()

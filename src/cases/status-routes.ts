@@ -49,7 +49,8 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
         ...s,
         // The last step of a withdrawn or forwarded case is not an answer: it says what happened.
         label: s.key === 'answered' && (c.status === 'withdrawn' || c.status === 'forwarded') ? statusText : t(lang, `status.steps.${s.key}`),
-        state: t(lang, s.current && !closed ? 'status.steps.now' : s.done ? 'status.steps.done' : 'status.steps.notYet'),
+        // Where the case waits for the requester, the step says so.
+        state: s.current && !closed ? (c.status === 'awaiting_requester' ? statusText : t(lang, 'status.steps.now')) : t(lang, s.done ? 'status.steps.done' : 'status.steps.notYet'),
       }))
       return reply.page(
         'status',

@@ -183,6 +183,7 @@ export const en: Messages = {
     due: 'We will answer by',
     messages: 'Messages',
     noMessages: 'No messages yet.',
+    noMessagesClosed: 'There were no messages in this case.',
     keepLink: 'Keep this link: it is personal and shows your case. Do not share it.',
     fromYou: 'You',
     fromUs: 'Xtractor',

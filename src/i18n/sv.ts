@@ -183,6 +183,7 @@ export const sv = {
     due: 'Vi svarar senast',
     messages: 'Meddelanden',
     noMessages: 'Inga meddelanden ännu.',
+    noMessagesClosed: 'Det finns inga meddelanden i ärendet.',
     keepLink: 'Spara den här länken: den är personlig och visar ditt ärende. Dela den inte.',
     fromYou: 'Du',
     fromUs: 'Xtractor',

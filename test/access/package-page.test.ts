@@ -24,6 +24,7 @@ t.test('the package page: numbered steps, a code input phones fill in, the summa
     t.match(input, 'inputmode="numeric"', `${lang}: phones show the number pad`)
     t.match(input, 'autocomplete="one-time-code"', `${lang}: the code from the email can be filled in`)
     t.match(input, 'type="text"')
+    t.match(input, 'class="input-short"', `${lang}: a short box for a short answer`)
     t.match(page.body, /<script src="\/static\/package-download.js" defer><\/script>/, `${lang}: our own script tells when the download has started`)
     t.match(page.body, `data-message="${esc(m.access.status.started)}"`)
     t.notMatch(page.body, /<script>/, 'no inline script')

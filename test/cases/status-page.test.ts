@@ -59,6 +59,7 @@ t.test('a case closed at once: one email saying what was done, and a status page
       t.equal(page.body.match(/class="progress-step progress-done"/g)?.length, 4, `${label}: received, confirmed, in progress and answered all done`)
       t.match(page.body, new RegExp(`aria-current="step"><span class="progress-label">${m.status.steps.answered}</span>`), `${label}: at "${m.status.steps.answered}"`)
       t.notMatch(page.body, esc(m.status.due), `${label}: no answer date`)
+      t.match(page.body, esc(m.status.noMessagesClosed), `${label}: no "no messages yet" on a closed case`)
     }
   }
 })
@@ -83,6 +84,9 @@ t.test('an open case: steps up to where it is, no outcome, the receipt with its 
   await ctx.app.db.updateTable('cases').set({ status: 'in_progress' }).where('id', '=', c.id).execute()
   const working = await ctx.app.inject({ url: `/status/${statusToken}?lang=sv` })
   t.match(working.body, /aria-current="step"><span class="progress-label">Handläggs<\/span> <span class="progress-state">Nu<\/span>/, 'in progress, in Swedish')
+  await ctx.app.db.updateTable('cases').set({ status: 'awaiting_requester' }).where('id', '=', c.id).execute()
+  const waiting = await ctx.app.inject({ url: `/status/${statusToken}?lang=en` })
+  t.match(waiting.body, /aria-current="step"><span class="progress-label">In progress<\/span> <span class="progress-state">Waiting for your answer<\/span>/, 'waiting for the requester: the step says so')
   await ctx.app.db.updateTable('cases').set({ status: 'withdrawn', closed_at: '2026-11-26T10:00:00.000Z' }).where('id', '=', c.id).execute()
   const withdrawn = await ctx.app.inject({ url: `/status/${statusToken}?lang=en` })
   t.match(withdrawn.body, /aria-current="step"><span class="progress-label">Withdrawn<\/span>/, 'a withdrawn case ends at "Withdrawn", not "Answered"')

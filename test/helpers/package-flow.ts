@@ -1,5 +1,5 @@
 import type { TestApp } from './app.js'
-import { Jar, PUBLIC_URL, submitForm } from './app.js'
+import { Jar, submitForm } from './app.js'
 import { openCase } from './cases.js'
 import { codeIn } from './package.js'
 import { linkIn } from './smtp.js'
@@ -18,7 +18,7 @@ export async function sentPackage(ctx: TestApp, input: { email?: string; name?: 
   }
   await ctx.flushMail()
   const [mail] = await smtp.waitFor((m) => m.envelopeTo.includes(email) && /\/status\//.test(m.parsed.text ?? '') && m.parsed.subject !== undefined && /kopia|copy/i.test(m.parsed.subject))
-  const statusPath = new URL(linkIn(mail.parsed.text, `${PUBLIC_URL}/status/`)).pathname
+  const statusPath = new URL(linkIn(mail.parsed.text, `${ctx.config.publicUrl}/status/`)).pathname
   return { case: c, email, statusPath, token, staff }
 }
 

@@ -66,10 +66,6 @@ export function confirmation(code: DoneCode, f: PageFacts): string {
   }
 }
 
-function countText(lang: Lang, days: number, one: 'daysLeftOne' | 'overdueOne', many: 'daysLeft' | 'overdue'): string {
-  return days === 1 ? t(lang, `cases.bench.${one}`) : t(lang, `cases.bench.${many}`, { days })
-}
-
 export interface DeadlineBar {
   /** overdue, due_today, due_soon, ok, paused, closed or late: the bar's colour. */
   tone: string
@@ -90,7 +86,7 @@ export function deadlineBar(f: PageFacts, answered: { answeredDate: string | nul
     return { tone: answered.late ? 'late' : 'closed', headline, due, paused: false, extended: deadline.extended, notes: [] }
   }
   const days = deadline.daysLeft
-  const headline = days > 0 ? countText(lang, days, 'daysLeftOne', 'daysLeft') : days === 0 ? t(lang, 'cases.bench.dueToday') : countText(lang, -days, 'overdueOne', 'overdue')
+  const headline = days > 0 ? t(lang, 'cases.bench.daysLeft', { count: days }) : days === 0 ? t(lang, 'cases.bench.dueToday') : t(lang, 'cases.bench.overdue', { count: -days })
   // A running pause is told by the page's own line (#pause-running), with the pause's reason.
   const notes: string[] = []
   if (deadline.extended) notes.push(t(lang, 'cases.bench.extendedNote', { date: deadline.oneMonthDueDate }))

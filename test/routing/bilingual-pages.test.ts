@@ -62,8 +62,9 @@ t.test('issue 18: routing warnings sit in a warning box, not the green â€œsavedâ
     const page = await get(path)
     const box = /<div class="([^"]*)"[^>]*><h2>Needs a look<\/h2>/.exec(page.body)
     t.ok(box, `${path} shows its warnings`)
-    t.match(box?.[1], /\bwarning-box\b/, `${path}: the warnings use the warning box`)
-    t.notMatch(box?.[1], /\bnotice\b/, `${path}: not the success box`)
+    t.match(box?.[1], /\bnotice-warning\b/, `${path}: the warnings use the warning box`)
+    // .notice alone is the green box; .notice-warning turns it amber.
+      t.notMatch(box?.[1], /\bnotice-success\b|^notice$/, `${path}: not the success box`)
   }
 })
 

@@ -63,3 +63,26 @@ export interface ConnectionCheck {
   ok: boolean
   message: string
 }
+
+/** Where a webhook answers later (202), and the token it must send back (only its hash is stored). */
+export interface Callback {
+  url: string
+  token: string
+}
+
+/**
+ * How the task engine reaches one system. A connector makes one attempt per call: it throws when
+ * the system could not be reached (network, 5xx), and the engine retries with backoff; a
+ * connector never writes the portal's tables.
+ */
+export interface Connector {
+  /** "Test connection": each table and column (sql), or that the endpoint answers (webhook). */
+  test(): Promise<ConnectionCheck[]>
+  /** What erasure, rectification or restriction would change: shown for approval, never changing anything. */
+  plan(req: TaskRequest): Promise<ChangePlan>
+  /** Carries the task out: read-only for access; one transaction per system for changes. */
+  run(req: TaskRequest, callback: Callback): Promise<TaskOutcome>
+}
+
+/** Looks up the connector of a system by its key; null for kinds the engine carries out itself (register, email, manual). */
+export type ConnectorLookup = (systemKey: string) => Promise<Connector | null>

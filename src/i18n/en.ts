@@ -176,6 +176,8 @@ export const en: Messages = {
   },
   status: {
     title: 'Your case {reference}',
+    // The page's heading; the reference follows it, kept on one line (it breaks at its hyphens otherwise).
+    heading: 'Your case',
     reference: 'Reference',
     type: 'Request',
     status: 'Status',
@@ -240,5 +242,7 @@ export const en: Messages = {
     reminderUnassigned: 'unassigned',
     staffSubject: 'New case {reference}',
     staffIntro: 'A new case has been confirmed: {reference} ({type}). Answer by {due}.',
+    // A case the registers closed at once has no date to answer by: staff are told it is done.
+    staffIntroClosed: 'A new case has been confirmed and closed at once: {reference} ({type}). Nothing is left to answer; the case page shows what was done.',
   },
 }

@@ -176,6 +176,8 @@ export const sv = {
   },
   status: {
     title: 'Ditt ärende {reference}',
+    // The page's heading; the reference follows it, kept on one line (it breaks at its hyphens otherwise).
+    heading: 'Ditt ärende',
     reference: 'Ärendenummer',
     type: 'Begäran',
     status: 'Status',
@@ -240,6 +242,8 @@ export const sv = {
     reminderUnassigned: 'ej tilldelat',
     staffSubject: 'Nytt ärende {reference}',
     staffIntro: 'Ett nytt ärende har bekräftats: {reference} ({type}). Svara senast {due}.',
+    // Ett ärende som registren avslutade direkt har inget svarsdatum: personalen får veta att det är klart.
+    staffIntroClosed: 'Ett nytt ärende har bekräftats och avslutats direkt: {reference} ({type}). Inget återstår att besvara; ärendesidan visar vad som gjordes.',
   },
 }
 

@@ -329,7 +329,7 @@ export class IntakeService {
           'staff-new-case',
           staffLang,
           'email.staffSubject',
-          { reference: created.reference, typeTitle: typeTitle(staffLang, submission.type), dueDate: deadline.dueDate, caseUrl: `${config.publicUrl}/staff/cases/${created.id}` },
+          { reference: created.reference, typeTitle: typeTitle(staffLang, submission.type), dueDate: deadline.dueDate, closed: isClosed(current.status), caseUrl: `${config.publicUrl}/staff/cases/${created.id}` },
           { html: false },
         )
         await enqueueEmail(trx, { kind: 'staff_new_case', to: config.staffEmail, caseId: created.id, ...notice, headers: mailHeaders(staffLang) }, { from: config.mailFrom, now: at, seal: this.seal })

@@ -333,6 +333,11 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   await api('POST', '/subscribers', { email: 'nyhetsbrev-slut@example.se', name: 'Nora Nyhetsbrev' })
   const unsubscribed = await request({ type: 'unsubscribe', email: 'nyhetsbrev-slut@example.se', relationship: 'newsletter' })
   const pending = await request({ type: 'erasure', relationship: 'newsletter' }, { confirm: false })
+  // A rectification of one's own address: the new address confirms by its own link (the verify-address page).
+  await request({ type: 'rectification', email: 'karin@example.se', relationship: 'candidate', incorrect: 'karin@example.se', correct: 'karin.ny@example.se' })
+  await ctx.flushMail()
+  const newAddressMail = await smtp.waitFor((m) => m.envelopeTo.includes('karin.ny@example.se'))
+  const addressToken = linkIn(newAddressMail[0].parsed.text, `${publicUrl}/verify/`).split('/verify/')[1]
 
   // Access packages: one compiled (draft), one sent per language (the requester's download page and report.html).
   const draft = await request({ type: 'access', relationship: 'event_participant' })
@@ -352,7 +357,7 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const rules = await api('GET', '/routing-rules')
   await ctx.flushMail()
 
-  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
+  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, addressToken, draft, sent, ruleId: rules.items[0].id as number }
 }
 
 // ── Browser contexts ──
@@ -458,6 +463,7 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
       },
     },
     get('confirm request', 'GET /verify/:token', `/verify/${fx.pending.verifyToken}`),
+    get('confirm new address', 'GET /verify/:token', `/verify/${fx.addressToken}`),
     get('confirmation link unknown', 'GET /verify/:token', `/verify/${unknownToken}`),
     get('status open case, waiting for the requester', 'GET /status/:token', status(fx.waiting.statusToken)),
     failed('status reply (errors)', 'POST /status/:token/reply', 'public', status(fx.waiting.statusToken), `/status/${fx.waiting.statusToken}/reply`, { reply: '' }),

@@ -27,7 +27,8 @@ const same = (a: RenderedEmail, b: RenderedEmail) => a.subject === b.subject && 
  * putting it where a stand-in token stood gives exactly what rendering it would. That is checked
  * once per language and type: rendered with a second stand-in, the email must equal the first
  * with the stand-in swapped; if a template ever treats the link otherwise, every email of that
- * kind is rendered in full as before.
+ * kind is rendered in full as before. The templates are given nothing but these parts (no date,
+ * no name), so nothing else in them can differ from one submission to the next.
  */
 export function verifyEmailRenderer(render: RenderEmail): (parts: VerifyEmailParts, token: string) => RenderedEmail {
   const cache = new Map<string, Cut | null>()

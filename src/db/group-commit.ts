@@ -1,6 +1,19 @@
-import { sql, type Transaction } from 'kysely'
+import { CompiledQuery, type Transaction } from 'kysely'
 import type { Db } from './connection.js'
 import type { Database } from './schema.js'
+
+/**
+ * The savepoint statements of a batch's i-th item, made once: built through Kysely's sql tag for
+ * every item of every batch, they cost more than SQLite took to run them.
+ */
+const savepoints: Array<{ open: CompiledQuery; release: CompiledQuery; rollback: CompiledQuery }> = []
+function savepoint(i: number) {
+  while (savepoints.length <= i) {
+    const name = `"item${savepoints.length}"`
+    savepoints.push({ open: CompiledQuery.raw(`savepoint ${name}`), release: CompiledQuery.raw(`release ${name}`), rollback: CompiledQuery.raw(`rollback to ${name}`) })
+  }
+  return savepoints[i]
+}
 
 type Work<T> = (trx: Transaction<Database>) => Promise<T>
 interface Item {
@@ -59,15 +72,15 @@ export class GroupCommit {
           return
         }
         for (let i = 0; i < batch.length; i++) {
-          const name = sql.id(`item${i}`)
-          await sql`savepoint ${name}`.execute(trx)
+          const statements = savepoint(i)
+          await trx.executeQuery(statements.open)
           try {
             const value = await batch[i].work(trx)
-            await sql`release ${name}`.execute(trx)
+            await trx.executeQuery(statements.release)
             outcomes.push({ ok: true, value })
           } catch (error) {
-            await sql`rollback to ${name}`.execute(trx)
-            await sql`release ${name}`.execute(trx)
+            await trx.executeQuery(statements.rollback)
+            await trx.executeQuery(statements.release)
             outcomes.push({ ok: false, error })
           }
         }

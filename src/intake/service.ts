@@ -33,6 +33,7 @@ import { onBehalfColumns } from './on-behalf.js'
 import { deleteProof } from './proof.js'
 import type { Channel } from './request-types.js'
 import { emailKey, validateRequest, type FieldErrors, type RequestInput } from './validate.js'
+import { verifyEmailRenderer } from './verify-email.js'
 
 const HOUR = 3_600_000
 
@@ -92,9 +93,11 @@ export function typeTitle(lang: Lang, type: string): string {
 export class IntakeService {
   /** Emails carry raw tokens in their links: their bodies are stored sealed (src/mail/seal.ts). */
   private readonly seal: SealKey
+  private readonly verifyEmail: ReturnType<typeof verifyEmailRenderer>
 
   constructor(private readonly deps: IntakeDeps) {
     this.seal = sealKey(deps.config.sessionSecret)
+    this.verifyEmail = verifyEmailRenderer(deps.renderEmail)
   }
 
   private write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -161,20 +164,17 @@ export class IntakeService {
         updated_at: atIso,
       })
       const token = newToken()
+      const tokenHash = hashToken(token)
       await insertVerificationToken(trx, {
         submissionId,
-        tokenHash: hashToken(token),
+        tokenHash,
         expiresAt: new Date(at.getTime() + config.verifyTokenTtlHours * HOUR).toISOString(),
         createdAt: atIso,
       })
       await recordEventPair(trx, { bucket: 'submit_ip', keyHash: ipKey }, { bucket: 'verify_email', keyHash: addressKey }, atIso)
       // The address is not confirmed yet: the email carries none of the submitter's words (no name).
-      const mail = this.deps.renderEmail('verify', meta.lang, 'email.verifySubject', {
-        typeTitle: typeTitle(meta.lang, input.type),
-        link: `${config.publicUrl}/verify/${token}`,
-        hours: config.verifyTokenTtlHours,
-      })
-      await enqueueEmail(trx, { kind: 'verify', to: input.email, ...mail, headers: mailHeaders(meta.lang), verifyTokenHash: hashToken(token) }, { from: config.mailFrom, now: at, seal: this.seal })
+      const mail = this.verifyEmail({ lang: meta.lang, type: input.type, typeTitle: typeTitle(meta.lang, input.type), linkBase: `${config.publicUrl}/verify/`, hours: config.verifyTokenTtlHours }, token)
+      await enqueueEmail(trx, { kind: 'verify', to: input.email, ...mail, headers: mailHeaders(meta.lang), verifyTokenHash: tokenHash }, { from: config.mailFrom, now: at, seal: this.seal })
       return 'queued'
     })
     if (outcome === 'queued') this.deps.mailQueued()

@@ -1,6 +1,6 @@
 // The outbox's public face: every feature that tells someone something queues its email here, inside the
 // transaction that causes it, so both commit or neither does. The worker (src/mail/worker.ts) sends them.
-import { randomBytes } from 'node:crypto'
+import { secureRandomBytes } from '../security/random.js'
 import type { Executor } from '../db/connection.js'
 import { insertOutbox } from './outbox-repository.js'
 import { seal, type SealKey } from './seal.js'
@@ -18,9 +18,16 @@ export interface OutgoingEmail {
   verifyTokenHash?: string | null
 }
 
+/** The sender's domain, by sender: every email of a server has the same one. */
+let lastFrom: { from: string; domain: string } | null = null
+function domainOf(from: string): string {
+  if (lastFrom?.from !== from) lastFrom = { from, domain: /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost' }
+  return lastFrom.domain
+}
+
 export function messageIdFor(from: string): string {
-  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost'
-  return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}>`
+  const domain = domainOf(from)
+  return `<${Date.now().toString(36)}.${secureRandomBytes(12).toString('hex')}@${domain}>`
 }
 
 /**

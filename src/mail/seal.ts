@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
+import { secureRandomBytes } from '../security/random.js'
 
 /**
  * Outbox bodies hold links with raw tokens (confirmation and status links), which must never be
@@ -14,7 +15,7 @@ export function sealKey(secret: string): SealKey {
 }
 
 export function seal(key: SealKey, plain: string): string {
-  const iv = randomBytes(12)
+  const iv = secureRandomBytes(12)
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
   return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')

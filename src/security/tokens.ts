@@ -1,8 +1,9 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { secureRandomBytes } from './random.js'
 
 /** 32 random bytes (256 bits), URL-safe. */
 export function newToken(): string {
-  return randomBytes(32).toString('base64url')
+  return secureRandomBytes(32).toString('base64url')
 }
 
 /** Tokens are stored only as this hash; a leaked database does not open anyone's case. */

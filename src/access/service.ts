@@ -21,7 +21,8 @@ import { CODE_TRIES, CODE_TTL_MS, codeHash, codeMatches, newCode } from './codes
 import { buildDocument, recordCount, type PackageDocument } from './document.js'
 import { packageError, formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath, type StoreResult } from './files.js'
-import { emptyGathered, gatherFor } from './gather.js'
+import { emptyGathered, foundSystems, gatherFor } from './gather.js'
+import { mapForSystems } from '../datamap/service.js'
 import * as repo from './repository.js'
 import { candidateCvs } from '../registers/records.js'
 import { registerKey } from '../cases/authority.js'
@@ -153,7 +154,7 @@ export class AccessPackageService {
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
       const key = registerKey(c)
       const gathered = key === null ? emptyGathered() : await gatherFor(trx, key)
-      const doc = buildDocument(c, gathered, lang, at)
+      const doc = buildDocument(c, gathered, await mapForSystems(trx, foundSystems(gathered)), lang, at)
       const count = recordCount(gathered)
       const data = seal(this.key, JSON.stringify(doc))
       const keepLetter = existing?.cover_letter && existing.lang === lang ? existing.cover_letter : await this.defaultLetter(c, lang, trx)

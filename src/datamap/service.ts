@@ -32,10 +32,12 @@ export async function mapForSystems(db: Executor, keys: readonly string[]): Prom
     .map((p) => ({ ...p, systems: systems.filter((s) => s.purposes.includes(p.id)).map((s) => s.key) }))
     .filter((p) => p.systems.length > 0)
   const wanted = new Set(purposes.flatMap((p) => p.recipientCategories))
+  const categories = await repo.listCategories(db)
   return {
     systems,
     purposes,
-    recipientCategories: (await repo.listCategories(db)).filter((c) => wanted.has(c.key)),
+    recipientCategories: categories.filter((c) => wanted.has(c.key)),
+    generalCategories: categories.filter((c) => c.general),
     recipients: systems.flatMap((s) => s.recipients.map((r) => ({ ...r, system: s.key }))),
     transfers: systems.flatMap((s) => s.transfers.map((tr) => ({ ...tr, system: s.key }))),
   }

@@ -43,6 +43,11 @@ export async function mapForSystems(db: Executor, keys: readonly string[]): Prom
   }
 }
 
+/** Every recipient category on the map (an Art. 19 row kept for one no purpose names any more is still shown by name). */
+export function recipientCategories(db: Executor): Promise<RecipientCategory[]> {
+  return repo.listCategories(db)
+}
+
 /** A system as the API and the audit log show it: its owner team by key. */
 export function systemView(s: System) {
   const { ownerTeam, ...rest } = s

@@ -57,6 +57,10 @@ t.test('found only in the newsletter register: only its purpose (and request han
     const { doc, json, html } = await ctx.compile(email, lang)
     const info = doc.information
     t.equal(doc.version, 2, `${lang}: data.json version 2`)
+    // The shape docs/access-packages.md documents.
+    t.same(Object.keys(info).sort(), ['automatedDecisionMaking', 'complaint', 'purposes', 'recipientCategories', 'recipients', 'rights', 'sources', 'systems', 'transfers', 'unnamedRecipients'], `${lang}: information's fields`)
+    t.same(Object.keys(info.purposes[0]).sort(), ['automatedDecisions', 'collectedFromYou', 'dataCategories', 'description', 'id', 'legalBasis', 'retention', 'source', 'systems', 'title'], `${lang}: a purpose's fields`)
+    t.same(Object.keys(info.recipientCategories[0]).sort(), ['description', 'general', 'key', 'name'])
     t.same(info.systems.map((s: { key: string }) => s.key), ['newsletter', 'requests'], `${lang}: found in the newsletter register (and the portal's own records)`)
     // Relationship "other" no longer pulls in the employee and processor purposes.
     t.same(info.purposes.map((p: { id: string; systems: string[] }) => [p.id, p.systems]), [['newsletter', ['newsletter']], ['request_handling', ['requests']]], `${lang}: only the newsletter purpose and the request handling, each with the systems that made it apply`)

@@ -1,6 +1,6 @@
 import { countryName, pick, type MapExtract, type Purpose, type RecipientCategory, type Text } from '../datamap/model.js'
 import type { Lang } from '../i18n/index.js'
-import { controller, rightsSummary } from '../registers/processing-register.js'
+import { controller, rightsSummary } from '../registers/controller.js'
 
 /**
  * The Art. 15(1) and 15(2) information for one person, tailored to where their data was found

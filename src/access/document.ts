@@ -1,6 +1,6 @@
 import type { Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'
-import { controller } from '../registers/processing-register.js'
+import { controller } from '../registers/controller.js'
 import type { MapExtract } from '../datamap/model.js'
 import { art15Info, type Art15Info } from './art15.js'
 import type { Gathered } from './gather.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { purposes as transcribed } from '../../src/registers/processing-register.js'
+import { purposes as transcribed } from '../helpers/policy-transcription.js'
 import { buildTestApp } from '../helpers/app.js'
 import { insertStaff } from '../helpers/cases.js'
 import { apiTokenFor } from '../helpers/staff.js'

@@ -56,6 +56,8 @@ t.test('found only in the newsletter register: only its purpose (and request han
     await insertSubscriber(ctx.app, email, { name: 'Nina' })
     const { doc, json, html } = await ctx.compile(email, lang)
     const info = doc.information
+    const audit = await ctx.app.db.selectFrom('audit_log').select('data').where('action', '=', 'package.compile').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    t.same(JSON.parse(audit.data!).systems, ['newsletter'], `${lang}: the audit log says which systems the information was tailored to`)
     t.equal(doc.version, 2, `${lang}: data.json version 2`)
     // The shape docs/access-packages.md documents.
     t.same(Object.keys(info).sort(), ['automatedDecisionMaking', 'complaint', 'purposes', 'recipientCategories', 'recipients', 'rights', 'sources', 'systems', 'transfers', 'unnamedRecipients'], `${lang}: information's fields`)

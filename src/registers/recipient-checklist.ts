@@ -1,12 +1,11 @@
 import { appendAudit } from '../audit/log.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
-import { authorityPending } from '../cases/authority.js'
+import { authorityPending, registerKey } from '../cases/authority.js'
 import { addCaseEvent } from '../cases/records.js'
 import { mapForSystems, recipientCategories } from '../datamap/service.js'
 import { pick, type MapExtract, type Text } from '../datamap/model.js'
 import type { Lang } from '../i18n/index.js'
-import { emailKey } from '../intake/validate.js'
 import { caseFail } from './errors.js'
 import { registerSystemsFor } from './records.js'
 import { addPendingRecipient, hasRecipientRows, recipientRows, saveRecipientStatus } from './recipients-repository.js'
@@ -59,15 +58,11 @@ export function checklistRecipients(map: MapExtract): ChecklistRecipient[] {
   return out
 }
 
-/** The address the registers are searched for: the data subject's (for a request made for someone else, the address given for them). */
-function subjectKey(c: Pick<Case, 'email_key' | 'on_behalf_kind' | 'subject_email'>): string | null {
-  if (c.on_behalf_kind === null) return c.email_key
-  return c.subject_email ? emailKey(c.subject_email) : null
-}
+type Subject = Pick<Case, 'id' | 'email' | 'on_behalf_kind' | 'authority_checked_at' | 'subject_email'>
 
-/** The systems where the case's data subject's data is found now. */
-async function foundSystems(db: Executor, c: Pick<Case, 'email_key' | 'on_behalf_kind' | 'subject_email'>): Promise<string[]> {
-  const key = subjectKey(c)
+/** The systems where the case's data subject's data is found now (none searched while a representative's authority is unchecked). */
+async function foundSystems(db: Executor, c: Subject): Promise<string[]> {
+  const key = authorityPending(c) ? null : registerKey(c)
   return key === null ? [] : registerSystemsFor(db, key)
 }
 
@@ -75,7 +70,7 @@ async function foundSystems(db: Executor, c: Pick<Case, 'email_key' | 'on_behalf
  * The case's recipients: those of the systems where the data is found now, and those a row was
  * kept for (an erased row no longer shows where it was; the row made when it was erased does).
  */
-export async function recipientsForCase(db: Executor, c: Pick<Case, 'id' | 'email_key' | 'on_behalf_kind' | 'subject_email'>): Promise<ChecklistRecipient[]> {
+export async function recipientsForCase(db: Executor, c: Subject): Promise<ChecklistRecipient[]> {
   const rows = await recipientRows(db, c.id)
   const kept = rows.map((r) => r.recipient)
   const systems = [...(await foundSystems(db, c)), ...kept.filter((id) => id.includes(':')).map((id) => id.slice(0, id.indexOf(':')))]
@@ -101,7 +96,7 @@ export async function needsChecklist(db: Executor, c: Case): Promise<boolean> {
  * Adds the pending rows for a case whose action was carried out in the registers: called before
  * the data is gone from where it was found, or while a trace of it is left, so the list is kept.
  */
-export async function ensureRecipientChecklist(trx: Executor, c: Pick<Case, 'id' | 'email_key' | 'on_behalf_kind' | 'subject_email'>, at: string): Promise<void> {
+export async function ensureRecipientChecklist(trx: Executor, c: Subject, at: string): Promise<void> {
   for (const r of await recipientsForCase(trx, c)) await addPendingRecipient(trx, c.id, r.id, at)
 }
 

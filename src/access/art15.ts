@@ -1,17 +1,24 @@
+import { countryName, pick, type MapExtract, type Purpose, type RecipientCategory, type Text } from '../datamap/model.js'
 import type { Lang } from '../i18n/index.js'
-import { controller, purposes, purposesFor, recipientsFor, rightsSummary, type Purpose, type Relationship, relationships } from '../registers/processing-register.js'
+import { controller, rightsSummary } from '../registers/controller.js'
 
 /**
- * The Art. 15(1) information for one person: which purposes apply to them (from what the portal
- * holds and the relationship they stated), with categories, recipients, retention, source, their
- * rights, the right to complain to IMY and that no automated decisions are made.
+ * The Art. 15(1) and 15(2) information for one person, tailored to where their data was found
+ * (IMY's Spotify decision, 2023): the purposes, recipients and transfers of the systems on the data
+ * map that hold it (`map`, made by mapForSystems from the found keys), plus the portal's own
+ * handling of their requests. Only public fields of the map are copied: an internal note never is.
  */
 
 /**
- * The portal's own processing: answering requests. The policy's register predates the portal,
- * so this purpose is stated here (GDPR Arts. 12–22 oblige us to handle requests).
+ * The portal's own records of a person's requests (cases, messages, history). Not a system on the
+ * map: the portal is where the requests are answered, and this purpose is stated here because
+ * GDPR Arts. 12–22 oblige us to handle them.
  */
-const REQUEST_HANDLING = {
+export const REQUESTS_SYSTEM = 'requests'
+
+const REQUESTS_NAME: Text = { sv: 'Våra ärenden om dina begäranden (denna portal)', en: 'Our records of your requests (this portal)' }
+
+const REQUEST_HANDLING: Pick<Purpose, 'id' | 'title' | 'description' | 'legalBasis' | 'dataCategories' | 'retention' | 'source'> = {
   id: 'request_handling',
   title: { sv: 'Hantering av dina begäranden om personuppgifter', en: 'Handling your requests about personal data' },
   description: {
@@ -29,34 +36,39 @@ const REQUEST_HANDLING = {
     sv: 'Så länge ärendet pågår och därefter så länge det behövs för att visa hur vi hanterade det; sedan sparas bara en minimal uppgift om ärendet.',
     en: 'While the case is open and afterwards as long as needed to show how we handled it; after that only a minimal record of the case is kept.',
   },
-  recipientIds: [] as string[],
   source: { sv: 'Från dig.', en: 'From you.' },
-  automatedDecisions: false as const,
 }
-
-export type AppliesBecause = 'newsletter' | 'candidate' | 'requests' | `relationship:${Relationship}`
 
 export interface PurposeInfo {
   id: string
   title: string
   description: string
-  legalBasis: { article: string | null; text: string }
+  /** null: the basis is not yet decided on the map, and no basis is claimed. */
+  legalBasis: { article: string | null; text: string } | null
   dataCategories: string[]
   retention: string
-  recipients: Array<{ id: string; name: string; description: string }>
   source: string
   collectedFromYou: boolean
   automatedDecisions: false
-  appliesBecause: AppliesBecause[]
+  /** The systems whose data about you made this purpose apply. */
+  systems: string[]
 }
 
 export interface Art15Info {
+  /** Where your data was found: the systems on the map, and the portal's own records of your requests. */
+  systems: Array<{ key: string; name: string }>
   purposes: PurposeInfo[]
-  recipients: Array<{ id: string; name: string; description: string }>
+  /** Art. 15(1)(c), CJEU C‑154/21: the recipients recorded by name for those systems. */
+  recipients: Array<{ name: string; description: string; system: string }>
+  /** The systems for which the map names no recipient, with the categories of their purposes instead. */
+  unnamedRecipients: Array<{ system: string; categories: string[] }>
+  /** Categories of recipients, by key: those of the purposes above and the general ones. */
+  recipientCategories: Array<{ key: string; name: string; description: string; general: boolean }>
+  /** Art. 15(2): transfers outside the EU/EEA from those systems, with their safeguard; empty: none. */
+  transfers: Array<{ country: string; countryName: string; safeguard: string; system: string }>
   rights: Array<{ id: string; articles: string[]; title: string; description: string }>
   complaint: { authority: string; url: string; email: string; phone: string }
   automatedDecisionMaking: { used: false; text: string }
-  storage: string
   /** Where a register row says the data came from (Art. 14(2)(f)) when it was not from the person. */
   sources: Array<{ register: string; source: string }>
 }
@@ -66,49 +78,50 @@ const AUTOMATED = {
   en: 'We make no decisions based solely on automated processing, and we do not use profiling (Article 22).',
 }
 
-export function art15Info(lang: Lang, held: { newsletter: boolean; candidate: boolean; requests: boolean; relationships: string[]; sources: Array<{ register: string; source: string }> }): Art15Info {
-  const reasons = new Map<string, Set<AppliesBecause>>()
-  const add = (id: string, why: AppliesBecause) => {
-    if (!reasons.has(id)) reasons.set(id, new Set())
-    reasons.get(id)!.add(why)
-  }
-  if (held.newsletter) add('newsletter', 'newsletter')
-  if (held.candidate) add('recruitment', 'candidate')
-  for (const r of held.relationships) {
-    if (!(relationships as string[]).includes(r)) continue
-    for (const p of purposesFor(r as Relationship)) add(p.id, `relationship:${r as Relationship}`)
-  }
-  const fromRegister = purposes.filter((p) => reasons.has(p.id))
-  const all: Array<Pick<Purpose, 'title' | 'description' | 'legalBasis' | 'dataCategories' | 'retention' | 'source'> & { id: string; recipientIds: string[] }> = [...fromRegister]
-  if (held.requests) {
-    all.push(REQUEST_HANDLING)
-    add(REQUEST_HANDLING.id, 'requests')
-  }
-  const registerIds = fromRegister.map((p) => p.id)
-  const everyone = recipientsFor(registerIds.length ? registerIds : [], { includeGeneral: true })
-  // The general recipients (support, payments, authorities) may receive data from any purpose, the portal's included.
-  const general = recipientsFor(['questions'], { includeGeneral: true }).filter((r) => r.general)
-  const recipientList = [...everyone, ...general.filter((g) => !everyone.some((e) => e.id === g.id))]
-  const show = (r: { id: string; name: { sv: string; en: string }; description: { sv: string; en: string } }) => ({ id: r.id, name: r.name[lang], description: r.description[lang] })
+type PurposeFields = Pick<Purpose, 'id' | 'title' | 'description' | 'legalBasis' | 'dataCategories' | 'retention' | 'source'>
+
+function purposeInfo(p: PurposeFields, systems: string[], lang: Lang): PurposeInfo {
   return {
-    purposes: all.map((p) => ({
-      id: p.id,
-      title: p.title[lang],
-      description: p.description[lang],
-      legalBasis: { article: p.legalBasis.article, text: p.legalBasis.text[lang] },
-      dataCategories: p.dataCategories.map((c) => c[lang]),
-      retention: p.retention[lang],
-      recipients: [...recipientsFor(p.id === REQUEST_HANDLING.id ? [] : [p.id], { includeGeneral: false }), ...general].map(show),
-      source: p.source[lang],
-      collectedFromYou: p.source.en.startsWith('From you'),
-      automatedDecisions: false,
-      appliesBecause: [...(reasons.get(p.id) ?? [])],
-    })),
-    recipients: recipientList.map(show),
+    id: p.id,
+    title: pick(p.title, lang),
+    description: pick(p.description, lang),
+    legalBasis: p.legalBasis ? { article: p.legalBasis.article, text: pick(p.legalBasis.text, lang) } : null,
+    dataCategories: p.dataCategories.map((c) => pick(c, lang)),
+    retention: pick(p.retention, lang),
+    source: pick(p.source, lang),
+    collectedFromYou: p.source.en.startsWith('From you'),
+    automatedDecisions: false,
+    systems,
+  }
+}
+
+const category = (c: RecipientCategory, lang: Lang) => ({ key: c.key, name: pick(c.name, lang), description: pick(c.description, lang), general: c.general })
+
+/**
+ * `map`: the data map for the systems where the person's data was found; `requests`: whether the
+ * portal holds requests of theirs (it always does once they asked, so the request handling shows).
+ */
+export function art15Info(lang: Lang, map: MapExtract, held: { requests: boolean; sources: Array<{ register: string; source: string }> }): Art15Info {
+  const purposes = map.purposes.map((p) => purposeInfo(p, p.systems, lang))
+  if (held.requests) purposes.push(purposeInfo(REQUEST_HANDLING, [REQUESTS_SYSTEM], lang))
+  const systems = map.systems.map((s) => ({ key: s.key, name: pick(s.name, lang) }))
+  if (held.requests) systems.push({ key: REQUESTS_SYSTEM, name: pick(REQUESTS_NAME, lang) })
+  const unnamedRecipients = map.systems
+    .filter((s) => s.recipients.length === 0)
+    .map((s) => ({ system: s.key, categories: [...new Set(map.purposes.filter((p) => p.systems.includes(s.key)).flatMap((p) => p.recipientCategories))] }))
+  // The general categories (support, payments, authorities) may receive data from any purpose, the portal's own included.
+  const general = held.requests || map.systems.length ? map.generalCategories : []
+  const categories = [...map.recipientCategories, ...general].filter((c, i, all) => all.findIndex((x) => x.key === c.key) === i)
+  return {
+    systems,
+    purposes,
+    recipients: map.recipients.map((r) => ({ name: pick(r.name, lang), description: pick(r.description, lang), system: r.system })),
+    unnamedRecipients,
+    recipientCategories: categories.map((c) => category(c, lang)),
+    transfers: map.transfers.map((tr) => ({ country: tr.country, countryName: countryName(tr.country, lang), safeguard: pick(tr.safeguard, lang), system: tr.system })),
     rights: rightsSummary.map((r) => ({ id: r.id, articles: r.articles, title: r.title[lang], description: r.description[lang] })),
     complaint: { authority: controller.supervisoryAuthority.name[lang], url: controller.supervisoryAuthority.url, email: controller.supervisoryAuthority.email, phone: controller.supervisoryAuthority.phone },
     automatedDecisionMaking: { used: false, text: AUTOMATED[lang] },
-    storage: controller.storage[lang],
     sources: held.sources,
   }
 }

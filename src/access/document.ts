@@ -1,6 +1,7 @@
 import type { Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'
-import { controller } from '../registers/processing-register.js'
+import { controller } from '../registers/controller.js'
+import type { MapExtract } from '../datamap/model.js'
 import { art15Info, type Art15Info } from './art15.js'
 import type { Gathered } from './gather.js'
 
@@ -10,7 +11,8 @@ import type { Gathered } from './gather.js'
  * English and stable; free text (titles, descriptions) is in the requester's language.
  */
 export const PACKAGE_FORMAT = 'xtractor-dsr-package'
-export const PACKAGE_VERSION = 1
+/** 2: the information is tailored to the systems where the data was found (each purpose names them), with Art. 15(2) transfers. */
+export const PACKAGE_VERSION = 2
 
 export interface PackageDocument {
   format: typeof PACKAGE_FORMAT
@@ -55,7 +57,8 @@ export function recordCount(g: Gathered): number {
   return g.newsletter.length + g.candidates.length + g.suppressions.length + g.cases.length + g.messages.length + g.events.length
 }
 
-export function buildDocument(current: Case, g: Gathered, lang: Lang, at: Date): PackageDocument {
+/** `map`: the data map for the systems where the data was found (mapForSystems with foundSystems(g)). */
+export function buildDocument(current: Case, g: Gathered, map: MapExtract, lang: Lang, at: Date): PackageDocument {
   const messagesBy = new Map<number, Gathered['messages']>()
   for (const m of g.messages) {
     if (!messagesBy.has(m.case_id)) messagesBy.set(m.case_id, [])
@@ -117,13 +120,7 @@ export function buildDocument(current: Case, g: Gathered, lang: Lang, at: Date):
         }),
       })),
     },
-    information: art15Info(lang, {
-      newsletter: g.newsletter.length > 0,
-      candidate: g.candidates.length > 0,
-      requests: g.cases.length > 0,
-      relationships: [...new Set(g.cases.map((c) => c.relationship).filter((r): r is string => r !== null))],
-      sources,
-    }),
+    information: art15Info(lang, map, { requests: g.cases.length > 0, sources }),
     attachments: [],
   }
 }

@@ -1,6 +1,7 @@
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 import { t, type Lang, type MessageSection } from '../i18n/index.js'
 import { templateCache, type Engine } from '../views/engine.js'
+import { REQUESTS_SYSTEM } from './art15.js'
 import type { PackageDocument } from './document.js'
 import { formatBytes } from './errors.js'
 import { REFUSAL_NOTICE } from '../cases/refusal-notice.js'
@@ -45,16 +46,30 @@ export function reportRenderer(engine: Engine) {
       })),
       nothingHeld: r.newsletter.length + r.candidates.length + r.suppressions.length === 0,
       attachments: doc.attachments.map((a) => ({ ...a, sizeLabel: formatBytes(a.size) })),
-      info: {
-        ...doc.information,
-        purposes: doc.information.purposes.map((p) => ({
-          ...p,
-          because: p.appliesBecause.map((why) =>
-            why.startsWith('relationship:') ? t(lang, 'access.report.because.relationship', { relationship: label('relationships', why.slice('relationship:'.length)) }) : t(lang, `access.report.because.${why}`),
-          ),
-        })),
-      },
+      info: informationView(doc.information, lang),
     })
+  }
+}
+
+/** The Art. 15(1) and 15(2) information as the report shows it: by system, the names in the language. */
+function informationView(info: PackageDocument['information'], lang: Lang) {
+  const systemName = new Map(info.systems.map((s) => [s.key, s.name]))
+  const nameOf = (key: string) => systemName.get(key) ?? key
+  const categories = new Map(info.recipientCategories.map((c) => [c.key, c]))
+  return {
+    ...info,
+    purposes: info.purposes.map((p) => ({ ...p, where: p.systems.map(nameOf).join(', ') })),
+    // The portal's own records of requests have no recipients of their own: the general categories cover them.
+    recipientsBySystem: info.systems.filter((s) => s.key !== REQUESTS_SYSTEM).map((s) => {
+      const unnamed = info.unnamedRecipients.find((u) => u.system === s.key)
+      return {
+        name: s.name,
+        named: info.recipients.filter((r) => r.system === s.key),
+        categories: unnamed ? unnamed.categories.flatMap((key) => (categories.has(key) ? [categories.get(key)!] : [])) : null,
+      }
+    }),
+    general: info.recipientCategories.filter((c) => c.general),
+    transfers: info.transfers.map((tr) => t(lang, 'access.report.transfer', { country: tr.countryName, safeguard: tr.safeguard, system: nameOf(tr.system) })),
   }
 }
 

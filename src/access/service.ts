@@ -21,7 +21,8 @@ import { CODE_TRIES, CODE_TTL_MS, codeHash, codeMatches, newCode } from './codes
 import { buildDocument, recordCount, type PackageDocument } from './document.js'
 import { packageError, formatBytes } from './errors.js'
 import { ALLOWED_EXTENSIONS, cleanFilename, registerFilePath, removeStored, storeUpload, storedPath, type StoreResult } from './files.js'
-import { emptyGathered, gatherFor } from './gather.js'
+import { emptyGathered, foundSystems, gatherFor } from './gather.js'
+import { mapForSystems } from '../datamap/service.js'
 import * as repo from './repository.js'
 import { candidateCvs } from '../registers/records.js'
 import { registerKey } from '../cases/authority.js'
@@ -153,7 +154,8 @@ export class AccessPackageService {
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
       const key = registerKey(c)
       const gathered = key === null ? emptyGathered() : await gatherFor(trx, key)
-      const doc = buildDocument(c, gathered, lang, at)
+      const found = foundSystems(gathered)
+      const doc = buildDocument(c, gathered, await mapForSystems(trx, found), lang, at)
       const count = recordCount(gathered)
       const data = seal(this.key, JSON.stringify(doc))
       const keepLetter = existing?.cover_letter && existing.lang === lang ? existing.cover_letter : await this.defaultLetter(c, lang, trx)
@@ -164,7 +166,8 @@ export class AccessPackageService {
       } else {
         await repo.insertPackage(trx, caseId, iso, values)
       }
-      const summary = { records: count, newsletter: gathered.newsletter.length, candidates: gathered.candidates.length, cases: gathered.cases.length, lang }
+      // `systems`: where the data was found, which the Art. 15 information was tailored to.
+      const summary = { records: count, newsletter: gathered.newsletter.length, candidates: gathered.candidates.length, cases: gathered.cases.length, systems: found, lang }
       await addCaseEvent(trx, { caseId, kind: 'package_compiled', actor: { type: 'staff', id: actor.id }, data: { ...summary, summary: `${count}` }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'package.compile', caseId, data: summary, at })
       return (await this.find(caseId, trx))!

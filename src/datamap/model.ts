@@ -94,6 +94,8 @@ export interface MapExtract {
   purposes: Array<Purpose & { systems: string[] }>
   /** The recipient categories of those purposes (the map's categories, where it names no recipient). */
   recipientCategories: RecipientCategory[]
+  /** The categories the policy names for no purpose in particular (`general`): they may receive data from any. */
+  generalCategories: RecipientCategory[]
   recipients: Array<Recipient & { system: string }>
   transfers: Array<Transfer & { system: string }>
 }

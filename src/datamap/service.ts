@@ -32,13 +32,20 @@ export async function mapForSystems(db: Executor, keys: readonly string[]): Prom
     .map((p) => ({ ...p, systems: systems.filter((s) => s.purposes.includes(p.id)).map((s) => s.key) }))
     .filter((p) => p.systems.length > 0)
   const wanted = new Set(purposes.flatMap((p) => p.recipientCategories))
+  const categories = await repo.listCategories(db)
   return {
     systems,
     purposes,
-    recipientCategories: (await repo.listCategories(db)).filter((c) => wanted.has(c.key)),
+    recipientCategories: categories.filter((c) => wanted.has(c.key)),
+    generalCategories: categories.filter((c) => c.general),
     recipients: systems.flatMap((s) => s.recipients.map((r) => ({ ...r, system: s.key }))),
     transfers: systems.flatMap((s) => s.transfers.map((tr) => ({ ...tr, system: s.key }))),
   }
+}
+
+/** Every recipient category on the map (an Art. 19 row kept for one no purpose names any more is still shown by name). */
+export function recipientCategories(db: Executor): Promise<RecipientCategory[]> {
+  return repo.listCategories(db)
 }
 
 /** A system as the API and the audit log show it: its owner team by key. */

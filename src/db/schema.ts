@@ -349,7 +349,7 @@ export interface SuppressionTable {
 export interface CaseRecipientNotificationTable {
   id: Generated<number>
   case_id: number
-  /** A RecipientId from src/registers/processing-register.ts. */
+  /** Whom the Art. 19 row is for (src/registers/recipient-checklist.ts): `system:recipient-name` or a recipient category's key. */
   recipient: string
   status: 'pending' | 'notified' | 'not_notified'
   reason: string | null

@@ -103,7 +103,9 @@ export const registersEn: typeof registersSv = {
   },
   recipients: {
     title: 'Recipients to notify (Article 19)',
-    intro: 'The recipients in the record of processing that may have received the data. Mark each one: notified, or not notified and why.',
+    intro: 'The recipients on the data map for the systems where data about the person was found: the recipients by name, and for a system with none named, the kinds of recipients given. Mark each one: notified, or not notified and why.',
+    none: 'No data about the person was found in the systems on the data map, so there is no recipient to notify here.',
+    fromSystem: 'Receives data from: {system}',
     recipient: 'Recipient',
     mark: 'Mark',
     notified: 'Notified',

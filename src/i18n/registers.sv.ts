@@ -101,7 +101,9 @@ export const registersSv = {
   },
   recipients: {
     title: 'Mottagare att underrätta (artikel 19)',
-    intro: 'Mottagarna i registret över behandlingar som kan ha fått uppgifterna. Markera var och en: underrättad, eller inte underrättad och varför.',
+    intro: 'Mottagarna i datakartan för de system där uppgifterna om personen fanns: de namngivna mottagarna, och för ett system utan namngivna mottagare de slags mottagare som anges. Markera var och en: underrättad, eller inte underrättad och varför.',
+    none: 'Inga uppgifter om personen fanns i de system som finns i datakartan, så det finns ingen mottagare att underrätta här.',
+    fromSystem: 'Får uppgifter från: {system}',
     recipient: 'Mottagare',
     mark: 'Markera',
     notified: 'Underrättad',

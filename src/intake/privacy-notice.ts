@@ -1,6 +1,6 @@
 import type { Config } from '../config.js'
 import type { Lang } from '../i18n/index.js'
-import { controller } from '../registers/processing-register.js'
+import { controller } from '../registers/controller.js'
 import { RATE_EVENT_RETENTION_HOURS } from '../security/rate-limit.js'
 
 /**

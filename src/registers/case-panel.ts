@@ -21,8 +21,9 @@ export async function caseRegisterPanel(db: Executor, c: Case, lang: Lang) {
       fieldOptions: RECTIFIABLE_FIELDS.map((f) => ({ value: f, label: t(lang, `registers.fields.${f}`), selected: f === p.field, stored: candidate?.[f] ?? null })),
     })
   }
+  // `items` may be empty: nothing about the person was found in the systems on the data map.
   const checklist = (await needsChecklist(db, c))
-    ? (await checklistFor(db, c, lang)).map((item) => ({ ...item, statusLabel: t(lang, `registers.recipients.statuses.${item.status}`) }))
+    ? { items: (await checklistFor(db, c, lang)).map((item) => ({ ...item, statusLabel: t(lang, `registers.recipients.statuses.${item.status}`) })) }
     : null
   return { proposals, checklist }
 }

@@ -86,9 +86,10 @@ async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, a
     }
     await updateCandidate(trx, candidate.id, { status: 'withdrawn', withdrawn_at: at, updated_at: at })
     await recordAction(trx, c.id, 'consent_withdrawn', { candidateId: candidate.id }, at)
+    // Art. 19's list comes from where the data is found: made before the erasure removes the address.
+    await ensureRecipientChecklist(trx, c, at)
     const erased = await eraseCandidate(trx, deps.config.dataDir, { ...candidate, status: 'withdrawn', withdrawn_at: at }, 'withdrawn', at)
     await recordAction(trx, c.id, 'candidate_erased', { candidateId: candidate.id, cvDeleted: erased?.cvDeleted ?? false, fields: erased?.fields ?? [] }, at)
-    await ensureRecipientChecklist(trx, c, at)
     await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.candidate_erase', caseId: c.id, target: `candidate:${candidate.id}`, data: { reason: 'withdrawn', cvDeleted: erased?.cvDeleted ?? false }, at: now })
     const done = await completeCase(trx, c, at)
     await confirmToRequester(trx, done, deps, erased?.cvDeleted ? 'withdrawnWithCv' : 'withdrawn', now)

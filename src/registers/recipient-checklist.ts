@@ -1,13 +1,14 @@
 import { appendAudit } from '../audit/log.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
-import { authorityPending } from '../cases/authority.js'
+import { authorityPending, registerKey } from '../cases/authority.js'
 import { addCaseEvent } from '../cases/records.js'
+import { mapForSystems, recipientCategories } from '../datamap/service.js'
+import { pick, type MapExtract, type Text } from '../datamap/model.js'
 import type { Lang } from '../i18n/index.js'
-import type { Relationship } from '../intake/request-types.js'
 import { caseFail } from './errors.js'
+import { registerSystemsFor } from './records.js'
 import { addPendingRecipient, hasRecipientRows, recipientRows, saveRecipientStatus } from './recipients-repository.js'
-import { localise, purposes, purposesFor, recipientsFor, type Recipient } from './processing-register.js'
 
 /** Art. 19: after these, every recipient that may hold the data is told, or the case says why not. */
 export const CHECKLIST_TYPES = ['erasure', 'rectification', 'restriction'] as const
@@ -15,10 +16,75 @@ export const CHECKLIST_TYPES = ['erasure', 'rectification', 'restriction'] as co
 export const RECIPIENT_STATUSES = ['pending', 'notified', 'not_notified'] as const
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number]
 
-/** The recipient categories the processing register ties to the requester's relationship (all when unknown). */
-export function recipientsForCase(c: Pick<Case, 'relationship'>): Recipient[] {
-  const ps = c.relationship ? purposesFor(c.relationship as Relationship) : purposes
-  return recipientsFor(ps.map((p) => p.id))
+/** A recipient to tell; `system`: the system on the data map it receives from (null for a general category). */
+export interface ChecklistRecipient {
+  id: string
+  name: Text
+  description: Text
+  system: Text | null
+}
+
+const slug = (text: string) =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'recipient'
+
+/**
+ * The recipients of the systems where the data was found (Art. 19): each system's recipients by
+ * name (id `system:name`); for a system the map names none for, the recipient categories of the
+ * purposes it serves (id = the category's key, as rows before the map used); and the general
+ * categories, which may receive data from any purpose.
+ */
+export function checklistRecipients(map: MapExtract): ChecklistRecipient[] {
+  const out: ChecklistRecipient[] = []
+  const add = (r: ChecklistRecipient) => {
+    if (!out.some((x) => x.id === r.id)) out.push(r)
+  }
+  const categories = new Map([...map.recipientCategories, ...map.generalCategories].map((c) => [c.key, c]))
+  for (const s of map.systems) {
+    for (const r of s.recipients) add({ id: `${s.key}:${slug(r.name.en)}`, name: r.name, description: r.description, system: s.name })
+    if (s.recipients.length) continue
+    for (const p of map.purposes.filter((x) => x.systems.includes(s.key))) {
+      for (const key of p.recipientCategories) {
+        const c = categories.get(key)
+        if (c) add({ id: c.key, name: c.name, description: c.description, system: null })
+      }
+    }
+  }
+  if (map.systems.length) for (const c of map.generalCategories) add({ id: c.key, name: c.name, description: c.description, system: null })
+  return out
+}
+
+type Subject = Pick<Case, 'id' | 'email' | 'on_behalf_kind' | 'authority_checked_at' | 'subject_email'>
+
+/** The systems where the case's data subject's data is found now (none searched while a representative's authority is unchecked). */
+async function foundSystems(db: Executor, c: Subject): Promise<string[]> {
+  const key = authorityPending(c) ? null : registerKey(c)
+  return key === null ? [] : registerSystemsFor(db, key)
+}
+
+/**
+ * The case's recipients: those of the systems where the data is found now, and those a row was
+ * kept for (an erased row no longer shows where it was; the row made when it was erased does).
+ */
+export async function recipientsForCase(db: Executor, c: Subject): Promise<ChecklistRecipient[]> {
+  const rows = await recipientRows(db, c.id)
+  const kept = rows.map((r) => r.recipient)
+  const systems = [...(await foundSystems(db, c)), ...kept.filter((id) => id.includes(':')).map((id) => id.slice(0, id.indexOf(':')))]
+  const list = checklistRecipients(await mapForSystems(db, systems))
+  const missing = kept.filter((id) => !list.some((r) => r.id === id))
+  if (missing.length) {
+    // A row for a recipient the map no longer names this way: still shown, by its category or its id.
+    const all = new Map((await recipientCategories(db)).map((cat) => [cat.key, cat]))
+    for (const id of missing) {
+      const cat = all.get(id)
+      list.push(cat ? { id, name: cat.name, description: cat.description, system: null } : { id, name: { sv: id, en: id }, description: { sv: '', en: '' }, system: null })
+    }
+  }
+  return list
 }
 
 export async function needsChecklist(db: Executor, c: Case): Promise<boolean> {
@@ -26,15 +92,19 @@ export async function needsChecklist(db: Executor, c: Case): Promise<boolean> {
   return hasRecipientRows(db, c.id)
 }
 
-/** Adds the pending rows for a case whose erasure was carried out by the registers themselves. */
-export async function ensureRecipientChecklist(trx: Executor, c: Pick<Case, 'id' | 'relationship'>, at: string): Promise<void> {
-  for (const r of recipientsForCase(c)) await addPendingRecipient(trx, c.id, r.id, at)
+/**
+ * Adds the pending rows for a case whose action was carried out in the registers: called before
+ * the data is gone from where it was found, or while a trace of it is left, so the list is kept.
+ */
+export async function ensureRecipientChecklist(trx: Executor, c: Subject, at: string): Promise<void> {
+  for (const r of await recipientsForCase(trx, c)) await addPendingRecipient(trx, c.id, r.id, at)
 }
 
 export interface ChecklistItem {
   id: string
   name: string
   description: string
+  system: string | null
   status: RecipientStatus
   reason: string | null
   updatedAt: string | null
@@ -43,15 +113,15 @@ export interface ChecklistItem {
 export async function checklistFor(db: Executor, c: Case, lang: Lang): Promise<ChecklistItem[]> {
   const rows = await recipientRows(db, c.id)
   const byId = new Map(rows.map((r) => [r.recipient, r]))
-  return recipientsForCase(c).map((r) => {
+  return (await recipientsForCase(db, c)).map((r) => {
     const row = byId.get(r.id)
-    return { id: r.id, name: localise(r.name, lang), description: localise(r.description, lang), status: row?.status ?? 'pending', reason: row?.reason ?? null, updatedAt: row?.status === 'pending' ? null : (row?.updated_at ?? null) }
+    return { id: r.id, name: pick(r.name, lang), description: pick(r.description, lang), system: r.system ? pick(r.system, lang) : null, status: row?.status ?? 'pending', reason: row?.reason ?? null, updatedAt: row?.status === 'pending' ? null : (row?.updated_at ?? null) }
   })
 }
 
 /** Staff mark one recipient notified, or not notified with the reason (e.g. never received the data). */
 export async function setRecipientStatus(trx: Executor, c: Case, input: { recipient: string; status: string; reason: string | null }, staffId: number, now: Date): Promise<void> {
-  if (!recipientsForCase(c).some((r) => r.id === input.recipient)) throw caseFail('unknown_recipient')
+  if (!(await recipientsForCase(trx, c)).some((r) => r.id === input.recipient)) throw caseFail('unknown_recipient')
   if (!(RECIPIENT_STATUSES as readonly string[]).includes(input.status)) throw caseFail('bad_status')
   const reason = input.reason?.trim() || null
   if (input.status === 'not_notified' && !reason) throw caseFail('recipient_reason_required')

@@ -11,6 +11,23 @@ import { suppressionsByEmail } from './suppressions-repository.js'
 
 export { candidateCvs } from './candidates-repository.js'
 
+/**
+ * The keys of the registers' systems on the data map (src/datamap) that hold data about the person
+ * these rows were found for: a subscriber row or a suppression is the newsletter register's, a
+ * candidate row the candidate register's. What the access package and the Art. 19 checklist are tailored to.
+ */
+export function registerSystemsHolding(records: { newsletter: readonly unknown[]; candidates: readonly unknown[]; suppressions: readonly unknown[] }): string[] {
+  const keys: string[] = []
+  if (records.newsletter.length || records.suppressions.length) keys.push('newsletter')
+  if (records.candidates.length) keys.push('candidates')
+  return keys
+}
+
+/** The register systems holding data about one normalised address. */
+export async function registerSystemsFor(db: Executor, key: string): Promise<string[]> {
+  return registerSystemsHolding(await registerRecordsFor(db, key))
+}
+
 /** What the registers hold about one normalised address (emailKey: trimmed, lower-case), oldest first. */
 export async function registerRecordsFor(db: Executor, key: string) {
   const newsletter = await subscribersByEmail(db, key)

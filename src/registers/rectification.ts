@@ -77,6 +77,8 @@ export async function decideProposal(
   if (value === null) throw caseFail('bad_value')
   const candidate = await findCandidate(trx, p.record_id)
   if (!candidate || candidate.status === 'erased') throw caseFail('erased')
+  // Art. 19's list comes from where the data is found: made before a changed address hides it.
+  await ensureRecipientChecklist(trx, c, at)
   const stored = candidate[field]
   if (field === 'email') {
     const key = emailKey(value)
@@ -91,7 +93,6 @@ export async function decideProposal(
   }
   await markApplied(trx, p.id, { field, stored, value, staffId, at })
   await addCaseEvent(trx, { caseId: c.id, kind: 'rectification_applied', actor: { type: 'staff', id: staffId }, data: { field }, at })
-  await ensureRecipientChecklist(trx, c, at)
   await appendAudit(trx, { actorType: 'staff', actorId: staffId, action: 'register.rectification_apply', caseId: c.id, target: `candidate:${candidate.id}`, data: { field }, at: now })
   return { field, applied: true }
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, t } from '../i18n/index.js'
 import { subscriberForToken, unsubscribeByToken } from './unsubscribe-service.js'
-import { controller } from './processing-register.js'
+import { controller } from './controller.js'
 
 /** Shows an address half-hidden (a forwarded newsletter should not hand the address to the next reader). */
 const TokenParams = Type.Object({ token: Type.String() })

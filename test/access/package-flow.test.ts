@@ -99,7 +99,7 @@ t.test('a requester asks for access, staff compile, review and send, the request
   t.ok(files.has('report.html') && files.has('data.json'))
   const doc = JSON.parse(files.get('data.json')!.toString('utf8'))
   t.equal(doc.format, 'xtractor-dsr-package')
-  t.equal(doc.version, 1)
+  t.equal(doc.version, 2)
   t.equal(doc.lang, 'sv')
   t.equal(doc.subject.email, 'eva@example.se')
   t.same(doc.records.newsletter.map((n: { name: string; source: string }) => [n.name, n.source]), [['Eva Ek', 'Mässan Stockholm 2025']])
@@ -119,7 +119,9 @@ t.test('a requester asks for access, staff compile, review and send, the request
   t.equal(info.complaint.url, 'https://www.imy.se')
   t.equal(info.automatedDecisionMaking.used, false)
   t.ok(info.rights.some((r: { id: string }) => r.id === 'complaint'))
-  t.ok(info.recipients.length > 0)
+  t.same(info.systems.map((x: { key: string }) => x.key), ['candidates', 'newsletter', 'requests'], 'where her data was found')
+  t.same(info.purposes.map((p: { id: string; systems: string[] }) => [p.id, p.systems]), [['recruitment', ['candidates']], ['newsletter', ['newsletter']], ['request_handling', ['requests']]], 'each purpose with the systems that made it apply')
+  t.ok(info.recipientCategories.some((r: { general: boolean }) => r.general), 'the general categories of recipients')
   t.same(doc.attachments.map((a: { file: string; origin: string }) => [a.file, a.origin]), [['attachments/01-Ekonomisystem export.pdf', 'staff_upload'], ['register-files/cv-1-Eva CV.pdf', 'candidate_cv']])
   t.same(files.get('attachments/01-Ekonomisystem export.pdf'), PDF)
 
@@ -159,8 +161,8 @@ t.test('an English package for a portability request', async (t) => {
   t.equal(zip.headers['content-disposition'], `attachment; filename="${c.reference}-your-data-preview.zip"`)
   const files = await unzip(zip.rawPayload)
   const doc = JSON.parse(files.get('data.json')!.toString('utf8'))
-  t.same(doc.information.purposes.map((x: { id: string }) => x.id), ['customer_service', 'product_development', 'customer_relations', 'request_handling'])
-  t.same(doc.information.purposes[0].appliesBecause, ['relationship:customer_contact'])
+  // Not in any register: only the portal's handling of the request, whatever relationship was stated.
+  t.same(doc.information.purposes.map((x: { id: string; systems: string[] }) => [x.id, x.systems]), [['request_handling', ['requests']]])
   t.match(files.get('report.html')!.toString('utf8'), /The first copy is free of charge/)
 
   // An empty letter is refused and the page comes back; the template can be loaded again.

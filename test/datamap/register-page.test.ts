@@ -1,5 +1,5 @@
 import t from 'tap'
-import { purposes as transcribed } from '../../src/registers/processing-register.js'
+import { purposes as transcribed } from '../helpers/policy-transcription.js'
 import { buildTestApp } from '../helpers/app.js'
 import { insertStaff } from '../helpers/cases.js'
 import { apiTokenFor } from '../helpers/staff.js'
@@ -73,6 +73,13 @@ t.test('/register follows the map: a decided basis, a system with named recipien
   const en = (await app.inject({ url: '/register?lang=en' })).body
   t.match(section(en, 'statistics_advertising'), /<li>United States: EU–US Data Privacy Framework<\/li>/)
   t.match(en, /<dt>Google Ireland Ltd<\/dt><dd>Analytics service\.<\/dd>/, 'among all recipients')
+  // A note an administrator writes is for staff: never on the public page.
+  const note = { sv: 'Internt: grunden ska ses över av juristen.', en: 'Internal: the lawyer is to review the basis.' }
+  t.equal((await app.inject({ method: 'PUT', url: '/api/v1/purposes/statistics_advertising', headers: auth, payload: { note } })).statusCode, 200)
+  for (const lang of ['sv', 'en'] as const) {
+    const html = (await app.inject({ url: `/register?lang=${lang}` })).body
+    t.notOk(html.includes(esc(note.sv)) || html.includes(esc(note.en)), `${lang}: a note written on the map is not shown`)
+  }
   // Undecided again: the line goes.
   await app.inject({ method: 'PUT', url: '/api/v1/purposes/statistics_advertising', headers: auth, payload: { legalBasis: null } })
   t.notMatch(section((await app.inject({ url: '/register?lang=sv' })).body, 'statistics_advertising'), /legal-basis/)

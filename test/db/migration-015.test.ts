@@ -2,7 +2,7 @@ import { Migrator, PostgresAdapter, sql, type Kysely } from 'kysely'
 import t from 'tap'
 import { migrations } from '../../migrations/index.js'
 import { createDb } from '../../src/db/connection.js'
-import { purposes as transcribed, recipients as transcribedRecipients } from '../../src/registers/processing-register.js'
+import { purposes as transcribed, recipients as transcribedRecipients } from '../helpers/policy-transcription.js'
 import { testDatabaseUrl } from '../helpers/db.js'
 
 /** Issue 19 §1: the map moves into the database, seeded from the transcription (runs on SQLite and, with TEST_DATABASE_URL, PostgreSQL). */

@@ -4,6 +4,7 @@ import { recipientsForCase, markRecipient } from '../../src/registers/recipient-
 import { Axe, launchBrowser, newContext, screenshot } from '../helpers/browser.js'
 import { buildTestApp, Jar, testClock } from '../helpers/app.js'
 import { openCase } from '../helpers/cases.js'
+import { insertSubscriber } from '../helpers/package.js'
 import { createStaff, loginAs } from '../helpers/staff.js'
 
 // Issue 18: the case page as a workbench, as a browser lays it out. At 1280×800 the summary header,
@@ -61,7 +62,10 @@ t.test('the case page: above the fold at 1280×800, reflow at 320 px, in every s
   await app.cases.sendMessage(actor, erasure.id, { text: 'Hej Karin! Vilket år sökte du jobb hos oss?', awaitReply: true })
   await app.cases.requesterReply(erasure.id, 'Det var våren 2024.')
   await app.cases.addNote(actor, erasure.id, 'CV:t finns kvar i rekryteringssystemet.')
-  const first = recipientsForCase(await app.cases.get(erasure.id))[0]
+  // Found in the newsletter register, whose recipient the map names: the checklist lists it (Art. 19).
+  await app.dataMap.updateSystem({ type: 'staff', id: me.id }, 'newsletter', { recipients: [{ name: { sv: 'Exempel Utskick AB', en: 'Example Mailing Ltd' }, description: { sv: 'Skickar nyhetsbrevet åt oss.', en: 'Sends the newsletter for us.' } }] })
+  await insertSubscriber(app, erasure.email)
+  const first = (await recipientsForCase(app.db, await app.cases.get(erasure.id)))[0]
   await markRecipient(app.db, await app.cases.get(erasure.id), { recipient: first.id, status: 'notified' }, me.id, clock.now())
   // Paused for identity.
   clock.set('2026-11-30T09:00:00.000Z')

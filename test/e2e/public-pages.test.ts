@@ -6,7 +6,9 @@ import { sv } from '../../src/i18n/sv.js'
 import { buildTestApp } from '../helpers/app.js'
 import { freePort } from '../helpers/server.js'
 import { Axe, launchBrowser, screenshot } from '../helpers/browser.js'
-import { codeIn, unzip } from '../helpers/package.js'
+import { codeIn, insertCandidate, insertSubscriber, unzip } from '../helpers/package.js'
+import { insertStaff } from '../helpers/cases.js'
+import { staffActor } from '../../src/staff/actor.js'
 import { sentPackage } from '../helpers/package-flow.js'
 
 // These run inside the browser; the project's TypeScript has no DOM library.
@@ -60,7 +62,16 @@ t.test('after a bad submission the focus is on the error summary, and its links 
 
 t.test('the package page: the steps, and a confirmation once the download has started; report.html passes axe and reads on a phone', async (t) => {
   const ctx = await listening(t, { DATA_DIR: t.testdir() })
-  const { statusPath, email } = await sentPackage(ctx, { lang: 'en', name: 'Alexandra Averylongsurname-Withadoublebarrel' })
+  // Found in both registers: the report has named recipients, a system with none named, and a transfer (Art. 15(1)(c), 15(2)).
+  const subject = 'alexandra.averylongsurname@example-company.se'
+  const admin = staffActor((await insertStaff(ctx.app, 'admin')).id)
+  await ctx.app.dataMap.updateSystem(admin, 'newsletter', {
+    recipients: [{ name: { sv: 'Exempel Utskick AB', en: 'Example Mailing Ltd' }, description: { sv: 'Skickar nyhetsbrevet åt oss.', en: 'Sends the newsletter for us.' } }],
+    transfers: [{ country: 'US', safeguard: { sv: 'EU–US Data Privacy Framework', en: 'EU–US Data Privacy Framework' } }],
+  })
+  await insertSubscriber(ctx.app, subject, { name: 'Alexandra' })
+  await insertCandidate(ctx.app, subject, { name: 'Alexandra' })
+  const { statusPath, email } = await sentPackage(ctx, { lang: 'en', email: subject, name: 'Alexandra Averylongsurname-Withadoublebarrel' })
   const browser = await launchBrowser(t)
   const axe = await Axe.open(t, browser, ctx.url)
   let report = ''
@@ -101,6 +112,7 @@ t.test('the package page: the steps, and a confirmation once the download has st
     const context = await browser.newContext({ viewport: { width, height: 700 }, javaScriptEnabled: false })
     const page = await context.newPage()
     await page.setContent(report)
+    if (width === 320) for (const id of ['recipients', 'transfers']) t.equal(await page.locator(`h3#${id}`).count(), 1, `the ${id} section`)
     t.ok(await overflow(page) <= 0, `report.html at ${width} px: no sideways scrolling`)
     t.equal(await page.locator('main').count(), 1, 'one main landmark')
     await screenshot(page, 'report', `${width}`)

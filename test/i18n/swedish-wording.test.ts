@@ -4,7 +4,7 @@ import t from 'tap'
 import { DEFAULT_TEMPLATES } from '../../src/cases/templates.js'
 import { sv } from '../../src/i18n/sv.js'
 import { formatArticles } from '../../src/i18n/articles.js'
-import * as register from '../../src/registers/processing-register.js'
+import * as register from '../../src/registers/controller.js'
 import { buildTestApp } from '../helpers/app.js'
 
 // Issue 15 §7: one Swedish style everywhere (the house style, as in the Swedish text of the GDPR):
@@ -32,7 +32,7 @@ function leaves(value: unknown, path: string, out: Array<[string, string]>): voi
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) leaves(v, `${path}.${k}`, out)
 }
 
-/** Only what is under an `sv` key (the processing register, templates and inline {sv, en} pairs hold both languages). */
+/** Only what is under an `sv` key (the controller's texts, templates and inline {sv, en} pairs hold both languages). */
 function swedishLeaves(value: unknown, path: string, out: Array<[string, string]>): void {
   if (Array.isArray(value)) value.forEach((v, i) => swedishLeaves(v, `${path}[${i}]`, out))
   else if (value && typeof value === 'object') {
@@ -55,7 +55,7 @@ function files(dir: string, ext: RegExp): string[] {
 
 const root = join(import.meta.dirname, '..', '..')
 
-t.test('Swedish wording: the catalogue, the message templates and the processing register follow the house style', async (t) => {
+t.test('Swedish wording: the catalogue, the message templates and the controller texts follow the house style', async (t) => {
   const found: string[] = []
   const catalogue: Array<[string, string]> = []
   leaves(sv, 'sv', catalogue)
@@ -66,8 +66,8 @@ t.test('Swedish wording: the catalogue, the message templates and the processing
   t.ok(templates.length > 10)
   for (const [where, text] of templates) found.push(...problems(where, text))
   const reg: Array<[string, string]> = []
-  swedishLeaves(register, 'processing-register', reg)
-  t.ok(reg.length > 50)
+  swedishLeaves(register, 'controller', reg)
+  t.ok(reg.length > 20)
   for (const [where, text] of reg) found.push(...problems(where, text))
   t.same(found, [])
 })
@@ -85,7 +85,8 @@ t.test('Swedish wording: inline Swedish strings in src/ and views/ follow the ho
       found.push(...problems(relative(root, file), m[2]))
     }
   }
-  t.ok(scanned > 100, `${scanned} inline Swedish strings scanned`)
+  // Fewer since the policy's transcription left src/ for the data map (its texts are in the database now).
+  t.ok(scanned > 30, `${scanned} inline Swedish strings scanned`)
   // Views are language-neutral; any words written in them must still not use the forbidden forms.
   for (const file of files(join(root, 'views'), /\.hbs$/)) {
     const words = readFileSync(file, 'utf8').replace(/\{\{!--[\s\S]*?--\}\}/g, '').replace(/\{\{[\s\S]*?\}\}/g, ' ').replace(/<[^>]+>/g, ' ')

@@ -32,7 +32,6 @@ t.test('the employee relationship is offered on the forms and the API, and route
   const routedNext = await app.db.selectFrom('cases').select('team_id').where('id', '=', next.id).executeTakeFirstOrThrow()
   t.equal(routedNext.team_id, team.id, 'a rule on employee routes it')
 
-  // The processing register ties the relationship to the employment purpose (Art. 15(1) information).
-  const { purposesFor } = await import('../../src/registers/processing-register.js')
-  t.ok(purposesFor('employee').some((p) => /anställda/i.test(p.dataSubjects.sv)))
+  // The data map ties the relationship to the employment purpose.
+  t.ok((await app.dataMap.purposes()).some((p) => p.relationships.includes('employee') && /anställda/i.test(p.dataSubjects.sv)))
 })

@@ -3,7 +3,7 @@ import t, { type Test } from 'tap'
 import { en } from '../../src/i18n/en.js'
 import { sv } from '../../src/i18n/sv.js'
 import { REQUEST_TYPES } from '../../src/intake/request-types.js'
-import { purposes as transcribed } from '../../src/registers/processing-register.js'
+import { purposes as transcribed } from '../helpers/policy-transcription.js'
 import { buildTestApp, csrfFrom, form, Jar, submitForm } from '../helpers/app.js'
 
 const esc = (s: string) => Handlebars.Utils.escapeExpression(s)

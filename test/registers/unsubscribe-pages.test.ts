@@ -1,7 +1,7 @@
 import t from 'tap'
 import { en } from '../../src/i18n/en.js'
 import { sv } from '../../src/i18n/sv.js'
-import { controller } from '../../src/registers/processing-register.js'
+import { controller } from '../../src/registers/controller.js'
 import { buildTestApp, csrfFrom, form, Jar } from '../helpers/app.js'
 import { apiTokenFor, createStaff } from '../helpers/staff.js'
 

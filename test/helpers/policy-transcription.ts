@@ -1,20 +1,9 @@
 /**
- * Register of processing activities (GDPR Art. 30) for Xtractor Interactive AB.
- *
- * Transcribed from the company's Swedish privacy policy ("Xtractors
- * personuppgiftspolicy"), which states that it also serves as the register of
- * the organisation's processing of personal data. Where the policy is silent
- * we say so (a `null` article, an `undefined` role, a `note`) rather than
- * filling the gap with a guess.
- *
- * Migration 015 seeded the data map (src/datamap, docs/data-map.md) from this transcription; the
- * public page (/register) is built from the map. Still used here, until issue 19 §§2–3 move them
- * onto the map, to:
- *  - give Art. 15(1) information to a requester (`purposesFor`),
- *  - build Art. 19 recipient checklists (`recipientsFor`).
+ * The privacy policy's register of processing (GDPR Art. 30) as it was transcribed into code
+ * (src/registers/processing-register.ts) before the data map: migration 015 seeded the map's
+ * purposes and recipient categories from it. The portal no longer reads it; tests keep it to check
+ * the seed and the map against what the policy said.
  */
-
-export type Lang = 'sv' | 'en'
 
 export type Text = { sv: string; en: string }
 
@@ -38,54 +27,6 @@ export const relationships: Relationship[] = [
   'other',
 ]
 
-export function localise(text: Text, lang: Lang): string {
-  return text[lang]
-}
-
-// ---------------------------------------------------------------------------
-// Controller
-// ---------------------------------------------------------------------------
-
-export type Controller = {
-  name: string
-  orgNo: string
-  email: string
-  phone: string
-  phoneIntl: string
-  supervisoryAuthority: {
-    name: Text
-    url: string
-    email: string
-    phone: string
-    note: Text
-  }
-  storage: Text
-}
-
-export const controller: Controller = {
-  name: 'Xtractor Interactive AB',
-  orgNo: '556540-0420',
-  email: 'hej@xtractor.se',
-  phone: '08-588 945 00',
-  phoneIntl: '+46 8 588 945 00',
-  supervisoryAuthority: {
-    name: {
-      sv: 'Integritetsskyddsmyndigheten (IMY)',
-      en: 'Swedish Authority for Privacy Protection (IMY)',
-    },
-    url: 'https://www.imy.se',
-    email: 'imy@imy.se',
-    phone: '08-657 61 00',
-    note: {
-      sv: 'Vår personuppgiftspolicy nämner Datainspektionen. Datainspektionen bytte namn till Integritetsskyddsmyndigheten (IMY) den 1 januari 2021.',
-      en: 'Our privacy policy refers to Datainspektionen (the Swedish Data Protection Authority). It was renamed the Swedish Authority for Privacy Protection (Integritetsskyddsmyndigheten, IMY) on 1 January 2021.',
-    },
-  },
-  storage: {
-    sv: 'Personuppgifter lagras inom EU/EES och enligt GDPR.',
-    en: 'Personal data is stored within the EU/EEA and in line with the GDPR.',
-  },
-}
 
 // ---------------------------------------------------------------------------
 // Recipients
@@ -192,6 +133,7 @@ export const recipients: Recipient[] = [
     },
   },
 ]
+
 
 // ---------------------------------------------------------------------------
 // Purposes
@@ -604,166 +546,3 @@ export const purposes: Purpose[] = [
     },
   },
 ]
-
-// ---------------------------------------------------------------------------
-// Data subject rights
-// ---------------------------------------------------------------------------
-
-export type RightId =
-  | 'access'
-  | 'rectification'
-  | 'erasure'
-  | 'restriction'
-  | 'portability'
-  | 'objection'
-  | 'withdraw_consent'
-  | 'unsubscribe'
-  | 'automated_decisions'
-  | 'complaint'
-  | 'court'
-
-export type Right = {
-  /** Matches the portal's request type where one exists. */
-  id: RightId
-  /** GDPR article(s), e.g. ['Art. 15']. */
-  articles: string[]
-  title: Text
-  description: Text
-}
-
-export const rightsSummary: Right[] = [
-  {
-    id: 'access',
-    articles: ['Art. 15'],
-    title: { sv: 'Rätt till tillgång', en: 'Right of access' },
-    description: {
-      sv: 'Du har rätt att få veta om vi behandlar personuppgifter om dig. I så fall får du en kopia av uppgifterna och information om hur vi använder dem.',
-      en: 'You have the right to know whether we process personal data about you. If we do, you get a copy of the data and information about how we use it.',
-    },
-  },
-  {
-    id: 'rectification',
-    articles: ['Art. 16'],
-    title: { sv: 'Rätt till rättelse', en: 'Right to rectification' },
-    description: {
-      sv: 'Du har rätt att få felaktiga uppgifter om dig rättade och ofullständiga uppgifter kompletterade.',
-      en: 'You have the right to have incorrect data about you corrected and incomplete data completed.',
-    },
-  },
-  {
-    id: 'erasure',
-    articles: ['Art. 17'],
-    title: { sv: 'Rätt till radering', en: 'Right to erasure' },
-    description: {
-      sv: 'Du har rätt att få dina uppgifter raderade, till exempel när de inte längre behövs eller när du återkallar ditt samtycke. Ibland måste vi spara uppgifter för att en lag kräver det.',
-      en: 'You have the right to have your data erased, for example when it is no longer needed or when you withdraw your consent. Sometimes we must keep data because a law requires it.',
-    },
-  },
-  {
-    id: 'restriction',
-    articles: ['Art. 18'],
-    title: { sv: 'Rätt till begränsning', en: 'Right to restriction' },
-    description: {
-      sv: 'Du har rätt att begära att vi tillfälligt begränsar hur vi använder dina uppgifter, till exempel medan vi kontrollerar om de är korrekta.',
-      en: 'You have the right to ask us to limit how we use your data for a while, for example while we check whether it is correct.',
-    },
-  },
-  {
-    id: 'portability',
-    articles: ['Art. 20'],
-    title: { sv: 'Rätt till dataportabilitet', en: 'Right to data portability' },
-    description: {
-      sv: 'Om vi behandlar uppgifter som du själv har lämnat med stöd av samtycke eller avtal, har du rätt att få dem i ett maskinläsbart format och föra över dem till någon annan.',
-      en: 'If we process data you gave us based on consent or a contract, you have the right to get it in a machine-readable format and move it to someone else.',
-    },
-  },
-  {
-    id: 'objection',
-    articles: ['Art. 21'],
-    title: { sv: 'Rätt att invända', en: 'Right to object' },
-    description: {
-      sv: 'Du har rätt att invända mot behandling som grundas på intresseavvägning. Då slutar vi, om vi inte har tvingande skäl som väger tyngre. Mot direktmarknadsföring, som vårt nyhetsbrev, kan du alltid invända. Då slutar vi alltid.',
-      en: 'You have the right to object to processing based on legitimate interest. We then stop, unless we have compelling reasons that outweigh your interests. You can always object to direct marketing, such as our newsletter. We will then always stop.',
-    },
-  },
-  {
-    id: 'withdraw_consent',
-    articles: ['Art. 7(3)'],
-    title: { sv: 'Rätt att återkalla samtycke', en: 'Right to withdraw consent' },
-    description: {
-      sv: 'Om vi behandlar dina uppgifter med stöd av samtycke, till exempel vid rekrytering, kan du när som helst återkalla samtycket. Det påverkar inte behandlingen som skett innan.',
-      en: 'If we process your data based on consent, for example in recruitment, you can withdraw your consent at any time. This does not affect processing that took place before.',
-    },
-  },
-  {
-    id: 'unsubscribe',
-    articles: ['Art. 21(2)', 'Art. 21(3)'],
-    title: { sv: 'Avsluta nyhetsbrevet', en: 'Unsubscribe from the newsletter' },
-    description: {
-      sv: 'Du kan när som helst avsäga dig vårt nyhetsbrev och andra utskick via e-post. Klicka på länken i e-postmeddelandet eller skriva till oss på hej@xtractor.se.',
-      en: 'You can unsubscribe from our newsletter and other email mailings at any time. Click the link in the email or email us at hej@xtractor.se.',
-    },
-  },
-  {
-    id: 'automated_decisions',
-    articles: ['Art. 22'],
-    title: {
-      sv: 'Rätt att inte bli föremål för automatiserade beslut',
-      en: 'Right not to be subject to automated decisions',
-    },
-    description: {
-      sv: 'Du har rätt att inte bli föremål för beslut som enbart grundas på automatiserad behandling, om beslutet har rättsliga följder för dig eller påverkar dig på liknande sätt. Vi fattar inga sådana beslut.',
-      en: 'You have the right not to be subject to decisions based solely on automated processing if they have legal or similarly significant effects on you. We do not make such decisions.',
-    },
-  },
-  {
-    id: 'complaint',
-    articles: ['Art. 77'],
-    title: { sv: 'Rätt att klaga till IMY', en: 'Right to complain to IMY' },
-    description: {
-      sv: 'Om du tycker att vi behandlar dina uppgifter felaktigt kan du klaga till Integritetsskyddsmyndigheten (IMY), www.imy.se. Kontakta gärna oss först.',
-      en: 'If you think we process your data wrongly, you can complain to the Swedish Authority for Privacy Protection (IMY), www.imy.se. Feel free to contact us first.',
-    },
-  },
-  {
-    id: 'court',
-    articles: ['Art. 79'],
-    title: { sv: 'Rätt att gå till domstol', en: 'Right to go to court' },
-    description: {
-      sv: 'Du har också rätt att gå till domstol om du anser att dina rättigheter har kränkts.',
-      en: 'You also have the right to go to court if you think your rights have been infringed.',
-    },
-  },
-]
-
-// ---------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------
-
-/** Purposes that may apply to a requester with the given relationship. */
-export function purposesFor(relationship: Relationship): Purpose[] {
-  return purposes.filter((p) => p.relationships.includes(relationship))
-}
-
-/**
- * Recipient categories for the given purposes, in `recipients` order, without
- * duplicates. By default this also includes the `general` categories (named
- * by the policy without a specific purpose), which belongs in an Art. 19
- * checklist. Throws on an unknown purpose id so a typo cannot silently drop
- * a recipient from a checklist.
- */
-export function recipientsFor(
-  purposeIds: readonly string[],
-  options: { includeGeneral?: boolean } = {},
-): Recipient[] {
-  const includeGeneral = options.includeGeneral ?? true
-  const wanted = new Set<string>()
-  for (const id of purposeIds) {
-    const purpose = purposes.find((p) => p.id === id)
-    if (!purpose) throw new Error(`Unknown purpose id: ${id}`)
-    for (const r of purpose.recipientIds) wanted.add(r)
-  }
-  return recipients.filter(
-    (r) => wanted.has(r.id) || (includeGeneral && purposeIds.length > 0 && r.general),
-  )
-}

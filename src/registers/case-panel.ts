@@ -2,11 +2,13 @@ import type { Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
 import { t, type Lang } from '../i18n/index.js'
 import { findCandidate } from './candidates-repository.js'
+import { caseRecordKey } from './record-actions.js'
+import { recordsFor } from './record-view.js'
 import { checklistFor, needsChecklist } from './recipient-checklist.js'
 import { RECTIFIABLE_FIELDS } from './rectification.js'
 import { proposalsFor } from './rectification-repository.js'
 
-/** What the case page shows from the registers: proposed rectifications and the Art. 19 checklist. */
+/** What the case page shows from the registers: proposed rectifications, the data subject's rows with their actions, and the Art. 19 checklist. */
 export async function caseRegisterPanel(db: Executor, c: Case, lang: Lang) {
   const proposals = []
   for (const p of await proposalsFor(db, c.id)) {
@@ -24,5 +26,8 @@ export async function caseRegisterPanel(db: Executor, c: Case, lang: Lang) {
   const checklist = (await needsChecklist(db, c))
     ? (await checklistFor(db, c, lang)).map((item) => ({ ...item, statusLabel: t(lang, `registers.recipients.statuses.${item.status}`) }))
     : null
-  return { proposals, checklist }
+  // Rectification, erasure and restriction cases: the data subject's rows, with the action forms.
+  const key = caseRecordKey(c)
+  const records = key === null ? null : await recordsFor(db, key, lang)
+  return { proposals, checklist, records, recordsPanel: records !== null }
 }

@@ -73,7 +73,7 @@ export async function applyImmediateActions(trx: Executor, requested: Case, deps
 
 async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, at: string): Promise<Case> {
   if (isNewsletterOptOut(c)) {
-    const done = await unsubscribeForCase(trx, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
+    const done = await unsubscribeForCase(trx, deps.config.suppressionKey, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
     await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.suppress', caseId: c.id, data: { type: c.type }, at: now })
     await confirmToRequester(trx, done, deps, optOutOutcome(c), now)
     return done

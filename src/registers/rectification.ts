@@ -41,7 +41,7 @@ export async function proposeRectification(trx: Executor, c: Case, at: string): 
 }
 
 /** Validates and cleans a value for a field; null when it is not acceptable. */
-function cleanValue(field: RectifiableField, raw: string): string | null {
+export function cleanValue(field: RectifiableField, raw: string): string | null {
   const v = cleanLine(raw)
   if (!v) return null
   if (field === 'email') return isValidEmail(normaliseEmail(v)) ? normaliseEmail(v) : null

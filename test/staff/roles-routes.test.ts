@@ -11,7 +11,7 @@ import type { Role } from '../../src/staff/roles.js'
  * one it needs, and by that role. The table must name every registered staff route, so a new
  * route cannot ship without saying who may use it.
  */
-type Entry = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; min: Role }
+type Entry = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; min: Role }
 
 const HTML: Entry[] = [
   { method: 'GET', path: '/staff', min: 'viewer' },

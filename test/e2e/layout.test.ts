@@ -333,6 +333,12 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   await api('POST', '/subscribers', { email: 'nyhetsbrev-slut@example.se', name: 'Nora Nyhetsbrev' })
   const unsubscribed = await request({ type: 'unsubscribe', email: 'nyhetsbrev-slut@example.se', relationship: 'newsletter' })
   const pending = await request({ type: 'erasure', relationship: 'newsletter' }, { confirm: false })
+  // A restriction case whose data subject is in both registers, the subscriber restricted (the register rows' actions).
+  const restricted = await api('POST', '/subscribers', { email: 'karin@example.se', name: 'Karin Kandidat', phone: '+46702222222', source: 'website' })
+  await api('POST', `/subscribers/${restricted.id}/restriction`)
+  const restriction = await request({ type: 'restriction', email: 'karin@example.se', relationship: 'candidate', details: 'Använd inte mina uppgifter medan ni utreder.' })
+  const candidate = (await app.db.selectFrom('candidates').select('id').where('email_normalized', '=', 'karin@example.se').executeTakeFirstOrThrow()).id
+  const rows = { subscriber: restricted.id as number, candidate }
 
   // Access packages: one compiled (draft), one sent per language (the requester's download page and report.html).
   const draft = await request({ type: 'access', relationship: 'event_participant' })
@@ -352,7 +358,7 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const rules = await api('GET', '/routing-rules')
   await ctx.flushMail()
 
-  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
+  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, restriction, rows, draft, sent, ruleId: rules.items[0].id as number }
 }
 
 // ── Browser contexts ──
@@ -551,6 +557,10 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('deadline calculator (errors)', 'GET /staff/deadlines', '/staff/deadlines?receivedAt=2026-13-45', 'staff', { failedSubmit: true }),
     get('templates', 'GET /staff/admin/templates', '/staff/admin/templates', 'staff'),
     get('registers', 'GET /staff/registers', '/staff/registers', 'staff'),
+    get('register row (subscriber, restricted)', 'GET /staff/registers/:register/:id', `/staff/registers/subscribers/${fx.rows.subscriber}`, 'staff'),
+    get('register row (candidate)', 'GET /staff/registers/:register/:id', `/staff/registers/candidates/${fx.rows.candidate}`, 'staff'),
+    failed('register row (errors)', 'POST /staff/registers/:register/:id', 'staff', `/staff/registers/candidates/${fx.rows.candidate}`, `/staff/registers/candidates/${fx.rows.candidate}`, { value: '' }),
+    get('case restriction (register rows and their actions)', 'GET /staff/cases/:id', casePage(fx.restriction.id), 'staff'),
     get('staff members', 'GET /staff/admin/staff', '/staff/admin/staff', 'staff'),
     failed('staff members (errors)', 'POST /staff/admin/staff', 'staff', '/staff/admin/staff', '/staff/admin/staff', { email: 'inte en adress' }),
     get('routing rules', 'GET /staff/admin/routing', '/staff/admin/routing', 'staff'),

@@ -105,6 +105,7 @@ export const registersEn: typeof registersSv = {
   actions: {
     title: "The data subject's register entries",
     none: 'The data subject is not in the newsletter or candidate register.',
+    heading: 'Actions',
     intro: 'Rectify a detail, erase the entry or restrict processing. Every action is logged and shown in the case history.',
     register: { subscribers: 'Newsletter', candidates: 'Candidate' },
     recordTitle: { subscribers: 'Subscriber', candidates: 'Candidate' },

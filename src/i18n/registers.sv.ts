@@ -103,6 +103,7 @@ export const registersSv = {
   actions: {
     title: 'Registerposter för den registrerade',
     none: 'Den registrerade finns inte i nyhetsbrevs- eller kandidatregistret.',
+    heading: 'Åtgärder',
     intro: 'Rätta en uppgift, radera posten eller begränsa behandlingen. Varje åtgärd loggas och visas i ärendets historik.',
     register: { subscribers: 'Nyhetsbrev', candidates: 'Kandidat' },
     recordTitle: { subscribers: 'Prenumerant', candidates: 'Kandidat' },

@@ -7,6 +7,9 @@ import type { RecordRegister } from './record-actions.js'
 import { RECTIFIABLE_FIELDS } from './rectification.js'
 import { findSubscriber, subscribersByEmail } from './subscribers-repository.js'
 
+/** "Restricted since <date>" (Stockholm time), or null for a row that is not restricted. */
+export const restrictedSinceText = (lang: Lang, at: string | null) => (at ? t(lang, 'registers.actions.restrictedSince', { date: stockholmDateTime(at) }) : null)
+
 /** One register row as the action forms show it (the case panel and the row's own page). */
 export interface RecordView {
   register: RecordRegister
@@ -32,7 +35,7 @@ export function recordView(lang: Lang, r: { register: 'subscribers'; row: Newsle
     phone: row.phone,
     statusLabel: r.register === 'subscribers' ? t(lang, `registers.subscriberStatuses.${r.row.status}`) : t(lang, `registers.candidateStatuses.${r.row.status}`),
     restricted: row.restricted_at !== null,
-    restrictedSince: row.restricted_at ? t(lang, 'registers.actions.restrictedSince', { date: stockholmDateTime(row.restricted_at) }) : null,
+    restrictedSince: restrictedSinceText(lang, row.restricted_at),
     fieldOptions: RECTIFIABLE_FIELDS.map((f) => ({ value: f, label: t(lang, `registers.fields.${f}`), stored: row[f] })),
   }
 }

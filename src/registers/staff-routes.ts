@@ -14,7 +14,7 @@ import { cvForDownload, uploadCv } from './cv-service.js'
 import { registersOverview } from './overview.js'
 import { markRecipient } from './recipient-checklist.js'
 import { actOnRecord, RECORD_ACTIONS, type RecordAction } from './record-actions.js'
-import { recordById } from './record-view.js'
+import { recordById, restrictedSinceText } from './record-view.js'
 import { decideRectification } from './rectification.js'
 
 // Forms send strings; the services check what they mean and name the problem.
@@ -37,8 +37,6 @@ const RectificationForm = Type.Object({
   value: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
 })
-
-const restrictedSince = (lang: Lang, at: string | null) => (at ? t(lang, 'registers.actions.restrictedSince', { date: stockholmDateTime(at) }) : null)
 
 /** A refusal the page shows; anything else goes on to the scope's error handler. */
 function refusal(error: unknown): DomainError {
@@ -82,8 +80,8 @@ export async function registerStaffRoutes(app: FastifyInstance) {
         q: overview.q,
         counts: overview.counts,
         // Times in Stockholm, as on every staff page; the database keeps UTC instants.
-        subscribers: overview.subscribers.map((x) => ({ ...x, subscribedAt: stockholmDateTime(x.subscribed_at), statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`), restrictedSince: restrictedSince(lang, x.restricted_at) })),
-        candidates: overview.candidates.map((x) => ({ ...x, restrictedSince: restrictedSince(lang, x.restricted_at), statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: stockholmDateTime(x.consent_expires_at).slice(0, 10) })),
+        subscribers: overview.subscribers.map((x) => ({ ...x, subscribedAt: stockholmDateTime(x.subscribed_at), statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`), restrictedSince: restrictedSinceText(lang, x.restricted_at) })),
+        candidates: overview.candidates.map((x) => ({ ...x, restrictedSince: restrictedSinceText(lang, x.restricted_at), statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: stockholmDateTime(x.consent_expires_at).slice(0, 10) })),
         canWork: me.role !== 'viewer',
         isAdmin: me.role === 'admin',
         registerOptions: IMPORT_REGISTERS.map((value) => ({ value, label: t(lang, `registers.import.registers.${value}`), selected: value === (o.values?.register ?? 'subscribers') })),

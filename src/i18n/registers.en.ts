@@ -160,7 +160,7 @@ export const registersEn: typeof registersSv = {
     invalidQuery: 'The query has errors.',
     notFound: 'The subscriber does not exist.',
     suppressed: 'This address has unsubscribed or objected to direct marketing; it is on the suppression list and is not subscribed again.',
-    restricted: 'Processing of this address is restricted (GDPR Article 18): it is only stored, and neither subscribed nor changed.',
+    restricted: 'Processing of this address is restricted (the GDPR right to restriction): it is only stored, and neither subscribed nor changed.',
     fields: {
       emailRequired: 'is required',
       email: 'is not a valid email address',

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { registerRecordsFor } from '../../src/registers/records.js'
 import { runRetention } from '../../src/registers/retention.js'
 import { suppressionHash } from '../../src/registers/suppression-hash.js'
 import { openCase } from '../helpers/cases.js'
@@ -113,6 +114,10 @@ t.test('an unsubscribed row is deleted after SUPPRESSION_MINIMISE_DAYS; its old 
   const left = await ctx.app.db.selectFrom('suppression_hashes').selectAll().execute()
   t.equal(left.length, 1, 'only the suppression stays')
   t.notMatch(JSON.stringify(left), /gammal/)
+  // The access package still finds the person's suppression, by the hash of their address.
+  const held = await registerRecordsFor(ctx.app.db, 'gammal@example.se', ctx.config.suppressionKey)
+  t.equal(held.newsletter.length, 0)
+  t.match(held.suppressions, [{ reason: 'unsubscribe_page' }])
 
   const get = await ctx.app.inject({ url: `${path}?lang=en` })
   t.equal(get.statusCode, 200)

@@ -77,6 +77,11 @@ async function rectify(trx: Executor, config: Config, r: Row, form: RecordAction
     if (other && other.id !== r.row.id) throw caseFail('email_taken')
     // The links already sent derive from the old address: token_key keeps them working.
     await updateSubscriber(trx, r.row.id, { email: value, email_normalized: key, token_key: r.row.token_key ?? r.row.email_normalized, updated_at: at })
+    if (r.row.restricted_at) {
+      // The restriction's entry on the list the mailing tool reads follows the address.
+      await removeRestrictionEntry(trx, suppressionHash(config.suppressionKey, r.row.email_normalized))
+      await suppress(trx, suppressionHash(config.suppressionKey, key), 'restricted', null, at)
+    }
   } else {
     const other = await findCandidateByEmail(trx, key)
     if (other && other.id !== r.row.id) throw caseFail('email_taken')

@@ -137,7 +137,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
   })
 
   /** A register row's page: its details and, for handlers, the actions; a refusal comes back above the forms with what was typed. */
-  async function recordPage(request: FastifyRequest<{ Params: { register: string; id: string } }>, reply: FastifyReply, o: { error?: DomainError; notice?: string } = {}) {
+  async function recordPage(request: FastifyRequest<{ Params: { register: string; id: string } }>, reply: FastifyReply, o: { error?: DomainError; notice?: string; values?: { field?: string; value?: string } } = {}) {
     const lang = request.lang
     const record = await recordById(app.db, request.params.register, request.params.id, lang)
     reply.header('Cache-Control', 'no-store')
@@ -155,6 +155,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
         canWork: request.staff!.role !== 'viewer',
         errorList: o.error ? [{ id: 'main', message: domainMessage(o.error, lang) }] : [],
         notice: o.notice,
+        values: o.values ?? {},
         csrf: app.staffCsrf.token(request, reply),
       },
       { status: o.error?.status ?? 200, title: pageTitle },
@@ -172,7 +173,7 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     try {
       done = await actOnRecord(app.db, app.config, { ...(request.body ?? {}), register, id }, null, request.staff!.id, app.clock())
     } catch (error) {
-      return recordPage(request, reply, { error: refusal(error) })
+      return recordPage(request, reply, { error: refusal(error), values: { field: request.body?.field, value: request.body?.value } })
     }
     if (done.action === 'erase') return reply.redirect('/staff/registers?done=erase', 303)
     return reply.redirect(`/staff/registers/${register}/${done.id}?done=${done.action}`, 303)

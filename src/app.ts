@@ -26,6 +26,7 @@ import { routingApiRoutes } from './routing/api-routes.js'
 import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
+import { hashPlainSuppressions } from './registers/suppression-conversion.js'
 import { dataMapApiRoutes } from './datamap/api-routes.js'
 import { dataMapPublicRoutes } from './datamap/public-routes.js'
 import { DataMap } from './datamap/service.js'
@@ -93,6 +94,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('clock', now)
 
   await fastify.register(dbPlugin, { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize })
+  // Migration 016's second half: the old plain suppression rows, hashed with the key it cannot read.
+  await hashPlainSuppressions(fastify.db, config.suppressionKey)
   await fastify.register(securityHeaders, { https })
   await fastify.register(cookie, { secret: config.sessionSecret })
   await fastify.register(formbody, { bodyLimit: config.bodyLimitBytes })

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js'
 import { createDb } from './db/connection.js'
 import { migrateToLatest } from './db/migrate.js'
+import { hashPlainSuppressions } from './registers/suppression-conversion.js'
 import { isFlagError, parseFlags, type CliCommand, type FlagSpec } from './cli/context.js'
 import { coreCommands } from './cli/core-commands.js'
 import { deadlineCommands } from './deadlines/cli-commands.js'
@@ -83,7 +84,11 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   }
   const db = createDb(config.databaseUrl, { poolSize: config.databasePoolSize })
   try {
-    if (command.name !== 'migrate' && command.migrates !== false) await migrateToLatest(db)
+    if (command.name !== 'migrate' && command.migrates !== false) {
+      await migrateToLatest(db)
+      // As the server does at start: no command compares suppression hashes while plain rows remain.
+      await hashPlainSuppressions(db, config.suppressionKey)
+    }
     return await command.run({
       config,
       db,

@@ -19,6 +19,10 @@ export interface Config {
   mailFrom: string
   staffEmail: string | null
   sessionSecret: string
+  /** SUPPRESSION_KEY: the HMAC-SHA256 key the suppression list's address hashes are made with (a mailing tool needs the same key). */
+  suppressionKey: string
+  /** SUPPRESSION_MINIMISE_DAYS: an unsubscribed subscriber row is deleted this many days after the unsubscribe; only its suppression stays. */
+  suppressionMinimiseDays: number
   /** PASSWORD_HASH_COST; under NODE_ENV=test a cheap one. */
   passwordHashCost: { memoryCost: number; timeCost: number }
   logLevel: string
@@ -202,8 +206,11 @@ export const PASSWORD_HASH_COST = { memoryCost: 19456, timeCost: 2 }
 /** Under NODE_ENV=test only: the cheapest sound cost (1 MiB, 1 pass), as tests sign in hundreds of times. */
 const TEST_PASSWORD_HASH_COST = { memoryCost: 1024, timeCost: 1 }
 
-function devSecret(dataDir: string): string {
-  const file = join(dataDir, DEV_SECRET_FILE)
+/** Development's generated suppression key, next to the session secret. */
+export const DEV_SUPPRESSION_KEY_FILE = 'suppression-key'
+
+function devSecret(dataDir: string, name = DEV_SECRET_FILE): string {
+  const file = join(dataDir, name)
   try {
     const existing = readFileSync(file, 'utf8').trim()
     if (existing.length >= 32) return existing
@@ -251,6 +258,17 @@ export function loadConfig(env: Env = process.env): Config {
   if (sessionSecret === undefined) {
     if (nodeEnv === 'production') throw new ConfigError('SESSION_SECRET', 'is required when NODE_ENV=production')
     sessionSecret = nodeEnv === 'test' ? randomBytes(32).toString('base64url') : devSecret(dataDir)
+  }
+
+  // The suppression list's hashes are only comparable under one key: every instance, and the
+  // mailing tool, must use the same one, so production names it and development keeps one on disk.
+  let suppressionKey = str(env, 'SUPPRESSION_KEY')
+  if (suppressionKey !== undefined && suppressionKey.length < 32) {
+    throw new ConfigError('SUPPRESSION_KEY', 'must be at least 32 characters long')
+  }
+  if (suppressionKey === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('SUPPRESSION_KEY', 'is required when NODE_ENV=production')
+    suppressionKey = nodeEnv === 'test' ? randomBytes(32).toString('base64url') : devSecret(dataDir, DEV_SUPPRESSION_KEY_FILE)
   }
 
   const mailFrom = email(env, 'MAIL_FROM') ?? `Xtractor Interactive AB <no-reply@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'localhost.localdomain'}>`
@@ -305,6 +323,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     staffEmail: email(env, 'STAFF_EMAIL') ?? null,
     sessionSecret,
+    suppressionKey,
+    suppressionMinimiseDays: int(env, 'SUPPRESSION_MINIMISE_DAYS', 30, 0, 3650),
     passwordHashCost: nodeEnv === 'test' ? TEST_PASSWORD_HASH_COST : PASSWORD_HASH_COST,
     logLevel,
     trustProxy: trustProxy ?? false,

@@ -8,8 +8,8 @@ import { registerRecordsFor, registerSystemsHolding } from '../registers/records
  * events. Matching is on the normalised address (emailKey: trimmed, lower-case), the key every
  * table stores.
  */
-export async function gatherFor(db: Executor, key: string) {
-  const registers = await registerRecordsFor(db, key)
+export async function gatherFor(db: Executor, key: string, suppressionKey: string) {
+  const registers = await registerRecordsFor(db, key, suppressionKey)
   const held = await casesHeldFor(db, key)
   return { ...registers, ...held }
 }

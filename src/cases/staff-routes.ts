@@ -132,7 +132,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
             { value: 'en', label: 'English', selected: (values.lang || c.lang) === 'en' },
           ],
           timeline: threadView(timeline, lang),
-          registers: await caseRegisterPanel(app.db, c, lang),
+          registers: await caseRegisterPanel(app.db, c, lang, app.config.suppressionKey),
           // Access and portability cases: the package panel (src/access).
           accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
           teamName: team?.name ?? null,

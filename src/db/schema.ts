@@ -308,6 +308,8 @@ export interface NewsletterSubscriberTable {
   unsubscribe_token_hash: string
   /** Set when email_normalized was rewritten (migration 008): the key the unsubscribe links already sent derive from. */
   token_key: ColumnType<string | null, string | null | undefined, string | null>
+  /** Set while processing is restricted (Art. 18): stored only, never sent to, imported over or erased by retention. */
+  restricted_at: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -334,16 +336,31 @@ export interface CandidateTable {
   erased_at: Timestamp | null
   /** withdrawn | expired | request */
   erasure_reason: string | null
+  /** Set while processing is restricted (Art. 18): stored only, no CV change, no retention erasure. */
+  restricted_at: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
 
+/** The suppression list before it was hashed (migration 016): emptied at start-up into suppression_hashes. */
 export interface SuppressionTable {
   email_normalized: string
   /** one_click | unsubscribe_page | request | objection | withdraw_consent | staff */
   reason: string
   case_id: number | null
   created_at: Timestamp
+}
+
+/** The suppression list: a keyed hash of each address (src/registers/suppression-hash.ts), never the address. */
+export interface SuppressionHashTable {
+  /** HMAC-SHA256 (hex) of the normalised address under SUPPRESSION_KEY. */
+  email_hash: string
+  /** one_click | unsubscribe_page | request | objection | withdraw_consent | staff | erasure | restricted */
+  reason: string
+  case_id: number | null
+  created_at: Timestamp
+  /** A deleted subscriber's unsubscribe_token_hash, so the old link still says "already unsubscribed". */
+  unsubscribe_token_hash: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface CaseRecipientNotificationTable {
@@ -462,6 +479,7 @@ export interface Database {
   newsletter_subscribers: NewsletterSubscriberTable
   candidates: CandidateTable
   suppressions: SuppressionTable
+  suppression_hashes: SuppressionHashTable
   case_recipient_notifications: CaseRecipientNotificationTable
   rectification_proposals: RectificationProposalTable
   address_changes: AddressChangeTable
@@ -574,6 +592,7 @@ export type CasePause = Selectable<CasePauseTable>
 export type MessageTemplate = Selectable<MessageTemplateTable>
 export type NewsletterSubscriber = Selectable<NewsletterSubscriberTable>
 export type NewNewsletterSubscriber = Insertable<NewsletterSubscriberTable>
+export type NewsletterSubscriberUpdate = Updateable<NewsletterSubscriberTable>
 export type Candidate = Selectable<CandidateTable>
 export type NewCandidate = Insertable<CandidateTable>
 export type CandidateUpdate = Updateable<CandidateTable>

@@ -117,6 +117,10 @@ export const casesSv = {
     register_rectification_proposed: 'Rättelse föreslagen för kandidatregistret',
     register_requester_told: 'Bekräftelse skickad till den registrerade',
     rectification_applied: 'Rättelse genomförd i kandidatregistret',
+    register_record_rectify: 'Uppgift rättad i registret',
+    register_record_erase: 'Posten raderad ur registret',
+    register_record_restrict: 'Behandlingen begränsad (posten bara lagras)',
+    register_record_lift: 'Begränsningen hävd (den registrerade underrättades först)',
     rectification_rejected: 'Rättelse avslagen',
     recipient_checked: 'Mottagare markerad (artikel 19)',
     package_compiled: 'Paket sammanställt',
@@ -289,6 +293,7 @@ export const casesSv = {
       authority: 'Ombudets behörighet är kontrollerad.',
       recipient: 'Mottagaren är markerad.',
       rectification: 'Beslutet om rättelsen är sparat.',
+      record: 'Åtgärden i registret är utförd och visas i historiken.',
     },
   },
   /** Art. 12(4): the fixed last paragraph of every refusal (src/cases/refusal-notice.ts). */

@@ -3,6 +3,7 @@ import { ApiError, ApiErrors, IdParams, Nullable, StringEnum, Type, type TypeBox
 import { MAX_EMAIL, MAX_NAME } from '../intake/request-types.js'
 import { staffActor } from '../staff/actor.js'
 import { subscribe, subscriberById } from './subscribers-service.js'
+import { actOnRecord, type RecordActionForm } from './record-actions.js'
 import { suppressionPage } from './suppressions-service.js'
 
 /** A string or null as one JSON type list (not anyOf), so a wrong type names both as it always has. */
@@ -23,9 +24,22 @@ const Subscriber = Type.Object({
   id: Type.Integer(),
   email: Type.String(),
   status: StringEnum(['subscribed', 'unsubscribed']),
+  restrictedAt: Nullable(Type.String({ description: 'Set while processing is restricted (GDPR Art. 18): send nothing to the address until it is null again.' })),
   unsubscribeUrl: Type.String({ description: 'The one-click link (RFC 8058); derived from the address, never stored.' }),
   listUnsubscribe: Type.Object({ 'List-Unsubscribe': Type.String(), 'List-Unsubscribe-Post': Type.String() }, { description: 'The mail headers to send with each newsletter.' }),
 })
+
+const RectifyBody = Type.Object(
+  {
+    field: StringEnum(['email', 'name', 'phone']),
+    value: Type.String({ maxLength: 400 }),
+  },
+  { additionalProperties: false },
+)
+const LiftBody = Type.Object(
+  { personTold: Type.Boolean({ description: 'GDPR Art. 18(3): the person has been told, before the restriction is lifted. Must be true.' }) },
+  { additionalProperties: false },
+)
 
 // The service checks these (invalid_query names every bad one), so they are only typed here.
 const SuppressionQuery = Type.Object({
@@ -35,7 +49,15 @@ const SuppressionQuery = Type.Object({
 })
 
 const Suppressions = Type.Object({
-  items: Type.Array(Type.Object({ email: Type.String({ description: 'Normalised address.' }), reason: Type.String(), suppressedAt: Type.String() })),
+  hashed: Type.Literal(true, { description: 'Items carry a keyed hash of the address, never the address.' }),
+  keyId: Type.String({ description: 'First 8 hex digits of SHA-256(SUPPRESSION_KEY): which key the hashes were made with.' }),
+  items: Type.Array(
+    Type.Object({
+      hash: Type.String({ description: 'HMAC-SHA256 (hex) of the normalised address under SUPPRESSION_KEY.' }),
+      reason: Type.String({ description: "Why; 'restricted' while processing is restricted (Art. 18) — that entry goes when the restriction is lifted." }),
+      suppressedAt: Type.String(),
+    }),
+  ),
   nextCursor: Nullable(Type.String()),
 })
 
@@ -54,7 +76,34 @@ export async function registerApiRoutes(app: FastifyInstance) {
     return reply.header('Cache-Control', 'no-store').send(await subscriberById(app.db, app.config, request.params.id))
   })
 
+  /** Rectify, erase, restrict and lift, as on the register pages (src/registers/record-actions.ts), by a handler's token. */
+  const act = async (id: string, staffId: number, form: RecordActionForm) => {
+    await actOnRecord(app.db, app.config, { ...form, register: 'subscribers', id }, null, staffId, app.clock())
+  }
+  const withSubscriber = (id: string) => subscriberById(app.db, app.config, id)
+  const actResponse = { 200: Subscriber, 409: ApiError, ...ApiErrors }
+
+  r.patch('/subscribers/:id', { ...handler, schema: { params: IdParams, body: RectifyBody, response: actResponse } }, async (request, reply) => {
+    await act(request.params.id, request.staff!.id, { action: 'rectify', field: request.body.field, value: request.body.value })
+    return reply.header('Cache-Control', 'no-store').send(await withSubscriber(request.params.id))
+  })
+
+  r.delete('/subscribers/:id', { ...handler, schema: { params: IdParams, response: { 204: Type.Null(), 409: ApiError, ...ApiErrors } } }, async (request, reply) => {
+    await act(request.params.id, request.staff!.id, { action: 'erase', confirm: 'on' })
+    return reply.code(204).send(null)
+  })
+
+  r.post('/subscribers/:id/restriction', { ...handler, schema: { params: IdParams, response: actResponse } }, async (request, reply) => {
+    await act(request.params.id, request.staff!.id, { action: 'restrict' })
+    return reply.header('Cache-Control', 'no-store').send(await withSubscriber(request.params.id))
+  })
+
+  r.post('/subscribers/:id/restriction/lift', { ...handler, schema: { params: IdParams, body: LiftBody, response: actResponse } }, async (request, reply) => {
+    await act(request.params.id, request.staff!.id, { action: 'lift', told: request.body.personTold ? 'on' : '' })
+    return reply.header('Cache-Control', 'no-store').send(await withSubscriber(request.params.id))
+  })
+
   r.get('/suppressions', { ...viewer, schema: { querystring: SuppressionQuery, response: { 200: Suppressions, ...ApiErrors } } }, async (request, reply) => {
-    return reply.header('Cache-Control', 'no-store').send(await suppressionPage(app.db, request.query))
+    return reply.header('Cache-Control', 'no-store').send(await suppressionPage(app.db, app.config.suppressionKey, request.query))
   })
 }

@@ -3,7 +3,7 @@ import type { Candidate } from '../db/schema.js'
 import { updateCandidate } from './candidates-repository.js'
 import { deleteCv } from './cv-storage.js'
 
-export type ErasureReason = 'withdrawn' | 'expired'
+export type ErasureReason = 'withdrawn' | 'expired' | 'request'
 
 /**
  * Erases a candidate: the CV file goes, and the record keeps only what proves the consent and its

@@ -71,11 +71,12 @@ export async function listCandidates(db: Executor, opts: { q?: string; limit: nu
   return q.orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute()
 }
 
-/** Candidates due for erasure: consent expired, or withdrawn but not yet erased. */
+/** Candidates due for erasure: consent expired, or withdrawn but not yet erased; never a restricted one (Art. 18). */
 export async function candidatesToErase(db: Executor, nowIso: string): Promise<Candidate[]> {
   return db
     .selectFrom('candidates')
     .selectAll()
+    .where('restricted_at', 'is', null)
     .where((eb) => eb.or([eb.and([eb('status', '=', 'active'), eb('consent_expires_at', '<=', nowIso)]), eb('status', 'in', ['withdrawn', 'expired'])]))
     .orderBy('id')
     .execute()

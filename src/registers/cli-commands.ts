@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises'
+import { appendAudit } from '../audit/log.js'
 import type { CliCommand } from '../cli/context.js'
 import { CLI } from '../staff/actor.js'
 import { IMPORT_REGISTERS, importCsv, reportLines, type ImportRegister } from './csv-import.js'
 import { runRetention } from './retention.js'
+import { suppressionKeyId } from './suppression-hash.js'
 
 export const registerCommands: CliCommand[] = [
   {
@@ -32,6 +34,18 @@ export const registerCommands: CliCommand[] = [
     usage: 'retention run               Erase expired/withdrawn candidates, purge unconfirmed requests, minimise old closed cases',
     async run({ db, config, out, now }) {
       out(JSON.stringify(await runRetention(db, config, now(), { type: 'cli', id: null })))
+      return 0
+    },
+  },
+  {
+    name: 'suppression-key show',
+    usage: 'suppression-key show        Print SUPPRESSION_KEY, so a mailing tool can hash its list the same way (audited)',
+    async run({ db, config, out, now }) {
+      const keyId = suppressionKeyId(config.suppressionKey)
+      // Whoever can run the CLI can read the settings anyway; the audit entry says when the key left the server.
+      await appendAudit(db, { actorType: CLI.type, actorId: CLI.id, action: 'register.suppression_key_show', data: { keyId }, at: now() })
+      out(`SUPPRESSION_KEY=${config.suppressionKey}`)
+      out(`keyId=${keyId}`)
       return 0
     },
   },

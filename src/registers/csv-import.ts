@@ -11,7 +11,8 @@ import { allCandidateEmails, candidateEmailHash, consentExpiry, erasedCandidateH
 import { CsvError, parseCsv } from './csv.js'
 import { uploadFail } from './errors.js'
 import { allSubscriberEmails, insertSubscribers } from './subscribers-repository.js'
-import { allSuppressed } from './suppressions-repository.js'
+import { suppressionHash } from './suppression-hash.js'
+import { allSuppressedHashes } from './suppressions-repository.js'
 
 export const IMPORT_REGISTERS = ['subscribers', 'candidates'] as const
 export type ImportRegister = (typeof IMPORT_REGISTERS)[number]
@@ -104,7 +105,8 @@ export async function importCsv(db: Db, config: Config, register: ImportRegister
     return i < 0 ? '' : (fields[i] ?? '')
   }
   const existing = register === 'subscribers' ? await allSubscriberEmails(db) : await allCandidateEmails(db)
-  const suppressed = register === 'subscribers' ? await allSuppressed(db) : new Set<string>()
+  // The list holds keyed hashes: each row's address is hashed the same way to compare.
+  const suppressed = register === 'subscribers' ? await allSuppressedHashes(db) : new Set<string>()
   const erasedHashes = register === 'candidates' ? await erasedCandidateHashes(db) : new Set<string>()
   const seen = new Set<string>()
   const rows: Row[] = []
@@ -161,7 +163,7 @@ export async function importCsv(db: Db, config: Config, register: ImportRegister
     }
     seen.add(key)
     if (existing.has(key)) report.skipped.push({ line: rec.line, reason: 'exists' })
-    else if (suppressed.has(key)) report.skipped.push({ line: rec.line, reason: 'suppressed' })
+    else if (register === 'subscribers' && suppressed.has(suppressionHash(config.suppressionKey, key))) report.skipped.push({ line: rec.line, reason: 'suppressed' })
     else if (register === 'candidates' && erasedHashes.has(candidateEmailHash(config.sessionSecret, key))) report.skipped.push({ line: rec.line, reason: 'withdrawn' })
     else if (register === 'candidates' && consentExpiry(date!) <= at) report.skipped.push({ line: rec.line, reason: 'consent_expired' })
     else rows.push({ line: rec.line, email, key, name, phone, source, date })

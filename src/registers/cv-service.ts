@@ -16,6 +16,8 @@ export async function uploadCv(db: Db, config: Config, rawId: string, file: Mult
   const candidate = await byId(db, rawId)
   if (!candidate) throw uploadFail('no_candidate')
   if (candidate.status !== 'active') throw uploadFail('not_active')
+  // Art. 18: a restricted record is only stored; a new CV would be a use of it.
+  if (candidate.restricted_at) throw uploadFail('restricted')
   if (!file || file.bytes.length === 0) throw uploadFail('choose_cv')
   if (file.truncated) throw uploadFail('cv_too_large', { mb: Math.round((config.cvMaxBytes / 1024 / 1024) * 10) / 10 })
   const type = sniffCv(file.bytes, file.filename)

@@ -4,6 +4,7 @@ import { DomainError, errorTable, type FieldProblems } from '../domain/errors.js
 export const fail = errorTable({
   not_found: [404, 'registers.api.notFound'],
   suppressed: [409, 'registers.api.suppressed'],
+  restricted: [409, 'registers.api.restricted'],
 })
 
 /** A body or a query checked as a whole: every field's problem in one answer. */
@@ -27,6 +28,13 @@ export const caseFail = errorTable({
   unknown_recipient: [400, 'registers.recipients.errors.unknown_recipient'],
   bad_status: [400, 'registers.recipients.errors.bad_status'],
   recipient_reason_required: [400, 'registers.recipients.errors.reason_required'],
+  bad_action: [400, 'registers.actions.errors.bad_action'],
+  record_not_found: [404, 'registers.actions.errors.record_not_found'],
+  not_this_person: [400, 'registers.actions.errors.not_this_person'],
+  confirm_erase: [400, 'registers.actions.errors.confirm_erase'],
+  already_restricted: [409, 'registers.actions.errors.already_restricted'],
+  not_restricted: [409, 'registers.actions.errors.not_restricted'],
+  tell_first: [400, 'registers.actions.errors.tell_first'],
 })
 
 /** What the import and CV forms refuse; the registers page shows it above the forms. */
@@ -40,4 +48,5 @@ export const uploadFail = errorTable({
   choose_cv: [400, 'registers.cv.chooseFile'],
   cv_too_large: [413, 'registers.cv.tooLarge'],
   bad_type: [415, 'registers.cv.badType'],
+  restricted: [409, 'registers.cv.restricted'],
 })

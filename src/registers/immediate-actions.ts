@@ -73,7 +73,7 @@ export async function applyImmediateActions(trx: Executor, requested: Case, deps
 
 async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, at: string): Promise<Case> {
   if (isNewsletterOptOut(c)) {
-    const done = await unsubscribeForCase(trx, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
+    const done = await unsubscribeForCase(trx, deps.config.suppressionKey, c, c.type === 'objection' ? 'objection' : c.type === 'withdraw_consent' ? 'withdraw_consent' : 'request', at)
     await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.suppress', caseId: c.id, data: { type: c.type }, at: now })
     await confirmToRequester(trx, done, deps, optOutOutcome(c), now)
     return done
@@ -87,7 +87,7 @@ async function applyTo(trx: Executor, c: Case, deps: ImmediateDeps, now: Date, a
     await updateCandidate(trx, candidate.id, { status: 'withdrawn', withdrawn_at: at, updated_at: at })
     await recordAction(trx, c.id, 'consent_withdrawn', { candidateId: candidate.id }, at)
     // Art. 19's list comes from where the data is found: made before the erasure removes the address.
-    await ensureRecipientChecklist(trx, c, at)
+    await ensureRecipientChecklist(trx, c, at, deps.config.suppressionKey)
     const erased = await eraseCandidate(trx, deps.config.dataDir, { ...candidate, status: 'withdrawn', withdrawn_at: at }, 'withdrawn', at)
     await recordAction(trx, c.id, 'candidate_erased', { candidateId: candidate.id, cvDeleted: erased?.cvDeleted ?? false, fields: erased?.fields ?? [] }, at)
     await appendAudit(trx, { actorType: 'system', actorId: null, action: 'register.candidate_erase', caseId: c.id, target: `candidate:${candidate.id}`, data: { reason: 'withdrawn', cvDeleted: erased?.cvDeleted ?? false }, at: now })

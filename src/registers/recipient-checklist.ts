@@ -61,19 +61,19 @@ export function checklistRecipients(map: MapExtract): ChecklistRecipient[] {
 type Subject = Pick<Case, 'id' | 'email' | 'on_behalf_kind' | 'authority_checked_at' | 'subject_email'>
 
 /** The systems where the case's data subject's data is found now (none searched while a representative's authority is unchecked). */
-async function foundSystems(db: Executor, c: Subject): Promise<string[]> {
+async function foundSystems(db: Executor, c: Subject, suppressionKey: string): Promise<string[]> {
   const key = authorityPending(c) ? null : registerKey(c)
-  return key === null ? [] : registerSystemsFor(db, key)
+  return key === null ? [] : registerSystemsFor(db, key, suppressionKey)
 }
 
 /**
  * The case's recipients: those of the systems where the data is found now, and those a row was
  * kept for (an erased row no longer shows where it was; the row made when it was erased does).
  */
-export async function recipientsForCase(db: Executor, c: Subject): Promise<ChecklistRecipient[]> {
+export async function recipientsForCase(db: Executor, c: Subject, suppressionKey: string): Promise<ChecklistRecipient[]> {
   const rows = await recipientRows(db, c.id)
   const kept = rows.map((r) => r.recipient)
-  const systems = [...(await foundSystems(db, c)), ...kept.filter((id) => id.includes(':')).map((id) => id.slice(0, id.indexOf(':')))]
+  const systems = [...(await foundSystems(db, c, suppressionKey)), ...kept.filter((id) => id.includes(':')).map((id) => id.slice(0, id.indexOf(':')))]
   const list = checklistRecipients(await mapForSystems(db, systems))
   const missing = kept.filter((id) => !list.some((r) => r.id === id))
   if (missing.length) {
@@ -96,8 +96,8 @@ export async function needsChecklist(db: Executor, c: Case): Promise<boolean> {
  * Adds the pending rows for a case whose action was carried out in the registers: called before
  * the data is gone from where it was found, or while a trace of it is left, so the list is kept.
  */
-export async function ensureRecipientChecklist(trx: Executor, c: Subject, at: string): Promise<void> {
-  for (const r of await recipientsForCase(trx, c)) await addPendingRecipient(trx, c.id, r.id, at)
+export async function ensureRecipientChecklist(trx: Executor, c: Subject, at: string, suppressionKey: string): Promise<void> {
+  for (const r of await recipientsForCase(trx, c, suppressionKey)) await addPendingRecipient(trx, c.id, r.id, at)
 }
 
 export interface ChecklistItem {
@@ -110,18 +110,18 @@ export interface ChecklistItem {
   updatedAt: string | null
 }
 
-export async function checklistFor(db: Executor, c: Case, lang: Lang): Promise<ChecklistItem[]> {
+export async function checklistFor(db: Executor, c: Case, lang: Lang, suppressionKey: string): Promise<ChecklistItem[]> {
   const rows = await recipientRows(db, c.id)
   const byId = new Map(rows.map((r) => [r.recipient, r]))
-  return (await recipientsForCase(db, c)).map((r) => {
+  return (await recipientsForCase(db, c, suppressionKey)).map((r) => {
     const row = byId.get(r.id)
     return { id: r.id, name: pick(r.name, lang), description: pick(r.description, lang), system: r.system ? pick(r.system, lang) : null, status: row?.status ?? 'pending', reason: row?.reason ?? null, updatedAt: row?.status === 'pending' ? null : (row?.updated_at ?? null) }
   })
 }
 
 /** Staff mark one recipient notified, or not notified with the reason (e.g. never received the data). */
-export async function setRecipientStatus(trx: Executor, c: Case, input: { recipient: string; status: string; reason: string | null }, staffId: number, now: Date): Promise<void> {
-  if (!(await recipientsForCase(trx, c)).some((r) => r.id === input.recipient)) throw caseFail('unknown_recipient')
+export async function setRecipientStatus(trx: Executor, c: Case, input: { recipient: string; status: string; reason: string | null }, staffId: number, now: Date, suppressionKey: string): Promise<void> {
+  if (!(await recipientsForCase(trx, c, suppressionKey)).some((r) => r.id === input.recipient)) throw caseFail('unknown_recipient')
   if (!(RECIPIENT_STATUSES as readonly string[]).includes(input.status)) throw caseFail('bad_status')
   const reason = input.reason?.trim() || null
   if (input.status === 'not_notified' && !reason) throw caseFail('recipient_reason_required')
@@ -133,9 +133,9 @@ export async function setRecipientStatus(trx: Executor, c: Case, input: { recipi
 }
 
 /** The staff form: one recipient marked, in its own transaction. */
-export async function markRecipient(db: Db, c: Case, form: { recipient?: string; status?: string; reason?: string }, staffId: number, now: Date): Promise<void> {
+export async function markRecipient(db: Db, c: Case, form: { recipient?: string; status?: string; reason?: string }, staffId: number, now: Date, suppressionKey: string): Promise<void> {
   // Issue 15 §5: nothing is done in the registers for a representative whose authority is unchecked.
   if (authorityPending(c)) throw caseFail('unchecked')
   const input = { recipient: form.recipient ?? '', status: form.status ?? '', reason: (form.reason ?? '').slice(0, 1000) }
-  await db.transaction().execute((trx) => setRecipientStatus(trx, c, input, staffId, now))
+  await db.transaction().execute((trx) => setRecipientStatus(trx, c, input, staffId, now, suppressionKey))
 }

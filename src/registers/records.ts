@@ -7,7 +7,8 @@
 import type { Executor } from '../db/connection.js'
 import { candidatesByEmail } from './candidates-repository.js'
 import { subscribersByEmail } from './subscribers-repository.js'
-import { suppressionsByEmail } from './suppressions-repository.js'
+import { suppressionHash } from './suppression-hash.js'
+import { suppressionsByHash } from './suppressions-repository.js'
 
 export { candidateCvs } from './candidates-repository.js'
 
@@ -24,14 +25,17 @@ export function registerSystemsHolding(records: { newsletter: readonly unknown[]
 }
 
 /** The register systems holding data about one normalised address. */
-export async function registerSystemsFor(db: Executor, key: string): Promise<string[]> {
-  return registerSystemsHolding(await registerRecordsFor(db, key))
+export async function registerSystemsFor(db: Executor, key: string, suppressionKey: string): Promise<string[]> {
+  return registerSystemsHolding(await registerRecordsFor(db, key, suppressionKey))
 }
 
-/** What the registers hold about one normalised address (emailKey: trimmed, lower-case), oldest first. */
-export async function registerRecordsFor(db: Executor, key: string) {
+/**
+ * What the registers hold about one normalised address (emailKey: trimmed, lower-case), oldest
+ * first. The suppression list is found by the address's keyed hash (SUPPRESSION_KEY), as it holds no address.
+ */
+export async function registerRecordsFor(db: Executor, key: string, suppressionKey: string) {
   const newsletter = await subscribersByEmail(db, key)
   const candidates = await candidatesByEmail(db, key)
-  const suppressions = await suppressionsByEmail(db, key)
+  const suppressions = await suppressionsByHash(db, suppressionHash(suppressionKey, key))
   return { newsletter, candidates, suppressions }
 }

@@ -41,7 +41,7 @@ export async function proposeRectification(trx: Executor, c: Case, at: string): 
 }
 
 /** Validates and cleans a value for a field; null when it is not acceptable. */
-function cleanValue(field: RectifiableField, raw: string): string | null {
+export function cleanValue(field: RectifiableField, raw: string): string | null {
   const v = cleanLine(raw)
   if (!v) return null
   if (field === 'email') return isValidEmail(normaliseEmail(v)) ? normaliseEmail(v) : null
@@ -78,7 +78,7 @@ export async function decideProposal(
   const candidate = await findCandidate(trx, p.record_id)
   if (!candidate || candidate.status === 'erased') throw caseFail('erased')
   // Art. 19's list comes from where the data is found: made before a changed address hides it.
-  await ensureRecipientChecklist(trx, c, at)
+  await ensureRecipientChecklist(trx, c, at, config.suppressionKey)
   const stored = candidate[field]
   if (field === 'email') {
     const key = emailKey(value)

@@ -13,11 +13,23 @@ import { IMPORT_REGISTERS, importUpload, type ImportReport } from './csv-import.
 import { cvForDownload, uploadCv } from './cv-service.js'
 import { registersOverview } from './overview.js'
 import { markRecipient } from './recipient-checklist.js'
+import { actOnRecord, RECORD_ACTIONS, type RecordAction } from './record-actions.js'
+import { recordById, restrictedSinceText } from './record-view.js'
 import { decideRectification } from './rectification.js'
 
 // Forms send strings; the services check what they mean and name the problem.
 const PageQuery = Type.Object({ q: Type.Optional(Type.String()), done: Type.Optional(Type.String()) })
 const RecipientForm = Type.Object({ recipient: Type.Optional(Type.String()), status: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) })
+const RecordForm = Type.Object({
+  register: Type.Optional(Type.String()),
+  id: Type.Optional(Type.String()),
+  action: Type.Optional(Type.String()),
+  field: Type.Optional(Type.String()),
+  value: Type.Optional(Type.String()),
+  told: Type.Optional(Type.String()),
+  confirm: Type.Optional(Type.String()),
+})
+const RecordParams = Type.Object({ register: Type.String(), id: Type.String() })
 const RectificationForm = Type.Object({
   proposal: Type.Optional(Type.String()),
   decision: Type.Optional(Type.String()),
@@ -68,8 +80,8 @@ export async function registerStaffRoutes(app: FastifyInstance) {
         q: overview.q,
         counts: overview.counts,
         // Times in Stockholm, as on every staff page; the database keeps UTC instants.
-        subscribers: overview.subscribers.map((x) => ({ ...x, subscribedAt: stockholmDateTime(x.subscribed_at), statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`) })),
-        candidates: overview.candidates.map((x) => ({ ...x, statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: stockholmDateTime(x.consent_expires_at).slice(0, 10) })),
+        subscribers: overview.subscribers.map((x) => ({ ...x, subscribedAt: stockholmDateTime(x.subscribed_at), statusLabel: t(lang, `registers.subscriberStatuses.${x.status}`), restrictedSince: restrictedSinceText(lang, x.restricted_at) })),
+        candidates: overview.candidates.map((x) => ({ ...x, restrictedSince: restrictedSinceText(lang, x.restricted_at), statusLabel: t(lang, `registers.candidateStatuses.${x.status}`), expires: stockholmDateTime(x.consent_expires_at).slice(0, 10) })),
         canWork: me.role !== 'viewer',
         isAdmin: me.role === 'admin',
         registerOptions: IMPORT_REGISTERS.map((value) => ({ value, label: t(lang, `registers.import.registers.${value}`), selected: value === (o.values?.register ?? 'subscribers') })),
@@ -88,7 +100,9 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     page(request, reply, { error: domainMessage(error, request.lang), status: error.status, values })
 
   r.get('/registers', { ...viewer, schema: { querystring: PageQuery } }, async (request, reply) => {
-    return page(request, reply, { notice: request.query.done === 'cv' ? t(request.lang, 'registers.cv.uploaded') : undefined })
+    const done = request.query.done
+    const notice = done === 'cv' ? t(request.lang, 'registers.cv.uploaded') : done === 'erase' ? t(request.lang, 'registers.actions.done.erase') : undefined
+    return page(request, reply, { notice })
   })
 
   // Multipart: the form token is in the body, so these routes check it themselves (csrf: 'form').
@@ -122,6 +136,49 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     return sendPrivateFile(reply, cv.path, { contentType: cv.contentType, name: cv.name, fallbackName: 'cv' })
   })
 
+  /** A register row's page: its details and, for handlers, the actions; a refusal comes back above the forms with what was typed. */
+  async function recordPage(request: FastifyRequest<{ Params: { register: string; id: string } }>, reply: FastifyReply, o: { error?: DomainError; notice?: string; values?: { field?: string; value?: string } } = {}) {
+    const lang = request.lang
+    const record = await recordById(app.db, request.params.register, request.params.id, lang)
+    reply.header('Cache-Control', 'no-store')
+    if (!record) {
+      const title = t(lang, 'errors.notFoundTitle')
+      return reply.staffPage('message', { title, paragraphs: [t(lang, 'registers.actions.errors.record_not_found')], link: { href: '/staff/registers', text: t(lang, 'registers.actions.back') } }, { status: 404, title })
+    }
+    const pageTitle = t(lang, `registers.actions.recordTitle.${record.register}`)
+    return reply.staffPage(
+      'staff/register-record',
+      {
+        staffArea: true,
+        record,
+        pageTitle,
+        canWork: request.staff!.role !== 'viewer',
+        errorList: o.error ? [{ id: 'main', message: domainMessage(o.error, lang) }] : [],
+        notice: o.notice,
+        values: o.values ?? {},
+        csrf: app.staffCsrf.token(request, reply),
+      },
+      { status: o.error?.status ?? 200, title: pageTitle },
+    )
+  }
+
+  r.get('/registers/:register/:id', { ...viewer, schema: { params: RecordParams, querystring: PageQuery } }, async (request, reply) => {
+    const done = request.query.done
+    return recordPage(request, reply, { notice: done && (RECORD_ACTIONS as readonly string[]).includes(done) ? t(request.lang, `registers.actions.done.${done as RecordAction}`) : undefined })
+  })
+
+  r.post('/registers/:register/:id', { ...caseForm, schema: { params: RecordParams, body: RecordForm } }, async (request, reply) => {
+    const { register, id } = request.params
+    let done
+    try {
+      done = await actOnRecord(app.db, app.config, { ...(request.body ?? {}), register, id }, null, request.staff!.id, app.clock())
+    } catch (error) {
+      return recordPage(request, reply, { error: refusal(error), values: { field: request.body?.field, value: request.body?.value } })
+    }
+    if (done.action === 'erase') return reply.redirect('/staff/registers?done=erase', 303)
+    return reply.redirect(`/staff/registers/${register}/${done.id}?done=${done.action}`, 303)
+  })
+
   async function caseOr404(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
     const c = /^\d{1,12}$/.test(request.params.id) ? await findCaseById(app.db, Number(request.params.id)) : undefined
     const title = t(request.lang, 'errors.notFoundTitle')
@@ -143,11 +200,22 @@ export async function registerStaffRoutes(app: FastifyInstance) {
     const c = await caseOr404(request, reply)
     if (!c) return reply
     try {
-      await markRecipient(app.db, c, request.body ?? {}, request.staff!.id, app.clock())
+      await markRecipient(app.db, c, request.body ?? {}, request.staff!.id, app.clock(), app.config.suppressionKey)
     } catch (error) {
       return refuse(request, reply, c.id, refusal(error))
     }
     return reply.redirect(`/staff/cases/${c.id}?done=recipient`, 303)
+  })
+
+  r.post('/cases/:id/records', { ...caseForm, schema: { params: IdParams, body: RecordForm } }, async (request, reply) => {
+    const c = await caseOr404(request, reply)
+    if (!c) return reply
+    try {
+      await actOnRecord(app.db, app.config, request.body ?? {}, c, request.staff!.id, app.clock())
+    } catch (error) {
+      return refuse(request, reply, c.id, refusal(error))
+    }
+    return reply.redirect(`/staff/cases/${c.id}?done=record`, 303)
   })
 
   r.post('/cases/:id/rectification', { ...caseForm, schema: { params: IdParams, body: RectificationForm } }, async (request, reply) => {

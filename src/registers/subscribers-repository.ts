@@ -1,5 +1,5 @@
 import type { Executor } from '../db/connection.js'
-import type { NewsletterSubscriber } from '../db/schema.js'
+import type { NewsletterSubscriber, NewsletterSubscriberUpdate } from '../db/schema.js'
 import { unsubscribeTokenHash } from './unsubscribe-token.js'
 
 export interface SubscriberInput {
@@ -79,4 +79,24 @@ export async function countSubscribers(db: Executor): Promise<number> {
 /** Every subscription of an address, oldest first (the access package, Art. 15). */
 export async function subscribersByEmail(db: Executor, emailNormalized: string): Promise<NewsletterSubscriber[]> {
   return db.selectFrom('newsletter_subscribers').selectAll().where('email_normalized', '=', emailNormalized).orderBy('id').execute()
+}
+
+/** Unsubscribed at or before `cutoff` and not restricted: due for deletion (only the suppression stays). */
+export async function subscribersToMinimise(db: Executor, cutoff: string): Promise<NewsletterSubscriber[]> {
+  return db
+    .selectFrom('newsletter_subscribers')
+    .selectAll()
+    .where('status', '=', 'unsubscribed')
+    .where('unsubscribed_at', '<=', cutoff)
+    .where('restricted_at', 'is', null)
+    .orderBy('id')
+    .execute()
+}
+
+export async function deleteSubscriber(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('newsletter_subscribers').where('id', '=', id).execute()
+}
+
+export async function updateSubscriber(db: Executor, id: number, values: NewsletterSubscriberUpdate): Promise<void> {
+  await db.updateTable('newsletter_subscribers').set(values).where('id', '=', id).execute()
 }

@@ -10,13 +10,16 @@ import { cleanLine } from '../intake/validate.js'
 import type { Actor } from '../staff/actor.js'
 import { fail, invalid } from './errors.js'
 import { findSubscriber, findSubscriberByEmail, insertSubscriber } from './subscribers-repository.js'
-import { isSuppressed } from './suppressions-repository.js'
+import { suppressionHash } from './suppression-hash.js'
+import { findSuppression } from './suppressions-repository.js'
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe-token.js'
 
 export interface SubscriberJson {
   id: number
   email: string
   status: NewsletterSubscriber['status']
+  /** Set while processing is restricted (Art. 18): send nothing to this address until it is null again. */
+  restrictedAt: string | null
   unsubscribeUrl: string
   listUnsubscribe: Record<'List-Unsubscribe' | 'List-Unsubscribe-Post', string>
 }
@@ -24,12 +27,12 @@ export interface SubscriberJson {
 /** The API's view of a subscriber: the link is derived again each time, never read from storage. */
 export function subscriberJson(config: Config, s: NewsletterSubscriber): SubscriberJson {
   const token = unsubscribeToken(config.sessionSecret, s.token_key ?? s.email_normalized)
-  return { id: s.id, email: s.email, status: s.status, unsubscribeUrl: unsubscribeUrl(config, token), listUnsubscribe: listUnsubscribeHeaders(config, token) }
+  return { id: s.id, email: s.email, status: s.status, restrictedAt: s.restricted_at, unsubscribeUrl: unsubscribeUrl(config, token), listUnsubscribe: listUnsubscribeHeaders(config, token) }
 }
 
 export type AddOutcome =
   | { state: 'created' | 'exists'; subscriber: NewsletterSubscriber }
-  | { state: 'suppressed' }
+  | { state: 'suppressed' | 'restricted' }
 
 /**
  * Adds a subscriber unless the address is suppressed (unsubscribed or objected): that is reported,
@@ -43,8 +46,11 @@ export async function addSubscriber(
   now: Date,
 ): Promise<AddOutcome> {
   return db.transaction().execute(async (trx): Promise<AddOutcome> => {
-    if (await isSuppressed(trx, input.emailNormalized)) return { state: 'suppressed' }
+    // Compared by keyed hash: the list holds no addresses. A restriction (Art. 18) is on it too.
+    const entry = await findSuppression(trx, suppressionHash(config.suppressionKey, input.emailNormalized))
+    if (entry) return { state: entry.reason === 'restricted' ? 'restricted' : 'suppressed' }
     const existing = await findSubscriberByEmail(trx, input.emailNormalized)
+    if (existing?.restricted_at) return { state: 'restricted' }
     if (existing) return existing.status === 'subscribed' ? { state: 'exists', subscriber: existing } : { state: 'suppressed' }
     const at = now.toISOString()
     const subscriber = await insertSubscriber(trx, config.sessionSecret, { ...input, subscribedAt: at }, at)
@@ -79,7 +85,7 @@ export function subscriberInput(b: SubscriberBody) {
 /** POST /api/v1/subscribers: the subscriber as the API shows it, and whether it is new; a suppressed address is refused (409). */
 export async function subscribe(db: Db, config: Config, body: SubscriberBody, actor: Actor, now: Date): Promise<{ created: boolean; subscriber: SubscriberJson }> {
   const outcome = await addSubscriber(db, config, subscriberInput(body), actor, now)
-  if (outcome.state === 'suppressed') throw fail('suppressed')
+  if (!('subscriber' in outcome)) throw fail(outcome.state)
   return { created: outcome.state === 'created', subscriber: subscriberJson(config, outcome.subscriber) }
 }
 

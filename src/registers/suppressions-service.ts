@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import type { FieldProblems } from '../domain/errors.js'
 import { invalid } from './errors.js'
+import { suppressionKeyId } from './suppression-hash.js'
 import { suppressionsSince } from './suppressions-repository.js'
 
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/
@@ -12,18 +13,20 @@ export interface SuppressionQuery {
 }
 
 export interface SuppressionPage {
-  items: { email: string; reason: string; suppressedAt: string }[]
+  hashed: true
+  keyId: string
+  items: { hash: string; reason: string; suppressedAt: string }[]
   nextCursor: string | null
 }
 
-function cursorOf(row: { created_at: string; email_normalized: string }): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.email_normalized])).toString('base64url')
+function cursorOf(row: { created_at: string; email_hash: string }): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.email_hash])).toString('base64url')
 }
 
-function parseCursor(raw: string): { createdAt: string; email: string } | null {
+function parseCursor(raw: string): { createdAt: string; hash: string } | null {
   try {
     const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], email: v[1] }
+    if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') return { createdAt: v[0], hash: v[1] }
   } catch {
     // falls through to null
   }
@@ -31,11 +34,12 @@ function parseCursor(raw: string): { createdAt: string; email: string } | null {
 }
 
 /**
- * GET /api/v1/suppressions: the addresses suppressed since a time, oldest first, a page at a time
- * (keyset cursor, so a page boundary never skips or repeats an address). Every bad parameter is
- * named at once (invalid_query).
+ * GET /api/v1/suppressions: the hashes of the addresses suppressed since a time, oldest first, a
+ * page at a time (keyset cursor, so a page boundary never skips or repeats one), with the id of
+ * the key they were made with. Restricted subscribers are on it too (reason 'restricted') while
+ * the restriction lasts. Every bad parameter is named at once (invalid_query).
  */
-export async function suppressionPage(db: Executor, q: SuppressionQuery): Promise<SuppressionPage> {
+export async function suppressionPage(db: Executor, key: string, q: SuppressionQuery): Promise<SuppressionPage> {
   const problems: Record<string, FieldProblems[string]> = {}
   let since: string | null = null
   if (q.since !== undefined) {
@@ -58,7 +62,9 @@ export async function suppressionPage(db: Executor, q: SuppressionQuery): Promis
   const rows = await suppressionsSince(db, since, limit + 1, after)
   const page = rows.slice(0, limit)
   return {
-    items: page.map((r) => ({ email: r.email_normalized, reason: r.reason, suppressedAt: r.created_at })),
+    hashed: true,
+    keyId: suppressionKeyId(key),
+    items: page.map((r) => ({ hash: r.email_hash, reason: r.reason, suppressedAt: r.created_at })),
     nextCursor: rows.length > limit ? cursorOf(page[page.length - 1]) : null,
   }
 }

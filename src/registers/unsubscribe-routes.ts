@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { isLang, t } from '../i18n/index.js'
-import { subscriberForToken, unsubscribeByToken } from './unsubscribe-service.js'
+import { linkTarget, unsubscribeByToken } from './unsubscribe-service.js'
 import { controller } from './controller.js'
 
 /** Shows an address half-hidden (a forwarded newsletter should not hand the address to the next reader). */
@@ -38,12 +38,17 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
    */
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     reply.page('unsubscribe', { invalid: true, csrf: app.csrf.token(request, reply) }, { status: 404, title: t(request.lang, 'registers.unsubscribe.invalidTitle') })
+  /** A link whose subscriber row was deleted (SUPPRESSION_MINIMISE_DAYS): still unsubscribed, the address no longer known. */
+  const gonePage = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.page('unsubscribe', { done: true, email: null, contact: controller.email }, { title: t(request.lang, 'registers.unsubscribe.doneTitle') })
   const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').header('X-Robots-Tag', 'noindex, nofollow')
 
   r.get('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     noStore(reply)
-    const subscriber = await subscriberForToken(app.db, request.params.token)
-    if (!subscriber) return notFound(request, reply)
+    const target = await linkTarget(app.db, request.params.token)
+    if (target.state === 'unknown') return notFound(request, reply)
+    if (target.state === 'gone') return gonePage(request, reply)
+    const subscriber = target.subscriber
     const done = subscriber.status === 'unsubscribed'
     return reply.page('unsubscribe', { token: request.params.token, email: maskEmail(subscriber.email), done, contact: controller.email }, { title: t(request.lang, done ? 'registers.unsubscribe.doneTitle' : 'registers.unsubscribe.title') })
   })
@@ -58,8 +63,9 @@ export async function unsubscribeRoutes(app: FastifyInstance) {
     }
     const body = request.body
     const fromPage = body !== null && typeof body === 'object' && isLang(body.lang)
-    const outcome = await unsubscribeByToken(app.db, request.params.token, fromPage ? 'unsubscribe_page' : 'one_click', request.lang, app.clock())
+    const outcome = await unsubscribeByToken(app.db, app.config.suppressionKey, request.params.token, fromPage ? 'unsubscribe_page' : 'one_click', request.lang, app.clock())
     if (outcome.state === 'unknown') return notFound(request, reply)
+    if (outcome.state === 'gone') return gonePage(request, reply)
     return reply.page('unsubscribe', { done: true, email: maskEmail(outcome.subscriber.email), reference: outcome.reference, contact: controller.email }, { title: t(request.lang, 'registers.unsubscribe.doneTitle') })
   })
 }

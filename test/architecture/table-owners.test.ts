@@ -33,6 +33,7 @@ const OWNERS: Record<string, string> = {
   newsletter_subscribers: 'registers',
   candidates: 'registers',
   suppressions: 'registers',
+  suppression_hashes: 'registers',
   case_recipient_notifications: 'registers',
   rectification_proposals: 'registers',
   email_merge_reviews: 'registers',

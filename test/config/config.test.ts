@@ -54,6 +54,7 @@ t.test('defaults', async (t) => {
 t.test('values are read and normalised', async (t) => {
   const c = loadConfig({
     NODE_ENV: 'production',
+    SUPPRESSION_KEY: 'p'.repeat(40),
     PORT: ' 8443 ',
     HOST: '0.0.0.0',
     PUBLIC_URL: 'https://dsr.xtractor.se/',
@@ -164,12 +165,14 @@ t.test('DATABASE_URL takes a postgres:// or postgresql:// URL as given', async (
   }
 })
 
-t.test('production requires SESSION_SECRET and MAIL_FROM', async (t) => {
+t.test('production requires SESSION_SECRET, SUPPRESSION_KEY and MAIL_FROM', async (t) => {
   const dir = t.testdir()
   configError(t, { NODE_ENV: 'production', DATA_DIR: dir, MAIL_FROM: 'a@xtractor.se' }, 'SESSION_SECRET', 'production without SESSION_SECRET')
-  configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET }, 'MAIL_FROM', 'production without MAIL_FROM')
+  configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, SUPPRESSION_KEY: SECRET }, 'MAIL_FROM', 'production without MAIL_FROM')
   t.notOk(existsSync(join(dir, 'session-secret')), 'production never generates a secret')
-  const ok = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, MAIL_FROM: 'a@xtractor.se' })
+  configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, MAIL_FROM: 'a@xtractor.se' }, 'SUPPRESSION_KEY', 'production without SUPPRESSION_KEY')
+  t.notOk(existsSync(join(dir, 'suppression-key')), 'production never generates a suppression key')
+  const ok = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, SUPPRESSION_KEY: SECRET, MAIL_FROM: 'a@xtractor.se' })
   t.equal(ok.env, 'production')
 })
 
@@ -230,7 +233,7 @@ t.test('Art. 5(1)(e): unconfirmed submissions are kept as long as their link liv
 })
 
 t.test('staff passwords: Argon2id at OWASP minimum outside tests, a cheap cost under NODE_ENV=test only', async (t) => {
-  const secret = { SESSION_SECRET: 'x'.repeat(40), MAIL_FROM: 'dsr@xtractor.se', DATA_DIR: '/tmp/dsr-config-test' }
+  const secret = { SESSION_SECRET: 'x'.repeat(40), SUPPRESSION_KEY: 'y'.repeat(40), MAIL_FROM: 'dsr@xtractor.se', DATA_DIR: '/tmp/dsr-config-test' }
   t.same(loadConfig({ ...secret, NODE_ENV: 'production' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
   t.same(loadConfig({ ...secret, NODE_ENV: 'development' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
   t.same(loadConfig({ ...secret }).passwordHashCost, { memoryCost: 19456, timeCost: 2 }, 'no NODE_ENV: the real cost')

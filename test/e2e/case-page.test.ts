@@ -65,8 +65,8 @@ t.test('the case page: above the fold at 1280×800, reflow at 320 px, in every s
   // Found in the newsletter register, whose recipient the map names: the checklist lists it (Art. 19).
   await app.dataMap.updateSystem({ type: 'staff', id: me.id }, 'newsletter', { recipients: [{ name: { sv: 'Exempel Utskick AB', en: 'Example Mailing Ltd' }, description: { sv: 'Skickar nyhetsbrevet åt oss.', en: 'Sends the newsletter for us.' } }] })
   await insertSubscriber(app, erasure.email)
-  const first = (await recipientsForCase(app.db, await app.cases.get(erasure.id)))[0]
-  await markRecipient(app.db, await app.cases.get(erasure.id), { recipient: first.id, status: 'notified' }, me.id, clock.now())
+  const first = (await recipientsForCase(app.db, await app.cases.get(erasure.id), app.config.suppressionKey))[0]
+  await markRecipient(app.db, await app.cases.get(erasure.id), { recipient: first.id, status: 'notified' }, me.id, clock.now(), app.config.suppressionKey)
   // Paused for identity.
   clock.set('2026-11-30T09:00:00.000Z')
   const paused = (await openCase(ctx, { type: 'access', email: 'per@example.se', name: 'Per Persson' })).case

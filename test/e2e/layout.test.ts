@@ -301,7 +301,7 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   await loginAs(app, adminJar, admins.sv)
   const registersPage = await app.inject({ url: '/staff/registers', headers: { cookie: adminJar.header } })
   adminJar.store(registersPage)
-  const csv = 'email,name,phone,consent_given_at\nrolf@example.se,Rolf R,+46701111111,2026-05-01\nkarin@example.se,Karin Kandidat,+46702222222,2026-06-15\n'
+  const csv = 'email,name,phone,consent_given_at\nrolf@example.se,Rolf R,+46701111111,2026-05-01\nkarin@example.se,Karin Kandidat,+46702222222,2026-06-15\nkim@example.se,Kim Kandidat,+46703333333,2026-07-01\n'
   const body = multipart({ _csrf: csrfFrom(registersPage.body), register: 'candidates' }, { name: 'file', filename: 'kandidater.csv', contentType: 'text/csv', data: Buffer.from(csv) })
   const imported = await app.inject({ method: 'POST', url: '/staff/registers/import', headers: { cookie: adminJar.header, 'content-type': body.contentType }, payload: body.payload })
   if (imported.statusCode !== 200) throw new Error(`import: ${imported.statusCode}`)
@@ -334,10 +334,16 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const unsubscribed = await request({ type: 'unsubscribe', email: 'nyhetsbrev-slut@example.se', relationship: 'newsletter' })
   const pending = await request({ type: 'erasure', relationship: 'newsletter' }, { confirm: false })
   // A rectification of one's own address: the new address confirms by its own link (the verify-address page).
-  await request({ type: 'rectification', email: 'karin@example.se', relationship: 'candidate', incorrect: 'karin@example.se', correct: 'karin.ny@example.se' })
+  await request({ type: 'rectification', email: 'kim@example.se', relationship: 'candidate', incorrect: 'kim@example.se', correct: 'kim.ny@example.se' })
   await ctx.flushMail()
-  const newAddressMail = await smtp.waitFor((m) => m.envelopeTo.includes('karin.ny@example.se'))
+  const newAddressMail = await smtp.waitFor((m) => m.envelopeTo.includes('kim.ny@example.se'))
   const addressToken = linkIn(newAddressMail[0].parsed.text, `${publicUrl}/verify/`).split('/verify/')[1]
+  // A restriction case whose data subject is in both registers, the subscriber restricted (the register rows' actions).
+  const restricted = await api('POST', '/subscribers', { email: 'karin@example.se', name: 'Karin Kandidat', phone: '+46702222222', source: 'website' })
+  await api('POST', `/subscribers/${restricted.id}/restriction`)
+  const restriction = await request({ type: 'restriction', email: 'karin@example.se', relationship: 'candidate', details: 'Använd inte mina uppgifter medan ni utreder.' })
+  const candidate = (await app.db.selectFrom('candidates').select('id').where('email_normalized', '=', 'karin@example.se').executeTakeFirstOrThrow()).id
+  const rows = { subscriber: restricted.id as number, candidate }
 
   // Access packages: one compiled (draft), one sent per language (the requester's download page and report.html).
   const draft = await request({ type: 'access', relationship: 'event_participant' })
@@ -357,7 +363,7 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const rules = await api('GET', '/routing-rules')
   await ctx.flushMail()
 
-  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, addressToken, draft, sent, ruleId: rules.items[0].id as number }
+  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, addressToken, restriction, rows, draft, sent, ruleId: rules.items[0].id as number }
 }
 
 // ── Browser contexts ──
@@ -557,6 +563,10 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('deadline calculator (errors)', 'GET /staff/deadlines', '/staff/deadlines?receivedAt=2026-13-45', 'staff', { failedSubmit: true }),
     get('templates', 'GET /staff/admin/templates', '/staff/admin/templates', 'staff'),
     get('registers', 'GET /staff/registers', '/staff/registers', 'staff'),
+    get('register row (subscriber, restricted)', 'GET /staff/registers/:register/:id', `/staff/registers/subscribers/${fx.rows.subscriber}`, 'staff'),
+    get('register row (candidate)', 'GET /staff/registers/:register/:id', `/staff/registers/candidates/${fx.rows.candidate}`, 'staff'),
+    failed('register row (errors)', 'POST /staff/registers/:register/:id', 'staff', `/staff/registers/candidates/${fx.rows.candidate}`, `/staff/registers/candidates/${fx.rows.candidate}`, { value: '' }),
+    get('case restriction (register rows and their actions)', 'GET /staff/cases/:id', casePage(fx.restriction.id), 'staff'),
     get('staff members', 'GET /staff/admin/staff', '/staff/admin/staff', 'staff'),
     failed('staff members (errors)', 'POST /staff/admin/staff', 'staff', '/staff/admin/staff', '/staff/admin/staff', { email: 'inte en adress' }),
     get('routing rules', 'GET /staff/admin/routing', '/staff/admin/routing', 'staff'),

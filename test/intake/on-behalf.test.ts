@@ -9,6 +9,7 @@ import { linkIn } from '../helpers/smtp.js'
 import { apiTokenFor, createStaff } from '../helpers/staff.js'
 import { publicDir } from '../../src/paths.js'
 import { runRetention } from '../../src/registers/retention.js'
+import { suppressionHash } from '../../src/registers/suppression-hash.js'
 
 // Issue 15 §5: a request made for someone else. GDPR Art. 12(2) (facilitate the exercise of the
 // rights), Art. 12(6) (reasonable doubts about identity), EDPB Guidelines 01/2022 section 3.4 (requests via proxies).
@@ -99,7 +100,7 @@ t.test('Art. 12(6), EDPB 01/2022 section 3.4: a guardian asks with a proof; the 
   t.equal(c.status, 'new', 'a withdrawal for someone else is not carried out at confirmation')
   const still = await app.db.selectFrom('newsletter_subscribers').select('status').where('email_normalized', '=', 'barn@example.se').executeTakeFirstOrThrow()
   t.equal(still.status, 'subscribed', "the child's subscription is untouched before the authority is checked")
-  t.equal((await app.db.selectFrom('suppressions').select('email_normalized').execute()).length, 0)
+  t.equal((await app.db.selectFrom('suppression_hashes').select('email_hash').execute()).length, 0)
 
   const json = await app.inject({ url: `/api/v1/cases/${c.id}`, headers: auth })
   t.match(json.json().onBehalfOf, { kind: 'guardian', subjectName: 'Kim Barn', subjectEmail: 'Barn@example.se', proof: { name: 'personbevis.png', contentType: 'image/png' }, authorityChecked: false })
@@ -138,7 +139,7 @@ t.test('Art. 12(6), EDPB 01/2022 section 3.4: a guardian asks with a proof; the 
   t.equal(tick.json().email, 'foralder@example.se')
   const after = await app.db.selectFrom('newsletter_subscribers').select('status').where('email_normalized', '=', 'barn@example.se').executeTakeFirstOrThrow()
   t.equal(after.status, 'unsubscribed')
-  t.same((await app.db.selectFrom('suppressions').select('email_normalized').execute()).map((r) => r.email_normalized), ['barn@example.se'])
+  t.same((await app.db.selectFrom('suppression_hashes').select('email_hash').execute()).map((r) => r.email_hash), [suppressionHash(app.config.suppressionKey, 'barn@example.se')])
   t.equal((await app.db.selectFrom('audit_log').select('id').where('action', '=', 'case.authority_check').execute()).length, 1)
   const twice = await app.inject({ method: 'POST', url: `/api/v1/cases/${c.id}/authority`, headers: auth, payload: { checked: true } })
   t.equal(twice.statusCode, 409, 'ticked once')

@@ -3,6 +3,7 @@ import { buildTestApp, PUBLIC_URL } from '../helpers/app.js'
 import { linkIn } from '../helpers/smtp.js'
 import { openCase } from '../helpers/cases.js'
 import { apiTokenFor, createStaff } from '../helpers/staff.js'
+import { suppressionHash } from '../../src/registers/suppression-hash.js'
 
 t.test('unsubscribe through the portal form: suppressed at once after confirmation, case completed, requester told', async (t) => {
   const ctx = await buildTestApp(t)
@@ -13,7 +14,7 @@ t.test('unsubscribe through the portal form: suppressed at once after confirmati
   const { case: c } = await openCase(ctx, { type: 'unsubscribe', relationship: 'newsletter', email: 'FORM@example.se', name: 'Form Person', lang: 'en' })
   t.equal(c.status, 'completed', 'confirm() returns the completed case')
   t.equal((await app.db.selectFrom('newsletter_subscribers').select('status').where('id', '=', sub.id).executeTakeFirstOrThrow()).status, 'unsubscribed')
-  t.match(await app.db.selectFrom('suppressions').selectAll().execute(), [{ email_normalized: 'form@example.se', reason: 'request', case_id: c.id }])
+  t.match(await app.db.selectFrom('suppression_hashes').selectAll().execute(), [{ email_hash: suppressionHash(app.config.suppressionKey, 'form@example.se'), reason: 'request', case_id: c.id }])
   const kinds = (await app.db.selectFrom('case_events').select('kind').where('case_id', '=', c.id).orderBy('id').execute()).map((e) => e.kind)
   t.match(kinds, ['submitted', 'verified', 'routed', 'register_unsubscribed', 'register_suppressed', 'status_changed', 'register_requester_told'])
   t.notOk(kinds.includes('email_out'), 'no receipt for a case closed at once')
@@ -40,7 +41,7 @@ t.test('an objection to direct marketing (newsletter) suppresses even an address
   const ctx = await buildTestApp(t)
   const { case: c } = await openCase(ctx, { type: 'objection', relationship: 'newsletter', email: 'obj@example.se' })
   t.equal(c.status, 'completed')
-  t.match(await ctx.app.db.selectFrom('suppressions').selectAll().execute(), [{ email_normalized: 'obj@example.se', reason: 'objection' }])
+  t.match(await ctx.app.db.selectFrom('suppression_hashes').selectAll().execute(), [{ email_hash: suppressionHash(ctx.app.config.suppressionKey, 'obj@example.se'), reason: 'objection' }])
   t.ok(await ctx.app.db.selectFrom('case_events').select('id').where('case_id', '=', c.id).where('kind', '=', 'register_no_subscriber').executeTakeFirst())
   const auth = { authorization: `Bearer ${await apiTokenFor(ctx.app, await createStaff(ctx.app, { role: 'handler' }))}` }
   const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/subscribers', headers: auth, payload: { email: 'obj@example.se' } })
@@ -51,7 +52,7 @@ t.test('other requests are left to staff', async (t) => {
   const ctx = await buildTestApp(t)
   const { case: c } = await openCase(ctx, { type: 'objection', relationship: 'customer_contact' })
   t.equal(c.status, 'new')
-  t.equal((await ctx.app.db.selectFrom('suppressions').selectAll().execute()).length, 0)
+  t.equal((await ctx.app.db.selectFrom('suppression_hashes').selectAll().execute()).length, 0)
   const { case: r } = await openCase(ctx, { type: 'rectification', relationship: 'candidate', email: 'nobody@example.se' })
   t.equal(r.status, 'new')
   t.equal((await ctx.app.db.selectFrom('rectification_proposals').selectAll().execute()).length, 0)

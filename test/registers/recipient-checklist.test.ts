@@ -42,7 +42,7 @@ t.test('an erasure for a newsletter subscriber: the newsletter system’s recipi
   await insertSubscriber(app, 'nina@example.se', { name: 'Nina' })
   // customer_contact once pulled in customer relations and its subcontractors; she is found only in the newsletter register.
   const { case: c } = await openCase(ctx, { type: 'erasure', email: 'nina@example.se', relationship: 'customer_contact' })
-  const items = await checklistFor(app.db, await app.cases.get(c.id), 'sv')
+  const items = await checklistFor(app.db, await app.cases.get(c.id), 'sv', app.config.suppressionKey)
   t.same(items.filter((i) => i.system).map((i) => [i.id, i.name, i.system]), [['newsletter:example-mailing-ltd', 'Exempel Utskick AB', 'Nyhetsbrevsregistret']], 'the recipient recorded for the newsletter system, by name')
   t.same(items.filter((i) => !i.system).map((i) => i.id), ['service_providers', 'payment_providers_banks', 'authorities'], 'and the general categories')
   for (const name of ['CRM-leverantören Moln AB', 'Underkonsulter', 'Rekryteringspartner AB']) t.notOk(items.some((i) => i.name === name), `not ${name}: no data of hers there`)
@@ -54,15 +54,15 @@ t.test('an erasure for a newsletter subscriber: the newsletter system’s recipi
   t.notMatch(page.body, /CRM-leverantören/)
 
   const current = await app.cases.get(c.id)
-  await markRecipient(app.db, current, { recipient: 'newsletter:example-mailing-ltd', status: 'notified' }, ctx.staff.id, app.clock())
-  t.equal((await checklistFor(app.db, current, 'en')).find((i) => i.id === 'newsletter:example-mailing-ltd')?.status, 'notified')
-  await t.rejects(markRecipient(app.db, current, { recipient: 'crm:crm-vendor-cloud-ltd', status: 'notified' }, ctx.staff.id, app.clock()), { code: 'unknown_recipient' }, 'a recipient of a system where nothing was found is refused')
+  await markRecipient(app.db, current, { recipient: 'newsletter:example-mailing-ltd', status: 'notified' }, ctx.staff.id, app.clock(), app.config.suppressionKey)
+  t.equal((await checklistFor(app.db, current, 'en', app.config.suppressionKey)).find((i) => i.id === 'newsletter:example-mailing-ltd')?.status, 'notified')
+  await t.rejects(markRecipient(app.db, current, { recipient: 'crm:crm-vendor-cloud-ltd', status: 'notified' }, ctx.staff.id, app.clock(), app.config.suppressionKey), { code: 'unknown_recipient' }, 'a recipient of a system where nothing was found is refused')
 })
 
 t.test('found nowhere: the checklist says there is no recipient to tell', async (t) => {
   const ctx = await setup(t)
   const { case: c } = await openCase(ctx, { type: 'restriction', email: 'nobody@example.se' })
-  t.same(await checklistFor(ctx.app.db, await ctx.app.cases.get(c.id), 'sv'), [])
+  t.same(await checklistFor(ctx.app.db, await ctx.app.cases.get(c.id), 'sv', ctx.app.config.suppressionKey), [])
   const page = await ctx.app.inject({ url: `/staff/cases/${c.id}`, headers: { cookie: ctx.jar.header } })
   t.match(page.body, /Mottagare att underrätta \(artikel 19\)/)
   t.match(page.body, /Inga uppgifter om personen fanns i de system som finns i datakartan/)
@@ -83,7 +83,7 @@ t.test('a withdrawal that erases the candidate keeps the candidate register’s 
   const c = await app.cases.get(confirmed.case.id)
   t.equal(c.status, 'completed', 'erased at once')
   t.equal((await app.db.selectFrom('candidates').select('email_normalized').executeTakeFirstOrThrow()).email_normalized, null, 'the address is gone from the register')
-  const items = await checklistFor(app.db, c, 'sv')
+  const items = await checklistFor(app.db, c, 'sv', app.config.suppressionKey)
   t.ok(items.some((i) => i.id === 'candidates:recruitment-partner-ab' && i.status === 'pending'), 'the recipient of the register it was found in, kept after the erasure')
   t.notOk(items.some((i) => i.id.startsWith('newsletter:')), 'not the newsletter register’s')
 })

@@ -68,7 +68,7 @@ t.test('the daily retention job with aged data: candidates, unconfirmed submissi
 
   // Again the same day and the next: nothing more.
   clock.advance(DAY)
-  t.match(await retentionIfDue(app.db, app.config, clock.now()), { candidatesErased: 0, cvFilesDeleted: 0, unverifiedPurged: 0, casesMinimised: 0 })
+  t.match(await retentionIfDue(app.db, app.config, clock.now()), { candidatesErased: 0, cvFilesDeleted: 0, unverifiedPurged: 0, casesMinimised: 0, subscribersDeleted: 0 })
   const audits = await app.db.selectFrom('audit_log').select(['actor_type', 'data']).where('action', '=', 'retention.run').execute()
   t.equal(audits.length, 5, 'each run is audited')
   t.ok(audits.every((a) => a.actor_type === 'system'))
@@ -95,5 +95,5 @@ t.test('npx dsr-portal retention run', async (t) => {
     now: () => new Date('2026-11-25T09:00:00Z'),
   })
   t.equal(code, 0)
-  t.same(JSON.parse(out[0]), { candidatesErased: 0, cvFilesDeleted: 0, unverifiedPurged: 0, casesMinimised: 0 })
+  t.same(JSON.parse(out[0]), { candidatesErased: 0, cvFilesDeleted: 0, unverifiedPurged: 0, casesMinimised: 0, subscribersDeleted: 0 })
 })

@@ -2,6 +2,7 @@ import type { Test } from 'tap'
 import t from 'tap'
 import { buildTestApp, PUBLIC_URL } from '../helpers/app.js'
 import { apiTokenFor, createStaff } from '../helpers/staff.js'
+import { suppressionHash, suppressionKeyId } from '../../src/registers/suppression-hash.js'
 
 async function setup(t: Test, env: Record<string, string> = {}) {
   const ctx = await buildTestApp(t, { env })
@@ -42,7 +43,7 @@ t.test('API subscriber, then a one-click POST exactly as a mail provider sends i
   t.match(page.body, /<form method="post" action="\/u\//)
   t.match(page.body, /A\*\*\*@example\.se/)
   t.equal((await app.db.selectFrom('newsletter_subscribers').select('status').where('id', '=', body.id).executeTakeFirstOrThrow()).status, 'subscribed')
-  t.equal((await app.db.selectFrom('suppressions').selectAll().execute()).length, 0)
+  t.equal((await app.db.selectFrom('suppression_hashes').selectAll().execute()).length, 0)
   t.equal((await app.db.selectFrom('cases').selectAll().execute()).length, 0)
 
   const oneClick = await app.inject({ method: 'POST', url: `/u/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' })
@@ -52,8 +53,10 @@ t.test('API subscriber, then a one-click POST exactly as a mail provider sends i
   t.match(oneClick.body, /avregistrerad|unsubscribed/i)
   const after = await app.db.selectFrom('newsletter_subscribers').selectAll().where('id', '=', body.id).executeTakeFirstOrThrow()
   t.equal(after.status, 'unsubscribed')
-  const sup = await app.db.selectFrom('suppressions').selectAll().execute()
-  t.match(sup, [{ email_normalized: 'anna@example.se', reason: 'one_click' }])
+  const sup = await app.db.selectFrom('suppression_hashes').selectAll().execute()
+  const annaHash = suppressionHash(app.config.suppressionKey, 'anna@example.se')
+  t.match(sup, [{ email_hash: annaHash, reason: 'one_click' }])
+  t.notMatch(JSON.stringify(sup), /anna/i, 'the list holds no address')
 
   const cases = await app.db.selectFrom('cases').selectAll().execute()
   t.equal(cases.length, 1, 'one case for the unsubscribe')
@@ -77,7 +80,7 @@ t.test('API subscriber, then a one-click POST exactly as a mail provider sends i
 
   const list = await app.inject({ url: '/api/v1/suppressions?since=2026-11-01T00:00:00Z', headers: auth })
   t.equal(list.statusCode, 200)
-  t.match(list.json(), { items: [{ email: 'anna@example.se', reason: 'one_click', suppressedAt: String }], nextCursor: null })
+  t.same(list.json(), { hashed: true, keyId: suppressionKeyId(app.config.suppressionKey), items: [{ hash: annaHash, reason: 'one_click', suppressedAt: sup[0].created_at }], nextCursor: null })
   const later = await app.inject({ url: '/api/v1/suppressions?since=2027-01-01', headers: auth })
   t.same(later.json().items, [])
 })
@@ -97,7 +100,7 @@ t.test('one-click as multipart/form-data, and the page button', async (t) => {
   const click = await app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click&lang=en' })
   t.equal(click.statusCode, 200)
   t.match(click.body, /You are unsubscribed/)
-  t.match(await app.db.selectFrom('suppressions').selectAll().where('email_normalized', '=', 'button@example.se').execute(), [{ reason: 'unsubscribe_page' }])
+  t.match(await app.db.selectFrom('suppression_hashes').selectAll().where('email_hash', '=', suppressionHash(app.config.suppressionKey, 'button@example.se')).execute(), [{ reason: 'unsubscribe_page' }])
   const done = await app.inject({ url: path })
   t.equal(done.statusCode, 200, 'the page still answers after unsubscribing')
 })
@@ -158,5 +161,6 @@ t.test('suppression list pages with a cursor', async (t) => {
   const second = (await app.inject({ url: `/api/v1/suppressions?limit=3&cursor=${first.nextCursor}`, headers: auth })).json()
   t.equal(second.items.length, 2)
   t.equal(second.nextCursor, null)
-  t.same([...first.items, ...second.items].map((i: { email: string }) => i.email), ['p0@example.se', 'p1@example.se', 'p2@example.se', 'p3@example.se', 'p4@example.se'])
+  const hashes = [0, 1, 2, 3, 4].map((i) => suppressionHash(app.config.suppressionKey, `p${i}@example.se`))
+  t.same([...first.items, ...second.items].map((i: { hash: string }) => i.hash), hashes, 'oldest first, by hash')
 })

@@ -11,7 +11,7 @@ import type { Role } from '../../src/staff/roles.js'
  * one it needs, and by that role. The table must name every registered staff route, so a new
  * route cannot ship without saying who may use it.
  */
-type Entry = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; min: Role }
+type Entry = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; min: Role }
 
 const HTML: Entry[] = [
   { method: 'GET', path: '/staff', min: 'viewer' },
@@ -41,8 +41,11 @@ const HTML: Entry[] = [
   { method: 'POST', path: '/staff/registers/import', min: 'admin' },
   { method: 'POST', path: '/staff/registers/candidates/:id/cv', min: 'handler' },
   { method: 'GET', path: '/staff/registers/candidates/:id/cv', min: 'handler' },
+  { method: 'GET', path: '/staff/registers/:register/:id', min: 'viewer' },
+  { method: 'POST', path: '/staff/registers/:register/:id', min: 'handler' },
   { method: 'POST', path: '/staff/cases/:id/recipients', min: 'handler' },
   { method: 'POST', path: '/staff/cases/:id/rectification', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/records', min: 'handler' },
   // Access packages (issue 6)
   { method: 'GET', path: '/staff/cases/:id/package', min: 'viewer' },
   { method: 'POST', path: '/staff/cases/:id/package/compile', min: 'handler' },
@@ -97,6 +100,10 @@ const API: Entry[] = [
   { method: 'GET', path: '/api/v1/deadlines', min: 'viewer' },
   { method: 'POST', path: '/api/v1/subscribers', min: 'handler' },
   { method: 'GET', path: '/api/v1/subscribers/:id', min: 'viewer' },
+  { method: 'PATCH', path: '/api/v1/subscribers/:id', min: 'handler' },
+  { method: 'DELETE', path: '/api/v1/subscribers/:id', min: 'handler' },
+  { method: 'POST', path: '/api/v1/subscribers/:id/restriction', min: 'handler' },
+  { method: 'POST', path: '/api/v1/subscribers/:id/restriction/lift', min: 'handler' },
   { method: 'GET', path: '/api/v1/suppressions', min: 'viewer' },
   { method: 'GET', path: '/api/v1/cases/:id/package', min: 'viewer' },
   { method: 'POST', path: '/api/v1/cases/:id/package/compile', min: 'handler' },

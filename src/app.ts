@@ -114,7 +114,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(accessPackages, { engine, now })
   const packages = fastify.accessPackages
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
-  const dataMap = new DataMap({ db: fastify.db, now })
+  const dataMap = new DataMap({ db: fastify.db, now, connections: config })
   fastify.decorate('dataMap', dataMap)
 
   await fastify.register(async function publicScope(scope) {

@@ -37,15 +37,19 @@ export class BlockedAddressError extends Error {
   }
 }
 
+/** Resolves a host name to all its addresses (the system's resolver; tests give their own). */
+export type Resolver = (hostname: string, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void
+const systemResolver: Resolver = (hostname, callback) => dnsLookup(hostname, { all: true }, callback)
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
 
 /**
  * A `lookup` for http.request / net.connect that refuses blocked addresses after resolving, so the
  * address checked is the address connected to.
  */
-export function guardedLookup(allowPrivate: boolean) {
+export function guardedLookup(allowPrivate: boolean, resolver: Resolver = systemResolver) {
   return function lookup(hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    resolver(hostname, (err, addresses) => {
       if (err) return callback(err, [])
       if (!allowPrivate && addresses.some((a) => isBlockedAddress(a.address))) return callback(new BlockedAddressError(hostname), [])
       if (options.all) return callback(null, addresses)
@@ -56,8 +60,8 @@ export function guardedLookup(allowPrivate: boolean) {
 }
 
 /** Resolves a host and refuses it when any of its addresses is blocked (for drivers that take no `lookup`, e.g. pg). */
-export async function assertHostAllowed(hostname: string, allowPrivate: boolean): Promise<void> {
+export async function assertHostAllowed(hostname: string, allowPrivate: boolean, resolver: Resolver = systemResolver): Promise<void> {
   if (allowPrivate) return
-  const addresses = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(hostname.replace(/^\[|\]$/g, ''), { all: true }, (err, list) => (err ? reject(err) : resolve(list))))
+  const addresses = await new Promise<LookupAddress[]>((resolve, reject) => resolver(hostname.replace(/^\[|\]$/g, ''), (err, list) => (err ? reject(err) : resolve(list))))
   if (addresses.some((a) => isBlockedAddress(a.address))) throw new BlockedAddressError(hostname)
 }

@@ -12,7 +12,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { Callback, ChangePlan, ConnectionCheck, Connector, TaskOutcome, TaskRequest } from './contract.js'
 import { sign, SIGNATURE_HEADER } from './signature.js'
-import { BlockedAddressError, guardedLookup, isBlockedAddress, literalHost } from './url-guard.js'
+import { BlockedAddressError, guardedLookup, isBlockedAddress, literalHost, type Resolver } from './url-guard.js'
 
 export { verifySignature } from './signature.js'
 
@@ -24,6 +24,8 @@ export interface WebhookOptions {
   maxBytes: number
   timeoutMs?: number
   now?: () => Date
+  /** Tests only: how host names resolve. */
+  resolver?: Resolver
 }
 
 const STATUSES = ['completed', 'not_found', 'failed'] as const
@@ -53,7 +55,7 @@ export function webhookConnector(o: WebhookOptions): Connector {
         {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), [SIGNATURE_HEADER]: sign(o.secret, body, now()), 'user-agent': 'dsr-portal' },
-          lookup: guardedLookup(o.allowPrivate) as never,
+          lookup: guardedLookup(o.allowPrivate, o.resolver) as never,
           timeout: o.timeoutMs ?? 15_000,
         },
         (res: IncomingMessage) => {

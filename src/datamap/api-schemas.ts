@@ -141,6 +141,15 @@ export const CategoryList = Type.Object({
 
 export const KeyParams = Type.Object({ key: Type.String() })
 
+/** POST /api/v1/systems/:key/test: each check a table (sql) or the endpoint (webhook). */
+export const ConnectionTest = Type.Object({
+  ok: Type.Boolean({ description: 'Every check passed.' }),
+  checks: Type.Array(Type.Object({ table: Type.String({ description: 'The table, the endpoint\'s host, or empty when the system could not be reached.' }), ok: Type.Boolean(), message: Type.String() })),
+})
+
+/** What "Test connection" runs: given by the app (src/connectors), null for a system with nothing to connect to. */
+export type ConnectionTester = (key: string) => Promise<Static<typeof ConnectionTest> | null>
+
 /** The errors a change may answer: the signed-in ones and 409 (a key taken, a register kept). */
 export const WriteErrors = { ...ApiErrors, 409: ApiError } as const
 

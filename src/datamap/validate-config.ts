@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import { isBlockedAddress, literalHost } from '../connectors/url-guard.js'
 import { ERASURE_STRATEGIES, type ConfiguredKind, type ConnectionConfig, type ErasureStrategy, type SqlTable } from './model.js'
 
-export type ConfigKey = 'required' | 'identifier' | 'sqlUrl' | 'sqlitePath' | 'webhookUrl' | 'blockedAddress' | 'urlPassword' | 'strategy' | 'noColumns' | 'emailAddress' | 'secretShort' | 'restrictValue' | 'duplicate' | 'tooMany' | 'tooLong'
+export type ConfigKey = 'required' | 'identifier' | 'sqlUrl' | 'sqlitePath' | 'webhookUrl' | 'blockedAddress' | 'urlPassword' | 'strategy' | 'noColumns' | 'emailAddress' | 'secretShort' | 'restrictValue' | 'duplicate' | 'tooMany' | 'tooLong' | 'json'
 export type AddProblem = (field: string, key: ConfigKey, params?: Record<string, string | number>) => void
 
 export interface ConfigContext {
@@ -135,7 +135,9 @@ export function checkConfig(add: AddProblem, kind: ConfiguredKind, input: unknow
     case 'sql': {
       const url = sqlUrl(add, str(c.url), same?.kind === 'sql' ? same.url : null, ctx)
       const list = Array.isArray(c.tables) ? c.tables : []
-      if (list.length === 0) add('config.tables', 'required')
+      // The admin form sends the tables as JSON text; what does not parse comes here as the text.
+      if (typeof c.tables === 'string') add('config.tables', 'json')
+      else if (list.length === 0) add('config.tables', 'required')
       if (list.length > MAX_TABLES) add('config.tables', 'tooMany', { max: MAX_TABLES })
       const tables = list.slice(0, MAX_TABLES).map((tbl, i) => table(add, `config.tables.${i}`, tbl))
       tables.forEach((tbl, i) => {

@@ -8,6 +8,7 @@ import { insertStaff } from '../helpers/cases.js'
 import { apiTokenFor } from '../helpers/staff.js'
 import { tableNames } from '../helpers/db.js'
 import { resealSecrets, systemConfig } from '../../src/datamap/service.js'
+import { sqliteApp, tables as appTables } from '../connectors/customer-app.js'
 
 /** The map's connected kinds (sql, webhook, email, manual): config, validation, sealed secrets, refused addresses. */
 
@@ -124,4 +125,27 @@ t.test('rotation: the previous key still opens secrets; resealSecrets moves them
   t.equal(await resealSecrets(app.db, next), 1)
   t.equal(await resealSecrets(app.db, next), 0, 'nothing left to reseal')
   t.same(await systemConfig(app.db, 'crm', { secretsKey: next.secretsKey, secretsKeyPrevious: null }), { kind: 'webhook', url: 'https://crm.example.se/dsr', secret: SECRET })
+})
+
+t.test('POST /api/v1/systems/:key/test: each table and column, or why it cannot connect; admins only', async (t) => {
+  const { call, dataDir } = await setup(t)
+  sqliteApp(dataDir)
+  const tables = appTables()
+  t.equal((await call('admin', 'POST', '/api/v1/systems', base('shop', 'sql', { url: 'shop.db', tables }))).statusCode, 201)
+  t.equal((await call('viewer', 'POST', '/api/v1/systems/shop/test')).statusCode, 403)
+  const ok = await call('admin', 'POST', '/api/v1/systems/shop/test')
+  t.equal(ok.statusCode, 200)
+  t.same(ok.json(), { ok: true, checks: [{ table: 'customers', ok: true, message: 'found, with email, name, restricted' }, { table: 'orders', ok: true, message: 'found, with customer_email, address, total' }] })
+
+  tables[1].access.push('phone')
+  await call('admin', 'PUT', '/api/v1/systems/shop', { config: { url: 'shop.db', tables } })
+  t.same((await call('admin', 'POST', '/api/v1/systems/shop/test')).json().checks[1], { table: 'orders', ok: false, message: 'no column phone' })
+
+  await call('admin', 'POST', '/api/v1/systems', base('far', 'sql', { url: `postgres://u:${PASSWORD}@127.0.0.1:1/x`, tables }))
+  const down = await call('admin', 'POST', '/api/v1/systems/far/test')
+  t.match(down.json(), { ok: false, checks: [{ table: '', ok: false, message: /^cannot connect: .*ECONNREFUSED/ }] })
+  t.notMatch(down.body, PASSWORD)
+  await call('admin', 'POST', '/api/v1/systems', base('payroll', 'email', { to: 'privacy@payroll.example' }))
+  t.match((await call('admin', 'POST', '/api/v1/systems/payroll/test')).json(), { error: 'not_connected' })
+  t.equal((await call('admin', 'POST', '/api/v1/systems/nope/test')).statusCode, 404)
 })

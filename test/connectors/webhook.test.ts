@@ -1,4 +1,6 @@
 import t, { type Test } from 'tap'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { TaskRequest } from '../../src/connectors/contract.js'
@@ -104,4 +106,18 @@ t.test('verifySignature: the tolerance, a changed body, a wrong secret', async (
   t.notOk(verifySignature('other-secret', header, body, 300, at))
   t.notOk(verifySignature(SECRET, undefined, body, 300, at))
   t.notOk(verifySignature(SECRET, 't=abc,v1=zz', body, 300, at))
+})
+
+t.test('the docs’ ten-line receiver check accepts what the portal signs and refuses a changed body', async (t) => {
+  const doc = readFileSync(new URL('../../docs/connecting-systems.md', import.meta.url), 'utf8')
+  const code = /```js\n([\s\S]*?)```/.exec(doc)![1]
+  t.ok(code.split('\n').filter((l) => l.trim() && !l.startsWith('//')).length <= 10, 'ten lines')
+  const make = new Function('createHmac', 'timingSafeEqual', code.replace(/^import .*\n/, '') + '\nreturn verifySignature') as (...a: unknown[]) => (s: string, h: string, b: string) => boolean
+  const docVerify = make(createHmac, timingSafeEqual)
+  const body = JSON.stringify({ action: 'test' })
+  const header = sign(SECRET, body, new Date())
+  t.equal(docVerify(SECRET, header, body), true)
+  t.equal(docVerify(SECRET, header, body + ' '), false)
+  t.equal(docVerify('wrong-secret', header, body), false)
+  t.equal(docVerify(SECRET, sign(SECRET, body, new Date(Date.now() - 3600_000)), body), false, 'an old signature')
 })

@@ -159,10 +159,15 @@ export class DataMap {
     })
   }
 
-  private async known(trx: Executor, key?: string) {
+  /** `configSent`: a change that sends a config may replace secrets that can no longer be opened. */
+  private async known(trx: Executor, key?: string, configSent = false) {
     const purposes = new Set((await repo.listPurposes(trx)).map((p) => p.id))
     const teams = new Map((await listTeamNames(trx)).map((t) => [t.key, t.id]))
-    const currentConfig = key === undefined ? null : await this.config(key, trx)
+    const currentConfig = key === undefined ? null : await this.config(key, trx).catch(() => {
+      // A key missing after a rotation: a change without the config is refused with what to do, not a 500.
+      if (configSent) return null
+      throw mapFail('secrets_unreadable')
+    })
     return { purposes, teams, config: this.context, currentConfig }
   }
 
@@ -182,7 +187,7 @@ export class DataMap {
   async updateSystem(actor: Actor, key: string, input: SystemInput): Promise<System> {
     return this.tx(async (trx, at) => {
       const before = await this.system(key, trx)
-      const known = await this.known(trx, key)
+      const known = await this.known(trx, key, input.config !== undefined)
       const { values, problems } = checkSystem(before, input, known)
       if (problems) throw invalidFields(problems)
       const old = { key: before.key, name: before.name, kind: before.kind, ownerTeamId: before.ownerTeam?.id ?? null, purposes: before.purposes, dataCategories: before.dataCategories, recipients: before.recipients, transfers: before.transfers, config: known.currentConfig }

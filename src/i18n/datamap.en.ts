@@ -36,6 +36,7 @@ export const datamapEn: typeof datamapSv = {
     secretShort: "The secret must be at least {min} characters.",
     restrictValue: "Give the value as text, a number or true/false.",
     notConnected: 'Only sql and webhook systems have a connection to test.',
+    secretsUnreadable: "The system's password or secret cannot be opened with the current SECRETS_KEY. Set SECRETS_KEY_PREVIOUS to the key used before, or enter the password or secret again.",
     purposeNotFound: 'The purpose does not exist.',
     systemNotFound: 'The system does not exist.',
     keyTaken: 'A system with that key already exists.',

@@ -35,6 +35,7 @@ export const datamapSv = {
     secretShort: "Hemligheten måste ha minst {min} tecken.",
     restrictValue: "Ange värdet som text, ett tal eller true/false.",
     notConnected: 'Bara system av typen sql och webhook har en koppling att testa.',
+    secretsUnreadable: 'Systemets lösenord eller hemlighet kan inte öppnas med nuvarande SECRETS_KEY. Ange den tidigare nyckeln i SECRETS_KEY_PREVIOUS, eller skriv in lösenordet eller hemligheten igen.',
     purposeNotFound: 'Ändamålet finns inte.',
     systemNotFound: 'Systemet finns inte.',
     keyTaken: 'Det finns redan ett system med den nyckeln.',

@@ -149,3 +149,18 @@ t.test('POST /api/v1/systems/:key/test: each table and column, or why it cannot 
   t.match((await call('admin', 'POST', '/api/v1/systems/payroll/test')).json(), { error: 'not_connected' })
   t.equal((await call('admin', 'POST', '/api/v1/systems/nope/test')).statusCode, 404)
 })
+
+t.test('a secret that SECRETS_KEY cannot open: a change without the config is refused (409), one that enters it again is saved', async (t) => {
+  const { app, call } = await setup(t)
+  await call('admin', 'POST', '/api/v1/systems', base('crm', 'webhook', { url: 'https://crm.example.se/dsr', secret: SECRET }))
+  // As after a rotation without SECRETS_KEY_PREVIOUS: the stored secret was sealed under a key this instance lacks.
+  const row = await app.db.selectFrom('systems').select('config').where('key', '=', 'crm').executeTakeFirstOrThrow()
+  const stored = JSON.parse(row.config!)
+  stored.sealed = stored.sealed.replace(/^sealed:v1:[0-9a-f]{8}:/, 'sealed:v1:00000000:')
+  await app.db.updateTable('systems').set({ config: JSON.stringify(stored) }).where('key', '=', 'crm').execute()
+  const refused = await call('admin', 'PUT', '/api/v1/systems/crm', { ownerTeam: 'marketing' })
+  t.equal(refused.statusCode, 409)
+  t.match(refused.json(), { error: 'secrets_unreadable', message: /SECRETS_KEY_PREVIOUS/ })
+  t.equal((await call('admin', 'PUT', '/api/v1/systems/crm', { config: { url: 'https://crm.example.se/dsr', secret: SECRET } })).statusCode, 200)
+  t.equal((await call('admin', 'PUT', '/api/v1/systems/crm', { ownerTeam: 'marketing' })).statusCode, 200)
+})

@@ -31,6 +31,7 @@ import * as m013 from './013_name_search.js'
 import * as m014 from './014_queue_search_indexes.js'
 import * as m015 from './015_data_map.js'
 import * as m016 from './016_registers_act.js'
+import * as m017 from './017_system_config.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '014_queue_search_indexes': m014,
   '015_data_map': m015,
   '016_registers_act': m016,
+  '017_system_config': m017,
 }

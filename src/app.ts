@@ -27,6 +27,7 @@ import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { hashPlainSuppressions } from './registers/suppression-conversion.js'
+import { testConnection } from './connectors/index.js'
 import { dataMapApiRoutes } from './datamap/api-routes.js'
 import { dataMapPublicRoutes } from './datamap/public-routes.js'
 import { DataMap } from './datamap/service.js'
@@ -117,8 +118,10 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(accessPackages, { engine, now })
   const packages = fastify.accessPackages
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
-  const dataMap = new DataMap({ db: fastify.db, now })
+  const dataMap = new DataMap({ db: fastify.db, now, connections: config })
   fastify.decorate('dataMap', dataMap)
+  // "Test connection" reaches the system through its connector (src/connectors), which reads the map.
+  const systemTester = (key: string) => testConnection({ db: fastify.db, settings: config }, key)
 
   await fastify.register(async function publicScope(scope) {
     // Its 404 page is the root's, which also answers what no scope routes.
@@ -146,7 +149,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(registerStaffRoutes)
       await scope.register(withUploads(packageStaffRoutes(packages)))
       await scope.register(routingStaffRoutes({ admin: routingAdmin }))
-      await scope.register(dataMapStaffRoutes({ map: dataMap }))
+      await scope.register(dataMapStaffRoutes({ map: dataMap, testConnection: systemTester }))
     },
     { prefix: '/staff' },
   )
@@ -165,7 +168,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(registerApiRoutes)
       await scope.register(withUploads(packageApiRoutes(packages)))
       await scope.register(routingApiRoutes({ admin: routingAdmin }))
-      await scope.register(dataMapApiRoutes({ map: dataMap }))
+      await scope.register(dataMapApiRoutes({ map: dataMap, testConnection: systemTester }))
     },
     { prefix: '/api/v1' },
   )

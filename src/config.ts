@@ -71,6 +71,14 @@ export interface Config {
   brandName: string | null
   /** BRAND_LOGO: a PNG or SVG under DATA_DIR, read and checked at start; unset, the header is text. */
   brandLogo: BrandLogo | null
+  /** SECRETS_KEY: 32 bytes sealing connector secrets (AES-256-GCM); generated under DATA_DIR in development, required in production. */
+  secretsKey: Buffer
+  /** SECRETS_KEY_PREVIOUS: the key before a rotation, accepted for reading until `dsr-portal secrets rotate` has resealed everything. */
+  secretsKeyPrevious: Buffer | null
+  /** ALLOW_PRIVATE_CONNECTOR_URLS: let connector URLs reach link-local and cloud metadata addresses (never in a cloud). */
+  allowPrivateConnectorUrls: boolean
+  /** TASK_RESULT_MAX_BYTES: the largest answer a connected system may send for one task. */
+  taskResultMaxBytes: number
 }
 
 export interface BrandLogo {
@@ -208,6 +216,8 @@ const TEST_PASSWORD_HASH_COST = { memoryCost: 1024, timeCost: 1 }
 
 /** Development's generated suppression key, next to the session secret. */
 export const DEV_SUPPRESSION_KEY_FILE = 'suppression-key'
+/** Development keeps its generated SECRETS_KEY here; backups leave it out, like the session secret. */
+export const DEV_SECRETS_KEY_FILE = 'secrets-key'
 
 function devSecret(dataDir: string, name = DEV_SECRET_FILE): string {
   const file = join(dataDir, name)
@@ -221,6 +231,23 @@ function devSecret(dataDir: string, name = DEV_SECRET_FILE): string {
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, secret + '\n', { mode: 0o600 })
   return secret
+}
+
+/** A 32-byte key written as 64 hex digits or 43 base64url characters. */
+function secretKey(name: string, raw: string): Buffer {
+  const bytes = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9_-]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64url') : null
+  if (!bytes || bytes.length !== 32) throw new ConfigError(name, 'must be 32 bytes written as 64 hex digits or 43 base64url characters (e.g. `openssl rand -hex 32`)')
+  return bytes
+}
+
+function secretsKeys(env: Env, nodeEnv: Config['env'], dataDir: string): { secretsKey: Buffer; secretsKeyPrevious: Buffer | null } {
+  const raw = str(env, 'SECRETS_KEY')
+  let secretsKey: Buffer
+  if (raw !== undefined) secretsKey = secretKey('SECRETS_KEY', raw)
+  else if (nodeEnv === 'production') throw new ConfigError('SECRETS_KEY', 'is required when NODE_ENV=production')
+  else secretsKey = nodeEnv === 'test' ? randomBytes(32) : Buffer.from(devSecret(dataDir, DEV_SECRETS_KEY_FILE), 'base64url')
+  const previous = str(env, 'SECRETS_KEY_PREVIOUS')
+  return { secretsKey, secretsKeyPrevious: previous === undefined ? null : secretKey('SECRETS_KEY_PREVIOUS', previous) }
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -353,5 +380,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailProviderName: plainLine(env, 'MAIL_PROVIDER_NAME', 200),
     brandName: plainLine(env, 'BRAND_NAME', 100),
     brandLogo: brandLogo(env, dataDir),
+    ...secretsKeys(env, nodeEnv, dataDir),
+    allowPrivateConnectorUrls: bool(env, 'ALLOW_PRIVATE_CONNECTOR_URLS', false),
+    taskResultMaxBytes: int(env, 'TASK_RESULT_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   }
 }

@@ -1,18 +1,19 @@
 import type { FastifyInstance } from 'fastify'
 import { ApiErrors, Type, type TypeBoxTypeProvider } from '../http/schema.js'
 import { staffActor } from '../staff/actor.js'
-import { CategoryList, KeyParams, PurposeBody, PurposeList, PurposeOut, SystemCreateBody, SystemList, SystemOut, SystemUpdateBody, WriteErrors } from './api-schemas.js'
+import { CategoryList, ConnectionTest, KeyParams, type ConnectionTester, PurposeBody, PurposeList, PurposeOut, SystemCreateBody, SystemList, SystemOut, SystemUpdateBody, WriteErrors } from './api-schemas.js'
 import type { Purpose, System } from './model.js'
+import { mapFail } from './errors.js'
 import { systemView, type DataMap } from './service.js'
 
 const IdParams = Type.Object({ id: Type.String() })
 
 /**
  * GET /api/v1/purposes, PUT /api/v1/purposes/:id, GET/POST /api/v1/systems,
- * PUT/DELETE /api/v1/systems/:key, GET /api/v1/recipient-categories. Reading: viewers; changing: admins.
+ * PUT/DELETE /api/v1/systems/:key, POST /api/v1/systems/:key/test, GET /api/v1/recipient-categories. Reading: viewers; changing: admins.
  */
-export function dataMapApiRoutes(deps: { map: DataMap }) {
-  const { map } = deps
+export function dataMapApiRoutes(deps: { map: DataMap; testConnection: ConnectionTester }) {
+  const { map, testConnection } = deps
   return async function routes(app: FastifyInstance) {
     const r = app.withTypeProvider<TypeBoxTypeProvider>()
     const viewer = { preValidation: app.requireStaff('viewer') }
@@ -48,6 +49,13 @@ export function dataMapApiRoutes(deps: { map: DataMap }) {
     r.delete('/systems/:key', { ...adminOnly, schema: { params: KeyParams, response: { 204: Type.Null(), ...WriteErrors } } }, async (request, reply) => {
       await map.deleteSystem(staffActor(request.staff!.id), request.params.key)
       return reply.code(204).send(null)
+    })
+
+    r.post('/systems/:key/test', { ...adminOnly, schema: { params: KeyParams, response: { 200: ConnectionTest, ...WriteErrors } } }, async (request) => {
+      const system = await map.system(request.params.key)
+      const result = await testConnection(system.key)
+      if (!result) throw mapFail('not_connected')
+      return result
     })
 
     r.get('/recipient-categories', { ...viewer, schema: { response: { 200: CategoryList, ...ApiErrors } } }, async () => ({ items: await map.categories() }))

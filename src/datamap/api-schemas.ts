@@ -1,5 +1,5 @@
 import { ApiError, ApiErrors, Nullable, StringEnum, Type, type Static } from '../http/schema.js'
-import { RELATIONSHIPS, ROLES, SYSTEM_KINDS } from './model.js'
+import { ERASURE_STRATEGIES, RELATIONSHIPS, ROLES, SYSTEM_KINDS } from './model.js'
 import { LIMITS } from './validate.js'
 
 /**
@@ -78,7 +78,7 @@ const Transfer = Type.Object(
 
 const systemFields = {
   name: TextOf(LIMITS.title),
-  kind: StringEnum(SYSTEM_KINDS, { description: "'register': one of the portal's own registers (never created or deleted by hand); 'other': any other system." }),
+  kind: StringEnum(SYSTEM_KINDS, { description: "'register': one of the portal's own registers (never created or deleted by hand); 'other': a system with nothing to connect; 'sql', 'webhook', 'email', 'manual': reached by the portal's fulfilment tasks, with a `config`." }),
   ownerTeam: Nullable(Type.String({ maxLength: 64, description: "The owner team's key (GET /api/v1/teams)." })),
   purposes: Keys('Ids of the purposes the system serves.'),
   dataCategories: Texts(LIMITS.item, 'Categories of personal data held in the system.'),
@@ -87,7 +87,35 @@ const systemFields = {
 }
 const Key = Type.String({ maxLength: 64, description: 'a–z and 0–9, words joined by _ or -; fixed once made.' })
 
-export const SystemOut = Type.Object({ key: Type.String(), ...systemFields, createdAt: Stamp, updatedAt: Stamp })
+const Columns = Type.Array(Type.String(), { description: 'Column names.' })
+const SqlTableOut = Type.Object({
+  table: Type.String(),
+  emailColumn: Type.String(),
+  access: Columns,
+  erasure: Type.Object({ strategy: StringEnum(ERASURE_STRATEGIES), columns: Type.Optional(Columns) }),
+  rectify: Type.Optional(Columns),
+  restrict: Type.Optional(Type.Object({ column: Type.String(), value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]) })),
+})
+const ConfigOut = Type.Union(
+  [
+    Type.Object({ url: Type.String({ description: 'postgres://… without its password, or a SQLite path under DATA_DIR.' }), passwordSet: Type.Boolean(), tables: Type.Array(SqlTableOut) }),
+    Type.Object({ url: Type.String(), secretSet: Type.Boolean({ description: 'The signing secret is never returned.' }) }),
+    Type.Object({ to: Type.String() }),
+    Type.Object({ instructions: Type.String() }),
+    Type.Null(),
+  ],
+  { description: 'The connection (sql, webhook, email, manual); null for register and other. Secrets are never returned.' },
+)
+/**
+ * In: sql `{url, tables: [{table, emailColumn, access, erasure: {strategy, columns?}, rectify?, restrict?: {column, value}}]}`,
+ * webhook `{url, secret}`, email `{to}`, manual `{instructions}`; checked field by field (`config.tables.0.access.1`).
+ * A secret (a URL's password, the webhook secret) left out keeps the stored one.
+ */
+const ConfigIn = Nullable(
+  Type.Object({}, { additionalProperties: true, description: 'sql {url, tables}, webhook {url, secret}, email {to}, manual {instructions}. A password or secret left out keeps the stored one.' }),
+)
+
+export const SystemOut = Type.Object({ key: Type.String(), ...systemFields, config: ConfigOut, createdAt: Stamp, updatedAt: Stamp })
 export const SystemList = Type.Object({ items: Type.Array(SystemOut) })
 
 const optionalSystemFields = {
@@ -97,6 +125,7 @@ const optionalSystemFields = {
   dataCategories: Type.Optional(systemFields.dataCategories),
   recipients: Type.Optional(systemFields.recipients),
   transfers: Type.Optional(systemFields.transfers),
+  config: Type.Optional(ConfigIn),
   createdAt: Type.Optional(Type.String({ maxLength: 40 })),
   updatedAt: Type.Optional(Type.String({ maxLength: 40 })),
 }
@@ -111,6 +140,15 @@ export const CategoryList = Type.Object({
 })
 
 export const KeyParams = Type.Object({ key: Type.String() })
+
+/** POST /api/v1/systems/:key/test: each check a table (sql) or the endpoint (webhook). */
+export const ConnectionTest = Type.Object({
+  ok: Type.Boolean({ description: 'Every check passed.' }),
+  checks: Type.Array(Type.Object({ table: Type.String({ description: 'The table, the endpoint\'s host, or empty when the system could not be reached.' }), ok: Type.Boolean(), message: Type.String() })),
+})
+
+/** What "Test connection" runs: given by the app (src/connectors), null for a system with nothing to connect to. */
+export type ConnectionTester = (key: string) => Promise<Static<typeof ConnectionTest> | null>
 
 /** The errors a change may answer: the signed-in ones and 409 (a key taken, a register kept). */
 export const WriteErrors = { ...ApiErrors, 409: ApiError } as const

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../cli/context.js'
 import { readinessText } from './page-data.js'
 import type { ReadinessItem } from './readiness.js'
-import { DataMap } from './service.js'
+import { appendAudit } from '../audit/log.js'
+import { DataMap, resealSecrets } from './service.js'
 
 const line = (item: ReadinessItem) => `  - ${readinessText('en', item)} [${item.kind} ${item.key}]`
 
@@ -24,6 +25,23 @@ export const dataMapCommands: CliCommand[] = [
         }
       }
       return r.ready ? 0 : 1
+    },
+  },
+  {
+    name: 'secrets rotate',
+    usage: 'secrets rotate              Reseal connector secrets under SECRETS_KEY (the old key in SECRETS_KEY_PREVIOUS)',
+    async run({ db, config, out, err, now }) {
+      if (!config.secretsKeyPrevious) err('SECRETS_KEY_PREVIOUS is not set: only secrets already readable with SECRETS_KEY are checked.')
+      let count: number
+      try {
+        count = await resealSecrets(db, config)
+      } catch (e) {
+        err(`Cannot reseal: ${e instanceof Error ? e.message : String(e)}. Nothing was changed.`)
+        return 1
+      }
+      await appendAudit(db, { actorType: 'cli', actorId: null, action: 'datamap.secrets.rotate', data: { resealed: count }, at: now() })
+      out(`Resealed ${count} system${count === 1 ? '' : 's'} under SECRETS_KEY. SECRETS_KEY_PREVIOUS may now be removed.`)
+      return 0
     },
   },
 ]

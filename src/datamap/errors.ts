@@ -4,6 +4,8 @@ import { DomainError, errorTable, type FieldProblems } from '../domain/errors.js
 export const mapFail = errorTable({
   key_taken: [409, 'datamap.errors.keyTaken'],
   register_kept: [409, 'datamap.errors.registerKept'],
+  not_connected: [409, 'datamap.errors.notConnected'],
+  secrets_unreadable: [409, 'datamap.errors.secretsUnreadable'],
 })
 
 /** 404s answer `not_found`, as every other API route does. */

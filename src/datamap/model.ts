@@ -68,10 +68,50 @@ export interface Transfer {
 
 /**
  * 'register': one of the portal's own registers (newsletter, candidates), seeded by the migration,
- * never created or deleted by hand. 'other': any system staff record. Later issues add kinds.
+ * never created or deleted by hand. 'other': any system staff record, with nothing to connect.
+ * 'sql': a database the portal reaches (PostgreSQL, or a SQLite file under DATA_DIR); 'webhook':
+ * an HTTP endpoint the portal posts signed tasks to; 'email': a supplier asked by email;
+ * 'manual': the owner team does it by hand.
  */
-export const SYSTEM_KINDS = ['register', 'other'] as const
+export const SYSTEM_KINDS = ['register', 'other', 'sql', 'webhook', 'email', 'manual'] as const
 export type SystemKind = (typeof SYSTEM_KINDS)[number]
+/** The kinds whose systems carry a `config`. */
+export const CONFIGURED_KINDS = ['sql', 'webhook', 'email', 'manual'] as const
+export type ConfiguredKind = (typeof CONFIGURED_KINDS)[number]
+
+export const ERASURE_STRATEGIES = ['delete', 'null', 'mask'] as const
+export type ErasureStrategy = (typeof ERASURE_STRATEGIES)[number]
+
+/** One table of a `sql` system: where the person is found and what each action does there. */
+export interface SqlTable {
+  table: string
+  emailColumn: string
+  /** The columns an access request returns. */
+  access: string[]
+  /** delete the rows, or set `columns` to NULL, or mask them ("***"). */
+  erasure: { strategy: ErasureStrategy; columns?: string[] }
+  /** The columns rectification may set from the handler's corrections. */
+  rectify?: string[]
+  /** Restriction sets `column` to `value`; without it the table cannot restrict (a manual task). */
+  restrict?: { column: string; value: string | number | boolean }
+}
+
+/**
+ * A system's connection as the connectors use it, secrets in plain text: only ever in memory,
+ * from systemConfig(); stored sealed and shown without them (PublicConfig).
+ */
+export type ConnectionConfig =
+  | { kind: 'sql'; url: string; tables: SqlTable[] }
+  | { kind: 'webhook'; url: string; secret: string }
+  | { kind: 'email'; to: string }
+  | { kind: 'manual'; instructions: string }
+
+/** A system's config as the API, the pages and the audit log show it: no password, no secret. */
+export type PublicConfig =
+  | { url: string; passwordSet: boolean; tables: SqlTable[] }
+  | { url: string; secretSet: boolean }
+  | { to: string }
+  | { instructions: string }
 
 export interface System {
   key: string
@@ -83,6 +123,8 @@ export interface System {
   dataCategories: Text[]
   recipients: Recipient[]
   transfers: Transfer[]
+  /** Null for `register` and `other`. */
+  config: PublicConfig | null
   createdAt: string
   updatedAt: string
 }

@@ -5,8 +5,8 @@
 import type { FieldProblems } from '../domain/errors.js'
 import { formatArticles } from '../i18n/articles.js'
 import { t, type Lang, type MessageKey } from '../i18n/index.js'
-import { articleRefs, pick, RELATIONSHIPS, ROLES, type Purpose, type RecipientCategory, type System, type Text } from './model.js'
-import { anchorOf, type PurposeFormValues, type SystemFormValues } from './page-forms.js'
+import { articleRefs, CONFIGURED_KINDS, pick, RELATIONSHIPS, ROLES, type PublicConfig, type Purpose, type RecipientCategory, type System, type Text } from './model.js'
+import { anchorOf, EMPTY_CONFIG, type ConfigFormValues, type PurposeFormValues, type SystemFormValues } from './page-forms.js'
 import type { Readiness, ReadinessItem } from './readiness.js'
 import { LIMITS } from './validate.js'
 
@@ -24,7 +24,8 @@ export function pageErrors(lang: Lang, problems: FieldProblems): PageErrors {
   for (const [path, [key, params]] of Object.entries(problems)) {
     const id = anchorOf(path)
     if (id in map) continue
-    map[id] = t(lang, key, params)
+    // A problem inside the tables' JSON says where in it: "tables.0.access.1: …".
+    map[id] = (id === 'config-tables' && path !== 'config.tables' ? `${path.slice('config.'.length)}: ` : '') + t(lang, key, params)
     list.push({ id, message: map[id] })
   }
   return { map, list }
@@ -38,6 +39,8 @@ interface Input {
   error?: string
   maxlength: number
   multiline: boolean
+  hint?: string
+  password?: boolean
 }
 
 const idOf = (path: string) => path.replace(/\./g, '-')
@@ -162,9 +165,43 @@ export function systemPage(lang: Lang, v: SystemFormValues, o: { isNew: boolean;
   }
 }
 
+/** The kinds a new system may be (the registers are never made by hand). */
+const NEW_KINDS = ['other', ...CONFIGURED_KINDS] as const
+
+/** The kind's choice (a new system) and the connection's fields for the kind; secrets are never filled in. */
+export function connectionForm(lang: Lang, kind: string, c: ConfigFormValues, errors: PageErrors, stored: PublicConfig | null) {
+  const label = (key: MessageKey) => t(lang, key)
+  const field = (name: keyof ConfigFormValues, key: MessageKey, o: { max: number; multiline?: boolean; hint?: string; password?: boolean }) => ({ ...input(`config.${name}`, label(key), o.password ? '' : c[name], errors, o), hint: o.hint, password: o.password ?? false })
+  const fields =
+    kind === 'sql'
+      ? [field('url', 'datamap.admin.system.sqlUrl', { max: 2000, hint: label('datamap.admin.system.sqlUrlHint') }), field('tables', 'datamap.admin.system.sqlTables', { max: 100_000, multiline: true, hint: label('datamap.admin.system.sqlTablesHint') })]
+      : kind === 'webhook'
+        ? [field('url', 'datamap.admin.system.webhookUrl', { max: 2000 }), field('secret', 'datamap.admin.system.webhookSecret', { max: 500, password: true, hint: label('datamap.admin.system.webhookSecretHint') })]
+        : kind === 'email'
+          ? [field('to', 'datamap.admin.system.emailTo', { max: 254 })]
+          : kind === 'manual'
+            ? [field('instructions', 'datamap.admin.system.instructions', { max: 4000, multiline: true })]
+            : []
+  const note = stored && 'passwordSet' in stored && stored.passwordSet ? label('datamap.admin.system.passwordSet') : stored && 'secretSet' in stored && stored.secretSet ? label('datamap.admin.system.secretSet') : null
+  return {
+    kind,
+    kindLabel: t(lang, `datamap.admin.kinds.${(NEW_KINDS as readonly string[]).includes(kind) || kind === 'register' ? (kind as System['kind']) : 'other'}`),
+    kinds: NEW_KINDS.map((k) => ({ value: k, label: t(lang, `datamap.admin.kinds.${k}`), selected: k === kind })),
+    fields,
+    note,
+    testable: kind === 'sql' || kind === 'webhook',
+  }
+}
+
 /** A stored system as its form shows it. */
 export function systemFormValues(s: System): SystemFormValues {
-  return { key: s.key, name: s.name, ownerTeam: s.ownerTeam?.key ?? '', purposes: s.purposes, dataCategories: s.dataCategories, recipients: s.recipients, transfers: s.transfers }
+  const c = s.config
+  const config: ConfigFormValues = { ...EMPTY_CONFIG }
+  if (c && 'tables' in c) Object.assign(config, { url: c.url, tables: JSON.stringify(c.tables, null, 2) })
+  else if (c && 'url' in c) config.url = c.url
+  else if (c && 'to' in c) config.to = c.to
+  else if (c && 'instructions' in c) config.instructions = c.instructions
+  return { key: s.key, kind: s.kind, config, name: s.name, ownerTeam: s.ownerTeam?.key ?? '', purposes: s.purposes, dataCategories: s.dataCategories, recipients: s.recipients, transfers: s.transfers }
 }
 
 export function readinessText(lang: Lang, item: ReadinessItem): string {

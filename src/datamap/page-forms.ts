@@ -65,9 +65,22 @@ export function purposeFromForm(b: MapForm): PurposeFormValues {
   }
 }
 
-/** A system as its form sends it; the key only when the system is new. */
+/** A connected system's config as its form has it: the tables as JSON text, the secret as typed (empty: keep). */
+export interface ConfigFormValues {
+  url: string
+  tables: string
+  secret: string
+  to: string
+  instructions: string
+}
+
+export const EMPTY_CONFIG: ConfigFormValues = { url: '', tables: '', secret: '', to: '', instructions: '' }
+
+/** A system as its form sends it; the key and kind only when the system is new. */
 export interface SystemFormValues {
   key: string
+  kind: string
+  config: ConfigFormValues
   name: Text
   ownerTeam: string
   purposes: string[]
@@ -79,6 +92,8 @@ export interface SystemFormValues {
 export function systemFromForm(b: MapForm): SystemFormValues {
   return {
     key: one(b, 'key'),
+    kind: one(b, 'kind') || 'other',
+    config: { url: one(b, 'config.url'), tables: one(b, 'config.tables'), secret: one(b, 'config.secret'), to: one(b, 'config.to'), instructions: one(b, 'config.instructions') },
     name: text(b, 'name'),
     ownerTeam: one(b, 'ownerTeam'),
     purposes: many(b, 'purposes'),
@@ -88,8 +103,32 @@ export function systemFromForm(b: MapForm): SystemFormValues {
   }
 }
 
-/** The element a problem at `path` is shown at: a ticked list's group, else the input of that path. */
+/** The config the API takes from what the form sent for a kind; undefined for kinds without one. A secret left empty is left out (kept). */
+export function configFromForm(kind: string, c: ConfigFormValues): unknown {
+  switch (kind) {
+    case 'sql': {
+      let tables: unknown = c.tables
+      try {
+        tables = JSON.parse(c.tables)
+      } catch {
+        // the text goes on, and is refused as not JSON at config.tables
+      }
+      return { url: c.url, tables }
+    }
+    case 'webhook':
+      return c.secret ? { url: c.url, secret: c.secret } : { url: c.url }
+    case 'email':
+      return { to: c.to }
+    case 'manual':
+      return { instructions: c.instructions }
+    default:
+      return undefined
+  }
+}
+
+/** The element a problem at `path` is shown at: a ticked list's group, the tables' text, else the input of that path. */
 export function anchorOf(path: string): string {
+  if (path.startsWith('config.tables.')) return 'config-tables'
   const group = /^(relationships|purposes|recipientCategories)\.\d+$/.exec(path)
   return group ? group[1] : path.replace(/\./g, '-')
 }

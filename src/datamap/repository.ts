@@ -6,6 +6,7 @@ import type { Executor } from '../db/connection.js'
 import type { Selectable } from 'kysely'
 import type { PurposeTable, SystemTable } from '../db/schema.js'
 import type { Purpose, PurposeRole, Recipient, RecipientCategory, Relationship, System, SystemKind, Text, Transfer } from './model.js'
+import { publicConfig } from './sealed-config.js'
 import type { PurposeValues, SystemValues } from './validate.js'
 
 /** A system as stored: its owner team by id (the team's key and name are routing's). */
@@ -80,6 +81,7 @@ function toSystem(r: Selectable<SystemTable>, purposes: string[]): SystemRecord 
     dataCategories: parse<Text[]>(r.data_categories),
     recipients: parse<Recipient[]>(r.recipients),
     transfers: parse<Transfer[]>(r.transfers),
+    config: publicConfig(r.kind as SystemKind, r.config),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }
@@ -106,8 +108,8 @@ export async function findSystem(db: Executor, key: string): Promise<SystemRecor
   return (await listSystems(db, [key]))[0] ?? null
 }
 
-function systemColumns(v: SystemValues, at: string) {
-  return { name: json(v.name), owner_team_id: v.ownerTeamId, data_categories: json(v.dataCategories), recipients: json(v.recipients), transfers: json(v.transfers), updated_at: at }
+function systemColumns(v: SystemValues, config: string | null, at: string) {
+  return { name: json(v.name), owner_team_id: v.ownerTeamId, data_categories: json(v.dataCategories), recipients: json(v.recipients), transfers: json(v.transfers), config, updated_at: at }
 }
 
 async function linkPurposes(db: Executor, key: string, purposes: string[]): Promise<void> {
@@ -119,17 +121,34 @@ export async function systemExists(db: Executor, key: string): Promise<boolean> 
   return (await db.selectFrom('systems').select('key').where('key', '=', key).executeTakeFirst()) !== undefined
 }
 
-export async function insertSystem(db: Executor, v: SystemValues, at: string): Promise<void> {
-  await db.insertInto('systems').values({ key: v.key, kind: v.kind, created_at: at, ...systemColumns(v, at) }).execute()
+/** `config` as stored: sealed by the service (src/datamap/sealed-config.ts). */
+export async function insertSystem(db: Executor, v: SystemValues, config: string | null, at: string): Promise<void> {
+  await db.insertInto('systems').values({ key: v.key, kind: v.kind, created_at: at, ...systemColumns(v, config, at) }).execute()
   await linkPurposes(db, v.key, v.purposes)
 }
 
-export async function updateSystem(db: Executor, v: SystemValues, at: string): Promise<void> {
-  await db.updateTable('systems').set(systemColumns(v, at)).where('key', '=', v.key).execute()
+export async function updateSystem(db: Executor, v: SystemValues, config: string | null, at: string): Promise<void> {
+  await db.updateTable('systems').set(systemColumns(v, config, at)).where('key', '=', v.key).execute()
   await linkPurposes(db, v.key, v.purposes)
 }
 
 export async function deleteSystem(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('system_purposes').where('system_key', '=', key).execute()
   await db.deleteFrom('systems').where('key', '=', key).execute()
+}
+
+/** A system's kind and its config as stored (secrets sealed); null when there is no such system. */
+export async function findStoredConfig(db: Executor, key: string): Promise<{ kind: SystemKind; config: string | null } | null> {
+  const row = await db.selectFrom('systems').select(['kind', 'config']).where('key', '=', key).executeTakeFirst()
+  return row ? { kind: row.kind as SystemKind, config: row.config } : null
+}
+
+/** Every stored config, for resealing after a key rotation. */
+export async function listStoredConfigs(db: Executor): Promise<Array<{ key: string; config: string }>> {
+  const rows = await db.selectFrom('systems').select(['key', 'config']).where('config', 'is not', null).execute()
+  return rows.map((r) => ({ key: r.key, config: r.config as string }))
+}
+
+export async function setStoredConfig(db: Executor, key: string, config: string): Promise<void> {
+  await db.updateTable('systems').set({ config }).where('key', '=', key).execute()
 }

@@ -7,15 +7,51 @@
  * the purposes they serve, their recipients and transfers, for the systems a person's data was
  * found in (the access package, Art. 19 lists).
  */
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
 import { appendAudit, canonicalJson } from '../audit/log.js'
+import { Sealer, type SealKeys } from '../connectors/seal.js'
 import type { Db, Executor } from '../db/connection.js'
 import { listTeamNames, teamsByIds } from '../routing/directory.js'
 import type { Actor } from '../staff/actor.js'
 import { invalidFields, mapFail, purposeNotFound, systemNotFound } from './errors.js'
-import type { MapExtract, Purpose, RecipientCategory, System } from './model.js'
+import type { ConnectionConfig, MapExtract, Purpose, RecipientCategory, System } from './model.js'
 import { readiness, type Readiness } from './readiness.js'
 import * as repo from './repository.js'
+import { openConfig, resealConfig, storeConfig } from './sealed-config.js'
 import { checkPurpose, checkSystem, type PurposeInput, type SystemInput } from './validate.js'
+import type { ConfigContext } from './validate-config.js'
+
+/** What connected systems' configs need from the settings (src/config.ts). */
+export interface ConnectionSettings extends SealKeys {
+  dataDir: string
+  allowPrivateConnectorUrls: boolean
+}
+
+/**
+ * A system's config with its secrets opened, for the task engine and the connectors: null when the
+ * system has none (register, other) or does not exist. Never shown, logged or audited.
+ */
+export async function systemConfig(db: Executor, key: string, settings: SealKeys): Promise<ConnectionConfig | null> {
+  const found = await repo.findStoredConfig(db, key)
+  return found ? openConfig(found.kind, found.config, new Sealer(settings)) : null
+}
+
+/** Reseals every stored secret under SECRETS_KEY (after a rotation; the old key as SECRETS_KEY_PREVIOUS); how many were resealed. */
+export async function resealSecrets(db: Db, settings: SealKeys): Promise<number> {
+  const sealer = new Sealer(settings)
+  return db.transaction().execute(async (trx) => {
+    let n = 0
+    for (const { key, config } of await repo.listStoredConfigs(trx)) {
+      const resealed = resealConfig(config, sealer)
+      if (resealed !== null) {
+        await repo.setStoredConfig(trx, key, resealed)
+        n++
+      }
+    }
+    return n
+  })
+}
 
 async function withTeams(db: Executor, records: repo.SystemRecord[]): Promise<System[]> {
   const teams = await teamsByIds(db, records.map((r) => r.ownerTeamId))
@@ -57,7 +93,21 @@ export function systemView(s: System) {
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b)
 
 export class DataMap {
-  constructor(private readonly deps: { db: Db; now: () => Date }) {}
+  private readonly sealer: Sealer
+  private readonly context: ConfigContext
+  private readonly settings: ConnectionSettings
+
+  /** Without `connections` (read-only uses such as `doctor`), secrets are sealed under a throwaway key. */
+  constructor(private readonly deps: { db: Db; now: () => Date; connections?: ConnectionSettings }) {
+    this.settings = deps.connections ?? { secretsKey: randomBytes(32), secretsKeyPrevious: null, dataDir: resolve('data'), allowPrivateConnectorUrls: false }
+    this.sealer = new Sealer(this.settings)
+    this.context = { dataDir: this.settings.dataDir, allowPrivate: this.settings.allowPrivateConnectorUrls }
+  }
+
+  /** A system's config with secrets opened (for the connectors); null for register and other. */
+  config(key: string, db: Executor = this.deps.db): Promise<ConnectionConfig | null> {
+    return systemConfig(db, key, this.settings)
+  }
 
   private tx<T>(fn: (trx: Executor, at: Date) => Promise<T>): Promise<T> {
     return this.deps.db.transaction().execute((trx) => fn(trx, this.deps.now()))
@@ -116,10 +166,16 @@ export class DataMap {
     })
   }
 
-  private async known(trx: Executor) {
+  /** `configSent`: a change that sends a config may replace secrets that can no longer be opened. */
+  private async known(trx: Executor, key?: string, configSent = false) {
     const purposes = new Set((await repo.listPurposes(trx)).map((p) => p.id))
     const teams = new Map((await listTeamNames(trx)).map((t) => [t.key, t.id]))
-    return { purposes, teams }
+    const currentConfig = key === undefined ? null : await this.config(key, trx).catch(() => {
+      // A key missing after a rotation: a change without the config is refused with what to do, not a 500.
+      if (configSent) return null
+      throw mapFail('secrets_unreadable')
+    })
+    return { purposes, teams, config: this.context, currentConfig }
   }
 
   async createSystem(actor: Actor, input: SystemInput): Promise<System> {
@@ -127,7 +183,7 @@ export class DataMap {
       const { values, problems } = checkSystem(null, input, await this.known(trx))
       if (problems) throw invalidFields(problems)
       if (await repo.systemExists(trx, values.key)) throw mapFail('key_taken', {}, 'key')
-      await repo.insertSystem(trx, values, at.toISOString())
+      await repo.insertSystem(trx, values, storeConfig(values.config, this.sealer), at.toISOString())
       const after = await this.system(values.key, trx)
       await appendAudit(trx, { actorType: actor.type, actorId: actor.id, action: 'datamap.system.create', target: `system:${values.key}`, data: { before: null, after: auditedSystem(after) }, at })
       return after
@@ -138,11 +194,12 @@ export class DataMap {
   async updateSystem(actor: Actor, key: string, input: SystemInput): Promise<System> {
     return this.tx(async (trx, at) => {
       const before = await this.system(key, trx)
-      const { values, problems } = checkSystem(before, input, await this.known(trx))
+      const known = await this.known(trx, key, input.config !== undefined)
+      const { values, problems } = checkSystem(before, input, known)
       if (problems) throw invalidFields(problems)
-      const old = { key: before.key, name: before.name, kind: before.kind, ownerTeamId: before.ownerTeam?.id ?? null, purposes: before.purposes, dataCategories: before.dataCategories, recipients: before.recipients, transfers: before.transfers }
+      const old = { key: before.key, name: before.name, kind: before.kind, ownerTeamId: before.ownerTeam?.id ?? null, purposes: before.purposes, dataCategories: before.dataCategories, recipients: before.recipients, transfers: before.transfers, config: known.currentConfig }
       if (same(old, values)) return before
-      await repo.updateSystem(trx, values, at.toISOString())
+      await repo.updateSystem(trx, values, storeConfig(values.config, this.sealer), at.toISOString())
       const after = await this.system(key, trx)
       await appendAudit(trx, { actorType: actor.type, actorId: actor.id, action: 'datamap.system.update', target: `system:${key}`, data: { before: auditedSystem(before), after: auditedSystem(after) }, at })
       return after

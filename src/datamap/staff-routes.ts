@@ -5,15 +5,18 @@ import { t, type MessageKey } from '../i18n/index.js'
 import { staffActor } from '../staff/actor.js'
 import { DomainError } from './errors.js'
 import type { Purpose } from './model.js'
-import { NO_ERRORS, overviewPage, pageErrors, purposePage, readinessPage, systemFormValues, systemPage, type PageErrors } from './page-data.js'
-import { IdParams, KeyParams, MapForm, purposeFromForm, SavedQuery, systemFromForm, type PurposeFormValues, type SystemFormValues } from './page-forms.js'
+import type { ConnectionTester } from './api-schemas.js'
+import type { ConnectionCheck } from '../connectors/contract.js'
+import { connectionForm, NO_ERRORS, overviewPage, pageErrors, purposePage, readinessPage, systemFormValues, systemPage, type PageErrors } from './page-data.js'
+import { configFromForm, EMPTY_CONFIG, IdParams, KeyParams, MapForm, purposeFromForm, SavedQuery, systemFromForm, type PurposeFormValues, type SystemFormValues } from './page-forms.js'
+import { Type } from '../http/schema.js'
 import type { DataMap } from './service.js'
 
 const SAVED: Record<string, MessageKey> = { purpose: 'datamap.admin.saved.purpose', system: 'datamap.admin.saved.system', created: 'datamap.admin.saved.created', deleted: 'datamap.admin.saved.deleted' }
 
 /** /staff/admin/map (purposes, systems, recipient categories) and /staff/admin/readiness: administrators only. */
-export function dataMapStaffRoutes(deps: { map: DataMap }) {
-  const { map } = deps
+export function dataMapStaffRoutes(deps: { map: DataMap; testConnection: ConnectionTester }) {
+  const { map, testConnection } = deps
   return async function routes(app: FastifyInstance) {
     const adminOnly = app.requireStaff('admin')
     const csrf = app.staffCsrfCheck
@@ -59,26 +62,34 @@ export function dataMapStaffRoutes(deps: { map: DataMap }) {
 
     // ── Systems ──
 
-    async function systemForm(request: FastifyRequest, reply: FastifyReply, o: { key: string | null; values: SystemFormValues; kind?: string; errors?: PageErrors; status?: number }) {
+    async function systemForm(request: FastifyRequest, reply: FastifyReply, o: { key: string | null; values: SystemFormValues; kind?: string; errors?: PageErrors; status?: number; test?: { ok: boolean; checks: ConnectionCheck[] } }) {
       const lang = request.lang
       const errors = o.errors ?? NO_ERRORS
+      const stored = o.key === null ? null : await map.system(o.key)
       const form = systemPage(lang, o.values, { isNew: o.key === null, purposes: await map.purposes(), teams: await map.teams(), errors })
-      const title = o.key === null ? t(lang, 'datamap.admin.system.newTitle') : t(lang, 'datamap.admin.system.title', { name: (await map.system(o.key)).name[lang] })
+      const connection = connectionForm(lang, o.values.kind, o.values.config, errors, stored?.config ?? null)
+      const title = stored === null ? t(lang, 'datamap.admin.system.newTitle') : t(lang, 'datamap.admin.system.title', { name: stored.name[lang] })
+      const test = o.test ? { ok: o.test.ok, summary: t(lang, o.test.ok ? 'datamap.admin.system.testOk' : 'datamap.admin.system.testFailed'), checks: o.test.checks.map((c) => ({ ...c, table: c.table || t(lang, 'datamap.admin.system.testAll') })) } : null
       return reply.staffPage(
         'staff/map-system',
-        { form, key: o.key, isRegister: o.kind === 'register', action: o.key === null ? '/staff/admin/map/systems' : `/staff/admin/map/systems/${o.key}`, heading: title, errorList: errors.list, csrf: app.staffCsrf.token(request, reply) },
+        { form, connection, test, key: o.key, isRegister: o.kind === 'register', action: o.key === null ? '/staff/admin/map/systems' : `/staff/admin/map/systems/${o.key}`, heading: title, errorList: errors.list, csrf: app.staffCsrf.token(request, reply) },
         { status: o.status, title: errors.list.length ? `${t(lang, 'form.errorSummary')}: ${title}` : title },
       )
     }
 
-    const EMPTY_SYSTEM: SystemFormValues = { key: '', name: { sv: '', en: '' }, ownerTeam: '', purposes: [], dataCategories: [], recipients: [], transfers: [] }
+    const EMPTY_SYSTEM: SystemFormValues = { key: '', kind: 'other', config: EMPTY_CONFIG, name: { sv: '', en: '' }, ownerTeam: '', purposes: [], dataCategories: [], recipients: [], transfers: [] }
+    const KindQuery = Type.Object({ kind: Type.Optional(Type.String({ maxLength: 20 })) })
 
-    r.get('/admin/map/new-system', { preValidation: adminOnly }, async (request, reply) => systemForm(request, reply, { key: null, values: EMPTY_SYSTEM }))
+    // The kind is chosen first (a GET form on the page), so the form shows that kind's connection fields, without scripts.
+    r.get('/admin/map/new-system', { preValidation: adminOnly, schema: { querystring: KindQuery } }, async (request, reply) =>
+      systemForm(request, reply, { key: null, values: { ...EMPTY_SYSTEM, kind: ['sql', 'webhook', 'email', 'manual'].includes(request.query.kind ?? '') ? request.query.kind! : 'other' } }),
+    )
 
     r.post('/admin/map/systems', { preValidation: [adminOnly, csrf], schema: { body: MapForm } }, async (request, reply) => {
       const values = systemFromForm(request.body)
       try {
-        await map.createSystem(staffActor(request.staff!.id), { ...values, ownerTeam: values.ownerTeam || null })
+        const { config, ...rest } = values
+        await map.createSystem(staffActor(request.staff!.id), { ...rest, ownerTeam: values.ownerTeam || null, config: configFromForm(values.kind, config) ?? null })
       } catch (error) {
         return systemForm(request, reply, { key: null, values, ...refused(error, request.lang) })
       }
@@ -92,11 +103,11 @@ export function dataMapStaffRoutes(deps: { map: DataMap }) {
 
     r.post('/admin/map/systems/:key', { preValidation: [adminOnly, csrf], schema: { params: KeyParams, body: MapForm } }, async (request, reply) => {
       const system = await map.system(request.params.key)
-      const { key: _key, ...values } = systemFromForm(request.body)
+      const { key: _key, kind: _kind, config, ...values } = systemFromForm(request.body)
       try {
-        await map.updateSystem(staffActor(request.staff!.id), system.key, { ...values, ownerTeam: values.ownerTeam || null })
+        await map.updateSystem(staffActor(request.staff!.id), system.key, { ...values, ownerTeam: values.ownerTeam || null, config: configFromForm(system.kind, config) })
       } catch (error) {
-        return systemForm(request, reply, { key: system.key, kind: system.kind, values: { ...values, key: system.key }, ...refused(error, request.lang) })
+        return systemForm(request, reply, { key: system.key, kind: system.kind, values: { ...values, key: system.key, kind: system.kind, config }, ...refused(error, request.lang) })
       }
       return reply.redirect('/staff/admin/map?saved=system', 303)
     })
@@ -109,6 +120,12 @@ export function dataMapStaffRoutes(deps: { map: DataMap }) {
         return systemForm(request, reply, { key: system.key, kind: system.kind, values: systemFormValues(system), ...refused(error, request.lang) })
       }
       return reply.redirect('/staff/admin/map?saved=deleted', 303)
+    })
+
+    r.post('/admin/map/systems/:key/test', { preValidation: [adminOnly, csrf], schema: { params: KeyParams, body: MapForm } }, async (request, reply) => {
+      const system = await map.system(request.params.key)
+      const test = await testConnection(system.key)
+      return systemForm(request, reply, { key: system.key, kind: system.kind, values: systemFormValues(system), test: test ?? { ok: false, checks: [] } })
     })
 
     // ── Readiness ──

@@ -12,8 +12,12 @@ import {
   isCountryCode,
   KEY_PATTERN,
   MAX_KEY,
+  CONFIGURED_KINDS,
   RELATIONSHIPS,
   ROLES,
+  SYSTEM_KINDS,
+  type ConfiguredKind,
+  type ConnectionConfig,
   type LegalBasis,
   type Purpose,
   type PurposeRole,
@@ -24,6 +28,7 @@ import {
   type Text,
   type Transfer,
 } from './model.js'
+import { checkConfig, type ConfigContext, type ConfigKey } from './validate-config.js'
 
 /** A purpose's fields as sent; a field left out keeps its value. */
 export interface PurposeInput {
@@ -52,6 +57,8 @@ export interface SystemInput {
   dataCategories?: Text[]
   recipients?: Recipient[]
   transfers?: Transfer[]
+  /** The kind's config (sql, webhook, email, manual), checked by validate-config.ts; secrets left out keep theirs. */
+  config?: unknown
 }
 
 /** The purpose's editable fields, checked. */
@@ -67,11 +74,13 @@ export interface SystemValues {
   dataCategories: Text[]
   recipients: Recipient[]
   transfers: Transfer[]
+  /** Null for register and other; secrets in plain text here, sealed by the service before storing. */
+  config: ConnectionConfig | null
 }
 
 export const LIMITS = { title: 200, text: 4000, item: 500, rows: 50, article: 100 } as const
 
-type Key = 'missingSv' | 'missingEn' | 'tooLong' | 'tooMany' | 'noCategories' | 'article' | 'relationship' | 'role' | 'unknownCategory' | 'unknownPurpose' | 'duplicate' | 'key' | 'keyFixed' | 'kindRegister' | 'kindFixed' | 'kind' | 'unknownTeam' | 'country' | 'countryInEea'
+type Key = ConfigKey | 'missingSv' | 'missingEn' | 'tooLong' | 'tooMany' | 'noCategories' | 'article' | 'relationship' | 'role' | 'unknownCategory' | 'unknownPurpose' | 'duplicate' | 'key' | 'keyFixed' | 'kindRegister' | 'kindFixed' | 'kind' | 'unknownTeam' | 'country' | 'countryInEea'
 
 class Problems {
   readonly all: FieldProblems = {}
@@ -172,7 +181,7 @@ function transfer(p: Problems, tr: Transfer, at: string): Transfer {
 export function checkSystem(
   current: System | null,
   input: SystemInput,
-  known: { purposes: ReadonlySet<string>; teams: ReadonlyMap<string, number> },
+  known: { purposes: ReadonlySet<string>; teams: ReadonlyMap<string, number>; config: ConfigContext; currentConfig?: ConnectionConfig | null },
 ): { values: SystemValues; problems: FieldProblems | null } {
   const p = new Problems()
   const key = input.key === undefined ? (current?.key ?? '') : trim(input.key)
@@ -182,9 +191,11 @@ export function checkSystem(
   if (input.kind !== undefined) {
     if (current && input.kind !== current.kind) p.add('kind', 'kindFixed')
     else if (!current && input.kind === 'register') p.add('kind', 'kindRegister')
-    else if (input.kind !== 'other' && input.kind !== 'register') p.add('kind', 'kind')
-    else kind = input.kind
+    else if (!(SYSTEM_KINDS as readonly string[]).includes(input.kind)) p.add('kind', 'kind')
+    else kind = input.kind as SystemKind
   }
+  const configured = (CONFIGURED_KINDS as readonly string[]).includes(kind)
+  const config = configured ? checkConfig((field, k, params) => p.add(field, k, params), kind as ConfiguredKind, input.config, known.currentConfig ?? null, known.config) : null
   let ownerTeamId = current?.ownerTeam?.id ?? null
   if (input.ownerTeam !== undefined) {
     const team = trim(input.ownerTeam)
@@ -200,6 +211,7 @@ export function checkSystem(
     dataCategories: rows(p, 'dataCategories', input.dataCategories ?? current?.dataCategories ?? [], (c, at) => text(p, at, c, LIMITS.item)),
     recipients: rows(p, 'recipients', input.recipients ?? current?.recipients ?? [], (r, at) => recipient(p, r, at)),
     transfers: rows(p, 'transfers', input.transfers ?? current?.transfers ?? [], (tr, at) => transfer(p, tr, at)),
+    config,
   }
   return { values, problems: p.empty ? null : p.all }
 }

@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import SqliteDb from 'better-sqlite3'
-import { DEV_SECRET_FILE } from '../config.js'
+import { DEV_SECRET_FILE, DEV_SECRETS_KEY_FILE, DEV_SUPPRESSION_KEY_FILE } from '../config.js'
 
 export class BackupError extends Error {}
 
@@ -54,7 +54,7 @@ export async function backupFiles(dataDir: string, dir: string, exclude: string[
   if (to === from || to.startsWith(from + sep)) throw new BackupError('The files folder must be outside DATA_DIR.')
   const existing = await readdir(to).catch(() => null)
   if (existing && existing.length > 0) throw new BackupError(`The files folder must be new or empty: ${to}`)
-  const left = new Set([...exclude.map((p) => resolve(p)), join(from, DEV_SECRET_FILE)])
+  const left = new Set([...exclude.map((p) => resolve(p)), join(from, DEV_SECRET_FILE), join(from, DEV_SECRETS_KEY_FILE), join(from, DEV_SUPPRESSION_KEY_FILE)])
   let files = 0
   if (!(await stat(from).catch(() => null))) {
     await mkdir(to, { recursive: true })

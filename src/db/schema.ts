@@ -548,6 +548,8 @@ export interface SystemTable {
   recipients: string
   /** JSON [{country, safeguard}]: transfers outside the EU/EEA, country as ISO 3166-1 alpha-2. */
   transfers: string
+  /** JSON, null for register/other (migration 017): the connection config, secrets sealed under SECRETS_KEY under `sealed`. */
+  config: string | null
   created_at: Timestamp
   updated_at: Timestamp
 }

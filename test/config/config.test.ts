@@ -55,6 +55,7 @@ t.test('values are read and normalised', async (t) => {
   const c = loadConfig({
     NODE_ENV: 'production',
     SUPPRESSION_KEY: 'p'.repeat(40),
+    SECRETS_KEY: 'cd'.repeat(32),
     PORT: ' 8443 ',
     HOST: '0.0.0.0',
     PUBLIC_URL: 'https://dsr.xtractor.se/',
@@ -170,9 +171,10 @@ t.test('production requires SESSION_SECRET, SUPPRESSION_KEY and MAIL_FROM', asyn
   configError(t, { NODE_ENV: 'production', DATA_DIR: dir, MAIL_FROM: 'a@xtractor.se' }, 'SESSION_SECRET', 'production without SESSION_SECRET')
   configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, SUPPRESSION_KEY: SECRET }, 'MAIL_FROM', 'production without MAIL_FROM')
   t.notOk(existsSync(join(dir, 'session-secret')), 'production never generates a secret')
-  configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, MAIL_FROM: 'a@xtractor.se' }, 'SUPPRESSION_KEY', 'production without SUPPRESSION_KEY')
+  configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, MAIL_FROM: 'a@xtractor.se', SECRETS_KEY: 'ab'.repeat(32) }, 'SUPPRESSION_KEY', 'production without SUPPRESSION_KEY')
   t.notOk(existsSync(join(dir, 'suppression-key')), 'production never generates a suppression key')
-  const ok = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, SUPPRESSION_KEY: SECRET, MAIL_FROM: 'a@xtractor.se' })
+  configError(t, { NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, SUPPRESSION_KEY: SECRET, MAIL_FROM: 'a@xtractor.se' }, 'SECRETS_KEY', 'production without SECRETS_KEY')
+  const ok = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SESSION_SECRET: SECRET, SUPPRESSION_KEY: SECRET, MAIL_FROM: 'a@xtractor.se', SECRETS_KEY: 'ab'.repeat(32) })
   t.equal(ok.env, 'production')
 })
 
@@ -234,8 +236,24 @@ t.test('Art. 5(1)(e): unconfirmed submissions are kept as long as their link liv
 
 t.test('staff passwords: Argon2id at OWASP minimum outside tests, a cheap cost under NODE_ENV=test only', async (t) => {
   const secret = { SESSION_SECRET: 'x'.repeat(40), SUPPRESSION_KEY: 'y'.repeat(40), MAIL_FROM: 'dsr@xtractor.se', DATA_DIR: '/tmp/dsr-config-test' }
-  t.same(loadConfig({ ...secret, NODE_ENV: 'production' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
+  t.same(loadConfig({ ...secret, NODE_ENV: 'production', SECRETS_KEY: 'ab'.repeat(32) }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
   t.same(loadConfig({ ...secret, NODE_ENV: 'development' }).passwordHashCost, { memoryCost: 19456, timeCost: 2 })
   t.same(loadConfig({ ...secret }).passwordHashCost, { memoryCost: 19456, timeCost: 2 }, 'no NODE_ENV: the real cost')
   t.same(loadConfig({ ...secret, NODE_ENV: 'test' }).passwordHashCost, { memoryCost: 1024, timeCost: 1 })
+})
+
+t.test('SECRETS_KEY: 32 bytes (hex or base64url), generated once under DATA_DIR in development; the previous key accepted', async (t) => {
+  const dir = t.testdir()
+  const first = loadConfig({ DATA_DIR: dir })
+  const file = join(dir, 'secrets-key')
+  t.equal(first.secretsKey.length, 32)
+  t.equal(statSync(file).mode & 0o077, 0, 'readable by the owner only')
+  t.same(loadConfig({ DATA_DIR: dir }).secretsKey, first.secretsKey, 'the same key on the next start')
+  t.same(loadConfig({ DATA_DIR: dir, SECRETS_KEY: 'ab'.repeat(32) }).secretsKey, Buffer.alloc(32, 0xab))
+  t.equal(loadConfig({ DATA_DIR: dir, SECRETS_KEY: 'ab'.repeat(32), SECRETS_KEY_PREVIOUS: Buffer.alloc(32, 1).toString('base64url') }).secretsKeyPrevious?.length, 32)
+  configError(t, { DATA_DIR: dir, SECRETS_KEY: 'too-short' }, 'SECRETS_KEY', 'a short key')
+  configError(t, { DATA_DIR: dir, SECRETS_KEY: 'ab'.repeat(32), SECRETS_KEY_PREVIOUS: 'zz' }, 'SECRETS_KEY_PREVIOUS', 'a bad previous key')
+  t.equal(loadConfig({ DATA_DIR: dir }).allowPrivateConnectorUrls, false)
+  t.equal(loadConfig({ DATA_DIR: dir, ALLOW_PRIVATE_CONNECTOR_URLS: 'true' }).allowPrivateConnectorUrls, true)
+  t.equal(loadConfig({ DATA_DIR: dir }).taskResultMaxBytes, 5 * 1024 * 1024)
 })

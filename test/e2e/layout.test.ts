@@ -583,6 +583,10 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('data map purpose', 'GET /staff/admin/map/purposes/:id', '/staff/admin/map/purposes/newsletter', 'staff'),
     get('data map new system', 'GET /staff/admin/map/new-system', '/staff/admin/map/new-system', 'staff'),
     get('data map system', 'GET /staff/admin/map/systems/:key', '/staff/admin/map/systems/newsletter', 'staff'),
+    get('data map new sql system', 'GET /staff/admin/map/new-system', '/staff/admin/map/new-system?kind=sql', 'staff'),
+    get('data map new webhook system', 'GET /staff/admin/map/new-system', '/staff/admin/map/new-system?kind=webhook', 'staff'),
+    get('data map new manual system', 'GET /staff/admin/map/new-system', '/staff/admin/map/new-system?kind=manual', 'staff'),
+    failed('data map new sql system (errors)', 'POST /staff/admin/map/systems', 'staff', '/staff/admin/map/new-system?kind=sql', '/staff/admin/map/systems', { key: 'shop', 'name.sv': 'Butik', 'name.en': 'Shop', 'config.url': '/etc/shop.db', 'config.tables': '[{"table": "customers", "emailColumn": "e-mail"}]' }),
     get('readiness', 'GET /staff/admin/readiness', '/staff/admin/readiness', 'staff'),
     get('request sent (check your inbox)', 'GET /request/:type/sent', '/request/access/sent'),
   ]

@@ -84,6 +84,7 @@ const HTML: Entry[] = [
   { method: 'GET', path: '/staff/admin/map/systems/:key', min: 'admin' },
   { method: 'POST', path: '/staff/admin/map/systems/:key', min: 'admin' },
   { method: 'POST', path: '/staff/admin/map/systems/:key/delete', min: 'admin' },
+  { method: 'POST', path: '/staff/admin/map/systems/:key/test', min: 'admin' },
   { method: 'GET', path: '/staff/admin/readiness', min: 'admin' },
 ]
 
@@ -134,6 +135,7 @@ const API: Entry[] = [
   { method: 'POST', path: '/api/v1/systems', min: 'admin' },
   { method: 'PUT', path: '/api/v1/systems/:key', min: 'admin' },
   { method: 'DELETE', path: '/api/v1/systems/:key', min: 'admin' },
+  { method: 'POST', path: '/api/v1/systems/:key/test', min: 'admin' },
   { method: 'GET', path: '/api/v1/recipient-categories', min: 'viewer' },
 ]
 

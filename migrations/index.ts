@@ -30,6 +30,7 @@ import * as m012 from './012_on_behalf.js'
 import * as m013 from './013_name_search.js'
 import * as m014 from './014_queue_search_indexes.js'
 import * as m015 from './015_data_map.js'
+import * as m018 from './018_case_tasks.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '013_name_search': m013,
   '014_queue_search_indexes': m014,
   '015_data_map': m015,
+  '018_case_tasks': m018,
 }

@@ -49,6 +49,9 @@ import staffAuth, { useSessionAuth, useTokenAuth } from './staff/auth-plugin.js'
 import { staffRoutes } from './staff/routes.js'
 import { createEngine } from './views/engine.js'
 import { brandRoutes } from './http/brand.js'
+import type { ConnectorLookup } from './connectors/contract.js'
+import { taskApiRoutes } from './tasks/api-routes.js'
+import { TaskService } from './tasks/service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,6 +62,8 @@ declare module 'fastify' {
     csrf: Csrf
     /** The data map (src/datamap): purposes, systems, recipients; what other features read it through. */
     dataMap: DataMap
+    /** Fulfilment tasks on cases (src/tasks). */
+    tasks: TaskService
   }
 }
 
@@ -70,7 +75,12 @@ export interface AppOptions {
   background?: boolean
   mailTransport?: MailTransport
   print?: (line: string) => void
+  /** How the task engine reaches a system; tests give their own. */
+  connectors?: ConnectorLookup
 }
+
+/** Until the connectors are merged, no system is reached by one: such tasks go to their owners. */
+const noConnectors: ConnectorLookup = async () => null
 
 /**
  * The map of the app. Shared things (database, settings, views, cookies, security headers, mail,
@@ -116,6 +126,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
   const dataMap = new DataMap({ db: fastify.db, now })
   fastify.decorate('dataMap', dataMap)
+  const tasks = new TaskService({ db: fastify.db, config, now, connectors: opts.connectors ?? noConnectors })
+  fastify.decorate('tasks', tasks)
 
   await fastify.register(async function publicScope(scope) {
     // Its 404 page is the root's, which also answers what no scope routes.
@@ -163,6 +175,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(withUploads(packageApiRoutes(packages)))
       await scope.register(routingApiRoutes({ admin: routingAdmin }))
       await scope.register(dataMapApiRoutes({ map: dataMap }))
+      await scope.register(taskApiRoutes({ tasks, resultMaxBytes: config.taskResultMaxBytes }))
     },
     { prefix: '/api/v1' },
   )

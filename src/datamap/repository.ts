@@ -133,3 +133,11 @@ export async function deleteSystem(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('system_purposes').where('system_key', '=', key).execute()
   await db.deleteFrom('systems').where('key', '=', key).execute()
 }
+
+/**
+ * A system's config (JSON), for the task engine. STUB: the `config` column is added by the
+ * connectors' migration (017); until it is merged, no system has one. At merge, read the column here.
+ */
+export async function findSystemConfig(_db: Executor, _key: string): Promise<{ to?: string; instructions?: string } | null> {
+  return null
+}

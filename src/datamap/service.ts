@@ -41,6 +41,25 @@ export async function mapForSystems(db: Executor, keys: readonly string[]): Prom
   }
 }
 
+/** Every system with its owner team, and every purpose: what the task engine (src/tasks) plans a case's tasks from. */
+export async function mapSystemsAndPurposes(db: Executor): Promise<{ systems: System[]; purposes: Purpose[] }> {
+  return { systems: await withTeams(db, await repo.listSystems(db)), purposes: await repo.listPurposes(db) }
+}
+
+/** What the task engine needs of an email or manual system's config: the supplier's address, the owner's instructions. */
+export interface SystemConfig {
+  to?: string
+  instructions?: string
+}
+
+/**
+ * A system's config as the task engine reads it (email `{to}`, manual `{instructions}`); null when
+ * it has none. The config column arrives with the connectors' migration: until then, none.
+ */
+export async function systemConfig(db: Executor, key: string): Promise<SystemConfig | null> {
+  return repo.findSystemConfig(db, key)
+}
+
 /** A system as the API and the audit log show it: its owner team by key. */
 export function systemView(s: System) {
   const { ownerTeam, ...rest } = s

@@ -1,0 +1,293 @@
+/**
+ * Fulfilment tasks on a case (src/tasks): listing, approval, marking by hand, waiving, the
+ * webhook's callback, and the worker that calls the connectors. Every staff change commits with
+ * its timeline event and audit entry.
+ */
+import { appendAudit } from '../audit/log.js'
+import { addCaseEvent, findCaseById } from '../cases/records.js'
+import type { Config } from '../config.js'
+import type { ConnectorLookup, TaskAction, TaskRequest } from '../connectors/contract.js'
+import type { Db, Executor } from '../db/connection.js'
+import type { Case, CaseTask } from '../db/schema.js'
+import { mapSystemsAndPurposes } from '../datamap/service.js'
+import type { System } from '../datamap/model.js'
+import { hashToken, newToken } from '../security/tokens.js'
+import { staffByIds } from '../staff/directory.js'
+import { parseResult, type TaskResult } from './engine.js'
+import { taskFail } from './errors.js'
+import { isConnectorKind } from './plan.js'
+import { claimDueTasks, findTask, tasksOfCase, updateTask, updateTaskFrom } from './repository.js'
+import { HAND_OUTCOMES, isFinal, taskTransition, type HandOutcome, type TaskMove } from './state-machine.js'
+
+export const MAX_NOTE = 2000
+/** Tries of an unreachable system before its task fails (then a handler retries by hand or waives it). */
+export const MAX_ATTEMPTS = 8
+/** Lease on a task the worker is running: longer than a connector call may take. */
+const LEASE_MS = 5 * 60_000
+
+/** The wait before try n+1: 30 s doubling, at most an hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000)
+}
+
+export interface TaskView {
+  id: number
+  system: string
+  systemName: { sv: string; en: string } | null
+  kind: string
+  owner: string | null
+  action: TaskAction
+  status: string
+  approvedBy?: string
+  approvedAt?: string
+  planSummary?: string
+  note?: string
+  result?: TaskResult
+  updatedAt: string
+}
+
+export interface CallbackBody {
+  status: 'completed' | 'not_found' | 'failed'
+  records?: unknown[]
+  message?: string
+}
+
+export interface TaskServiceDeps {
+  db: Db
+  config: Config
+  now: () => Date
+  connectors: ConnectorLookup
+}
+
+type StaffActor = { id: number }
+
+export class TaskService {
+  constructor(private readonly deps: TaskServiceDeps) {}
+
+  private tx<T>(fn: (trx: Executor, at: Date) => Promise<T>): Promise<T> {
+    return this.deps.db.transaction().execute((trx) => fn(trx, this.deps.now()))
+  }
+
+  private async caseOf(db: Executor, caseId: number): Promise<Case> {
+    const c = await findCaseById(db, caseId)
+    if (!c) throw taskFail('not_found')
+    return c
+  }
+
+  private async taskOf(db: Executor, caseId: number, taskId: number): Promise<CaseTask> {
+    const task = await findTask(db, taskId)
+    if (!task || task.case_id !== caseId) throw taskFail('not_found')
+    return task
+  }
+
+  /** The case's tasks as the API and the case page show them. */
+  async list(caseId: number, db: Executor = this.deps.db): Promise<TaskView[]> {
+    await this.caseOf(db, caseId)
+    return this.views(db, await tasksOfCase(db, caseId))
+  }
+
+  private async views(db: Executor, tasks: CaseTask[]): Promise<TaskView[]> {
+    const { systems } = await mapSystemsAndPurposes(db)
+    const byKey = new Map<string, System>(systems.map((s) => [s.key, s]))
+    const people = await staffByIds(db, tasks.map((x) => x.approved_by))
+    return tasks.map((x) => {
+      const s = byKey.get(x.system_key)
+      const result = parseResult(x.result)
+      return {
+        id: x.id,
+        system: x.system_key,
+        systemName: s?.name ?? null,
+        kind: s?.kind ?? 'other',
+        owner: s?.ownerTeam?.name ?? null,
+        action: x.action as TaskAction,
+        status: x.status,
+        ...(x.approved_by !== null ? { approvedBy: people.get(x.approved_by)?.email ?? String(x.approved_by) } : {}),
+        ...(x.approved_at ? { approvedAt: x.approved_at } : {}),
+        ...(x.plan_summary ? { planSummary: x.plan_summary } : {}),
+        ...(x.note ? { note: x.note } : {}),
+        ...(result ? { result } : {}),
+        updatedAt: x.updated_at,
+      }
+    })
+  }
+
+  private request(c: Case, task: CaseTask): TaskRequest {
+    const email = c.on_behalf_kind && c.subject_email ? c.subject_email : c.email
+    const name = c.on_behalf_kind ? c.subject_name : c.name
+    const corrections = c.type === 'rectification' && c.correct_value ? { value: c.correct_value } : undefined
+    return { taskId: String(task.id), caseReference: c.reference, action: task.action as TaskAction, subject: { email, name }, ...(corrections ? { corrections } : {}), lang: c.lang === 'en' ? 'en' : 'sv' }
+  }
+
+  /** What each task waiting for approval would change, as the connector plans it (no change made); null: the owner does it by hand. */
+  async plans(caseId: number): Promise<Map<number, string | null>> {
+    const c = await this.caseOf(this.deps.db, caseId)
+    const out = new Map<number, string | null>()
+    for (const task of await tasksOfCase(this.deps.db, caseId)) {
+      if (task.status !== 'awaiting_approval') continue
+      out.set(task.id, await this.planSummary(c, task))
+    }
+    return out
+  }
+
+  private async planSummary(c: Case, task: CaseTask): Promise<string | null> {
+    const connector = await this.deps.connectors(task.system_key)
+    if (!connector) return null
+    const plan = await connector.plan(this.request(c, task))
+    return plan.possible ? plan.summary : null
+  }
+
+  /**
+   * Approves the changes waiting (all of them, or those named): each with the plan summary the
+   * connector gives now, recorded as what was approved, then queued for the worker. A system whose
+   * connector cannot make the change (none, or a plan not possible) goes to its owner (pending).
+   */
+  async approve(actor: StaffActor, caseId: number, taskIds?: number[]): Promise<TaskView[]> {
+    const c = await this.caseOf(this.deps.db, caseId)
+    const waiting = (await tasksOfCase(this.deps.db, caseId)).filter((x) => x.status === 'awaiting_approval' && (!taskIds || taskIds.includes(x.id)))
+    if (taskIds) for (const id of taskIds) if (!waiting.some((x) => x.id === id)) await this.refuseApproval(caseId, id)
+    if (waiting.length === 0) throw taskFail('nothing_to_approve')
+    // Plans are read before the transaction: a connector call is I/O and holds no lock of ours.
+    const summaries = new Map<number, string | null>()
+    for (const task of waiting) summaries.set(task.id, await this.planSummary(c, task))
+    const approved = await this.tx(async (trx, at) => {
+      const iso = at.toISOString()
+      const done: CaseTask[] = []
+      for (const task of waiting) {
+        const summary = summaries.get(task.id) ?? null
+        const to = summary === null ? 'pending' : 'running'
+        const ok = await updateTaskFrom(trx, task.id, 'awaiting_approval', {
+          status: to,
+          approved_by: actor.id,
+          approved_at: iso,
+          plan_summary: summary,
+          next_attempt_at: to === 'running' ? iso : null,
+          updated_at: iso,
+        })
+        if (!ok) continue
+        await addCaseEvent(trx, { caseId, kind: 'task_approved', actor: { type: 'staff', id: actor.id }, data: { system: task.system_key, action: task.action, plan: summary }, at: iso })
+        await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'task.approve', caseId, target: `task:${task.id}`, data: { system: task.system_key, plan: summary }, at })
+        done.push((await findTask(trx, task.id))!)
+      }
+      return done
+    })
+    return this.views(this.deps.db, approved)
+  }
+
+  private async refuseApproval(caseId: number, id: number): Promise<never> {
+    const task = await this.taskOf(this.deps.db, caseId, id)
+    throw taskFail(isFinal(task.status) ? 'task_final' : 'task_transition')
+  }
+
+  /** A handler or the owner team marks a task done, not found or failed, with an optional note. */
+  async complete(actor: StaffActor, caseId: number, taskId: number, status: string, note?: string | null): Promise<TaskView> {
+    if (!(HAND_OUTCOMES as readonly string[]).includes(status)) throw taskFail('invalid_outcome', {}, 'status')
+    const text = note?.trim() || null
+    if (text && text.length > MAX_NOTE) throw taskFail('too_long', { max: MAX_NOTE }, 'note')
+    return this.move(actor, caseId, taskId, status as HandOutcome, { by: 'hand' }, text, 'task_finished', 'task.complete')
+  }
+
+  /** A handler decides a system need not be done: the reason is on the timeline (and, for erasure, in the closing letter). */
+  async waive(actor: StaffActor, caseId: number, taskId: number, reason: string): Promise<TaskView> {
+    const why = reason.trim()
+    if (!why) throw taskFail('reason_required', {}, 'reason')
+    if (why.length > MAX_NOTE) throw taskFail('too_long', { max: MAX_NOTE }, 'reason')
+    return this.move(actor, caseId, taskId, 'waived', { by: 'hand', reason: why }, why, 'task_waived', 'task.waive')
+  }
+
+  private async move(actor: StaffActor, caseId: number, taskId: number, to: string, move: TaskMove, note: string | null, event: string, audit: string): Promise<TaskView> {
+    const task = await this.tx(async (trx, at) => {
+      await this.caseOf(trx, caseId)
+      const task = await this.taskOf(trx, caseId, taskId)
+      const check = taskTransition(task.status, to, move)
+      if (!check.ok) throw taskFail(check.code)
+      const iso = at.toISOString()
+      if (!(await updateTaskFrom(trx, task.id, task.status, { status: to, note, next_attempt_at: null, lease_until: null, updated_at: iso }))) throw taskFail('task_transition')
+      await addCaseEvent(trx, { caseId, kind: event, actor: { type: 'staff', id: actor.id }, data: { system: task.system_key, status: to, ...(note ? { note } : {}) }, at: iso })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: audit, caseId, target: `task:${task.id}`, data: { system: task.system_key, from: task.status, to }, at })
+      return (await findTask(trx, task.id))!
+    })
+    return (await this.views(this.deps.db, [task]))[0]
+  }
+
+  /**
+   * A webhook's later answer (POST /api/v1/tasks/:taskId/callback): the bearer token must be the
+   * task's (only its hash is stored); the first answer finishes the task, a second is refused.
+   */
+  async callback(taskId: number, token: string | null, body: CallbackBody): Promise<void> {
+    await this.tx(async (trx, at) => {
+      const task = Number.isSafeInteger(taskId) ? await findTask(trx, taskId) : undefined
+      if (!task || !token || task.callback_token_hash === null || hashToken(token) !== task.callback_token_hash) throw taskFail('unauthorized')
+      if (task.status !== 'running') throw taskFail('already_answered')
+      await this.finish(trx, task, { status: body.status, records: body.records, message: body.message }, at, 'callback')
+    })
+  }
+
+  /** Stores a connector's answer; only a running task is finished (a late answer to a cancelled one is dropped). */
+  private async finish(trx: Executor, task: CaseTask, outcome: { status: HandOutcome; records?: TaskResult['records']; rows?: Record<string, number>; message?: string }, at: Date, how: string): Promise<boolean> {
+    const iso = at.toISOString()
+    const result: TaskResult = {
+      ...(outcome.rows ? { rows: outcome.rows } : {}),
+      ...(outcome.records !== undefined ? { records: outcome.records } : {}),
+      ...(outcome.message ? { message: outcome.message.slice(0, MAX_NOTE) } : {}),
+    }
+    const ok = await updateTaskFrom(trx, task.id, 'running', { status: outcome.status, result: JSON.stringify(result), next_attempt_at: null, lease_until: null, updated_at: iso })
+    if (!ok) throw taskFail('already_answered')
+    await addCaseEvent(trx, { caseId: task.case_id, kind: 'task_finished', actor: { type: 'system' }, data: { system: task.system_key, status: outcome.status, how }, at: iso })
+    await appendAudit(trx, { actorType: 'system', actorId: null, action: 'task.finish', caseId: task.case_id, target: `task:${task.id}`, data: { system: task.system_key, status: outcome.status, how }, at })
+    return ok
+  }
+
+  /**
+   * The worker's turn (a scheduler job): leases the due tasks and calls each one's connector once.
+   * Unreachable: tried again after backoffMs, failed after MAX_ATTEMPTS. `later`: the task runs
+   * until its callback. Returns what it did, for the job log (no personal data).
+   */
+  async runDue(limit = 20): Promise<{ done: number; later: number; retried: number; failed: number }> {
+    const counts = { done: 0, later: 0, retried: 0, failed: 0 }
+    const now = this.deps.now()
+    for (const task of await claimDueTasks(this.deps.db, now, LEASE_MS, limit)) {
+      const c = await findCaseById(this.deps.db, task.case_id)
+      const connector = c ? await this.deps.connectors(task.system_key) : null
+      if (!c || !connector) {
+        await this.tx(async (trx, at) => this.fail(trx, task, 'no connector for this system', at))
+        counts.failed++
+        continue
+      }
+      const token = newToken()
+      await updateTask(this.deps.db, task.id, { callback_token_hash: hashToken(token) })
+      try {
+        const outcome = await connector.run(this.request(c, task), { url: `${this.deps.config.publicUrl}/api/v1/tasks/${task.id}/callback`, token })
+        if (outcome.kind === 'later') {
+          await updateTask(this.deps.db, task.id, { next_attempt_at: null, lease_until: null, attempts: task.attempts + 1, last_error: null, updated_at: this.deps.now().toISOString() })
+          counts.later++
+        } else {
+          await this.tx((trx, at) => this.finish(trx, { ...task, status: 'running' }, outcome, at, 'connector')).catch(() => false)
+          counts.done++
+        }
+      } catch (error) {
+        const attempts = task.attempts + 1
+        const message = error instanceof Error ? error.message.slice(0, 500) : 'unreachable'
+        if (attempts >= MAX_ATTEMPTS) {
+          await this.tx(async (trx, at) => this.fail(trx, { ...task, attempts }, message, at))
+          counts.failed++
+        } else {
+          const next = new Date(this.deps.now().getTime() + backoffMs(attempts)).toISOString()
+          await updateTask(this.deps.db, task.id, { attempts, next_attempt_at: next, lease_until: null, last_error: message })
+          counts.retried++
+        }
+      }
+    }
+    return counts
+  }
+
+  private async fail(trx: Executor, task: CaseTask, message: string, at: Date): Promise<void> {
+    const iso = at.toISOString()
+    if (!(await updateTaskFrom(trx, task.id, 'running', { status: 'failed', attempts: task.attempts, last_error: message, next_attempt_at: null, lease_until: null, updated_at: iso }))) return
+    await addCaseEvent(trx, { caseId: task.case_id, kind: 'task_finished', actor: { type: 'system' }, data: { system: task.system_key, status: 'failed' }, at: iso })
+  }
+
+  /** Tasks the owner team does by hand, for the queue's filter. */
+  isOwnerTask(view: TaskView): boolean {
+    return !isConnectorKind(view.kind) && (view.status === 'pending' || view.status === 'failed')
+  }
+}

@@ -51,6 +51,7 @@ import { createEngine } from './views/engine.js'
 import { brandRoutes } from './http/brand.js'
 import type { ConnectorLookup } from './connectors/contract.js'
 import { taskApiRoutes } from './tasks/api-routes.js'
+import { taskStaffRoutes } from './tasks/staff-routes.js'
 import { TaskService } from './tasks/service.js'
 
 declare module 'fastify' {
@@ -156,6 +157,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(withUploads(packageStaffRoutes(packages)))
       await scope.register(routingStaffRoutes({ admin: routingAdmin }))
       await scope.register(dataMapStaffRoutes({ map: dataMap }))
+      await scope.register(taskStaffRoutes({ tasks }))
     },
     { prefix: '/staff' },
   )

@@ -84,6 +84,11 @@ export const casesSv = {
     onTime: 'I tid',
   },
   events: {
+    tasks_created: 'System att söka',
+    task_approved: 'Ändring i system godkänd',
+    task_finished: 'System klart',
+    task_waived: 'System avstått',
+    tasks_cancelled: 'System avbrutna',
     address_change_requested: 'Länk skickad till ny e-postadress',
     address_confirmed: 'Ny e-postadress bekräftad',
     address_declined: 'Ny e-postadress avböjd av mottagaren',
@@ -289,6 +294,7 @@ export const casesSv = {
       authority: 'Ombudets behörighet är kontrollerad.',
       recipient: 'Mottagaren är markerad.',
       rectification: 'Beslutet om rättelsen är sparat.',
+      tasks: 'Systemet är uppdaterat.',
     },
   },
   /** Art. 12(4): the fixed last paragraph of every refusal (src/cases/refusal-notice.ts). */

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/connection.js'
 import { casesHeldFor } from '../cases/records.js'
 import { registerRecordsFor } from '../registers/records.js'
+import { taskRecordsForPackage } from '../tasks/engine.js'
 
 /**
  * Everything the portal holds about one address (Art. 15), read through the owners' public modules
@@ -8,15 +9,25 @@ import { registerRecordsFor } from '../registers/records.js'
  * events. Matching is on the normalised address (emailKey: trimmed, lower-case), the key every
  * table stores.
  */
-export async function gatherFor(db: Executor, key: string) {
+export async function gatherFor(db: Executor, key: string, caseId?: number) {
   const registers = await registerRecordsFor(db, key)
   const held = await casesHeldFor(db, key)
-  return { ...registers, ...held }
+  // The case's finished tasks: each system searched, whether it found anything, and what connected systems sent.
+  const systems = caseId === undefined ? { searched: [], records: {} } : await taskRecordsForPackage(db, caseId)
+  return { ...registers, ...held, systems }
 }
 
 export type Gathered = Awaited<ReturnType<typeof gatherFor>>
 
 /** Nothing found: a request made for someone else whose address the representative did not give. */
 export function emptyGathered(): Gathered {
-  return { newsletter: [], candidates: [], suppressions: [], cases: [], messages: [], events: [] }
+  return { newsletter: [], candidates: [], suppressions: [], cases: [], messages: [], events: [], systems: { searched: [], records: {} } }
+}
+
+/**
+ * The keys of the systems whose tasks found the person's data: the one place the Art. 15 information
+ * (which purposes, recipients and transfers apply) learns which systems of the map to name.
+ */
+export function foundSystemKeys(g: Gathered): string[] {
+  return g.systems.searched.filter((s) => s.found).map((s) => s.system)
 }

@@ -153,7 +153,7 @@ export class AccessPackageService {
       const existing = await this.find(caseId, trx)
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
       const key = registerKey(c)
-      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key)
+      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key, c.id)
       const doc = buildDocument(c, gathered, lang, at)
       const count = recordCount(gathered)
       const data = seal(this.key, JSON.stringify(doc))

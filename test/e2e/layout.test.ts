@@ -311,6 +311,14 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
     unsubscribe[lang] = new URL(s.unsubscribeUrl).pathname
   }
 
+  // Systems beyond the registers, so a customer's erasure has tasks to approve, mark and waive (src/tasks).
+  await api('POST', '/systems', { key: 'crm', name: { sv: 'Kundregistret (CRM)', en: 'Customer register (CRM)' }, ownerTeam: 'marketing', purposes: ['customer_relations'], dataCategories: [{ sv: 'Namn', en: 'Name' }] })
+  {
+    const at = app.clock().toISOString()
+    await app.db.insertInto('systems').values({ key: 'webshop', name: JSON.stringify({ sv: 'Webbutiken', en: 'Web shop' }), kind: 'webhook', owner_team_id: null, data_categories: '[]', recipients: '[]', transfers: '[]', created_at: at, updated_at: at }).execute()
+    await app.db.insertInto('system_purposes').values({ system_key: 'webshop', purpose_id: 'customer_relations' }).execute()
+  }
+
   // Cases in the statuses a handler meets.
   const fresh = await request({ type: 'access', relationship: 'customer_contact' })
   const erasure = await request({ type: 'erasure', relationship: 'customer_contact', details: 'Radera allt om mig, även i era säkerhetskopior.' })
@@ -532,7 +540,7 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('queue all, by received', 'GET /staff', '/staff?status=all&sort=received', 'staff'),
     get('queue search without hits', 'GET /staff', '/staff?q=ingen-s%C3%A5dan', 'staff'),
     get('case new, unassigned (access)', 'GET /staff/cases/:id', casePage(fx.fresh.id), 'staff'),
-    get('case in progress (erasure, Art. 19 recipients)', 'GET /staff/cases/:id', casePage(fx.erasure.id), 'staff'),
+    get('case in progress (erasure, Art. 19 recipients, systems to approve)', 'GET /staff/cases/:id', casePage(fx.erasure.id), 'staff'),
     get('case rectification proposal (candidate)', 'GET /staff/cases/:id', casePage(fx.rectification.id), 'staff'),
     get('case paused, messages both ways (portability)', 'GET /staff/cases/:id', casePage(fx.waiting.id), 'staff'),
     get('case closed', 'GET /staff/cases/:id', casePage(fx.closed.id), 'staff'),

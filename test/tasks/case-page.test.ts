@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, Jar } from '../helpers/app.js'
 import { openCase } from '../helpers/cases.js'
@@ -19,7 +19,7 @@ const connector: Connector = {
   run: async (req) => (req.action === 'access' ? { kind: 'done', status: 'completed', records: { customers: found } } : { kind: 'done', status: 'completed', rows: { customers: 1, orders: 2 } }),
 }
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function setup(t: Test) {
   const ctx = await buildTestApp(t, { app: { connectors: async (key) => (key.startsWith('shop') ? connector : null) } })
   await addSystem(ctx.app, 'shop_a', 'webhook', 'Webbutik A')
   await addSystem(ctx.app, 'shop_b', 'sql', 'Webbutik B')

@@ -11,6 +11,7 @@ import { addCaseEvent } from '../cases/records.js'
 import { mapSystemsAndPurposes } from '../datamap/service.js'
 import { registerRecordsFor } from '../registers/records.js'
 import { actionFor, initialStatus, isConnectorKind, systemsFor } from './plan.js'
+import { isBlocking } from './state-machine.js'
 import { blockingTasks, cancelOpenTasks, clearTaskResults, finishedTasks, insertTask, tasksOfCase, updateTaskFrom } from './repository.js'
 
 export type { CaseTask }
@@ -85,6 +86,22 @@ export async function startCaseTasks(trx: Executor, c: Case, at: Date): Promise<
     }
   }
 }
+
+/**
+ * A register's own case action did the task (the registers' rectification, erasure, restriction):
+ * the register's open task on the case is finished with it, in the same transaction. `waived` with
+ * the reason when the action was refused (the requester is told why).
+ */
+export async function finishRegisterTask(trx: Executor, caseId: number, systemKey: string, status: 'completed' | 'waived', note: string | null, at: Date): Promise<void> {
+  const iso = at.toISOString()
+  for (const task of await tasksOfCase(trx, caseId)) {
+    if (task.system_key !== systemKey || !isBlocking(task.status)) continue
+    if (await updateTaskFrom(trx, task.id, task.status, { status, note, next_attempt_at: null, lease_until: null, updated_at: iso })) {
+      await addCaseEvent(trx, { caseId, kind: status === 'waived' ? 'task_waived' : 'task_finished', actor: { type: 'system' }, data: { system: systemKey, status, ...(note ? { note } : {}) }, at: iso })
+    }
+  }
+}
+
 
 /** Refuses to complete a case while a task is pending, awaiting approval, running or failed: 409 tasks_open. */
 export async function requireTasksClosed(trx: Executor, caseId: number): Promise<void> {

@@ -52,7 +52,8 @@ import { brandRoutes } from './http/brand.js'
 import type { ConnectorLookup } from './connectors/contract.js'
 import { taskApiRoutes } from './tasks/api-routes.js'
 import { taskStaffRoutes } from './tasks/staff-routes.js'
-import { TaskService } from './tasks/service.js'
+import { TaskService, type TaskServiceDeps } from './tasks/service.js'
+import { taskPublicRoutes } from './tasks/public-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,6 +79,8 @@ export interface AppOptions {
   print?: (line: string) => void
   /** How the task engine reaches a system; tests give their own. */
   connectors?: ConnectorLookup
+  /** An email or manual system's config; tests give their own until the map stores it. */
+  systemConfig?: TaskServiceDeps['systemConfig']
 }
 
 /** Until the connectors are merged, no system is reached by one: such tasks go to their owners. */
@@ -127,7 +130,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   const routingAdmin = new RoutingAdmin({ db: fastify.db, now })
   const dataMap = new DataMap({ db: fastify.db, now })
   fastify.decorate('dataMap', dataMap)
-  const tasks = new TaskService({ db: fastify.db, config, now, connectors: opts.connectors ?? noConnectors })
+  const tasks = new TaskService({ db: fastify.db, config, now, connectors: opts.connectors ?? noConnectors, renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), systemConfig: opts.systemConfig })
   fastify.decorate('tasks', tasks)
 
   await fastify.register(async function publicScope(scope) {
@@ -140,6 +143,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
     await scope.register(unsubscribeRoutes)
     await scope.register(dataMapPublicRoutes({ map: dataMap }))
     await scope.register(brandRoutes(config.brandLogo))
+    await scope.register(taskPublicRoutes({ tasks, csrf }))
   })
 
   await fastify.register(

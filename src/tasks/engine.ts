@@ -74,14 +74,14 @@ export async function startCaseTasks(trx: Executor, c: Case, at: Date): Promise<
   const counts: Record<string, number> = { newsletter: found.newsletter.length, candidates: found.candidates.length }
   for (const task of await tasksOfCase(trx, c.id)) {
     if (task.status !== 'pending') continue
-    const kind = kinds.get(task.system_key) ?? 'other'
+    const kind: string = kinds.get(task.system_key) ?? 'other'
     if (kind === 'register') {
       // A register that holds nothing about the address has nothing to disclose or change; one that
       // does is done for access at once, and for a change by the handler (the registers' case actions).
       const n = counts[task.system_key] ?? 0
       if (n > 0 && task.action !== 'access') continue
       await updateTaskFrom(trx, task.id, 'pending', { status: n > 0 ? 'completed' : 'not_found', result: JSON.stringify({ rows: { [task.system_key]: n } }), updated_at: iso })
-    } else if (isConnectorKind(kind) && task.action === 'access') {
+    } else if ((isConnectorKind(kind) || kind === 'email') && task.action === 'access') {
       await updateTaskFrom(trx, task.id, 'pending', { status: 'running', next_attempt_at: iso, updated_at: iso })
     }
   }

@@ -9,14 +9,18 @@ import type { Config } from '../config.js'
 import type { ConnectorLookup, TaskAction, TaskRequest } from '../connectors/contract.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case, CaseTask } from '../db/schema.js'
-import { mapSystemsAndPurposes } from '../datamap/service.js'
+import { mapSystemsAndPurposes, systemConfig as mapSystemConfig, type SystemConfig } from '../datamap/service.js'
+import { t } from '../i18n/index.js'
+import { enqueueEmail } from '../mail/outbox.js'
+import type { RenderEmail } from '../mail/render.js'
+import { sealKey } from '../mail/seal.js'
 import type { System } from '../datamap/model.js'
-import { hashToken, newToken } from '../security/tokens.js'
+import { hashToken, looksLikeToken, newToken } from '../security/tokens.js'
 import { staffByIds } from '../staff/directory.js'
 import { parseResult, type TaskResult } from './engine.js'
 import { taskFail } from './errors.js'
 import { isConnectorKind } from './plan.js'
-import { claimDueTasks, findTask, tasksOfCase, updateTask, updateTaskFrom } from './repository.js'
+import { claimDueTasks, findTask, findTaskByTokenHash, tasksOfCase, tasksToRemind, updateTask, updateTaskFrom } from './repository.js'
 import { HAND_OUTCOMES, isFinal, taskTransition, type HandOutcome, type TaskMove } from './state-machine.js'
 
 export const MAX_NOTE = 2000
@@ -57,6 +61,10 @@ export interface TaskServiceDeps {
   config: Config
   now: () => Date
   connectors: ConnectorLookup
+  renderEmail: RenderEmail
+  mailQueued: () => void
+  /** An email or manual system's config (src/datamap systemConfig); tests may give their own. */
+  systemConfig?: (db: Executor, key: string) => Promise<SystemConfig | null>
 }
 
 type StaffActor = { id: number }
@@ -129,9 +137,21 @@ export class TaskService {
     return out
   }
 
+  private configOf(key: string): Promise<SystemConfig | null> {
+    return (this.deps.systemConfig ?? mapSystemConfig)(this.deps.db, key)
+  }
+
+  private async kindOf(key: string): Promise<string> {
+    return (await mapSystemsAndPurposes(this.deps.db)).systems.find((s) => s.key === key)?.kind ?? 'other'
+  }
+
   private async planSummary(c: Case, task: CaseTask): Promise<string | null> {
     const connector = await this.deps.connectors(task.system_key)
-    if (!connector) return null
+    if (!connector) {
+      // An email supplier: the plan is the request emailed to its address.
+      const to = (await this.kindOf(task.system_key)) === 'email' ? (await this.configOf(task.system_key))?.to : undefined
+      return to ? `email: ${to}` : null
+    }
     const plan = await connector.plan(this.request(c, task))
     return plan.possible ? plan.summary : null
   }
@@ -248,6 +268,14 @@ export class TaskService {
     for (const task of await claimDueTasks(this.deps.db, now, LEASE_MS, limit)) {
       const c = await findCaseById(this.deps.db, task.case_id)
       const connector = c ? await this.deps.connectors(task.system_key) : null
+      if (c && !connector && (await this.kindOf(task.system_key)) === 'email') {
+        const to = (await this.configOf(task.system_key))?.to
+        if (to) {
+          await this.emailSupplier(c, task, to, false)
+          counts.later++
+          continue
+        }
+      }
       if (!c || !connector) {
         await this.tx(async (trx, at) => this.fail(trx, task, 'no connector for this system', at))
         counts.failed++
@@ -278,6 +306,75 @@ export class TaskService {
       }
     }
     return counts
+  }
+
+  /**
+   * Emails an email-kind system's supplier the request, in the case's language, through the outbox
+   * (sealed: it carries the link's token), with a one-time link to the answer page; the task then
+   * runs until the supplier answers. A reminder sends a fresh link (the old one stops working).
+   */
+  private async emailSupplier(c: Case, task: CaseTask, to: string, reminder: boolean): Promise<void> {
+    const lang = c.lang === 'en' ? 'en' : 'sv'
+    const token = newToken()
+    const req = this.request(c, task)
+    const mail = this.deps.renderEmail('task-request', lang, reminder ? 'tasks.email.reminderSubject' : 'tasks.email.subject', {
+      reference: c.reference,
+      action: t(lang, `tasks.actions.${task.action as TaskAction}`),
+      subjectEmail: req.subject.email,
+      reminder,
+      link: `${this.deps.config.publicUrl}/tasks/respond/${token}`,
+    })
+    await this.tx(async (trx, at) => {
+      const iso = at.toISOString()
+      await updateTask(trx, task.id, { callback_token_hash: hashToken(token), next_attempt_at: null, lease_until: null, attempts: task.attempts + 1, ...(reminder ? { reminded_at: iso } : {}), updated_at: iso })
+      await enqueueEmail(trx, { kind: 'task_request', to, caseId: c.id, ...mail, headers: { 'Content-Language': lang, 'Auto-Submitted': 'auto-generated' } }, { from: this.deps.config.mailFrom, now: at, seal: sealKey(this.deps.config.sessionSecret) })
+      await addCaseEvent(trx, { caseId: c.id, kind: 'task_emailed', actor: { type: 'system' }, data: { system: task.system_key, reminder }, at: iso })
+    })
+    this.deps.mailQueued()
+  }
+
+  /** Email suppliers who have not answered for TASK_REMINDER_DAYS get a reminder with a fresh link. */
+  async remindSuppliers(limit = 50): Promise<number> {
+    const cutoff = new Date(this.deps.now().getTime() - this.deps.config.taskReminderDays * 86_400_000).toISOString()
+    let sent = 0
+    for (const task of await tasksToRemind(this.deps.db, cutoff, limit)) {
+      // A webhook waiting for its callback is not reminded (its token must stay); it is looked at again after as many days.
+      if ((await this.kindOf(task.system_key)) !== 'email') {
+        await updateTask(this.deps.db, task.id, { reminded_at: this.deps.now().toISOString() })
+        continue
+      }
+      const c = await findCaseById(this.deps.db, task.case_id)
+      const to = c ? (await this.configOf(task.system_key))?.to : undefined
+      if (!c || !to) continue
+      await this.emailSupplier(c, task, to, true)
+      sent++
+    }
+    return sent
+  }
+
+  /** The supplier's answer page: the task its link names, while it still waits. */
+  async bySupplierToken(token: string): Promise<{ task: CaseTask; c: Case } | null> {
+    if (!looksLikeToken(token)) return null
+    const task = await findTaskByTokenHash(this.deps.db, hashToken(token))
+    if (!task || task.status !== 'running') return null
+    const c = await findCaseById(this.deps.db, task.case_id)
+    return c ? { task, c } : null
+  }
+
+  /** The supplier marks the task done or not found, with an optional note; the link is then used up. */
+  async supplierAnswer(token: string, outcome: 'completed' | 'not_found', note: string | null): Promise<boolean> {
+    const found = await this.bySupplierToken(token)
+    if (!found) return false
+    await this.tx(async (trx, at) => {
+      await this.finish(trx, found.task, { status: outcome, ...(note ? { message: note } : {}) }, at, 'email')
+      await updateTask(trx, found.task.id, { callback_token_hash: null })
+    })
+    return true
+  }
+
+  /** What the answer page shows about the request. */
+  supplierView(found: { task: CaseTask; c: Case }, lang: 'sv' | 'en') {
+    return { reference: found.c.reference, action: t(lang, `tasks.actions.${found.task.action as TaskAction}`), subjectEmail: this.request(found.c, found.task).subject.email }
   }
 
   private async fail(trx: Executor, task: CaseTask, message: string, at: Date): Promise<void> {

@@ -5,6 +5,7 @@ import t from 'tap'
 import { REQUEST_TYPES } from '../../src/intake/request-types.js'
 import { projectRoot } from '../../src/paths.js'
 import { SYSTEM } from '../../src/staff/actor.js'
+import { hashToken, newToken } from '../../src/security/tokens.js'
 import { base32Decode, hotp, timeStep } from '../../src/staff/totp.js'
 import { buildTestApp, csrfFrom, Jar, type TestApp } from '../helpers/app.js'
 import { launchBrowser, newContext } from '../helpers/browser.js'
@@ -348,6 +349,10 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const sent = {} as Record<Lang, { id: number; statusToken: string; report: string }>
   for (const lang of LANGS) {
     const c = await request({ type: 'access', relationship: 'customer_contact', email: `paket-${lang}@example.se` }, { lang })
+    // Every system searched before the package is sent (sending completes the case).
+    for (const task of (await api('GET', `/cases/${c.id}/tasks`)).items as Array<{ id: number; status: string }>) {
+      if (task.status === 'pending' || task.status === 'running') await api('POST', `/cases/${c.id}/tasks/${task.id}/complete`, { status: 'not_found' })
+    }
     await api('POST', `/cases/${c.id}/package/compile`, { lang })
     await api('PUT', `/cases/${c.id}/package/withheld`, { withheld: [{ description: lang === 'sv' ? 'Intern bedömning av ärendet' : 'Internal assessment', reason: lang === 'sv' ? 'Affärshemlighet (art. 15.4)' : 'Trade secret (Art. 15(4))' }] })
     await api('POST', `/cases/${c.id}/package/review`)
@@ -360,7 +365,11 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const rules = await api('GET', '/routing-rules')
   await ctx.flushMail()
 
-  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
+  // An email supplier's answer page: the fresh case's web shop task is given a link token, as the email kind does.
+  const supplierToken = newToken()
+  await app.db.updateTable('case_tasks').set({ callback_token_hash: hashToken(supplierToken) }).where('case_id', '=', fresh.id).where('system_key', '=', 'webshop').execute()
+
+  return { supplierToken, admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
 }
 
 // ── Browser contexts ──
@@ -472,6 +481,8 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('status new case', 'GET /status/:token', status(fx.fresh.statusToken)),
     get('status closed case', 'GET /status/:token', status(fx.closed.statusToken)),
     get('status closed at once (unsubscribe)', 'GET /status/:token', status(fx.unsubscribed.statusToken)),
+    get('supplier answer page (email task)', 'GET /tasks/respond/:token', `/tasks/respond/${fx.supplierToken}`),
+    get('supplier answer link not valid', 'GET /tasks/respond/:token', `/tasks/respond/${'x'.repeat(43)}`),
     get('status package sent', 'GET /status/:token', status(fx.sent.sv.statusToken)),
     get('status link unknown', 'GET /status/:token', status(unknownToken)),
     { id: 'package download', route: 'GET /status/:token/package', area: 'public', open: (page, lang) => page.goto(url(pkg(lang))) },

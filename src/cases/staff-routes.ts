@@ -137,7 +137,7 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           // Access and portability cases: the package panel (src/access).
           accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
           // The systems the request reaches (src/tasks): owners, states, results, approval and the forms.
-          tasks: await taskPanel(app.tasks, c.id, lang, canWork, { code: query.taskProblem, task: query.task }),
+          tasks: await taskPanel(app.tasks, c.id, lang, canWork, { code: query.taskProblem, task: query.task }, await app.dataMap.systems()),
           teamName: team?.name ?? null,
           routedReason,
           escalated: c.escalated_at !== null,

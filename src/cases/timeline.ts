@@ -52,6 +52,9 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
       case 'task_approved':
       case 'task_finished':
       case 'task_waived':
+      case 'task_added':
+      case 'task_removed':
+      case 'task_emailed':
         // The system's key and its new state; a waiver's reason or a note is the entry's text.
         detail = [data.system, typeof data.status === 'string' ? t(lang, `tasks.statuses.${data.status}` as never) : null].filter(Boolean).join(': ') || null
         text = typeof data.note === 'string' ? data.note : typeof data.plan === 'string' ? data.plan : null

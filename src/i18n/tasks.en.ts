@@ -14,6 +14,7 @@ export const tasksEn: typeof tasksSv = {
     tooLong: 'At most {max} characters.',
     outcome: 'Choose done, not found or failed.',
     tooLarge: 'The answer is too large.',
+    systemUnavailable: 'The system is not on the map or already has an open task on the case, or the request reaches no system.',
   },
   statuses: {
     pending: 'Waiting for the owner',
@@ -54,6 +55,9 @@ export const tasksEn: typeof tasksSv = {
     approvedBy: 'Approved by {name}',
     open: '{count} of {total} systems are not done.',
     done: 'Every system is done.',
+    add: 'Add a system',
+    addSystem: 'System',
+    remove: 'Remove from the case',
   },
   events: {
     created: 'Systems to search',

@@ -13,6 +13,7 @@ export const tasksSv = {
     tooLong: 'Högst {max} tecken.',
     outcome: 'Välj klar, hittades inte eller misslyckades.',
     tooLarge: 'Svaret är för stort.',
+    systemUnavailable: 'Systemet finns inte på kartan eller har redan en öppen uppgift i ärendet, eller så gäller begäran inga system.',
   },
   statuses: {
     pending: 'Väntar på ägaren',
@@ -53,6 +54,9 @@ export const tasksSv = {
     approvedBy: 'Godkänd av {name}',
     open: '{count} av {total} system är inte klara.',
     done: 'Alla system är klara.',
+    add: 'Lägg till system',
+    addSystem: 'System',
+    remove: 'Ta bort från ärendet',
   },
   events: {
     created: 'System att söka',

@@ -16,6 +16,7 @@ const PROBLEM_KEYS = {
   nothing_to_approve: 'tasks.errors.noneToApprove',
   invalid_outcome: 'tasks.errors.outcome',
   not_found: 'tasks.errors.notFound',
+  system_unavailable: 'tasks.errors.systemUnavailable',
 } as const
 
 export function taskProblemText(lang: Lang, code: unknown): string | null {
@@ -34,9 +35,10 @@ function resultText(lang: Lang, v: TaskView): string | null {
   return parts.join(' · ') || null
 }
 
-export async function taskPanel(tasks: TaskService, caseId: number, lang: Lang, canWork: boolean, problem: { code: unknown; task: unknown }) {
+export async function taskPanel(tasks: TaskService, caseId: number, lang: Lang, canWork: boolean, problem: { code: unknown; task: unknown }, systems: ReadonlyArray<{ key: string; name: { sv: string; en: string } }>) {
   const views = await tasks.list(caseId)
   if (views.length === 0) return null
+  const onCase = new Set(views.filter((v) => v.status !== 'cancelled' && v.status !== 'waived').map((v) => v.system))
   const plans = canWork && views.some((v) => v.status === 'awaiting_approval') ? await tasks.plans(caseId) : new Map<number, string | null>()
   const open = views.filter((v) => isBlocking(v.status)).length
   const problemTask = typeof problem.task === 'string' && /^\d{1,10}$/.test(problem.task) ? Number(problem.task) : null
@@ -62,6 +64,7 @@ export async function taskPanel(tasks: TaskService, caseId: number, lang: Lang, 
     awaiting: rows.some((r) => r.awaiting),
     canWork,
     problem: problemTask === null ? message : null,
+    addable: systems.filter((s) => !onCase.has(s.key)).map((s) => ({ value: s.key, label: s.name[lang] })),
     outcomes: (['completed', 'not_found', 'failed'] as const).map((value) => ({ value, label: t(lang, `tasks.statuses.${value}`) })),
   }
 }

@@ -59,6 +59,20 @@ export async function createCaseTasks(trx: Executor, c: Case, at: Date): Promise
   return tasksOfCase(trx, c.id)
 }
 
+/** A system added to the case by hand: one new task, started as at confirmation; null when the system is unknown, already open on the case, or the request reaches no system. */
+export async function addCaseTask(trx: Executor, c: Case, systemKey: string, at: Date): Promise<CaseTask | null> {
+  const action = actionFor(c)
+  const { systems } = await mapSystemsAndPurposes(trx)
+  const system = systems.find((s) => s.key === systemKey)
+  if (action === null || !system) return null
+  if ((await tasksOfCase(trx, c.id)).some((x) => x.system_key === systemKey && !['cancelled', 'waived'].includes(x.status))) return null
+  const iso = at.toISOString()
+  const status = initialStatus(system.kind, action)
+  const task = await insertTask(trx, { case_id: c.id, system_key: systemKey, action, status: status === 'running' ? 'pending' : status, created_at: iso, updated_at: iso })
+  if (!authorityPending(c)) await startCaseTasks(trx, c, at)
+  return (await tasksOfCase(trx, c.id)).find((x) => x.id === task.id) ?? task
+}
+
 /**
  * Starts what needs no approval: the registers are searched (for access: found or not; for a
  * change: not found, or left to the handler), and access tasks on connected systems are queued for the task worker (next_attempt_at,

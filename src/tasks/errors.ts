@@ -12,6 +12,7 @@ export const taskFail = errorTable({
   already_answered: [409, 'tasks.errors.answered'],
   too_long: [400, 'tasks.errors.tooLong'],
   invalid_outcome: [400, 'tasks.errors.outcome'],
+  system_unavailable: [409, 'tasks.errors.systemUnavailable'],
 })
 
 export { DomainError }

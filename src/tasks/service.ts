@@ -17,7 +17,7 @@ import { sealKey } from '../mail/seal.js'
 import type { System } from '../datamap/model.js'
 import { hashToken, looksLikeToken, newToken } from '../security/tokens.js'
 import { staffByIds } from '../staff/directory.js'
-import { parseResult, type TaskResult } from './engine.js'
+import { addCaseTask, parseResult, type TaskResult } from './engine.js'
 import { taskFail } from './errors.js'
 import { isConnectorKind } from './plan.js'
 import { claimDueTasks, findTask, findTaskByTokenHash, tasksOfCase, tasksToRemind, updateTask, updateTaskFrom } from './repository.js'
@@ -196,6 +196,33 @@ export class TaskService {
   private async refuseApproval(caseId: number, id: number): Promise<never> {
     const task = await this.taskOf(this.deps.db, caseId, id)
     throw taskFail(isFinal(task.status) ? 'task_final' : 'task_transition')
+  }
+
+  /**
+   * A handler adds a system the map did not bring to the case (the person named it, or it holds a
+   * copy), with a reason on the timeline; the task starts as a new one would.
+   */
+  async addSystem(actor: StaffActor, caseId: number, systemKey: string, reason: string): Promise<TaskView> {
+    const why = reason.trim()
+    if (!why) throw taskFail('reason_required', {}, 'reason')
+    if (why.length > MAX_NOTE) throw taskFail('too_long', { max: MAX_NOTE }, 'reason')
+    const task = await this.tx(async (trx, at) => {
+      const c = await this.caseOf(trx, caseId)
+      const added = await addCaseTask(trx, c, systemKey, at)
+      if (!added) throw taskFail('system_unavailable', {}, 'system')
+      await addCaseEvent(trx, { caseId, kind: 'task_added', actor: { type: 'staff', id: actor.id }, data: { system: systemKey, note: why }, at })
+      await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'task.add', caseId, target: `task:${added.id}`, data: { system: systemKey }, at })
+      return added
+    })
+    return (await this.views(this.deps.db, [task]))[0]
+  }
+
+  /** A handler takes a system off the case (it cannot hold the person's data), with a reason: the task is cancelled. */
+  async removeSystem(actor: StaffActor, caseId: number, taskId: number, reason: string): Promise<TaskView> {
+    const why = reason.trim()
+    if (!why) throw taskFail('reason_required', {}, 'reason')
+    if (why.length > MAX_NOTE) throw taskFail('too_long', { max: MAX_NOTE }, 'reason')
+    return this.move(actor, caseId, taskId, 'cancelled', { by: 'hand', reason: why }, why, 'task_removed', 'task.remove')
   }
 
   /** A handler or the owner team marks a task done, not found or failed, with an optional note. */

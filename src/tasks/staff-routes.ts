@@ -13,7 +13,7 @@ const idOf = (text: string): number => (/^[1-9]\d{0,9}$/.test(text) ? Number(tex
 
 /**
  * The case page's task forms: POST /staff/cases/:id/tasks/approve (all waiting, or `taskId`),
- * …/tasks/:taskId/complete and …/tasks/:taskId/waive (handler). Post/Redirect/Get back to the
+ * …/tasks/:taskId/complete, …/tasks/:taskId/waive, …/tasks/add and …/tasks/:taskId/remove (handler). Post/Redirect/Get back to the
  * case's Systems section; a refusal comes back as a code (no typed text in the URL).
  */
 export function taskStaffRoutes(deps: { tasks: TaskService }) {
@@ -44,6 +44,17 @@ export function taskStaffRoutes(deps: { tasks: TaskService }) {
       const caseId = idOf(request.params.id)
       const taskId = idOf(request.params.taskId)
       return run(reply, caseId, taskId, () => tasks.complete(request.staff!, caseId, taskId, one(request.body?.status), one(request.body?.note)))
+    })
+
+    app.post<{ Params: { id: string }; Body: Body }>('/cases/:id/tasks/add', { ...handler, schema: { params: CaseParams, body: Form } }, async (request, reply) => {
+      const caseId = idOf(request.params.id)
+      return run(reply, caseId, null, () => tasks.addSystem(request.staff!, caseId, one(request.body?.system), one(request.body?.reason)))
+    })
+
+    app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/remove', { ...handler, schema: { params: TaskParams, body: Form } }, async (request, reply) => {
+      const caseId = idOf(request.params.id)
+      const taskId = idOf(request.params.taskId)
+      return run(reply, caseId, taskId, () => tasks.removeSystem(request.staff!, caseId, taskId, one(request.body?.reason)))
     })
 
     app.post<{ Params: { id: string; taskId: string }; Body: Body }>('/cases/:id/tasks/:taskId/waive', { ...handler, schema: { params: TaskParams, body: Form } }, async (request, reply) => {

@@ -85,6 +85,8 @@ const HTML: Entry[] = [
   { method: 'POST', path: '/staff/cases/:id/tasks/approve', min: 'handler' },
   { method: 'POST', path: '/staff/cases/:id/tasks/:taskId/complete', min: 'handler' },
   { method: 'POST', path: '/staff/cases/:id/tasks/:taskId/waive', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/tasks/add', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/tasks/:taskId/remove', min: 'handler' },
   { method: 'GET', path: '/staff/admin/readiness', min: 'admin' },
 ]
 

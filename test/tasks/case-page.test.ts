@@ -96,3 +96,32 @@ t.test("an access package carries each system's records and names the systems se
   })
   t.notOk((await app.tasks.list(c.id)).some((x) => x.result), 'results deleted, states kept')
 })
+
+t.test('a handler removes a system from the case and adds one, each with a reason on the timeline', async (t) => {
+  const ctx = await setup(t)
+  const { app, jar } = ctx
+  const { case: c } = await openCase(ctx, { type: 'access', relationship: 'candidate' })
+  const page = `/staff/cases/${c.id}`
+  t.notOk((await app.tasks.list(c.id)).some((x) => x.system === 'binders'), 'the map brings no unlinked system for a candidate')
+  t.match((await app.inject({ url: page, headers: { cookie: jar.header } })).body, /<option value="binders">Pärmarna<\/option>/)
+
+  let res = await staffForm(app, jar, page, { system: 'binders', reason: '' }, { postPath: `${page}/tasks/add` })
+  t.match(res.headers.location, /taskProblem=reason_required/)
+  res = await staffForm(app, jar, page, { system: 'nope', reason: 'Nämndes i mejlet' }, { postPath: `${page}/tasks/add` })
+  t.match(res.headers.location, /taskProblem=system_unavailable/)
+  res = await staffForm(app, jar, page, { system: 'binders', reason: 'Personen nämnde pappersansökan' }, { postPath: `${page}/tasks/add` })
+  t.equal(res.statusCode, 303)
+  const binders = (await app.tasks.list(c.id)).find((x) => x.system === 'binders')!
+  t.equal(binders.status, 'pending')
+  res = await staffForm(app, jar, page, { system: 'binders', reason: 'Igen' }, { postPath: `${page}/tasks/add` })
+  t.match(res.headers.location, /taskProblem=system_unavailable/, 'not twice')
+
+  res = await staffForm(app, jar, page, { reason: 'Pappersansökningar gallras efter ett år' }, { postPath: `${page}/tasks/${binders.id}/remove` })
+  t.equal(res.statusCode, 303)
+  t.equal((await app.tasks.list(c.id)).find((x) => x.id === binders.id)?.status, 'cancelled')
+  const html = (await app.inject({ url: page, headers: { cookie: jar.header } })).body
+  t.match(html, /System tillagt/)
+  t.match(html, /Personen nämnde pappersansökan/)
+  t.match(html, /System borttaget/)
+  t.match(html, /Pappersansökningar gallras efter ett år/)
+})

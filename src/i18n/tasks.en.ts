@@ -91,6 +91,9 @@ export const tasksEn: typeof tasksSv = {
     invalidText: 'The link has been used or replaced by a newer one. Contact us if you have questions.',
     choose: 'Choose one of the options.',
   },
+  queue: {
+    title: 'Systems your teams do by hand',
+  },
   status: {
     searched: 'We have searched {searched} of {total} systems.',
   },

@@ -90,6 +90,9 @@ export const tasksSv = {
     invalidText: 'Länken är redan använd eller ersatt av en nyare. Hör av er till oss om ni har frågor.',
     choose: 'Välj ett av alternativen.',
   },
+  queue: {
+    title: 'System som era team gör för hand',
+  },
   status: {
     searched: 'Vi har sökt i {searched} av {total} system.',
   },

@@ -102,3 +102,9 @@ export async function tasksToRemind(db: Executor, cutoff: string, limit: number)
 export async function finishedTasks(db: Executor, caseId: number): Promise<CaseTask[]> {
   return db.selectFrom('case_tasks').selectAll().where('case_id', '=', caseId).where('status', 'in', ['completed', 'not_found']).orderBy('id').execute()
 }
+
+/** Open tasks an owner team does by hand (pending or failed) on these systems, oldest first. */
+export async function openTasksOfSystems(db: Executor, keys: readonly string[], limit: number): Promise<CaseTask[]> {
+  if (keys.length === 0) return []
+  return db.selectFrom('case_tasks').selectAll().where('system_key', 'in', [...keys]).where('status', 'in', ['pending', 'failed']).orderBy('created_at').orderBy('id').limit(limit).execute()
+}

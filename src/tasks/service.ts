@@ -17,10 +17,11 @@ import { sealKey } from '../mail/seal.js'
 import type { System } from '../datamap/model.js'
 import { hashToken, looksLikeToken, newToken } from '../security/tokens.js'
 import { staffByIds } from '../staff/directory.js'
+import { teamIdsOf } from '../routing/directory.js'
 import { addCaseTask, parseResult, type TaskResult } from './engine.js'
 import { taskFail } from './errors.js'
 import { isConnectorKind } from './plan.js'
-import { claimDueTasks, findTask, findTaskByTokenHash, tasksOfCase, tasksToRemind, updateTask, updateTaskFrom } from './repository.js'
+import { claimDueTasks, findTask, findTaskByTokenHash, openTasksOfSystems, tasksOfCase, tasksToRemind, updateTask, updateTaskFrom } from './repository.js'
 import { HAND_OUTCOMES, isFinal, taskTransition, type HandOutcome, type TaskMove } from './state-machine.js'
 
 export const MAX_NOTE = 2000
@@ -410,8 +411,22 @@ export class TaskService {
     await addCaseEvent(trx, { caseId: task.case_id, kind: 'task_finished', actor: { type: 'system' }, data: { system: task.system_key, status: 'failed' }, at: iso })
   }
 
-  /** Tasks the owner team does by hand, for the queue's filter. */
-  isOwnerTask(view: TaskView): boolean {
-    return !isConnectorKind(view.kind) && (view.status === 'pending' || view.status === 'failed')
+  /**
+   * The queue's "Systems for your teams": open tasks (pending, failed) on the systems the member's
+   * teams own that the portal does not reach itself (manual, email, register, other).
+   */
+  async ownerQueue(staffId: number, limit = 50): Promise<Array<{ caseId: number; reference: string; taskId: number; system: { sv: string; en: string }; action: TaskAction; status: string }>> {
+    const teams = new Set(await teamIdsOf(this.deps.db, staffId))
+    if (teams.size === 0) return []
+    const { systems } = await mapSystemsAndPurposes(this.deps.db)
+    const owned = systems.filter((s) => s.ownerTeam && teams.has(s.ownerTeam.id) && !isConnectorKind(s.kind))
+    const names = new Map(owned.map((s) => [s.key, s.name]))
+    const out = []
+    for (const task of await openTasksOfSystems(this.deps.db, owned.map((s) => s.key), limit)) {
+      const c = await findCaseById(this.deps.db, task.case_id)
+      if (!c || c.minimised_at) continue
+      out.push({ caseId: c.id, reference: c.reference, taskId: task.id, system: names.get(task.system_key) ?? { sv: task.system_key, en: task.system_key }, action: task.action as TaskAction, status: task.status })
+    }
+    return out
   }
 }

@@ -125,3 +125,19 @@ t.test('a handler removes a system from the case and adds one, each with a reaso
   t.match(html, /System borttaget/)
   t.match(html, /Pappersansökningar gallras efter ett år/)
 })
+
+t.test("a manual system's owner team finds its open tasks in the queue", async (t) => {
+  const ctx = await setup(t)
+  const { app, jar, handler } = ctx
+  const team = await app.db.selectFrom('teams').select('id').orderBy('id').executeTakeFirstOrThrow()
+  await app.db.updateTable('systems').set({ owner_team_id: team.id }).where('key', '=', 'binders').execute()
+  t.notMatch((await app.inject({ url: '/staff', headers: { cookie: jar.header } })).body, /id="owner-tasks"/, 'not a member: no section')
+  await app.db.insertInto('team_members').values({ team_id: team.id, staff_id: handler.id }).execute()
+  const { case: c } = await openCase(ctx, { type: 'erasure' })
+  const binders = (await app.tasks.list(c.id)).find((x) => x.system === 'binders')!
+  const html = (await app.inject({ url: '/staff', headers: { cookie: jar.header } })).body
+  t.match(html, /System som era team gör för hand/)
+  t.match(html, new RegExp(`href="/staff/cases/${c.id}#task-${binders.id}">${c.reference}</a> · Pärmarna · Radera · Väntar på ägaren`))
+  await app.tasks.complete(handler, c.id, binders.id, 'completed', null)
+  t.notMatch((await app.inject({ url: '/staff', headers: { cookie: jar.header } })).body, /id="owner-tasks"/, 'done: gone from the queue')
+})

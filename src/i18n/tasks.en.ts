@@ -94,6 +94,11 @@ export const tasksEn: typeof tasksSv = {
   queue: {
     title: 'Systems your teams do by hand',
   },
+  report: {
+    title: 'Systems we searched',
+    found: 'data about you is held; it is in data.json',
+    notFound: 'no data about you',
+  },
   status: {
     searched: 'We have searched {searched} of {total} systems.',
   },

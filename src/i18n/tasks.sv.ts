@@ -93,6 +93,11 @@ export const tasksSv = {
   queue: {
     title: 'System som era team gör för hand',
   },
+  report: {
+    title: 'System vi har sökt i',
+    found: 'uppgifter om dig finns; de ingår i data.json',
+    notFound: 'inga uppgifter om dig',
+  },
   status: {
     searched: 'Vi har sökt i {searched} av {total} system.',
   },

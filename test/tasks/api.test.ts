@@ -125,6 +125,7 @@ t.test('an erasure: changes wait for one approval of the plan shown; waived with
   t.equal(approved.json().items[0].planSummary, 'delete 1 row from customers (erasure)')
   t.match(approved.json().items[0].approvedBy, /@/)
   t.equal((await call('handler', 'POST', `/api/v1/cases/${c.id}/tasks/approve`, {})).json().error, 'nothing_to_approve')
+  t.equal((await call('handler', 'POST', `/api/v1/cases/${c.id}/tasks/approve`)).json().error, 'nothing_to_approve', 'no body: all waiting')
   t.same(await app.tasks.runDue(), { done: 1, later: 0, retried: 0, failed: 0 })
 
   t.equal((await call('handler', 'POST', `/api/v1/cases/${c.id}/tasks/${tasks.newsletter.id}/complete`, { status: 'completed', note: 'Raderad i registret' })).statusCode, 200)

@@ -90,6 +90,11 @@ t.test("an access package carries each system's records and names the systems se
     [['candidates', false], ['newsletter', false], ['shop_a', true], ['shop_b', true]],
   )
 
+  const report = files.get('report.html')!.toString('utf8')
+  t.match(report, /System vi har sökt i/)
+  t.match(report, /shop_a: uppgifter om dig finns/)
+  t.match(report, /candidates: inga uppgifter om dig/)
+
   await app.db.transaction().execute(async (trx) => {
     const { clearCaseTaskResults } = await import('../../src/tasks/engine.js')
     await clearCaseTaskResults(trx, c.id, app.clock())

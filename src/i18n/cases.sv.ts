@@ -91,7 +91,7 @@ export const casesSv = {
     tasks_cancelled: 'System avbrutna',
     task_added: 'System tillagt',
     task_removed: 'System borttaget',
-    task_emailed: 'Begäran mejlad till leverantör',
+    task_emailed: 'Begäran skickad med e-post till leverantören',
     address_change_requested: 'Länk skickad till ny e-postadress',
     address_confirmed: 'Ny e-postadress bekräftad',
     address_declined: 'Ny e-postadress avböjd av mottagaren',

@@ -19,7 +19,7 @@ import { hashToken, looksLikeToken, newToken } from '../security/tokens.js'
 import { staffByIds } from '../staff/directory.js'
 import { teamIdsOf } from '../routing/directory.js'
 import { addCaseTask, parseResult, type TaskResult } from './engine.js'
-import { taskFail } from './errors.js'
+import { DomainError, taskFail } from './errors.js'
 import { isConnectorKind } from './plan.js'
 import { claimDueTasks, findTask, findTaskByTokenHash, openTasksOfSystems, tasksOfCase, tasksToRemind, updateTask, updateTaskFrom } from './repository.js'
 import { HAND_OUTCOMES, isFinal, taskTransition, type HandOutcome, type TaskMove } from './state-machine.js'
@@ -317,7 +317,10 @@ export class TaskService {
           await updateTask(this.deps.db, task.id, { next_attempt_at: null, lease_until: null, attempts: task.attempts + 1, last_error: null, updated_at: this.deps.now().toISOString() })
           counts.later++
         } else {
-          await this.tx((trx, at) => this.finish(trx, { ...task, status: 'running' }, outcome, at, 'connector')).catch(() => false)
+          // A task cancelled or answered meanwhile (the case was rejected, a callback came first) keeps that answer.
+          await this.tx((trx, at) => this.finish(trx, { ...task, status: 'running' }, outcome, at, 'connector')).catch((error: unknown) => {
+            if (!(error instanceof DomainError)) throw error
+          })
           counts.done++
         }
       } catch (error) {

@@ -243,6 +243,9 @@ t.test('every page, in Swedish and English, at 1280 and 320 px: no overflow, wid
 
 // ── Fixtures: the cases and records the pages show ──
 
+/** The link token of the supplier answer page's fixture (a fresh case's task gets its hash). */
+const SUPPLIER_TOKEN = newToken()
+
 type Fixtures = Awaited<ReturnType<typeof fixtures>>
 
 async function fixtures(ctx: TestApp, publicUrl: string) {
@@ -366,10 +369,9 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   await ctx.flushMail()
 
   // An email supplier's answer page: the fresh case's web shop task is given a link token, as the email kind does.
-  const supplierToken = newToken()
-  await app.db.updateTable('case_tasks').set({ callback_token_hash: hashToken(supplierToken) }).where('case_id', '=', fresh.id).where('system_key', '=', 'webshop').execute()
+  await app.db.updateTable('case_tasks').set({ callback_token_hash: hashToken(SUPPLIER_TOKEN) }).where('case_id', '=', fresh.id).where('system_key', '=', 'webshop').execute()
 
-  return { supplierToken, admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
+  return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
 }
 
 // ── Browser contexts ──
@@ -481,7 +483,7 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('status new case', 'GET /status/:token', status(fx.fresh.statusToken)),
     get('status closed case', 'GET /status/:token', status(fx.closed.statusToken)),
     get('status closed at once (unsubscribe)', 'GET /status/:token', status(fx.unsubscribed.statusToken)),
-    get('supplier answer page (email task)', 'GET /tasks/respond/:token', `/tasks/respond/${fx.supplierToken}`),
+    get('supplier answer page (email task)', 'GET /tasks/respond/:token', `/tasks/respond/${SUPPLIER_TOKEN}`),
     get('supplier answer link not valid', 'GET /tasks/respond/:token', `/tasks/respond/${'x'.repeat(43)}`),
     get('status package sent', 'GET /status/:token', status(fx.sent.sv.statusToken)),
     get('status link unknown', 'GET /status/:token', status(unknownToken)),

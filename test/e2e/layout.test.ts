@@ -325,6 +325,8 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
 
   // Cases in the statuses a handler meets.
   const fresh = await request({ type: 'access', relationship: 'customer_contact' })
+  // An email supplier's answer page: the fresh case's web shop task is given a link token, as the email kind does.
+  await app.db.updateTable('case_tasks').set({ callback_token_hash: hashToken(SUPPLIER_TOKEN) }).where('case_id', '=', fresh.id).where('system_key', '=', 'webshop').execute()
   const erasure = await request({ type: 'erasure', relationship: 'customer_contact', details: 'Radera allt om mig, även i era säkerhetskopior.' })
   await api('POST', `/cases/${erasure.id}/assign`, { assignee: handler.email })
   await api('POST', `/cases/${erasure.id}/status`, { status: 'in_progress' })
@@ -367,9 +369,6 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   }
   const rules = await api('GET', '/routing-rules')
   await ctx.flushMail()
-
-  // An email supplier's answer page: the fresh case's web shop task is given a link token, as the email kind does.
-  await app.db.updateTable('case_tasks').set({ callback_token_hash: hashToken(SUPPLIER_TOKEN) }).where('case_id', '=', fresh.id).where('system_key', '=', 'webshop').execute()
 
   return { admins, handler, handlerId, mfa, mfaId, unsubscribe, fresh, erasure, rectification, waiting, closed, question, unsubscribed, pending, draft, sent, ruleId: rules.items[0].id as number }
 }

@@ -33,7 +33,7 @@ const sections: Section[] = [
   { name: 'queue-http', run: async (r, q) => (await import('./queue-http.js')).run(r, { cases: q ? 20_000 : 1_000_000, amount: q ? 100 : 500 }) },
 ]
 sections.unshift({ name: 'footprint', run: async (r, q) => (await import('./footprint.js')).run(r, { quick: q }) })
-for (const name of ['unsubscribe', 'compile', 'postgres']) {
+for (const name of ['unsubscribe', 'compile', 'tasks', 'postgres']) {
   const file = join(projectRoot, 'bench', `${name}.ts`)
   if (existsSync(file)) {
     sections.push({ name, run: async (r, q) => (await import(pathToFileURL(file).href)).run(r, { quick: q }) })

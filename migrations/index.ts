@@ -32,6 +32,7 @@ import * as m014 from './014_queue_search_indexes.js'
 import * as m015 from './015_data_map.js'
 import * as m016 from './016_registers_act.js'
 import * as m017 from './017_system_config.js'
+import * as m018 from './018_case_tasks.js'
 
 /** Listed by hand so the same list works from TypeScript sources and from the compiled build. */
 export const migrations: Record<string, Migration> = {
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '015_data_map': m015,
   '016_registers_act': m016,
   '017_system_config': m017,
+  '018_case_tasks': m018,
 }

@@ -27,7 +27,7 @@ import { routingStaffRoutes } from './routing/staff-routes.js'
 import { statusRoutes } from './cases/status-routes.js'
 import dbPlugin from './db/plugin.js'
 import { hashPlainSuppressions } from './registers/suppression-conversion.js'
-import { testConnection } from './connectors/index.js'
+import { connectorFor, testConnection } from './connectors/index.js'
 import { dataMapApiRoutes } from './datamap/api-routes.js'
 import { dataMapPublicRoutes } from './datamap/public-routes.js'
 import { DataMap } from './datamap/service.js'
@@ -51,6 +51,11 @@ import staffAuth, { useSessionAuth, useTokenAuth } from './staff/auth-plugin.js'
 import { staffRoutes } from './staff/routes.js'
 import { createEngine } from './views/engine.js'
 import { brandRoutes } from './http/brand.js'
+import type { ConnectorLookup } from './connectors/contract.js'
+import { taskApiRoutes } from './tasks/api-routes.js'
+import { taskStaffRoutes } from './tasks/staff-routes.js'
+import { TaskService, type TaskServiceDeps } from './tasks/service.js'
+import { taskPublicRoutes } from './tasks/public-routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,6 +66,8 @@ declare module 'fastify' {
     csrf: Csrf
     /** The data map (src/datamap): purposes, systems, recipients; what other features read it through. */
     dataMap: DataMap
+    /** Fulfilment tasks on cases (src/tasks). */
+    tasks: TaskService
   }
 }
 
@@ -72,7 +79,12 @@ export interface AppOptions {
   background?: boolean
   mailTransport?: MailTransport
   print?: (line: string) => void
+  /** How the task engine reaches a system; tests give their own. */
+  connectors?: ConnectorLookup
+  /** An email or manual system's config; tests give their own until the map stores it. */
+  systemConfig?: TaskServiceDeps['systemConfig']
 }
+
 
 /**
  * The map of the app. Shared things (database, settings, views, cookies, security headers, mail,
@@ -122,6 +134,8 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
   fastify.decorate('dataMap', dataMap)
   // "Test connection" reaches the system through its connector (src/connectors), which reads the map.
   const systemTester = (key: string) => testConnection({ db: fastify.db, settings: config }, key)
+  const tasks = new TaskService({ db: fastify.db, config, now, connectors: opts.connectors ?? connectorFor({ db: fastify.db, settings: config }), renderEmail: fastify.renderEmail, mailQueued: () => fastify.outbox.wake(), systemConfig: opts.systemConfig })
+  fastify.decorate('tasks', tasks)
 
   await fastify.register(async function publicScope(scope) {
     // Its 404 page is the root's, which also answers what no scope routes.
@@ -133,6 +147,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
     await scope.register(unsubscribeRoutes)
     await scope.register(dataMapPublicRoutes({ map: dataMap }))
     await scope.register(brandRoutes(config.brandLogo))
+    await scope.register(taskPublicRoutes({ tasks, csrf }))
   })
 
   await fastify.register(
@@ -150,6 +165,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(withUploads(packageStaffRoutes(packages)))
       await scope.register(routingStaffRoutes({ admin: routingAdmin }))
       await scope.register(dataMapStaffRoutes({ map: dataMap, testConnection: systemTester }))
+      await scope.register(taskStaffRoutes({ tasks }))
     },
     { prefix: '/staff' },
   )
@@ -169,6 +185,7 @@ async function app(fastify: FastifyInstance, opts: AppOptions) {
       await scope.register(withUploads(packageApiRoutes(packages)))
       await scope.register(routingApiRoutes({ admin: routingAdmin }))
       await scope.register(dataMapApiRoutes({ map: dataMap, testConnection: systemTester }))
+      await scope.register(taskApiRoutes({ tasks, resultMaxBytes: config.taskResultMaxBytes }))
     },
     { prefix: '/api/v1' },
   )

@@ -55,6 +55,10 @@ export interface Config {
   importMaxBytes: number
   /** Days a sent access/portability package (and its files) stays downloadable before it is deleted. */
   packageRetentionDays: number
+  /** Days before an email supplier with a task still open is reminded (src/tasks). */
+  taskReminderDays: number
+  /** TASK_RESULT_MAX_BYTES: the largest answer a connected system may send for one task (a webhook's answer or its callback). */
+  taskResultMaxBytes: number
   /** Largest file staff may add to a package. */
   packageUploadMaxBytes: number
   /** How many download codes a requester may ask for per package and hour. */
@@ -77,8 +81,6 @@ export interface Config {
   secretsKeyPrevious: Buffer | null
   /** ALLOW_PRIVATE_CONNECTOR_URLS: let connector URLs reach link-local and cloud metadata addresses (never in a cloud). */
   allowPrivateConnectorUrls: boolean
-  /** TASK_RESULT_MAX_BYTES: the largest answer a connected system may send for one task. */
-  taskResultMaxBytes: number
 }
 
 export interface BrandLogo {
@@ -372,6 +374,8 @@ export function loadConfig(env: Env = process.env): Config {
     cvMaxBytes: int(env, 'CV_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 500 * 1024 * 1024),
     packageRetentionDays: int(env, 'PACKAGE_RETENTION_DAYS', 30, 1, 365),
+    taskReminderDays: int(env, 'TASK_REMINDER_DAYS', 5, 1, 60),
+    taskResultMaxBytes: int(env, 'TASK_RESULT_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     packageUploadMaxBytes: int(env, 'PACKAGE_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
     packageCodesPerHour: int(env, 'PACKAGE_CODES_PER_HOUR', 5, 1, 1000),
     escalateUnassignedHours: int(env, 'ESCALATE_UNASSIGNED_HOURS', 48, 0, 24 * 365),
@@ -382,6 +386,5 @@ export function loadConfig(env: Env = process.env): Config {
     brandLogo: brandLogo(env, dataDir),
     ...secretsKeys(env, nodeEnv, dataDir),
     allowPrivateConnectorUrls: bool(env, 'ALLOW_PRIVATE_CONNECTOR_URLS', false),
-    taskResultMaxBytes: int(env, 'TASK_RESULT_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   }
 }

@@ -26,6 +26,8 @@ export interface PackageDocument {
     newsletter: Array<{ email: string; name: string | null; phone: string | null; source: string | null; status: string; subscribedAt: string; unsubscribedAt: string | null; updatedAt: string }>
     candidates: Array<{ email: string | null; name: string | null; phone: string | null; status: string; consentGivenAt: string; consentExpiresAt: string; withdrawnAt: string | null; cv: { filename: string | null; contentType: string | null; size: number | null; file: string | null } | null }>
     suppressions: Array<{ reason: string; since: string }>
+    /** What each connected system sent for the request, by the system's key (src/tasks). */
+    systems: Record<string, unknown>
     cases: Array<{
       reference: string
       type: string
@@ -45,6 +47,8 @@ export interface PackageDocument {
       events: Array<{ kind: string; title: string; at: string; by: string; from?: string; to?: string }>
     }>
   }
+  /** Every system searched for the request, and whether it held anything about the person. */
+  systemsSearched: Array<{ system: string; found: boolean }>
   information: Art15Info
   /** What was left out of the copy and why (Art. 15(4), 12(4)); filled in when the ZIP is made. */
   withheld?: Array<{ description: string; reason: string }>
@@ -54,7 +58,8 @@ export interface PackageDocument {
 
 /** How many rows the document holds: what the compile benchmark counts. */
 export function recordCount(g: Gathered): number {
-  return g.newsletter.length + g.candidates.length + g.suppressions.length + g.cases.length + g.messages.length + g.events.length
+  const systemRows = Object.values(g.systems.records).reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : r && typeof r === 'object' ? Object.values(r).reduce<number>((m, rows) => m + (Array.isArray(rows) ? rows.length : 0), 0) : 0), 0)
+  return g.newsletter.length + g.candidates.length + g.suppressions.length + g.cases.length + g.messages.length + g.events.length + systemRows
 }
 
 /** `map`: the data map for the systems where the data was found (mapForSystems with foundSystems(g)). */
@@ -95,6 +100,7 @@ export function buildDocument(current: Case, g: Gathered, map: MapExtract, lang:
         cv: c.cv_path ? { filename: c.cv_filename, contentType: c.cv_content_type, size: c.cv_size, file: null } : null,
       })),
       suppressions: g.suppressions.map((s) => ({ reason: s.reason, since: s.created_at })),
+      systems: g.systems.records,
       cases: g.cases.map((c) => ({
         reference: c.reference,
         type: c.type,
@@ -120,6 +126,7 @@ export function buildDocument(current: Case, g: Gathered, map: MapExtract, lang:
         }),
       })),
     },
+    systemsSearched: g.systems.searched,
     information: art15Info(lang, map, { requests: g.cases.length > 0, sources }),
     attachments: [],
   }

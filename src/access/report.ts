@@ -45,6 +45,8 @@ export function reportRenderer(engine: Engine) {
         events: c.events.map((e) => ({ ...e, when: when(e.at), byLabel: t(lang, `access.report.by.${e.by}`), change: e.from && e.to ? `${label('cases.statuses', e.from)} → ${label('cases.statuses', e.to)}` : null })),
       })),
       nothingHeld: r.newsletter.length + r.candidates.length + r.suppressions.length === 0,
+      // Every system searched for the request (src/tasks), found or not.
+      systemsSearched: doc.systemsSearched ?? [],
       attachments: doc.attachments.map((a) => ({ ...a, sizeLabel: formatBytes(a.size) })),
       info: informationView(doc.information, lang),
     })

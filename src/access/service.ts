@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { clearCaseTaskResults } from '../tasks/engine.js'
 import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { appendAudit } from '../audit/log.js'
@@ -153,7 +154,7 @@ export class AccessPackageService {
       const existing = await this.find(caseId, trx)
       const lang: Lang = langChoice ?? (existing && isLang(existing.lang) ? existing.lang : isLang(c.lang) ? c.lang : 'sv')
       const key = registerKey(c)
-      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key, this.deps.config.suppressionKey)
+      const gathered = key === null ? emptyGathered() : await gatherFor(trx, key, this.deps.config.suppressionKey, c.id)
       const found = foundSystems(gathered)
       const doc = buildDocument(c, gathered, await mapForSystems(trx, found), lang, at)
       const count = recordCount(gathered)
@@ -408,6 +409,8 @@ export class AccessPackageService {
       const files = await this.files(p.id)
       await this.act(async (trx) => {
         await repo.markPackageDeleted(trx, p.id, iso)
+        // What the case's systems sent for the package goes with it.
+        await clearCaseTaskResults(trx, p.case_id, iso)
         await addCaseEvent(trx, { caseId: p.case_id, kind: 'package_deleted', actor: { type: 'system' }, data: { files: files.length }, at: iso })
         await appendAudit(trx, { actorType: 'system', actorId: null, action: 'package.delete', caseId: p.case_id, data: { files: files.length }, at: now })
       })

@@ -13,7 +13,7 @@ import { CLOSED_STATUSES, isClosed } from './state-machine.js'
  */
 
 /** What a done form says (?done=<code>); the page words it from the case as it is now, so no personal data is in the URL. */
-export const DONE_CODES = ['1', 'assigned', 'status', 'message', 'awaiting', 'paused', 'note', 'extended', 'team', 'client', 'forwarded', 'answered', 'authority', 'recipient', 'rectification', 'record'] as const
+export const DONE_CODES = ['1', 'assigned', 'status', 'message', 'awaiting', 'paused', 'note', 'extended', 'team', 'client', 'forwarded', 'answered', 'authority', 'recipient', 'rectification', 'record', 'tasks'] as const
 export type DoneCode = (typeof DONE_CODES)[number]
 
 export function isDoneCode(value: unknown): value is DoneCode {

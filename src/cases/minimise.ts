@@ -1,3 +1,4 @@
+import { clearCaseTaskResults } from '../tasks/engine.js'
 import type { Executor } from '../db/connection.js'
 import { deleteCaseSubmissions } from '../intake/records.js'
 import { deleteSentCaseEmails, deleteSentConfirmationsTo, deleteSentEmailsOfCases } from '../mail/outbox.js'
@@ -15,6 +16,7 @@ export async function minimiseCase(trx: Executor, caseId: number, at: string): P
   const c = await caseAddress(trx, caseId)
   await reduceAnsweredCase(trx, caseId, at)
   await deleteCaseSubmissions(trx, caseId)
+  await clearCaseTaskResults(trx, caseId, at)
   await deleteSentCaseEmails(trx, caseId)
   if (c.email) await deleteSentConfirmationsTo(trx, [c.email, c.email_key])
   await addCaseEvent(trx, { caseId, kind: 'minimised', actor: { type: 'system' }, at })

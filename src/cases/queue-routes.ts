@@ -50,6 +50,14 @@ export function queueRoutes(deps: { queue: QueueService }) {
           rows,
           form,
           errorList,
+          // Systems the member's teams own and do by hand: the open tasks waiting for them (src/tasks).
+          ownerTasks: (await app.tasks.ownerQueue(me.id)).map((x) => ({
+            href: `/staff/cases/${x.caseId}#task-${x.taskId}`,
+            reference: x.reference,
+            system: x.system[lang],
+            action: t(lang, `tasks.actions.${x.action}`),
+            status: t(lang, `tasks.statuses.${x.status}` as never),
+          })),
           nextUrl: nextCursor ? `/staff?${nextParams.toString()}` : null,
           counts: CASE_STATUSES.filter((s) => counts.byStatus[s] !== undefined).map((s) => ({ label: t(lang, `cases.statuses.${s}`), value: counts.byStatus[s], href: `/staff?status=${s}` })),
           overdue: counts.overdue,

@@ -14,6 +14,7 @@ import { DomainError } from '../domain/errors.js'
 import { caseFail } from './errors.js'
 import { registerKey, requireAuthority } from './authority.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
+import { cancelCaseTasks, createCaseTasks, requireTasksClosed, startCaseTasks, waivedErasures } from '../tasks/engine.js'
 import { sealKey } from '../mail/seal.js'
 import { routeNewCase } from '../routing/route-case.js'
 import { saveClient } from '../routing/clients.js'
@@ -67,6 +68,15 @@ export interface ControllerInput {
   clientId?: number | null
   name?: string | null
   email?: string | null
+}
+
+/** The waived erasure tasks' reasons, added to the closing letter's partial refusal. */
+async function withWaivedErasures(trx: Executor, c: Case, partial: string | null): Promise<string | null> {
+  const kept = await waivedErasures(trx, c.id)
+  if (kept.length === 0) return partial
+  const lang = c.lang === 'en' ? 'en' : 'sv'
+  const lines = kept.map((k) => t(lang, 'tasks.closing.waived', { system: k.system, reason: k.reason }))
+  return [partial, ...lines].filter(Boolean).join('\n')
 }
 
 export class CaseService {
@@ -191,11 +201,13 @@ export class CaseService {
    * completion with `partialRefusal`.
    */
   async changeStatus(actor: Actor, caseId: number, to: string, reason?: string | null, opts: RefusalInput = {}): Promise<Case> {
-    const partial = opts.partialRefusal === undefined || opts.partialRefusal === null ? null : cleanReason(opts.partialRefusal)
+    let partial = opts.partialRefusal === undefined || opts.partialRefusal === null ? null : cleanReason(opts.partialRefusal)
     let letter: { key: TemplateKey; reason: string } | null = null
     const result = await this.act(async (trx, at) => {
       const c = await this.get(caseId, trx)
       const why = cleanReason(reason) || null
+      // An erasure left undone in a system (a waived task) is a refusal in part: the letter says what is kept and why (Art. 12(4)).
+      if (to === 'completed') partial = await withWaivedErasures(trx, c, partial)
       checkRefusalInput(to, partial, opts.evidence)
       const check = transition(c.status, to, { reason: why, role: actor.role })
       if (!check.ok) throw new DomainError(check.code, check.code === 'reason_required' ? 400 : 409, check.key, check.params)
@@ -218,7 +230,12 @@ export class CaseService {
 
   /** Also used by feature services (access packages) inside their own transaction; the caller audits. */
   async applyStatus(trx: Executor, c: Case, to: string, iso: string, actor: { type: 'staff' | 'requester' | 'system'; id?: number }, reason: string | null): Promise<Case> {
-    if (to === 'completed') requireAuthority(c)
+    if (to === 'completed') {
+      requireAuthority(c)
+      await requireTasksClosed(trx, c.id)
+    }
+    // Nothing more is done in the systems of a case that closes any other way.
+    if (isClosed(to) && to !== 'completed') await cancelCaseTasks(trx, c.id, iso)
     if (!isPausing(to) && isPausing(c.status)) {
       if (await endOpenPause(trx, c.id, iso)) await addCaseEvent(trx, { caseId: c.id, kind: 'pause_ended', actor: { type: 'system' }, at: iso })
     }
@@ -245,6 +262,7 @@ export class CaseService {
       await addCaseEvent(trx, { caseId: c.id, kind: 'authority_checked', actor: { type: 'staff', id: actor.id }, data: { kind: c.on_behalf_kind }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.authority_check', caseId: c.id, data: { kind: c.on_behalf_kind }, at })
       const now = { ...c, authority_checked_at: iso, authority_checked_by: actor.id, updated_at: iso }
+      await startCaseTasks(trx, now, at, this.deps.config.suppressionKey)
       const key = registerKey(now)
       if (key === null) return now
       return applyImmediateActions(trx, now, { config: this.deps.config, renderEmail: this.deps.renderEmail, seal: sealKey(this.deps.config.sessionSecret) }, at, key)
@@ -396,7 +414,9 @@ export class CaseService {
       await addCaseEvent(trx, { caseId: created.id, kind: 'submitted', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: input.receivedAt })
       await addCaseEvent(trx, { caseId: created.id, kind: 'registered', actor: { type: 'staff', id: actor.id }, data: { channel: input.channel }, at: iso })
       await appendAudit(trx, { actorType: 'staff', actorId: actor.id, action: 'case.register', caseId: created.id, data: { channel: input.channel }, at })
-      return routeNewCase(trx, created, at)
+      const routed = await routeNewCase(trx, created, at)
+      await createCaseTasks(trx, routed, at, this.deps.config.suppressionKey)
+      return routed
     })
   }
 

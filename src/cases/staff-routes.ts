@@ -27,6 +27,7 @@ import { loadPauses } from './deadline.js'
 import { pauseReasonsFor } from './pauses.js'
 import { caseRegisterPanel } from '../registers/case-panel.js'
 import { packageSummary } from '../access/view-model.js'
+import { taskPanel } from '../tasks/case-panel.js'
 import { evidenceFromForm, refusalView } from './refusal-view.js'
 import { addressChangeNotice } from '../intake/address-change.js'
 
@@ -42,7 +43,7 @@ const s = (v: unknown) => (typeof v === 'string' ? v : '')
 
 const MANUAL_FIELDS = ['type', 'email', 'name', 'relationship', 'consent', 'details', 'channel', 'receivedAt', 'lang'] as const
 /** ?done=<what was done> after a saved form, ?refused=<refusal> after a refused extension (?lang= is the language switch's). */
-const PageQuery = Type.Object({ done: QueryFlag, refused: QueryFlag })
+const PageQuery = Type.Object({ done: QueryFlag, refused: QueryFlag, taskProblem: QueryFlag, task: QueryFlag })
 
 interface Problem {
   section: 'assign' | 'team' | 'status' | 'note' | 'message' | 'extend' | 'client' | 'forward' | 'answer' | 'authority' | 'csrf'
@@ -135,6 +136,8 @@ export function staffCaseRoutes(deps: { cases: CaseService }) {
           registers: await caseRegisterPanel(app.db, c, lang, app.config.suppressionKey),
           // Access and portability cases: the package panel (src/access).
           accessPackage: await packageSummary(app.db, app.accessPackages, c, lang),
+          // The systems the request reaches (src/tasks): owners, states, results, approval and the forms.
+          tasks: await taskPanel(app.tasks, c.id, lang, canWork, { code: query.taskProblem, task: query.task }, await app.dataMap.systems()),
           teamName: team?.name ?? null,
           routedReason,
           escalated: c.escalated_at !== null,

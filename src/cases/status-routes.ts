@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { searchProgress } from '../tasks/engine.js'
 import { stockholmDate } from '../deadlines/stockholm.js'
 import { sendMessagePage } from '../http/errors.js'
 import { fieldErrorText } from '../http/render.js'
@@ -45,6 +46,8 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
       const statusText = t(lang, `status.values.${c.status}`)
       // A case the registers closed at once says what was done (issue 18).
       const outcome = closed ? immediateOutcome(c, await listCaseEvents(app.db, c.id)) : null
+      // How many of the systems the request reaches have been searched (src/tasks); none for a request that reaches none.
+      const progress = await searchProgress(app.db, c.id)
       const steps = statusSteps(c).map((s) => ({
         ...s,
         // The last step of a withdrawn or forwarded case is not an answer: it says what happened.
@@ -63,6 +66,7 @@ export function statusRoutes(deps: { cases: CaseService; csrf: Csrf }) {
           outcome: outcome ? outcomeText(lang, outcome) : null,
           receivedDate: stockholmDate(c.received_at),
           dueDate: deadline.dueDate,
+          searchedText: progress.total > 0 ? t(lang, 'tasks.status.searched', { searched: progress.searched, total: progress.total }) : null,
           closed,
           // Says the clock stands still only when a pause runs, and why (EDPB 01/2022 §159).
           awaitingText: pause ? t(lang, `status.paused.${pause.reason}`) : c.status === 'awaiting_requester' ? t(lang, 'status.awaiting') : null,

@@ -46,6 +46,19 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
     let text: string | null = null
     let detail: string | null = null
     switch (e.kind) {
+      case 'tasks_created':
+        detail = Array.isArray(data.systems) ? data.systems.join(', ') : null
+        break
+      case 'task_approved':
+      case 'task_finished':
+      case 'task_waived':
+      case 'task_added':
+      case 'task_removed':
+      case 'task_emailed':
+        // The system's key and its new state; a waiver's reason or a note is the entry's text.
+        detail = [data.system, typeof data.status === 'string' ? t(lang, `tasks.statuses.${data.status}` as never) : null].filter(Boolean).join(': ') || null
+        text = typeof data.note === 'string' ? data.note : typeof data.plan === 'string' ? data.plan : null
+        break
       case 'note':
         text = String(data.text ?? '')
         break

@@ -84,6 +84,25 @@ export function recipientCategories(db: Executor): Promise<RecipientCategory[]> 
   return repo.listCategories(db)
 }
 
+/** Every system with its owner team, and every purpose: what the task engine (src/tasks) plans a case's tasks from. */
+export async function mapSystemsAndPurposes(db: Executor): Promise<{ systems: System[]; purposes: Purpose[] }> {
+  return { systems: await withTeams(db, await repo.listSystems(db)), purposes: await repo.listPurposes(db) }
+}
+
+/** What the task engine needs of an email or manual system's config: the supplier's address, the owner's instructions. */
+export interface SystemConfig {
+  to?: string
+  instructions?: string
+}
+
+/** An email or manual system's config as the task engine reads it; null for every other kind. */
+export async function taskSystemConfig(db: Executor, key: string, settings: SealKeys): Promise<SystemConfig | null> {
+  const config = await systemConfig(db, key, settings)
+  if (config?.kind === 'email') return { to: config.to }
+  if (config?.kind === 'manual') return { instructions: config.instructions }
+  return null
+}
+
 /** A system as the API and the audit log show it: its owner team by key. */
 export function systemView(s: System) {
   const { ownerTeam, ...rest } = s

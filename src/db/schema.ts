@@ -496,6 +496,7 @@ export interface Database {
   purposes: PurposeTable
   systems: SystemTable
   system_purposes: SystemPurposeTable
+  case_tasks: CaseTaskTable
 }
 
 /*
@@ -558,6 +559,36 @@ export interface SystemPurposeTable {
   system_key: string
   purpose_id: string
 }
+
+/** A fulfilment task: one system a case reaches (src/tasks); also its own dispatch entry for the task worker. */
+export interface CaseTaskTable {
+  id: Generated<number>
+  case_id: number
+  system_key: string
+  /** access | erasure | rectification | restriction */
+  action: string
+  /** pending | awaiting_approval | running | completed | not_found | failed | waived | cancelled */
+  status: string
+  approved_by: number | null
+  approved_at: Timestamp | null
+  /** The change plan's summary the approval was of. */
+  plan_summary: string | null
+  /** JSON {rows?, records?, message?}. */
+  result: string | null
+  /** A note from whoever finished it, or a waiver's reason. */
+  note: string | null
+  /** SHA-256 of the callback / link token. */
+  callback_token_hash: string | null
+  attempts: Generated<number>
+  next_attempt_at: Timestamp | null
+  lease_until: Timestamp | null
+  last_error: string | null
+  reminded_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export type CaseTask = Selectable<CaseTaskTable>
 
 /** Register rows that became one address when addresses were normalised (migration 008), to merge by hand. */
 export interface EmailMergeReviewTable {

@@ -84,6 +84,14 @@ export const casesSv = {
     onTime: 'I tid',
   },
   events: {
+    tasks_created: 'System att söka',
+    task_approved: 'Ändring i system godkänd',
+    task_finished: 'System klart',
+    task_waived: 'System avstått',
+    tasks_cancelled: 'System avbrutna',
+    task_added: 'System tillagt',
+    task_removed: 'System borttaget',
+    task_emailed: 'Begäran skickad med e-post till leverantören',
     address_change_requested: 'Länk skickad till ny e-postadress',
     address_confirmed: 'Ny e-postadress bekräftad',
     address_declined: 'Ny e-postadress avböjd av mottagaren',
@@ -294,6 +302,7 @@ export const casesSv = {
       recipient: 'Mottagaren är markerad.',
       rectification: 'Beslutet om rättelsen är sparat.',
       record: 'Åtgärden i registret är utförd och visas i historiken.',
+      tasks: 'Systemet är uppdaterat.',
     },
   },
   /** Art. 12(4): the fixed last paragraph of every refusal (src/cases/refusal-notice.ts). */

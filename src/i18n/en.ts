@@ -8,6 +8,7 @@ import { routingEn } from './routing.en.js'
 import { behalfEn } from './behalf.en.js'
 import { privacyEn } from './privacy.en.js'
 import { datamapEn } from './datamap.en.js'
+import { tasksEn } from './tasks.en.js'
 
 export const en: Messages = {
   staff: staffEn,
@@ -19,6 +20,7 @@ export const en: Messages = {
   behalf: behalfEn,
   privacy: privacyEn,
   datamap: datamapEn,
+  tasks: tasksEn,
   lang: { name: 'English', switchTo: 'På svenska', switchLabel: 'Språk / Language' },
   site: {
     name: 'Privacy portal',

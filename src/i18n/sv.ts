@@ -7,6 +7,7 @@ import { routingSv } from './routing.sv.js'
 import { behalfSv } from './behalf.sv.js'
 import { privacySv } from './privacy.sv.js'
 import { datamapSv } from './datamap.sv.js'
+import { tasksSv } from './tasks.sv.js'
 
 export const sv = {
   staff: staffSv,
@@ -18,6 +19,7 @@ export const sv = {
   behalf: behalfSv,
   privacy: privacySv,
   datamap: datamapSv,
+  tasks: tasksSv,
   lang: { name: 'Svenska', switchTo: 'In English', switchLabel: 'Language / Språk' },
   site: {
     name: 'Dataskyddsportalen',

@@ -14,6 +14,7 @@ import type { GroupCommit } from '../db/group-commit.js'
 import type { Database } from '../db/schema.js'
 import type { RenderEmail } from '../mail/render.js'
 import { sealKey, type SealKey } from '../mail/seal.js'
+import { createCaseTasks } from '../tasks/engine.js'
 import { applyImmediateActions } from '../registers/immediate-actions.js'
 import { clientNetwork } from '../security/client-network.js'
 import { countRecentPair, recordEvent, recordEventPair } from '../security/rate-limit.js'
@@ -309,6 +310,8 @@ export class IntakeService {
       // Unsubscribes, recruitment-consent withdrawals and candidate rectifications act on the registers at once;
       // a request made for someone else waits until staff have checked the representative's authority.
       const current = created.on_behalf_kind ? created : await applyImmediateActions(trx, created, { config, renderEmail: this.deps.renderEmail, seal: this.seal, statusToken }, at)
+      // One task per system the request reaches (src/tasks), after the registers' own immediate actions: a case they closed gets its register tasks completed.
+      await createCaseTasks(trx, current, at, config.suppressionKey)
       const lang = submission.lang as Lang
       // A case closed at once has had its one email (what was done, the reference, the status link):
       // no receipt promising an answer by a date (issue 18).

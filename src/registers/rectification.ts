@@ -1,4 +1,5 @@
 import { appendAudit } from '../audit/log.js'
+import { finishRegisterTask } from '../tasks/engine.js'
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case } from '../db/schema.js'
@@ -125,7 +126,12 @@ export async function decideRectification(
     value: form.value ?? '',
     reason: (form.reason ?? '').slice(0, 5000),
   }
-  const outcome = await deps.db.transaction().execute((trx) => decideProposal(trx, deps.config, c, input, staff.id, now))
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const decided = await decideProposal(trx, deps.config, c, input, staff.id, now)
+    // The candidate register's task on the case is done by this decision (src/tasks).
+    await finishRegisterTask(trx, c.id, 'candidates', decided.applied ? 'completed' : 'waived', decided.applied ? null : (decided.reason ?? null), now)
+    return decided
+  })
   const lang: Lang = c.lang === 'en' ? 'en' : 'sv'
   const field = t(lang, `registers.fields.${outcome.field}`).toLowerCase()
   const text = t(lang, outcome.applied ? 'registers.rectification.appliedMessage' : 'registers.rectification.rejectedMessage', { field, reason: outcome.reason ?? '' })

@@ -1,4 +1,5 @@
 import { appendAudit, type AuditActorType } from '../audit/log.js'
+import { clearCaseTaskResults } from '../tasks/engine.js'
 import type { Config } from '../config.js'
 import type { Db, Executor } from '../db/connection.js'
 import { dropCaseProof } from '../intake/proof.js'
@@ -114,5 +115,6 @@ async function minimiseCase(trx: Executor, caseId: number, at: string): Promise<
   await deleteCaseEmails(trx, caseId)
   await clearRegisterParticulars(trx, caseId)
   await clearCaseSubmissions(trx, caseId)
+  await clearCaseTaskResults(trx, caseId, at)
   await markCaseMinimised(trx, caseId, at)
 }

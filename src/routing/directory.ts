@@ -3,4 +3,4 @@
  * names of the queue and the case page. Each function takes the caller's Executor, so it joins the
  * caller's transaction. The tables stay routing's own: outside src/routing nothing imports its repository.
  */
-export { findClientById, findTeamById, findTeamIdByKey, listTeamNames, teamsByIds } from './repository.js'
+export { findClientById, findTeamById, findTeamIdByKey, listTeamNames, teamIdsOf, teamsByIds } from './repository.js'

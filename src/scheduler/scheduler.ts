@@ -38,6 +38,10 @@ export class Scheduler {
       // Neglected cases go to the data-protection team; each quarter-hour runs once (job_runs), each case escalates once.
       { name: 'escalation', everyMs: 15 * 60_000, run: () => runEscalation(app.db, now(), config.escalateUnassignedHours) },
       // Answers to questions whose case was minimised leave the outbox once sent.
+      // Connected systems' tasks: each due one is tried, with backoff, on whichever instance leases it.
+      { name: 'tasks', everyMs: 30_000, run: () => app.tasks.runDue() },
+      // Email suppliers who have not answered for TASK_REMINDER_DAYS get a fresh link.
+      { name: 'task-reminders', everyMs: 15 * 60_000, run: () => app.tasks.remindSuppliers() },
       { name: 'minimised-mail', everyMs: 3_600_000, run: () => purgeMinimisedMail(app.db) },
     ]
     this.log = app.log.child({ component: 'scheduler' })

@@ -48,6 +48,7 @@ const OWNERS: Record<string, string> = {
   purposes: 'datamap',
   systems: 'datamap',
   system_purposes: 'datamap',
+  case_tasks: 'tasks',
 }
 
 /**

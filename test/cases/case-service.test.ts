@@ -35,7 +35,7 @@ t.test('assign, note and status changes land on the timeline and in the audit lo
   await t.rejects(app.cases.changeStatus(handler, c.id, 'rejected'), { code: 'reason_required' })
 
   const kinds = (await app.db.selectFrom('case_events').select('kind').where('case_id', '=', c.id).orderBy('id').execute()).map((e) => e.kind)
-  t.same(kinds, ['submitted', 'verified', 'routed', 'email_out', 'assigned', 'note', 'status_changed'])
+  t.same(kinds, ['submitted', 'verified', 'routed', 'tasks_created', 'email_out', 'assigned', 'note', 'status_changed'])
   const audit = (await app.db.selectFrom('audit_log').select(['action', 'actor_id']).where('case_id', '=', c.id).orderBy('id').execute()).map((a) => a.action)
   t.same(audit, ['case.route', 'case.assign', 'case.note', 'case.status'])
   const notes = await app.db.selectFrom('outbox').select('kind').where('case_id', '=', c.id).execute()

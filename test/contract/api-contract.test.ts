@@ -173,6 +173,23 @@ t.test('every /api/v1 route keeps the fields of its JSON answers', async (t) => 
   await call('DELETE /api/v1/systems/:key', '/api/v1/systems/mailer')
   await call('GET /api/v1/recipient-categories', '/api/v1/recipient-categories')
 
+  // Fulfilment tasks (issue 20): an erasure's register tasks, marked, waived, gating the completion.
+  await call('POST /api/v1/systems', '/api/v1/systems', { payload: { ...system, key: 'archive', transfers: [] }, record: false })
+  await call('POST /api/v1/systems', '/api/v1/systems', { payload: { ...system, key: 'binders', transfers: [] }, record: false })
+  const { case: erasure } = await openCase(ctx, { type: 'erasure' })
+  const tasks = await call('GET /api/v1/cases/:id/tasks', `/api/v1/cases/${erasure.id}/tasks`)
+  const [first, secondTask] = (tasks.json().items as Array<{ id: number; status: string }>).filter((x) => x.status === 'pending')
+  await call('GET /api/v1/cases/:id/tasks', '/api/v1/cases/999999/tasks')
+  await call('POST /api/v1/cases/:id/tasks/approve', `/api/v1/cases/${erasure.id}/tasks/approve`, { payload: {} })
+  await call('POST /api/v1/cases/:id/tasks/:taskId/complete', `/api/v1/cases/${erasure.id}/tasks/${first.id}/complete`, { payload: { status: 'completed', note: 'Raderad för hand' } })
+  await call('POST /api/v1/cases/:id/tasks/:taskId/complete', `/api/v1/cases/${erasure.id}/tasks/${first.id}/complete`, { payload: { status: 'completed' } })
+  await call('POST /api/v1/cases/:id/tasks/:taskId/complete', `/api/v1/cases/${erasure.id}/tasks/${first.id}/complete`, { payload: { status: 'nope' } })
+  await call('POST /api/v1/cases/:id/status', `/api/v1/cases/${erasure.id}/status`, { payload: { status: 'in_progress' }, record: false })
+  await call('POST /api/v1/cases/:id/status', `/api/v1/cases/${erasure.id}/status`, { payload: { status: 'completed' }, label: 'tasks_open' })
+  await call('POST /api/v1/cases/:id/tasks/:taskId/waive', `/api/v1/cases/${erasure.id}/tasks/${secondTask.id}/waive`, { payload: { reason: 'Finns inte längre' } })
+  await call('POST /api/v1/cases/:id/tasks/:taskId/waive', `/api/v1/cases/${erasure.id}/tasks/${secondTask.id}/waive`, { payload: { reason: '' } })
+  await call('POST /api/v1/tasks/:taskId/callback', `/api/v1/tasks/${first.id}/callback`, { payload: { status: 'completed' }, headers: { authorization: 'Bearer nope' } })
+
   // Its shape is OpenAPI's own, checked in openapi.test.ts.
   await call('GET /api/v1/openapi.json', '/api/v1/openapi.json', { anonymous: true, record: false })
 

@@ -5,6 +5,7 @@ import t from 'tap'
 import { REQUEST_TYPES } from '../../src/intake/request-types.js'
 import { projectRoot } from '../../src/paths.js'
 import { SYSTEM } from '../../src/staff/actor.js'
+import { hashToken, newToken } from '../../src/security/tokens.js'
 import { base32Decode, hotp, timeStep } from '../../src/staff/totp.js'
 import { buildTestApp, csrfFrom, Jar, type TestApp } from '../helpers/app.js'
 import { launchBrowser, newContext } from '../helpers/browser.js'
@@ -242,6 +243,9 @@ t.test('every page, in Swedish and English, at 1280 and 320 px: no overflow, wid
 
 // ── Fixtures: the cases and records the pages show ──
 
+/** The link token of the supplier answer page's fixture (a fresh case's task gets its hash). */
+const SUPPLIER_TOKEN = newToken()
+
 type Fixtures = Awaited<ReturnType<typeof fixtures>>
 
 async function fixtures(ctx: TestApp, publicUrl: string) {
@@ -311,8 +315,18 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
     unsubscribe[lang] = new URL(s.unsubscribeUrl).pathname
   }
 
+  // Systems beyond the registers, so a customer's erasure has tasks to approve, mark and waive (src/tasks).
+  await api('POST', '/systems', { key: 'crm', name: { sv: 'Kundregistret (CRM)', en: 'Customer register (CRM)' }, ownerTeam: 'marketing', purposes: ['customer_relations'], dataCategories: [{ sv: 'Namn', en: 'Name' }] })
+  {
+    const at = app.clock().toISOString()
+    await app.db.insertInto('systems').values({ key: 'webshop', name: JSON.stringify({ sv: 'Webbutiken', en: 'Web shop' }), kind: 'webhook', owner_team_id: null, data_categories: '[]', recipients: '[]', transfers: '[]', created_at: at, updated_at: at }).execute()
+    await app.db.insertInto('system_purposes').values({ system_key: 'webshop', purpose_id: 'customer_relations' }).execute()
+  }
+
   // Cases in the statuses a handler meets.
   const fresh = await request({ type: 'access', relationship: 'customer_contact' })
+  // An email supplier's answer page: the fresh case's web shop task is given a link token, as the email kind does.
+  await app.db.updateTable('case_tasks').set({ callback_token_hash: hashToken(SUPPLIER_TOKEN) }).where('case_id', '=', fresh.id).where('system_key', '=', 'webshop').execute()
   const erasure = await request({ type: 'erasure', relationship: 'customer_contact', details: 'Radera allt om mig, även i era säkerhetskopior.' })
   await api('POST', `/cases/${erasure.id}/assign`, { assignee: handler.email })
   await api('POST', `/cases/${erasure.id}/status`, { status: 'in_progress' })
@@ -351,6 +365,10 @@ async function fixtures(ctx: TestApp, publicUrl: string) {
   const sent = {} as Record<Lang, { id: number; statusToken: string; report: string }>
   for (const lang of LANGS) {
     const c = await request({ type: 'access', relationship: 'customer_contact', email: `paket-${lang}@example.se` }, { lang })
+    // Every system searched before the package is sent (sending completes the case).
+    for (const task of (await api('GET', `/cases/${c.id}/tasks`)).items as Array<{ id: number; status: string }>) {
+      if (task.status === 'pending' || task.status === 'running') await api('POST', `/cases/${c.id}/tasks/${task.id}/complete`, { status: 'not_found' })
+    }
     await api('POST', `/cases/${c.id}/package/compile`, { lang })
     await api('PUT', `/cases/${c.id}/package/withheld`, { withheld: [{ description: lang === 'sv' ? 'Intern bedömning av ärendet' : 'Internal assessment', reason: lang === 'sv' ? 'Affärshemlighet (art. 15.4)' : 'Trade secret (Art. 15(4))' }] })
     await api('POST', `/cases/${c.id}/package/review`)
@@ -476,6 +494,8 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('status new case', 'GET /status/:token', status(fx.fresh.statusToken)),
     get('status closed case', 'GET /status/:token', status(fx.closed.statusToken)),
     get('status closed at once (unsubscribe)', 'GET /status/:token', status(fx.unsubscribed.statusToken)),
+    get('supplier answer page (email task)', 'GET /tasks/respond/:token', `/tasks/respond/${SUPPLIER_TOKEN}`),
+    get('supplier answer link not valid', 'GET /tasks/respond/:token', `/tasks/respond/${'x'.repeat(43)}`),
     get('status package sent', 'GET /status/:token', status(fx.sent.sv.statusToken)),
     get('status link unknown', 'GET /status/:token', status(unknownToken)),
     { id: 'package download', route: 'GET /status/:token/package', area: 'public', open: (page, lang) => page.goto(url(pkg(lang))) },
@@ -544,7 +564,7 @@ function pageSpecs(fx: Fixtures, setupToken: string, url: (p: string) => string)
     get('queue all, by received', 'GET /staff', '/staff?status=all&sort=received', 'staff'),
     get('queue search without hits', 'GET /staff', '/staff?q=ingen-s%C3%A5dan', 'staff'),
     get('case new, unassigned (access)', 'GET /staff/cases/:id', casePage(fx.fresh.id), 'staff'),
-    get('case in progress (erasure, Art. 19 recipients)', 'GET /staff/cases/:id', casePage(fx.erasure.id), 'staff'),
+    get('case in progress (erasure, Art. 19 recipients, systems to approve)', 'GET /staff/cases/:id', casePage(fx.erasure.id), 'staff'),
     get('case rectification proposal (candidate)', 'GET /staff/cases/:id', casePage(fx.rectification.id), 'staff'),
     get('case paused, messages both ways (portability)', 'GET /staff/cases/:id', casePage(fx.waiting.id), 'staff'),
     get('case closed', 'GET /staff/cases/:id', casePage(fx.closed.id), 'staff'),

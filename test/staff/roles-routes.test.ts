@@ -85,6 +85,12 @@ const HTML: Entry[] = [
   { method: 'POST', path: '/staff/admin/map/systems/:key', min: 'admin' },
   { method: 'POST', path: '/staff/admin/map/systems/:key/delete', min: 'admin' },
   { method: 'POST', path: '/staff/admin/map/systems/:key/test', min: 'admin' },
+  // Fulfilment tasks (issue 20)
+  { method: 'POST', path: '/staff/cases/:id/tasks/approve', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/tasks/:taskId/complete', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/tasks/:taskId/waive', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/tasks/add', min: 'handler' },
+  { method: 'POST', path: '/staff/cases/:id/tasks/:taskId/remove', min: 'handler' },
   { method: 'GET', path: '/staff/admin/readiness', min: 'admin' },
 ]
 
@@ -136,6 +142,10 @@ const API: Entry[] = [
   { method: 'PUT', path: '/api/v1/systems/:key', min: 'admin' },
   { method: 'DELETE', path: '/api/v1/systems/:key', min: 'admin' },
   { method: 'POST', path: '/api/v1/systems/:key/test', min: 'admin' },
+  { method: 'GET', path: '/api/v1/cases/:id/tasks', min: 'viewer' },
+  { method: 'POST', path: '/api/v1/cases/:id/tasks/approve', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/tasks/:taskId/complete', min: 'handler' },
+  { method: 'POST', path: '/api/v1/cases/:id/tasks/:taskId/waive', min: 'handler' },
   { method: 'GET', path: '/api/v1/recipient-categories', min: 'viewer' },
 ]
 
@@ -152,6 +162,8 @@ const PUBLIC = new Set([
   'POST /api/v1/verify',
   'POST /api/v1/verify/discard',
   'GET /api/v1/openapi.json',
+  // Signed in by the task's own callback token, not a staff token (test/tasks/api.test.ts).
+  'POST /api/v1/tasks/:taskId/callback',
 ])
 
 const MULTIPART = new Set(['/staff/registers/import', '/staff/registers/candidates/:id/cv', '/staff/cases/:id/package/files'])

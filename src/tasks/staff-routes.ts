@@ -19,7 +19,7 @@ const idOf = (text: string): number => (/^[1-9]\d{0,9}$/.test(text) ? Number(tex
 export function taskStaffRoutes(deps: { tasks: TaskService }) {
   const { tasks } = deps
   return async function routes(app: FastifyInstance) {
-    const handler = { preHandler: app.requireStaff('handler') }
+    const handler = { preValidation: app.requireStaff('handler') }
 
     async function run(reply: FastifyReply, caseId: number, taskId: number | null, fn: () => Promise<unknown>) {
       const page = `/staff/cases/${caseId}`

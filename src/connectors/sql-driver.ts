@@ -5,7 +5,8 @@
  * them against the live schema (`columnsOf`), never interpolated as sent.
  */
 import Database from 'better-sqlite3'
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type pg from 'pg'
 import { assertHostAllowed } from './url-guard.js'
 
 export interface Query {
@@ -36,7 +37,7 @@ const STATEMENT_TIMEOUT_MS = 60_000
 
 async function postgres(url: string, allowPrivate: boolean): Promise<SqlSession> {
   await assertHostAllowed(new URL(url).hostname, allowPrivate)
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, statement_timeout: STATEMENT_TIMEOUT_MS, application_name: 'dsr-portal' })
+  const client = new (loadPg().Client)({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, statement_timeout: STATEMENT_TIMEOUT_MS, application_name: 'dsr-portal' })
   // An error after connecting (the server going away) must not crash the process; the query in flight throws.
   client.on('error', () => {})
   await client.connect()
@@ -118,4 +119,12 @@ function sqlite(file: string): SqlSession {
 export async function openSession(url: string, o: { sqliteFile: string | null; allowPrivate: boolean }): Promise<SqlSession> {
   if (o.sqliteFile !== null) return sqlite(o.sqliteFile)
   return postgres(url, o.allowPrivate)
+}
+
+/**
+ * The pg driver, loaded the first time a PostgreSQL system is reached: most portals connect none,
+ * and loading it at start costs every instance its memory (the footprint target is tight).
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg
 }

@@ -1,4 +1,4 @@
-import { countryName, pick, type MapExtract, type Purpose, type RecipientCategory, type Text } from '../datamap/model.js'
+import { countryName, pick, type MapExtract, type Purpose, type RecipientCategory, type Text, REQUESTS_SYSTEM } from '../datamap/model.js'
 import type { Lang } from '../i18n/index.js'
 import { controller, rightsSummary } from '../registers/controller.js'
 
@@ -14,7 +14,7 @@ import { controller, rightsSummary } from '../registers/controller.js'
  * map: the portal is where the requests are answered, and this purpose is stated here because
  * GDPR Arts. 12–22 oblige us to handle them.
  */
-export const REQUESTS_SYSTEM = 'requests'
+export { REQUESTS_SYSTEM }
 
 const REQUESTS_NAME: Text = { sv: 'Våra ärenden om dina begäranden (denna portal)', en: 'Our records of your requests (this portal)' }
 

@@ -142,6 +142,12 @@ export interface MapExtract {
   transfers: Array<Transfer & { system: string }>
 }
 
+/**
+ * The portal's own handling of requests, named as a system in every access package (src/access/art15.ts):
+ * no system on the map may take its key.
+ */
+export const REQUESTS_SYSTEM = 'requests'
+
 /** A system or purpose key: lower-case letters and digits, words joined by _ or -, at most 64. */
 export const KEY_PATTERN = /^[a-z0-9]+(?:[_-][a-z0-9]+)*$/
 export const MAX_KEY = 64

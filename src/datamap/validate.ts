@@ -11,6 +11,7 @@ import {
   EU_EEA,
   isCountryCode,
   KEY_PATTERN,
+  REQUESTS_SYSTEM,
   MAX_KEY,
   CONFIGURED_KINDS,
   RELATIONSHIPS,
@@ -80,7 +81,7 @@ export interface SystemValues {
 
 export const LIMITS = { title: 200, text: 4000, item: 500, rows: 50, article: 100 } as const
 
-type Key = ConfigKey | 'missingSv' | 'missingEn' | 'tooLong' | 'tooMany' | 'noCategories' | 'article' | 'relationship' | 'role' | 'unknownCategory' | 'unknownPurpose' | 'duplicate' | 'key' | 'keyFixed' | 'kindRegister' | 'kindFixed' | 'kind' | 'unknownTeam' | 'country' | 'countryInEea'
+type Key = ConfigKey | 'missingSv' | 'missingEn' | 'tooLong' | 'tooMany' | 'noCategories' | 'article' | 'relationship' | 'role' | 'unknownCategory' | 'unknownPurpose' | 'duplicate' | 'key' | 'keyFixed' | 'keyReserved' | 'kindRegister' | 'kindFixed' | 'kind' | 'unknownTeam' | 'country' | 'countryInEea'
 
 class Problems {
   readonly all: FieldProblems = {}
@@ -187,6 +188,7 @@ export function checkSystem(
   const key = input.key === undefined ? (current?.key ?? '') : trim(input.key)
   if (current && key !== current.key) p.add('key', 'keyFixed')
   else if (!current && (key.length > MAX_KEY || !KEY_PATTERN.test(key))) p.add('key', 'key')
+  else if (!current && key === REQUESTS_SYSTEM) p.add('key', 'keyReserved')
   let kind: SystemKind = current?.kind ?? 'other'
   if (input.kind !== undefined) {
     if (current && input.kind !== current.kind) p.add('kind', 'kindFixed')

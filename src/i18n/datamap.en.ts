@@ -17,6 +17,7 @@ export const datamapEn: typeof datamapSv = {
     duplicate: 'Already in the list.',
     key: 'The key may only contain a–z and 0–9, with words joined by _ or - (at most 64 characters).',
     keyFixed: "A system's key cannot be changed.",
+    keyReserved: 'The key “requests” is the portal’s own handling of requests; choose another.',
     kindRegister: "The portal's own registers are already on the map and are not added by hand.",
     kindFixed: "A system's kind cannot be changed.",
     kind: 'There is no such kind of system.',

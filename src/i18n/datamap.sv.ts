@@ -16,6 +16,7 @@ export const datamapSv = {
     duplicate: 'Står redan i listan.',
     key: 'Nyckeln får bara innehålla a–z och 0–9, med ord åtskilda av _ eller - (högst 64 tecken).',
     keyFixed: 'Ett systems nyckel kan inte ändras.',
+    keyReserved: 'Nyckeln ”requests” är portalens egen hantering av begäranden; välj en annan.',
     kindRegister: 'Portalens egna register finns redan på kartan och läggs inte till för hand.',
     kindFixed: 'Ett systems typ kan inte ändras.',
     kind: 'Det finns ingen sådan typ av system.',

@@ -37,6 +37,11 @@ export async function systemConfig(db: Executor, key: string, settings: SealKeys
   return found ? openConfig(found.kind, found.config, new Sealer(settings)) : null
 }
 
+/** A system's kind, in one query (the task worker asks it per task); null when there is no such system. */
+export async function systemKind(db: Executor, key: string): Promise<string | null> {
+  return (await repo.findStoredConfig(db, key))?.kind ?? null
+}
+
 /** Reseals every stored secret under SECRETS_KEY (after a rotation; the old key as SECRETS_KEY_PREVIOUS); how many were resealed. */
 export async function resealSecrets(db: Db, settings: SealKeys): Promise<number> {
   const sealer = new Sealer(settings)

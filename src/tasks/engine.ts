@@ -8,6 +8,7 @@ import type { Case, CaseTask } from '../db/schema.js'
 import { DomainError } from '../domain/errors.js'
 import { authorityPending, registerKey } from '../cases/authority.js'
 import { addCaseEvent } from '../cases/records.js'
+import type { System } from '../datamap/model.js'
 import { mapSystemsAndPurposes } from '../datamap/service.js'
 import { registerRecordsFor } from '../registers/records.js'
 import { actionFor, initialStatus, isConnectorKind, systemsFor } from './plan.js'
@@ -55,7 +56,7 @@ export async function createCaseTasks(trx: Executor, c: Case, at: Date, suppress
     created.push(await insertTask(trx, { case_id: c.id, system_key: s.key, action, status, created_at: iso, updated_at: iso }))
   }
   await addCaseEvent(trx, { caseId: c.id, kind: 'tasks_created', actor: { type: 'system' }, data: { systems: chosen.map((s) => s.key), action }, at: iso })
-  if (!authorityPending(c)) await startCaseTasks(trx, c, at, suppressionKey)
+  if (!authorityPending(c)) await startCaseTasks(trx, c, at, suppressionKey, systems)
   return tasksOfCase(trx, c.id)
 }
 
@@ -69,7 +70,7 @@ export async function addCaseTask(trx: Executor, c: Case, systemKey: string, at:
   const iso = at.toISOString()
   const status = initialStatus(system.kind, action)
   const task = await insertTask(trx, { case_id: c.id, system_key: systemKey, action, status: status === 'running' ? 'pending' : status, created_at: iso, updated_at: iso })
-  if (!authorityPending(c)) await startCaseTasks(trx, c, at, suppressionKey)
+  if (!authorityPending(c)) await startCaseTasks(trx, c, at, suppressionKey, systems)
   return (await tasksOfCase(trx, c.id)).find((x) => x.id === task.id) ?? task
 }
 
@@ -78,11 +79,12 @@ export async function addCaseTask(trx: Executor, c: Case, systemKey: string, at:
  * change: not found, or left to the handler), and access tasks on connected systems are queued for the task worker (next_attempt_at,
  * in this transaction: the start is never lost).
  */
-export async function startCaseTasks(trx: Executor, c: Case, at: Date, suppressionKey: string): Promise<void> {
+export async function startCaseTasks(trx: Executor, c: Case, at: Date, suppressionKey: string, loaded?: System[]): Promise<void> {
   const iso = at.toISOString()
   const key = authorityPending(c) ? null : registerKey(c)
   if (key === null) return
-  const { systems } = await mapSystemsAndPurposes(trx)
+  // The caller that has just read the map (creating the tasks) hands it over rather than have it read twice.
+  const systems = loaded ?? (await mapSystemsAndPurposes(trx)).systems
   const kinds = new Map(systems.map((s) => [s.key, s.kind]))
   const found = await registerRecordsFor(trx, key, suppressionKey)
   const counts: Record<string, number> = { newsletter: found.newsletter.length, candidates: found.candidates.length }

@@ -9,7 +9,7 @@ import type { Config } from '../config.js'
 import type { ConnectorLookup, TaskAction, TaskRequest } from '../connectors/contract.js'
 import type { Db, Executor } from '../db/connection.js'
 import type { Case, CaseTask } from '../db/schema.js'
-import { mapSystemsAndPurposes, taskSystemConfig, type SystemConfig } from '../datamap/service.js'
+import { mapSystemsAndPurposes, systemKind, taskSystemConfig, type SystemConfig } from '../datamap/service.js'
 import { t } from '../i18n/index.js'
 import { enqueueEmail } from '../mail/outbox.js'
 import type { RenderEmail } from '../mail/render.js'
@@ -143,7 +143,7 @@ export class TaskService {
   }
 
   private async kindOf(key: string): Promise<string> {
-    return (await mapSystemsAndPurposes(this.deps.db)).systems.find((s) => s.key === key)?.kind ?? 'other'
+    return (await systemKind(this.deps.db, key)) ?? 'other'
   }
 
   private async planSummary(c: Case, task: CaseTask): Promise<string | null> {

@@ -8,6 +8,7 @@ import { pick, type MapExtract, type Text } from '../datamap/model.js'
 import type { Lang } from '../i18n/index.js'
 import { caseFail } from './errors.js'
 import { registerSystemsFor } from './records.js'
+import { systemsWithData } from '../tasks/engine.js'
 import { addPendingRecipient, hasRecipientRows, recipientRows, saveRecipientStatus } from './recipients-repository.js'
 
 /** Art. 19: after these, every recipient that may hold the data is told, or the case says why not. */
@@ -60,10 +61,15 @@ export function checklistRecipients(map: MapExtract): ChecklistRecipient[] {
 
 type Subject = Pick<Case, 'id' | 'email' | 'on_behalf_kind' | 'authority_checked_at' | 'subject_email'>
 
-/** The systems where the case's data subject's data is found now (none searched while a representative's authority is unchecked). */
+/**
+ * The systems where the case's data subject's data is found: the registers that hold it now, and
+ * the connected systems whose tasks on the case found it (none while a representative's authority
+ * is unchecked).
+ */
 async function foundSystems(db: Executor, c: Subject, suppressionKey: string): Promise<string[]> {
   const key = authorityPending(c) ? null : registerKey(c)
-  return key === null ? [] : registerSystemsFor(db, key, suppressionKey)
+  if (key === null) return []
+  return [...new Set([...(await registerSystemsFor(db, key, suppressionKey)), ...(await systemsWithData(db, c.id))])]
 }
 
 /**

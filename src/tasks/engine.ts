@@ -157,6 +157,18 @@ export async function taskRecordsForPackage(db: Executor, caseId: number): Promi
   return { searched, records }
 }
 
+/**
+ * The connected systems whose tasks on the case found the person's data (completed): Art. 19's
+ * recipients come from these too. The registers answer for themselves (their rows are looked at,
+ * and a register task closed with the case at once says nothing of what it held).
+ */
+export async function systemsWithData(db: Executor, caseId: number): Promise<string[]> {
+  const done = (await finishedTasks(db, caseId)).filter((task) => task.status === 'completed')
+  if (done.length === 0) return []
+  const registers = new Set((await mapSystemsAndPurposes(db)).systems.filter((s) => s.kind === 'register').map((s) => s.key))
+  return done.map((task) => task.system_key).filter((key) => !registers.has(key))
+}
+
 /** How many of the case's systems have been searched (status page): finished or waived, of all not cancelled. */
 export async function searchProgress(db: Executor, caseId: number): Promise<{ searched: number; total: number }> {
   const tasks = (await tasksOfCase(db, caseId)).filter((x) => x.status !== 'cancelled')

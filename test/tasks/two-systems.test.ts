@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { verifySignature } from '../../src/connectors/webhook.js'
+import { checklistFor } from '../../src/registers/recipient-checklist.js'
 import { buildTestApp } from '../helpers/app.js'
 import { insertStaff, openCase } from '../helpers/cases.js'
 import { unzip } from '../helpers/package.js'
@@ -64,9 +65,10 @@ t.test('an address in two connected systems: both in the package, both erased af
   const handler = await apiTokenFor(app, await insertStaff(app, 'handler'))
   const api = (token: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as never }) })
-  const system = (key: string, kind: string, config: unknown) => ({ key, name: { sv: key, en: key }, kind, purposes: ['customer_relations'], config })
+  const system = (key: string, kind: string, config: unknown, extra: object = {}) => ({ key, name: { sv: key, en: key }, kind, purposes: ['customer_relations'], config, ...extra })
+  const crmHost = { name: { sv: 'CRM Moln AB', en: 'CRM Cloud Ltd' }, description: { sv: 'Driftar vårt CRM.', en: 'Runs our CRM.' } }
   t.equal((await api(admin, 'POST', '/api/v1/systems', system('shop', 'sql', { url: 'shop.db', tables: tables() }))).statusCode, 201, 'the customer database is added')
-  t.equal((await api(admin, 'POST', '/api/v1/systems', system('crm', 'webhook', { url: receiver.url, secret: SECRET }))).statusCode, 201, 'the CRM is added')
+  t.equal((await api(admin, 'POST', '/api/v1/systems', system('crm', 'webhook', { url: receiver.url, secret: SECRET }, { recipients: [crmHost] }))).statusCode, 201, 'the CRM is added')
   const tested = (await api(admin, 'POST', '/api/v1/systems/shop/test')).json()
   t.equal(tested.ok, true, 'Test connection finds every table and column')
 
@@ -106,6 +108,9 @@ t.test('an address in two connected systems: both in the package, both erased af
   t.equal(shopDb.query(`select * from customers where email = 'bo@example.se'`).length, 1, 'nobody else is touched')
   t.notOk(receiver.people.has('anna@example.se'), 'gone from the CRM')
   t.same(receiver.bad, [], 'every call was signed')
+  // Art. 19: the recipients of every system where the data was found are on the list to tell, the CRM's included.
+  const toTell = await checklistFor(app.db, await app.cases.get(erasure.id), 'en', app.config.suppressionKey)
+  t.ok(toTell.some((r) => r.name === 'CRM Cloud Ltd'), "the CRM's recipient is on the Art. 19 list")
 
   const closed = await api(handler, 'POST', `/api/v1/cases/${erasure.id}/status`, { status: 'completed' })
   t.equal(closed.statusCode, 200, 'every task done: the case completes')

@@ -172,3 +172,28 @@ t.test('a connected system down for good: the task fails after its tries and blo
   }
   t.equal(failed, 1)
 })
+
+t.test('a stranger at the callback: the same token twice at once, broken bodies, odd task ids', async (t) => {
+  const { ctx, fake } = await setup(t)
+  const { app } = ctx
+  await openCase(ctx)
+  await app.tasks.runDue()
+  const cb = fake.state.callback!
+  const url = new URL(cb.url).pathname
+  const auth = { authorization: `Bearer ${cb.token}` }
+  for (const [name, payload, type] of [
+    ['a JSON list', '[1]', 'application/json'],
+    ['an unknown status', JSON.stringify({ status: 'bogus' }), 'application/json'],
+    ['broken JSON', '{"status": "completed"', 'application/json'],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': type }, payload })
+    t.ok(res.statusCode >= 400 && res.statusCode < 500, `${name}: refused with ${res.statusCode}, not a server error`)
+  }
+  for (const id of ['abc', '0', '99999999999999999999', '1e3']) {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/tasks/${id}/callback`, headers: auth, payload: { status: 'completed' } })
+    t.ok(res.statusCode >= 400 && res.statusCode < 500, `task id ${id}: ${res.statusCode}`)
+  }
+  // Two deliveries of the same answer racing each other (a retrying sender): exactly one is taken.
+  const both = await Promise.all([0, 1].map(() => app.inject({ method: 'POST', url, headers: auth, payload: { status: 'completed', records: [] } })))
+  t.same(both.map((r) => r.statusCode).sort(), [204, 409], 'one 204, one 409')
+})

@@ -15,7 +15,7 @@ import type { Db, Executor } from '../db/connection.js'
 import { listTeamNames, teamsByIds } from '../routing/directory.js'
 import type { Actor } from '../staff/actor.js'
 import { invalidFields, mapFail, purposeNotFound, systemNotFound } from './errors.js'
-import type { ConnectionConfig, MapExtract, Purpose, RecipientCategory, System } from './model.js'
+import { KEY_PATTERN, MAX_KEY, type ConnectionConfig, type MapExtract, type Purpose, type RecipientCategory, type System } from './model.js'
 import { readiness, type Readiness } from './readiness.js'
 import * as repo from './repository.js'
 import { openConfig, resealConfig, storeConfig } from './sealed-config.js'
@@ -32,13 +32,22 @@ export interface ConnectionSettings extends SealKeys {
  * A system's config with its secrets opened, for the task engine and the connectors: null when the
  * system has none (register, other) or does not exist. Never shown, logged or audited.
  */
+/**
+ * Whether a text from a path could be a system key or a purpose id at all. One that cannot is not
+ * looked up: PostgreSQL refuses some text outright (a NUL byte is an error, not a miss), and an
+ * unknown key must read "not found" on every database.
+ */
+const mayBeKey = (key: string) => key.length <= MAX_KEY && KEY_PATTERN.test(key)
+
 export async function systemConfig(db: Executor, key: string, settings: SealKeys): Promise<ConnectionConfig | null> {
+  if (!mayBeKey(key)) return null
   const found = await repo.findStoredConfig(db, key)
   return found ? openConfig(found.kind, found.config, new Sealer(settings)) : null
 }
 
 /** A system's kind, in one query (the task worker asks it per task); null when there is no such system. */
 export async function systemKind(db: Executor, key: string): Promise<string | null> {
+  if (!mayBeKey(key)) return null
   return (await repo.findStoredConfig(db, key))?.kind ?? null
 }
 
@@ -146,7 +155,7 @@ export class DataMap {
   }
 
   async purpose(id: string, db: Executor = this.deps.db): Promise<Purpose> {
-    const found = await repo.findPurpose(db, id)
+    const found = mayBeKey(id) ? await repo.findPurpose(db, id) : null
     if (!found) throw purposeNotFound()
     return found
   }
@@ -156,7 +165,7 @@ export class DataMap {
   }
 
   async system(key: string, db: Executor = this.deps.db): Promise<System> {
-    const found = await repo.findSystem(db, key)
+    const found = mayBeKey(key) ? await repo.findSystem(db, key) : null
     if (!found) throw systemNotFound()
     return (await withTeams(db, [found]))[0]
   }

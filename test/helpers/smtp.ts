@@ -1,4 +1,4 @@
-import { simpleParser, type ParsedMail } from 'mailparser'
+import type { ParsedMail } from 'mailparser'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 
 export interface ReceivedMail {
@@ -41,7 +41,10 @@ export class TestSmtp {
             return callback(err)
           }
           const raw = Buffer.concat(chunks).toString('utf8')
-          simpleParser(raw)
+          // mailparser is loaded with the first message: half a second of start-up that most test
+          // processes, which start an SMTP server but read no mail, never need.
+          import('mailparser')
+            .then(({ simpleParser }) => simpleParser(raw))
             .then((parsed) => {
               this.received.push({ raw, parsed, envelopeTo: session.envelope.rcptTo.map((r) => r.address) })
               this.onMessage?.()

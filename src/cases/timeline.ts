@@ -3,6 +3,7 @@ import { lookup, t, type Lang } from '../i18n/index.js'
 import { caseMessageBodies, listCaseEvents } from './repository.js'
 import { staffNamesByIds } from '../staff/directory.js'
 import { listTeamNames } from '../routing/directory.js'
+import { systemNames } from '../datamap/service.js'
 import { stockholmDateTime } from '../domain/stockholm-time.js'
 
 export interface TimelineEntry {
@@ -31,6 +32,11 @@ function escalationDetail(lang: Lang, data: Record<string, unknown>, teams: Map<
   return from && data.fromTeamId !== data.toTeamId ? t(lang, 'cases.bench.escalatedTo', { reason, from, to }) : t(lang, 'cases.bench.escalatedStays', { reason, team: to })
 }
 
+function systemKeysOf(data: Record<string, unknown>): string[] {
+  const keys = Array.isArray(data.systems) ? data.systems : [data.system]
+  return keys.filter((k): k is string => typeof k === 'string')
+}
+
 /** Everything that happened to a case, oldest first, with who did it, ready to show. */
 export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Promise<TimelineEntry[]> {
   const events = await listCaseEvents(db, caseId)
@@ -40,6 +46,10 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
   const names = await staffNamesByIds(db, ids)
   const bodies = await caseMessageBodies(db, caseId)
   const teams = events.some((e) => e.kind === 'escalated') ? new Map((await listTeamNames(db)).map((x) => [x.id, x.name])) : new Map<number, string>()
+  // Tasks' events store system keys; the timeline shows the names the map gives them (the key for a system since removed).
+  const keys = events.flatMap((e) => (e.kind.startsWith('task') && e.data ? systemKeysOf(JSON.parse(e.data) as Record<string, unknown>) : []))
+  const systems = keys.length ? await systemNames(db, keys) : new Map<string, { sv: string; en: string }>()
+  const systemName = (key: unknown) => (typeof key === 'string' ? (systems.get(key)?.[lang] ?? key) : null)
   return events.map((e) => {
     const data = (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>
     const who = e.actor_type === 'staff' ? (names.get(e.actor_id ?? -1) ?? '?') : t(lang, `cases.actors.${e.actor_type}`)
@@ -47,7 +57,7 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
     let detail: string | null = null
     switch (e.kind) {
       case 'tasks_created':
-        detail = Array.isArray(data.systems) ? data.systems.join(', ') : null
+        detail = Array.isArray(data.systems) ? data.systems.map(systemName).join(', ') : null
         break
       case 'task_approved':
       case 'task_finished':
@@ -55,8 +65,8 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
       case 'task_added':
       case 'task_removed':
       case 'task_emailed':
-        // The system's key and its new state; a waiver's reason or a note is the entry's text.
-        detail = [data.system, typeof data.status === 'string' ? t(lang, `tasks.statuses.${data.status}` as never) : null].filter(Boolean).join(': ') || null
+        // The system and its new state; a waiver's reason or a note is the entry's text.
+        detail = [systemName(data.system), typeof data.status === 'string' ? t(lang, `tasks.statuses.${data.status}` as never) : null].filter(Boolean).join(': ') || null
         text = typeof data.note === 'string' ? data.note : typeof data.plan === 'string' ? data.plan : null
         break
       case 'note':

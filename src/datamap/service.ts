@@ -45,6 +45,12 @@ export async function systemConfig(db: Executor, key: string, settings: SealKeys
   return found ? openConfig(found.kind, found.config, new Sealer(settings)) : null
 }
 
+/** The systems' names by key (a case's timeline names the systems its tasks reached); a key no longer on the map is absent. */
+export async function systemNames(db: Executor, keys: readonly string[]): Promise<Map<string, { sv: string; en: string }>> {
+  const wanted = [...new Set(keys)].filter(mayBeKey)
+  return new Map((await repo.listSystems(db, wanted)).map((s) => [s.key, s.name]))
+}
+
 /** A system's kind, in one query (the task worker asks it per task); null when there is no such system. */
 export async function systemKind(db: Executor, key: string): Promise<string | null> {
   if (!mayBeKey(key)) return null

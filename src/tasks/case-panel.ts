@@ -27,7 +27,9 @@ function resultText(lang: Lang, v: TaskView): string | null {
   const r = v.result
   if (!r) return v.note ?? null
   const parts: string[] = []
-  if (r.rows) parts.push(Object.entries(r.rows).map(([table, n]) => `${table}: ${t(lang, 'tasks.page.rows', { count: n })}`).join(', '))
+  // A register's rows are counted under the register's own key: named as the system is.
+  const where = (table: string) => (table === v.system && v.systemName ? v.systemName[lang] : table)
+  if (r.rows) parts.push(Object.entries(r.rows).map(([table, n]) => `${where(table)}: ${t(lang, 'tasks.page.rows', { count: n })}`).join(', '))
   if (Array.isArray(r.records)) parts.push(t(lang, 'tasks.page.records', { count: r.records.length }))
   else if (r.records) parts.push(t(lang, 'tasks.page.records', { count: Object.values(r.records).reduce((n, rows) => n + (Array.isArray(rows) ? rows.length : 0), 0) }))
   if (r.message) parts.push(r.message)

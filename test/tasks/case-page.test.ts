@@ -49,6 +49,14 @@ t.test('a handler approves an erasure from the case page, marks and waives the r
   t.same(await app.tasks.runDue(), { done: 2, later: 0, retried: 0, failed: 0 })
   html = (await app.inject({ url: page, headers: { cookie: jar.header } })).body
   t.match(html, /customers: 1 rader, orders: 2 rader/)
+  t.match(html, /Kandidatregistret: 0 rader/, "a register's rows are counted under its name")
+  t.notMatch(html, /candidates: \d+ rader|newsletter: \d+ rader/, 'not under its key')
+  // The timeline names the systems as the map does, never by their keys.
+  const timeline = /<ol class="timeline"[\s\S]*?<\/ol>/.exec(html)?.[0] ?? ''
+  t.match(timeline, /System att söka/, 'the tasks were created on the timeline')
+  t.match(timeline, /Webbutik A/, 'by name')
+  t.match(timeline, /Pärmarna/)
+  t.notMatch(timeline, /shop_a|shop_b|binders/, 'no system key on the timeline')
   t.match(html, /Godkänd av .*delete 1 row/)
   t.notMatch(html, /Godkänn alla ändringar/)
 

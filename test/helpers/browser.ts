@@ -88,8 +88,9 @@ export async function screenshot(page: Page, prefix: string, name: string): Prom
 
 export async function newContext(browser: Browser, locale: 'sv-SE' | 'en-GB'): Promise<BrowserContext> {
   const ctx = await browser.newContext({ locale, extraHTTPHeaders: { 'accept-language': locale === 'sv-SE' ? 'sv-SE,sv' : 'en-GB,en' } })
-  // Fail within seconds rather than at tap's two-minute timeout.
-  ctx.setDefaultTimeout(10_000)
+  // Fail within a minute rather than at the file's timeout; long enough for a machine busy with a
+  // second suite beside this one.
+  ctx.setDefaultTimeout(45_000)
   return ctx
 }
 

@@ -51,6 +51,6 @@ export async function startPortal(t: Test, extraEnv: Record<string, string> = {}
 
 /** The newest email to `address` whose text contains `marker`, waiting for it. */
 export async function mailTo(smtp: TestSmtp, address: string, marker: RegExp, count = 1) {
-  const found = await smtp.waitFor((m) => m.envelopeTo.includes(address) && marker.test(m.parsed.text ?? ''), count, 10_000)
+  const found = await smtp.waitFor((m) => m.envelopeTo.includes(address) && marker.test(m.parsed.text ?? ''), count)
   return found[found.length - 1]
 }

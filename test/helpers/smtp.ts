@@ -77,8 +77,12 @@ export class TestSmtp {
     return this.received.filter((m) => m.envelopeTo.includes(address))
   }
 
-  /** Resolves when at least `count` messages match, or rejects after `ms`. */
-  async waitFor(pred: (m: ReceivedMail) => boolean, count = 1, ms = 5000): Promise<ReceivedMail[]> {
+  /**
+   * Resolves when at least `count` messages match, or rejects after `ms`. Generous: it returns as
+   * soon as the mail is there, and on a machine busy with a second suite the first email of a
+   * server process (its mail thread starting, nodemailer loading) took over 10 s.
+   */
+  async waitFor(pred: (m: ReceivedMail) => boolean, count = 1, ms = 60_000): Promise<ReceivedMail[]> {
     const deadline = Date.now() + ms
     for (;;) {
       const found = this.received.filter(pred)

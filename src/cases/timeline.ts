@@ -47,11 +47,12 @@ export async function caseTimeline(db: Executor, caseId: number, lang: Lang): Pr
   const bodies = await caseMessageBodies(db, caseId)
   const teams = events.some((e) => e.kind === 'escalated') ? new Map((await listTeamNames(db)).map((x) => [x.id, x.name])) : new Map<number, string>()
   // Tasks' events store system keys; the timeline shows the names the map gives them (the key for a system since removed).
-  const keys = events.flatMap((e) => (e.kind.startsWith('task') && e.data ? systemKeysOf(JSON.parse(e.data) as Record<string, unknown>) : []))
+  const parsed = events.map((e) => (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>)
+  const keys = events.flatMap((e, i) => (e.kind.startsWith('task') ? systemKeysOf(parsed[i]) : []))
   const systems = keys.length ? await systemNames(db, keys) : new Map<string, { sv: string; en: string }>()
   const systemName = (key: unknown) => (typeof key === 'string' ? (systems.get(key)?.[lang] ?? key) : null)
-  return events.map((e) => {
-    const data = (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>
+  return events.map((e, i) => {
+    const data = parsed[i]
     const who = e.actor_type === 'staff' ? (names.get(e.actor_id ?? -1) ?? '?') : t(lang, `cases.actors.${e.actor_type}`)
     let text: string | null = null
     let detail: string | null = null

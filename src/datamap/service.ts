@@ -29,16 +29,16 @@ export interface ConnectionSettings extends SealKeys {
 }
 
 /**
- * A system's config with its secrets opened, for the task engine and the connectors: null when the
- * system has none (register, other) or does not exist. Never shown, logged or audited.
- */
-/**
  * Whether a text from a path could be a system key or a purpose id at all. One that cannot is not
  * looked up: PostgreSQL refuses some text outright (a NUL byte is an error, not a miss), and an
  * unknown key must read "not found" on every database.
  */
 const mayBeKey = (key: string) => key.length <= MAX_KEY && KEY_PATTERN.test(key)
 
+/**
+ * A system's config with its secrets opened, for the task engine and the connectors: null when the
+ * system has none (register, other) or does not exist. Never shown, logged or audited.
+ */
 export async function systemConfig(db: Executor, key: string, settings: SealKeys): Promise<ConnectionConfig | null> {
   if (!mayBeKey(key)) return null
   const found = await repo.findStoredConfig(db, key)

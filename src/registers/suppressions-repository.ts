@@ -84,7 +84,22 @@ export async function replacePlainSuppression(db: Executor, row: { email_normali
  */
 export async function scrubDeletedPages(db: Executor): Promise<void> {
   if (isPostgres(db)) return
-  await sql`pragma wal_checkpoint(truncate)`.execute(db)
+  await checkpointFully(db)
   await sql`vacuum`.execute(db)
-  await sql`pragma wal_checkpoint(truncate)`.execute(db)
+  await checkpointFully(db)
+}
+
+/**
+ * A truncating checkpoint that is not done until it says so. SQLite answers "busy" in its result
+ * row, not with an error, when another connection is checkpointing (the background thread's does
+ * after writes), and its busy handler does not wait for that: the old pages, addresses and all,
+ * would stay in the WAL. Tried again for up to 10 s, then an error rather than a silent half scrub.
+ */
+async function checkpointFully(db: Executor): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(truncate)`.execute(db)
+    if (!rows[0]?.busy) return
+    if (attempt >= 200) throw new Error('the WAL could not be checkpointed: another connection kept it busy')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }

@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Migrator, PostgresAdapter, sql, type Kysely } from 'kysely'
+import Database from 'better-sqlite3'
 import t from 'tap'
 import { migrations } from '../../migrations/index.js'
 import { createDb } from '../../src/db/connection.js'
 import { hashPlainSuppressions } from '../../src/registers/suppression-conversion.js'
 import { suppressionHash } from '../../src/registers/suppression-hash.js'
-import { onPostgres, testDatabaseUrl } from '../helpers/db.js'
+import { onPostgres, skipOnPostgres, testDatabaseUrl } from '../helpers/db.js'
 
 /** The hashed suppression list (runs on SQLite and, with TEST_DATABASE_URL, PostgreSQL). */
 async function migrator(db: Kysely<any>) {
@@ -58,4 +59,28 @@ t.test('migration 016 adds the restriction columns and the hashed list; the star
   await t.rejects(db.selectFrom('suppression_hashes').selectAll().execute(), 'the table is gone')
   t.notOk((await m.migrateToLatest()).error, 'and up again')
   t.same(await db.selectFrom('newsletter_subscribers').select('restricted_at').execute(), [{ restricted_at: null }])
+})
+
+t.test('the scrub waits out a connection that keeps the WAL busy, instead of leaving the old pages in it', skipOnPostgres('the WAL and its checkpoints'), async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsr-m016-busy-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'portal.db')
+  const db = createDb(file) as unknown as Kysely<any>
+  t.teardown(() => db.destroy())
+  const m = await migrator(db)
+  t.notOk((await m.migrateTo('015_data_map')).error)
+  await db.insertInto('suppressions').values({ email_normalized: ADDRESS, reason: 'one_click', case_id: null, created_at: '2026-10-01T00:00:00.000Z' }).execute()
+  t.notOk((await m.migrateToLatest()).error)
+  // Another connection reading an old snapshot: a truncating checkpoint cannot finish while it
+  // reads, and gives up after the busy timeout (shortened here from the app's 5 s) saying "busy".
+  await sql`pragma busy_timeout = 100`.execute(db)
+  const reader = new Database(file)
+  t.teardown(() => reader.close())
+  reader.exec('begin')
+  reader.prepare('select count(*) from suppressions').get()
+  setTimeout(() => reader.exec('commit'), 600)
+  t.equal(await hashPlainSuppressions(db as never, KEY), 1)
+  // Before the fix, the step returned after one busy answer with the WAL still holding the address.
+  t.equal(statSync(file + '-wal', { throwIfNoEntry: false })?.size ?? 0, 0, 'the WAL is empty: every page was checkpointed')
+  t.equal(readFileSync(file).indexOf(ADDRESS), -1, 'the address is nowhere in the database file')
 })

@@ -11,7 +11,7 @@ import { createDb, type Db } from '../../src/db/connection.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { sql } from 'kysely'
 import { testDatabaseUrl, testDb } from '../helpers/db.js'
-import { childEnv } from '../helpers/server.js'
+import { childEnv, TS_CHILD } from '../helpers/server.js'
 
 /** SQLite :memory:, or a fresh PostgreSQL schema when TEST_DATABASE_URL is set. */
 const memoryDb = (t: Test): Promise<Db> => testDb(t)
@@ -152,7 +152,7 @@ t.test('appends from three processes at once on one database (server + CLI) stay
   t.teardown(() => db.destroy())
   const child = (tag: string) =>
     new Promise<number | null>((resolve, reject) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./append-process.ts', import.meta.url)), file, '100', tag], { stdio: 'inherit', env: childEnv(process.env) })
+      const p = spawn(process.execPath, [...TS_CHILD, fileURLToPath(new URL('./append-process.ts', import.meta.url)), file, '100', tag], { stdio: 'inherit', env: childEnv(process.env) })
       p.on('error', reject)
       p.on('exit', resolve)
     })

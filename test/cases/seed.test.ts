@@ -11,7 +11,7 @@ import { createDb } from '../../src/db/connection.js'
 import { isImmediate } from '../../src/deadlines/case-rules.js'
 import { computeCaseDeadline } from '../../src/deadlines/due-date.js'
 import { testDatabaseUrl, testDb } from '../helpers/db.js'
-import { childEnv } from '../helpers/server.js'
+import { childEnv, TS_CHILD } from '../helpers/server.js'
 
 const NOW = new Date('2026-11-25T10:00:00.000Z')
 
@@ -96,13 +96,13 @@ t.test('npm run seed -- --cases N --db PATH', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const file = await testDatabaseUrl(t, join(dir, 'seed.db'))
   const script = fileURLToPath(new URL('../../scripts/seed.ts', import.meta.url))
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--cases', '120', '--staff', '2', '--db', file], { encoding: 'utf8', env: childEnv(process.env) })
+  const run = spawnSync(process.execPath, [...TS_CHILD, script, '--cases', '120', '--staff', '2', '--db', file], { encoding: 'utf8', env: childEnv(process.env) })
   t.equal(run.status, 0, run.stderr)
   t.match(run.stdout, /Done: 120 cases/)
   const db = createDb(file)
   t.teardown(() => db.destroy())
   t.equal((await db.selectFrom('cases').select('id').execute()).length, 120)
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', script, '--cases', 'many', '--db', file], { encoding: 'utf8', env: childEnv(process.env) })
+  const bad = spawnSync(process.execPath, [...TS_CHILD, script, '--cases', 'many', '--db', file], { encoding: 'utf8', env: childEnv(process.env) })
   t.equal(bad.status, 1)
   t.match(bad.stderr, /--cases must be a whole number/)
 })

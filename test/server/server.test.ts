@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { projectRoot } from '../../src/paths.js'
 import { testDatabaseUrl } from '../helpers/db.js'
-import { childEnv, httpGet, sleep, startServer } from '../helpers/server.js'
+import { childEnv, httpGet, sleep, startServer, TS_CHILD } from '../helpers/server.js'
 
 
 t.test('the server starts, answers /healthz, and finishes an in-flight request on SIGTERM', async (t) => {
@@ -75,7 +75,7 @@ t.test('a bad setting stops the server with the variable named', async (t) => {
 t.test('a port in use is reported and exits 1', async (t) => {
   const dir = t.testdir()
   const first = await startServer(t, { DATA_DIR: join(dir, 'a'), LOG_LEVEL: 'warn' })
-  const second = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const second = spawn(process.execPath, [...TS_CHILD, 'src/server.ts'], {
     cwd: projectRoot,
     env: childEnv({ PATH: process.env.PATH ?? '', PORT: String(first.port), DATA_DIR: join(dir, 'b'), LOG_LEVEL: 'error' }),
     stdio: ['ignore', 'pipe', 'pipe'],

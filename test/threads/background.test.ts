@@ -8,7 +8,7 @@ import { threadedTransport } from '../../src/mail/threaded-transport.js'
 import type { OutboxRow } from '../../src/db/schema.js'
 import { projectRoot } from '../../src/paths.js'
 import { backgroundThreadId, openChannel, ThreadError, type Channel } from '../../src/threads/background.js'
-import { childEnv } from '../helpers/server.js'
+import { childEnv, TS_CHILD } from '../helpers/server.js'
 
 /** Replies to every message with [its body, the thread's id]. */
 const ECHO = `(data, post) => ({
@@ -159,7 +159,7 @@ t.test("V8 flags the process set at run time still hold after the thread starts 
     await c.close()
     console.log(JSON.stringify({ before, after: newSpace() }))
   `
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: projectRoot, env: childEnv({ PATH: process.env.PATH ?? '' }), stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...TS_CHILD, '--input-type=module', '-e', program], { cwd: projectRoot, env: childEnv({ PATH: process.env.PATH ?? '' }), stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   const [code] = (await once(child, 'exit')) as [number]

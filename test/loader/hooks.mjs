@@ -27,7 +27,7 @@ async function bundled(name, subpath, context, nextResolve) {
   let entries = bundles.get(name)
   if (!entries) {
     const pkg = JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8'))
-    const dir = `${CACHE}pkg-${name}-${pkg.version}-${ESBUILD_VERSION}/`
+    const dir = `${CACHE}pkg-${name}-${pkg.version}-node${process.versions.node}-${ESBUILD_VERSION}/`
     const subpaths = Object.keys(pkg.exports ?? { '.': null })
     const out = (sub) => `${dir}${sub === '.' ? 'index' : sub.slice(2).replaceAll('/', '__')}.mjs`
     if (!existsSync(`${dir}done`)) {

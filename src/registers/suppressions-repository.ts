@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { isPostgres, type Executor } from '../db/connection.js'
 
@@ -100,6 +101,6 @@ async function checkpointFully(db: Executor): Promise<void> {
     const { rows } = await sql<{ busy: number }>`pragma wal_checkpoint(truncate)`.execute(db)
     if (!rows[0]?.busy) return
     if (attempt >= 200) throw new Error('the WAL could not be checkpointed: another connection kept it busy')
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await delay(50)
   }
 }
